@@ -1,0 +1,75 @@
+#include "api/v1/endpoints/auth.h"
+
+#include <stdio.h>
+
+#include "api/v1/deps.h"
+#include "services/user_service.h"
+
+static const char *taken_message(const char *field)
+{
+    return field[0] == 'e' ? "Email is already registered."
+                           : "Username is unavailable. Try adding numbers, letters, underscores _ , or periods.";
+}
+
+static void on_registered(const sd_user_result_t *r, void *ctx)
+{
+    sd_request_t *req = ctx;
+    if (r->err == SD_ERR_CONFLICT && r->conflict && r->conflict[0] != 'u') {
+        sd_deps_field_error(req, "email", "EMAIL_ALREADY_REGISTERED", taken_message("email"));
+    } else if (r->err == SD_ERR_CONFLICT) {
+        sd_deps_field_error(req, "username", "USERNAME_ALREADY_TAKEN", taken_message("username"));
+    } else if (r->err) {
+        sd_deps_fail(req, r->err);
+    } else {
+        sd_http_respond_json(req, 201, json_pack("{s:s, s:s}", "token", r->token, "user_id", r->user->id));
+    }
+}
+
+static void post_register(sd_request_t *req, void *app)
+{
+    json_t *body = sd_deps_json_body(req);
+    if (!body) return;
+    sd_register_in_t in;
+    json_t *errors = sd_register_in_parse(body, &in);
+    sd_err_t err = SD_OK;
+    if (errors) sd_deps_form_errors(req, errors);
+    else if ((err = sd_user_service_register(app, &in, on_registered, req))) sd_deps_fail(req, err);
+    json_decref(body);
+}
+
+static void on_login(const sd_user_result_t *r, void *ctx)
+{
+    sd_request_t *req = ctx;
+    if (r->err == SD_ERR_UNAUTHORIZED) {
+        json_t *errors = json_object();
+        sd_form_error_add(errors, "login", "INVALID_LOGIN", "Login or password is invalid.");
+        sd_form_error_add(errors, "password", "INVALID_LOGIN", "Login or password is invalid.");
+        sd_deps_form_errors(req, errors);
+    } else if (r->err) {
+        sd_deps_fail(req, r->err);
+    } else {
+        sd_http_respond_json(req, 200, json_pack("{s:s, s:s}", "token", r->token, "user_id", r->user->id));
+    }
+}
+
+static void post_login(sd_request_t *req, void *app)
+{
+    json_t *body = sd_deps_json_body(req);
+    if (!body) return;
+    sd_login_in_t in;
+    json_t *errors = sd_login_in_parse(body, &in);
+    sd_err_t err = SD_OK;
+    if (errors) sd_deps_form_errors(req, errors);
+    else if ((err = sd_user_service_login(app, &in, on_login, req))) sd_deps_fail(req, err);
+    json_decref(body);
+}
+
+sd_err_t sd_auth_endpoints_register(sd_router_t *r, const char *prefix)
+{
+    char path[128];
+    sd_err_t err;
+    snprintf(path, sizeof path, "%s/auth/register", prefix);
+    if ((err = sd_router_add(r, "POST", path, post_register, 0))) return err;
+    snprintf(path, sizeof path, "%s/auth/login", prefix);
+    return sd_router_add(r, "POST", path, post_login, 0);
+}

@@ -1,0 +1,10 @@
+/* auth endpoints: POST /auth/register and POST /auth/login. */
+#ifndef SD_API_V1_ENDPOINTS_AUTH_H
+#define SD_API_V1_ENDPOINTS_AUTH_H
+
+#include "core/router.h"
+
+/* Adds this file's routes under prefix ("/api/v1"). */
+sd_err_t sd_auth_endpoints_register(sd_router_t *r, const char *prefix);
+
+#endif

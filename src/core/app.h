@@ -1,0 +1,25 @@
+/*
+ * app: the process-wide context created in main and handed down to every handler: the loop, the settings, the
+ * DynamoDB client and the id generator. Types are only forward-declared here, so core stays below every layer.
+ */
+#ifndef SD_CORE_APP_H
+#define SD_CORE_APP_H
+
+#include <uv.h>
+
+#include "core/config.h"
+
+struct sd_dynamo;
+struct sd_router;
+struct sd_http_server;
+
+typedef struct sd_app {
+    uv_loop_t *loop;
+    const sd_config_t *cfg;
+    struct sd_dynamo *db;
+    struct sd_router *router;
+    struct sd_http_server *http;
+    void *ids; /* sd_snowflake_t, owned by main */
+} sd_app_t;
+
+#endif

@@ -1,0 +1,178 @@
+#include "core/config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+
+static sd_err_t fail(char *err, size_t errlen, const char *name, const char *why)
+{
+    snprintf(err, errlen, "invalid %s: %s", name, why);
+    return SD_ERR_INVALID;
+}
+
+static sd_err_t get_str(sd_config_lookup_fn lookup, void *ctx, const char *name, const char *def, char *out,
+                        size_t cap, char *err, size_t errlen)
+{
+    const char *v = lookup(name, ctx);
+    if (!v) v = def;
+    if (strlen(v) >= cap) return fail(err, errlen, name, "too long");
+    strcpy(out, v);
+    return SD_OK;
+}
+
+static sd_err_t get_long(sd_config_lookup_fn lookup, void *ctx, const char *name, long def, long min, long max,
+                         long *out, char *err, size_t errlen)
+{
+    const char *v = lookup(name, ctx);
+    if (!v || !*v) {
+        *out = def;
+        return SD_OK;
+    }
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || *end || end == v) return fail(err, errlen, name, "not a whole number");
+    if (n < min || n > max) {
+        char why[96];
+        snprintf(why, sizeof why, "must be between %ld and %ld", min, max);
+        return fail(err, errlen, name, why);
+    }
+    *out = n;
+    return SD_OK;
+}
+
+sd_err_t sd_config_from_lookup(sd_config_t *cfg, sd_config_lookup_fn lookup, void *ctx, char *err, size_t errlen)
+{
+    memset(cfg, 0, sizeof *cfg);
+    long n;
+    sd_err_t rc;
+#define STR(name, def, field)                                                                                     \
+    if ((rc = get_str(lookup, ctx, name, def, cfg->field, sizeof cfg->field, err, errlen))) return rc
+    STR("HOST", "127.0.0.1", host);
+    STR("AWS_REGION", "us-east-1", aws_region);
+    STR("AWS_ACCESS_KEY_ID", "local", aws_access_key_id);
+    STR("AWS_SECRET_ACCESS_KEY", "local", aws_secret_access_key);
+    STR("AWS_SESSION_TOKEN", "", aws_session_token);
+    STR("DYNAMODB_ENDPOINT", "http://127.0.0.1:8000", dynamodb_endpoint);
+    STR("TABLE_PREFIX", "sd-dev-", table_prefix);
+    STR("TOKEN_SECRET", "", token_secret);
+    STR("REDIS_URL", "", redis_url);
+    STR("TABLES_FILE", "config/tables.json", tables_file);
+    STR("WEB_DIR", "web", web_dir);
+#undef STR
+    if ((rc = get_long(lookup, ctx, "PORT", 8080, 0, 65535, &n, err, errlen))) return rc;
+    cfg->port = (int)n;
+    if ((rc = get_long(lookup, ctx, "WORKER_ID", 0, 0, 1023, &n, err, errlen))) return rc;
+    cfg->worker_id = (int)n;
+    if ((rc = get_long(lookup, ctx, "TOKEN_TTL_SECONDS", 30L * 86400, 1, 10L * 365 * 86400, &n, err, errlen)))
+        return rc;
+    cfg->token_ttl_seconds = n;
+
+    const char *level = lookup("LOG_LEVEL", ctx);
+    cfg->log_level = level ? sd_log_level_parse(level) : SD_LOG_INFO;
+    if (cfg->log_level < 0) return fail(err, errlen, "LOG_LEVEL", "must be one of debug, info, warn, error");
+
+    if (!cfg->host[0]) return fail(err, errlen, "HOST", "must not be empty");
+    if (!cfg->aws_region[0]) return fail(err, errlen, "AWS_REGION", "must not be empty");
+    if (cfg->dynamodb_endpoint[0] && strncmp(cfg->dynamodb_endpoint, "http://", 7) != 0 &&
+        strncmp(cfg->dynamodb_endpoint, "https://", 8) != 0)
+        return fail(err, errlen, "DYNAMODB_ENDPOINT", "must start with http:// or https://");
+    for (const char *p = cfg->table_prefix; *p; p++)
+        if (!(('a' <= *p && *p <= 'z') || ('A' <= *p && *p <= 'Z') || ('0' <= *p && *p <= '9') || *p == '-' ||
+              *p == '_' || *p == '.'))
+            return fail(err, errlen, "TABLE_PREFIX", "may hold only letters, digits, '-', '_' and '.'");
+    if (cfg->redis_url[0] && strncmp(cfg->redis_url, "redis://", 8) != 0)
+        return fail(err, errlen, "REDIS_URL", "must start with redis://");
+    if (!cfg->token_secret[0]) {
+        /* Tokens then die with the process: fine for a try-out, wrong for anything kept (main warns). */
+        unsigned char raw[32];
+        randombytes_buf(raw, sizeof raw);
+        sodium_bin2hex(cfg->token_secret, sizeof cfg->token_secret, raw, sizeof raw);
+        cfg->token_secret_generated = 1;
+    } else if (strlen(cfg->token_secret) < 32) {
+        return fail(err, errlen, "TOKEN_SECRET", "must be at least 32 characters");
+    }
+    return SD_OK;
+}
+
+/* The .env file, parsed into a small list of NAME=value pairs. */
+typedef struct {
+    char *names[128];
+    char *values[128];
+    int count;
+} dotenv_t;
+
+static const char *env_then_dotenv(const char *name, void *ctx)
+{
+    const char *v = getenv(name);
+    if (v) return v;
+    const dotenv_t *d = ctx;
+    for (int i = 0; i < d->count; i++)
+        if (strcmp(d->names[i], name) == 0) return d->values[i];
+    return NULL;
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t') s++;
+    char *e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r')) *--e = '\0';
+    return s;
+}
+
+static sd_err_t dotenv_read(dotenv_t *d, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return SD_OK; /* the file is optional */
+    char line[4096];
+    int lineno = 0;
+    sd_err_t rc = SD_OK;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        char *s = trim(line);
+        if (!*s || *s == '#') continue;
+        if (strncmp(s, "export ", 7) == 0) s = trim(s + 7);
+        char *eq = strchr(s, '=');
+        if (!eq || eq == s || d->count == 128) {
+            snprintf(err, errlen, "%s:%d: expected NAME=value", path, lineno);
+            rc = SD_ERR_INVALID;
+            goto out;
+        }
+        *eq = '\0';
+        char *v = trim(eq + 1);
+        size_t vl = strlen(v);
+        if (vl >= 2 && (v[0] == '"' || v[0] == '\'') && v[vl - 1] == v[0]) {
+            v[vl - 1] = '\0';
+            v++;
+        }
+        d->names[d->count] = strdup(trim(s));
+        d->values[d->count] = strdup(v);
+        if (!d->names[d->count] || !d->values[d->count]) {
+            free(d->names[d->count]);
+            free(d->values[d->count]);
+            rc = SD_ERR_NOMEM;
+            goto out;
+        }
+        d->count++;
+    }
+out:
+    fclose(f);
+    return rc;
+}
+
+sd_err_t sd_config_load(sd_config_t *cfg, const char *dotenv_path, char *err, size_t errlen)
+{
+    dotenv_t d = {0};
+    sd_err_t rc = dotenv_path ? dotenv_read(&d, dotenv_path, err, errlen) : SD_OK;
+    if (rc == SD_OK) rc = sd_config_from_lookup(cfg, env_then_dotenv, &d, err, errlen);
+    for (int i = 0; i < d.count; i++) {
+        free(d.names[i]);
+        free(d.values[i]);
+    }
+    return rc;
+}

@@ -1,0 +1,44 @@
+/*
+ * config: the server's settings, read from the process environment and an optional .env file (the environment
+ * wins). Every setting has a documented default (see .env.example); an invalid value is reported with the
+ * variable's name and start-up stops.
+ */
+#ifndef SD_CORE_CONFIG_H
+#define SD_CORE_CONFIG_H
+
+#include <stddef.h>
+
+#include "core/errors.h"
+
+typedef struct {
+    char host[256];
+    int port;
+    char aws_region[64];
+    char aws_access_key_id[256];
+    char aws_secret_access_key[256];
+    char aws_session_token[2048];
+    char dynamodb_endpoint[512]; /* empty: AWS's regional endpoint */
+    char table_prefix[64];
+    char token_secret[256];
+    int token_secret_generated; /* 1 when TOKEN_SECRET was unset and a random one was made */
+    long token_ttl_seconds;
+    char redis_url[512];
+    int log_level;
+    int worker_id;        /* snowflake worker id, 0..1023 */
+    char tables_file[512];
+    char web_dir[512];
+} sd_config_t;
+
+/* Looks a variable up; returns a borrowed string or NULL when unset. */
+typedef const char *(*sd_config_lookup_fn)(const char *name, void *ctx);
+
+/*
+ * Fills cfg from lookup (defaults for unset variables). On failure returns SD_ERR_INVALID and writes a message
+ * naming the variable into err.
+ */
+sd_err_t sd_config_from_lookup(sd_config_t *cfg, sd_config_lookup_fn lookup, void *ctx, char *err, size_t errlen);
+
+/* Fills cfg from the environment, then the .env file at dotenv_path (may be NULL or missing). */
+sd_err_t sd_config_load(sd_config_t *cfg, const char *dotenv_path, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,134 @@
+#include "core/router.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct sd_router {
+    sd_route_t *routes;
+    int count, cap;
+};
+
+sd_router_t *sd_router_new(void)
+{
+    return calloc(1, sizeof(sd_router_t));
+}
+
+void sd_router_free(sd_router_t *r)
+{
+    if (!r) return;
+    for (int i = 0; i < r->count; i++) {
+        free((char *)r->routes[i].method);
+        free((char *)r->routes[i].pattern);
+    }
+    free(r->routes);
+    free(r);
+}
+
+sd_err_t sd_router_add(sd_router_t *r, const char *method, const char *pattern, sd_http_handler_fn handler,
+                       unsigned flags)
+{
+    if (pattern[0] != '/') return SD_ERR_INVALID;
+    if (r->count == r->cap) {
+        int cap = r->cap ? r->cap * 2 : 32;
+        sd_route_t *p = realloc(r->routes, (size_t)cap * sizeof *p);
+        if (!p) return SD_ERR_NOMEM;
+        r->routes = p;
+        r->cap = cap;
+    }
+    sd_route_t *rt = &r->routes[r->count];
+    rt->method = strdup(method);
+    rt->pattern = strdup(pattern);
+    rt->handler = handler;
+    rt->flags = flags;
+    if (!rt->method || !rt->pattern) {
+        free((char *)rt->method);
+        free((char *)rt->pattern);
+        return SD_ERR_NOMEM;
+    }
+    r->count++;
+    return SD_OK;
+}
+
+const sd_route_t *sd_router_routes(const sd_router_t *r, int *count)
+{
+    *count = r->count;
+    return r->routes;
+}
+
+static int hexval(char ch)
+{
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+    return -1;
+}
+
+/* Percent-decodes s[0..n) into the arena; NULL on a bad escape or a decoded NUL. */
+static char *decode_segment(sd_arena_t *a, const char *s, size_t n)
+{
+    char *out = sd_arena_alloc(a, n + 1);
+    if (!out) return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%') {
+            if (i + 2 >= n + 1 || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0) return NULL;
+            char ch = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+            if (ch == '\0') return NULL;
+            out[o++] = ch;
+            i += 2;
+        } else {
+            out[o++] = s[i];
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* Matches path against pattern; fills params when req != NULL. Returns 1 on a match. */
+static int match_pattern(const char *pattern, const char *path, sd_request_t *req)
+{
+    const char *p = pattern, *s = path;
+    int nparams = 0;
+    while (*p && *s) {
+        if (*p != '/' || *s != '/') return 0;
+        p++;
+        s++;
+        const char *pe = strchr(p, '/');
+        const char *se = strchr(s, '/');
+        size_t pl = pe ? (size_t)(pe - p) : strlen(p);
+        size_t sl = se ? (size_t)(se - s) : strlen(s);
+        if (pl >= 2 && p[0] == '{' && p[pl - 1] == '}') {
+            if (sl == 0 || nparams == SD_HTTP_MAX_PARAMS) return 0;
+            if (req) {
+                char *name = sd_arena_strndup(req->arena, p + 1, pl - 2);
+                char *value = decode_segment(req->arena, s, sl);
+                if (!name || !value) return 0;
+                req->params[nparams] = (sd_http_pair_t){name, value};
+            }
+            nparams++;
+        } else if (pl != sl || strncmp(p, s, pl) != 0) {
+            return 0;
+        }
+        p += pl;
+        s += sl;
+    }
+    if (*p || *s) return 0;
+    if (req) req->param_count = nparams;
+    return 1;
+}
+
+sd_route_match_t sd_router_match(const sd_router_t *r, sd_request_t *req, const sd_route_t **route)
+{
+    int path_matched = 0;
+    const char *method = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
+    for (int i = 0; i < r->count; i++) {
+        const sd_route_t *rt = &r->routes[i];
+        if (!match_pattern(rt->pattern, req->path, NULL)) continue;
+        path_matched = 1;
+        if (strcmp(rt->method, method) != 0) continue;
+        if (!match_pattern(rt->pattern, req->path, req)) return SD_ROUTE_NOT_FOUND; /* undecodable segment */
+        *route = rt;
+        return SD_ROUTE_FOUND;
+    }
+    return path_matched ? SD_ROUTE_METHOD_NOT_ALLOWED : SD_ROUTE_NOT_FOUND;
+}

@@ -1,0 +1,169 @@
+/*
+ * simplediscord: the entry point. `serve` runs the HTTP server (lifespan: loop, DynamoDB client, router, signal
+ * handling, graceful shutdown); `init-db` creates the tables described in config/tables.json.
+ */
+#include <curl/curl.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "api/v1/api.h"
+#include "core/app.h"
+#include "core/config.h"
+#include "core/http_server.h"
+#include "core/log.h"
+#include "db/dynamo.h"
+#include "infra/local/init_db.h"
+#include "services/snowflake.h"
+
+#define SHUTDOWN_GRACE_MS 10000
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: simplediscord <command> [options]\n\n"
+               "commands:\n"
+               "  serve              run the chat server (HOST, PORT, ... from the environment or .env)\n"
+               "  init-db [FILE]     create the DynamoDB tables described in FILE (default: TABLES_FILE,\n"
+               "                     config/tables.json); safe to run again\n"
+               "  --help             show this text\n\n"
+               "options:\n"
+               "  --env-file PATH    read settings from PATH instead of ./.env\n");
+}
+
+typedef struct {
+    sd_app_t *app;
+    uv_signal_t sigint, sigterm;
+    uv_timer_t grace;
+    int stopping;
+} lifespan_t;
+
+static void on_http_closed(void *ctx)
+{
+    lifespan_t *ls = ctx;
+    sd_log(SD_LOG_INFO, "http server drained", NULL);
+    uv_timer_stop(&ls->grace);
+    uv_close((uv_handle_t *)&ls->grace, NULL);
+    uv_close((uv_handle_t *)&ls->sigint, NULL);
+    uv_close((uv_handle_t *)&ls->sigterm, NULL);
+    /* The DynamoDB client goes once nothing waits on it; its handles close on this loop. */
+    sd_dynamo_close(ls->app->db);
+    ls->app->db = NULL;
+}
+
+static void on_grace_over(uv_timer_t *t)
+{
+    lifespan_t *ls = t->data;
+    sd_log(SD_LOG_WARN, "shutdown grace period over, stopping with requests in flight",
+           json_pack("{s:i}", "in_flight", sd_http_server_in_flight(ls->app->http)));
+    uv_stop(ls->app->loop);
+}
+
+static void on_signal(uv_signal_t *s, int signum)
+{
+    lifespan_t *ls = s->data;
+    if (ls->stopping++) return;
+    sd_log(SD_LOG_INFO, "shutting down", json_pack("{s:s}", "signal", signum == SIGINT ? "SIGINT" : "SIGTERM"));
+    uv_timer_start(&ls->grace, on_grace_over, SHUTDOWN_GRACE_MS, 0);
+    sd_http_server_shutdown(ls->app->http, on_http_closed, ls);
+}
+
+static int serve(const sd_config_t *cfg)
+{
+    int rc = 1;
+    uv_loop_t *loop = uv_default_loop();
+    sd_snowflake_t ids;
+    sd_snowflake_init(&ids, (unsigned)cfg->worker_id);
+    sd_app_t app = {.loop = loop, .cfg = cfg, .ids = &ids};
+    lifespan_t ls = {.app = &app};
+
+    if (cfg->token_secret_generated)
+        sd_log(SD_LOG_WARN, "TOKEN_SECRET is not set: using a random one, tokens will not survive a restart", NULL);
+    sd_dynamo_options_t opts = {
+        .endpoint = cfg->dynamodb_endpoint,
+        .region = cfg->aws_region,
+        .access_key_id = cfg->aws_access_key_id,
+        .secret_access_key = cfg->aws_secret_access_key,
+        .session_token = cfg->aws_session_token,
+        .table_prefix = cfg->table_prefix,
+    };
+    app.db = sd_dynamo_new(loop, &opts);
+    app.router = sd_api_router_new();
+    app.http = sd_http_server_new(loop, NULL, sd_api_handle, &app);
+    if (!app.db || !app.router || !app.http) goto out;
+    if (sd_http_server_listen(app.http, cfg->host, cfg->port) != SD_OK) goto out;
+
+    uv_signal_init(loop, &ls.sigint);
+    uv_signal_init(loop, &ls.sigterm);
+    uv_timer_init(loop, &ls.grace);
+    ls.sigint.data = ls.sigterm.data = ls.grace.data = &ls;
+    uv_signal_start(&ls.sigint, on_signal, SIGINT);
+    uv_signal_start(&ls.sigterm, on_signal, SIGTERM);
+    sd_log(SD_LOG_INFO, "listening",
+           json_pack("{s:s, s:i, s:s, s:s}", "host", cfg->host, "port", sd_http_server_port(app.http), "dynamodb",
+                     cfg->dynamodb_endpoint[0] ? cfg->dynamodb_endpoint : "aws", "table_prefix", cfg->table_prefix));
+    uv_run(loop, UV_RUN_DEFAULT);
+    rc = ls.stopping && !sd_http_server_in_flight(app.http) ? 0 : 1;
+    sd_log(SD_LOG_INFO, "stopped", json_pack("{s:i}", "exit_code", rc));
+out:
+    if (rc != 0 && !ls.stopping) sd_log(SD_LOG_ERROR, "server could not start", NULL);
+    if (app.db) {
+        sd_dynamo_close(app.db);
+        uv_run(loop, UV_RUN_NOWAIT);
+    }
+    sd_router_free(app.router);
+    if (!ls.stopping || rc == 0) sd_http_server_free(app.http);
+    uv_loop_close(loop);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    const char *cmd = NULL, *env_file = ".env", *tables_arg = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "--env-file") && i + 1 < argc) {
+            env_file = argv[++i];
+        } else if (!cmd) {
+            cmd = argv[i];
+        } else if (!strcmp(cmd, "init-db") && !tables_arg) {
+            tables_arg = argv[i];
+        } else {
+            fprintf(stderr, "simplediscord: unexpected argument '%s'\n\n", argv[i]);
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (!cmd) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "init-db") != 0) {
+        fprintf(stderr, "simplediscord: unknown command '%s'\n\n", cmd);
+        usage(stderr);
+        return 2;
+    }
+    if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+        fprintf(stderr, "simplediscord: could not initialise libsodium or libcurl\n");
+        return 1;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    sd_config_t *cfg = malloc(sizeof *cfg);
+    char err[512];
+    int rc = 2;
+    if (!cfg) return 1;
+    if (sd_config_load(cfg, env_file, err, sizeof err) != SD_OK) {
+        fprintf(stderr, "simplediscord: configuration error: %s\n", err);
+        goto out;
+    }
+    sd_log_set_level((sd_log_level_t)cfg->log_level);
+    rc = !strcmp(cmd, "serve") ? serve(cfg) : sd_init_db_main(cfg, tables_arg ? tables_arg : cfg->tables_file);
+out:
+    free(cfg);
+    curl_global_cleanup();
+    return rc;
+}

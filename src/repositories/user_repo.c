@@ -1,0 +1,219 @@
+#include "repositories/user_repo.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    sd_dynamo_t *db;
+    sd_user_repo_cb cb;
+    void *ctx;
+    sd_user_t user;     /* what was written, or read */
+    const char *fields[4]; /* transaction item i -> conflict name */
+} op_t;
+
+void sd_user_repo_handle_key(const char *kind, const char *value, char *out, size_t cap)
+{
+    int n = snprintf(out, cap, "%s#", kind);
+    for (size_t i = 0; value[i] && (size_t)n + 1 < cap; i++) out[n++] = (char)tolower((unsigned char)value[i]);
+    out[n < (int)cap ? n : (int)cap - 1] = '\0';
+}
+
+static const char *users_table(sd_dynamo_t *db, char *buf, size_t cap)
+{
+    return sd_dynamo_table(db, "users", buf, cap);
+}
+
+static const char *index_table(sd_dynamo_t *db, char *buf, size_t cap)
+{
+    return sd_dynamo_table(db, "user_index", buf, cap);
+}
+
+static op_t *op_new(sd_dynamo_t *db, sd_user_repo_cb cb, void *ctx)
+{
+    op_t *op = calloc(1, sizeof *op);
+    if (op) {
+        op->db = db;
+        op->cb = cb;
+        op->ctx = ctx;
+    }
+    return op;
+}
+
+static void op_end(op_t *op, sd_err_t err, const char *conflict)
+{
+    op->cb(err, err ? NULL : &op->user, conflict, op->ctx);
+    free(op);
+}
+
+static sd_err_t op_call(op_t *op, const char *name, json_t *req, sd_dynamo_cb cb)
+{
+    if (!req) {
+        free(op);
+        return SD_ERR_NOMEM;
+    }
+    sd_err_t err = sd_dynamo_call(op->db, name, req, cb, op);
+    if (err) free(op);
+    return err;
+}
+
+static void copy_field(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src ? src : "");
+}
+
+static int user_from_item(sd_user_t *u, const json_t *item)
+{
+    const char *id = sd_dynamo_get_s(item, "id");
+    const char *tv = sd_dynamo_get_n(item, "token_version");
+    if (!id || !tv) return -1;
+    memset(u, 0, sizeof *u);
+    copy_field(u->id, sizeof u->id, id);
+    copy_field(u->username, sizeof u->username, sd_dynamo_get_s(item, "username"));
+    copy_field(u->global_name, sizeof u->global_name, sd_dynamo_get_s(item, "global_name"));
+    copy_field(u->avatar, sizeof u->avatar, sd_dynamo_get_s(item, "avatar"));
+    copy_field(u->email, sizeof u->email, sd_dynamo_get_s(item, "email"));
+    copy_field(u->password_hash, sizeof u->password_hash, sd_dynamo_get_s(item, "password_hash"));
+    u->token_version = atoll(tv);
+    u->bot = json_is_true(json_object_get(json_object_get(item, "bot"), "BOOL"));
+    return 0;
+}
+
+static json_t *item_from_user(const sd_user_t *u)
+{
+    json_t *item = json_pack("{s:o, s:o, s:o, s:o, s:{s:b}}", "id", sd_dynamo_s(u->id), "username",
+                             sd_dynamo_s(u->username), "password_hash", sd_dynamo_s(u->password_hash),
+                             "token_version", sd_dynamo_n(u->token_version), "bot", "BOOL", u->bot);
+    if (item && u->global_name[0]) json_object_set_new(item, "global_name", sd_dynamo_s(u->global_name));
+    if (item && u->avatar[0]) json_object_set_new(item, "avatar", sd_dynamo_s(u->avatar));
+    if (item && u->email[0]) json_object_set_new(item, "email", sd_dynamo_s(u->email));
+    return item;
+}
+
+/* Puts a handle item that must not exist yet. */
+static json_t *put_handle(sd_dynamo_t *db, const char *kind, const char *value, const char *user_id)
+{
+    char table[128], key[300];
+    sd_user_repo_handle_key(kind, value, key, sizeof key);
+    return json_pack("{s:{s:s, s:{s:o, s:o}, s:s, s:{s:s}}}", "Put", "TableName", index_table(db, table, sizeof table),
+                     "Item", "key", sd_dynamo_s(key), "user_id", sd_dynamo_s(user_id), "ConditionExpression",
+                     "attribute_not_exists(#k)", "ExpressionAttributeNames", "#k", "key");
+}
+
+/* Names the field behind the first ConditionalCheckFailed of a cancelled transaction. */
+static const char *conflict_field(const op_t *op, const json_t *res)
+{
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(res, "CancellationReasons"), i, r)
+    {
+        const char *code = json_string_value(json_object_get(r, "Code"));
+        if (code && strcmp(code, "ConditionalCheckFailed") == 0 && i < 4 && op->fields[i]) return op->fields[i];
+    }
+    return "user";
+}
+
+static void on_written(sd_err_t err, json_t *res, void *ctx)
+{
+    op_t *op = ctx;
+    op_end(op, err, err == SD_ERR_CONFLICT ? conflict_field(op, res) : NULL);
+}
+
+sd_err_t sd_user_repo_create(sd_dynamo_t *db, const sd_user_t *user, sd_user_repo_cb cb, void *ctx)
+{
+    op_t *op = op_new(db, cb, ctx);
+    if (!op) return SD_ERR_NOMEM;
+    op->user = *user;
+    char table[128];
+    json_t *items = json_pack("[{s:{s:s, s:o, s:s}}, o]", "Put", "TableName", users_table(db, table, sizeof table),
+                              "Item", item_from_user(user), "ConditionExpression", "attribute_not_exists(id)",
+                              put_handle(db, "username", user->username, user->id));
+    op->fields[0] = "user";
+    op->fields[1] = "username";
+    if (items && user->email[0]) {
+        json_array_append_new(items, put_handle(db, "email", user->email, user->id));
+        op->fields[2] = "email";
+    }
+    return op_call(op, "TransactWriteItems", items ? json_pack("{s:o}", "TransactItems", items) : NULL, on_written);
+}
+
+static void on_get(sd_err_t err, json_t *res, void *ctx)
+{
+    op_t *op = ctx;
+    json_t *item = json_object_get(res, "Item");
+    if (!err && !item) err = SD_ERR_NOT_FOUND;
+    if (!err && user_from_item(&op->user, item)) err = SD_ERR_INTERNAL;
+    op_end(op, err, NULL);
+}
+
+sd_err_t sd_user_repo_get(sd_dynamo_t *db, const char *id, sd_user_repo_cb cb, void *ctx)
+{
+    op_t *op = op_new(db, cb, ctx);
+    if (!op) return SD_ERR_NOMEM;
+    char table[128];
+    return op_call(op, "GetItem",
+                   json_pack("{s:s, s:{s:o}, s:b}", "TableName", users_table(db, table, sizeof table), "Key", "id",
+                             sd_dynamo_s(id), "ConsistentRead", 1),
+                   on_get);
+}
+
+static void on_handle(sd_err_t err, json_t *res, void *ctx)
+{
+    op_t *op = ctx;
+    const char *id = sd_dynamo_get_s(json_object_get(res, "Item"), "user_id");
+    if (!err && !id) err = SD_ERR_NOT_FOUND;
+    if (err) {
+        op_end(op, err, NULL);
+        return;
+    }
+    char table[128];
+    json_t *req = json_pack("{s:s, s:{s:o}, s:b}", "TableName", users_table(op->db, table, sizeof table), "Key",
+                            "id", sd_dynamo_s(id), "ConsistentRead", 1);
+    err = req ? sd_dynamo_call(op->db, "GetItem", req, on_get, op) : SD_ERR_NOMEM;
+    if (err) op_end(op, err, NULL);
+}
+
+sd_err_t sd_user_repo_find_by_login(sd_dynamo_t *db, const char *login, sd_user_repo_cb cb, void *ctx)
+{
+    op_t *op = op_new(db, cb, ctx);
+    if (!op) return SD_ERR_NOMEM;
+    char table[128], key[300];
+    sd_user_repo_handle_key(strchr(login, '@') ? "email" : "username", login, key, sizeof key);
+    return op_call(op, "GetItem",
+                   json_pack("{s:s, s:{s:o}, s:b}", "TableName", index_table(db, table, sizeof table), "Key", "key",
+                             sd_dynamo_s(key), "ConsistentRead", 1),
+                   on_handle);
+}
+
+sd_err_t sd_user_repo_update(sd_dynamo_t *db, const sd_user_t *old, const sd_user_t *updated, sd_user_repo_cb cb,
+                             void *ctx)
+{
+    op_t *op = op_new(db, cb, ctx);
+    if (!op) return SD_ERR_NOMEM;
+    op->user = *updated;
+    char table[128], itable[128], key[300];
+    /* Replace the whole item, guarded by the version and name we read, so no concurrent change is lost. */
+    json_t *items = json_pack(
+        "[{s:{s:s, s:o, s:s, s:{s:o, s:o}}}]", "Put", "TableName", users_table(db, table, sizeof table), "Item",
+        item_from_user(updated), "ConditionExpression", "token_version = :tv AND username = :un",
+        "ExpressionAttributeValues", ":tv", sd_dynamo_n(old->token_version), ":un", sd_dynamo_s(old->username));
+    op->fields[0] = "user";
+    if (items && strcmp(old->username, updated->username) != 0) {
+        char oldkey[300], newkey[300];
+        sd_user_repo_handle_key("username", old->username, oldkey, sizeof oldkey);
+        sd_user_repo_handle_key("username", updated->username, newkey, sizeof newkey);
+        if (strcmp(oldkey, newkey) != 0) { /* a change of case only keeps the handle */
+            sd_user_repo_handle_key("username", old->username, key, sizeof key);
+            json_array_append_new(
+                items, json_pack("{s:{s:s, s:{s:o}, s:s, s:{s:o}}}", "Delete", "TableName",
+                                 index_table(db, itable, sizeof itable), "Key", "key", sd_dynamo_s(key),
+                                 "ConditionExpression", "user_id = :me", "ExpressionAttributeValues", ":me",
+                                 sd_dynamo_s(old->id)));
+            json_array_append_new(items, put_handle(db, "username", updated->username, updated->id));
+            op->fields[1] = "user";
+            op->fields[2] = "username";
+        }
+    }
+    return op_call(op, "TransactWriteItems", items ? json_pack("{s:o}", "TransactItems", items) : NULL, on_written);
+}
