@@ -91,7 +91,9 @@ static int serve(const sd_config_t *cfg)
     };
     app.db = sd_dynamo_new(loop, &opts);
     app.router = sd_api_router_new();
-    app.http = sd_http_server_new(loop, NULL, sd_api_handle, &app);
+    sd_http_limits_t limits = {.idle_timeout_ms = (uint64_t)cfg->http_idle_timeout_ms,
+                               .request_timeout_ms = (uint64_t)cfg->http_request_timeout_ms};
+    app.http = sd_http_server_new(loop, &limits, sd_api_handle, &app);
     if (!app.db || !app.router || !app.http) goto out;
     if (sd_http_server_listen(app.http, cfg->host, cfg->port) != SD_OK) goto out;
 

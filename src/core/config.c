@@ -72,6 +72,10 @@ sd_err_t sd_config_from_lookup(sd_config_t *cfg, sd_config_lookup_fn lookup, voi
     if ((rc = get_long(lookup, ctx, "TOKEN_TTL_SECONDS", 30L * 86400, 1, 10L * 365 * 86400, &n, err, errlen)))
         return rc;
     cfg->token_ttl_seconds = n;
+    if ((rc = get_long(lookup, ctx, "HTTP_IDLE_TIMEOUT_MS", 60000, 100, 3600000, &n, err, errlen))) return rc;
+    cfg->http_idle_timeout_ms = n;
+    if ((rc = get_long(lookup, ctx, "HTTP_REQUEST_TIMEOUT_MS", 15000, 100, 600000, &n, err, errlen))) return rc;
+    cfg->http_request_timeout_ms = n;
 
     const char *level = lookup("LOG_LEVEL", ctx);
     cfg->log_level = level ? sd_log_level_parse(level) : SD_LOG_INFO;

@@ -25,6 +25,8 @@ typedef struct {
     char redis_url[512];
     int log_level;
     int worker_id;        /* snowflake worker id, 0..1023 */
+    long http_idle_timeout_ms;    /* keep-alive connection with no request */
+    long http_request_timeout_ms; /* first to last byte of one request */
     char tables_file[512];
     char web_dir[512];
 } sd_config_t;

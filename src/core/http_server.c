@@ -43,6 +43,8 @@ struct conn {
     bool in_message;
     bool closing;
     bool last; /* the answer being written is the connection's last */
+    bool lingering; /* answered and shut down for writing: discard input until EOF or timeout */
+    uv_shutdown_t shutdown_req;
     bool reading;
     int handles_open;
     conn_t *prev, *next;
@@ -76,6 +78,9 @@ static http_parser_settings g_settings; /* constant after first use */
 
 static void conn_close(conn_t *c);
 static void conn_process(conn_t *c);
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf);
+static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
+static void arm_timer(conn_t *c, uint64_t ms);
 
 static uint64_t now_ns(void)
 {
@@ -203,6 +208,31 @@ static void log_request(const sd_request_t *req, int status)
                      req->request_id));
 }
 
+static void on_shutdown(uv_shutdown_t *req, int status)
+{
+    (void)req;
+    (void)status; /* the linger timer or EOF closes the connection */
+}
+
+/*
+ * Half-closes after the last answer and keeps reading (discarding) for a moment, so that a client still sending a
+ * body we refused reads our answer instead of a reset.
+ */
+static void start_linger(conn_t *c)
+{
+    c->lingering = true;
+    c->in_message = false;
+    if (!c->reading) {
+        uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
+        c->reading = true;
+    }
+    if (uv_shutdown(&c->shutdown_req, (uv_stream_t *)&c->tcp, on_shutdown) != 0) {
+        conn_close(c);
+        return;
+    }
+    arm_timer(c, 2000);
+}
+
 static void on_write(uv_write_t *w, int status)
 {
     write_req_t *wr = (write_req_t *)w;
@@ -213,7 +243,8 @@ static void on_write(uv_write_t *w, int status)
     free(wr);
     if (c->closing) return;
     if (close_after) {
-        conn_close(c);
+        if (status < 0) conn_close(c);
+        else start_linger(c);
         return;
     }
     conn_process(c);
@@ -398,6 +429,11 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 {
     conn_t *c = s->data;
     (void)buf;
+    if (c->lingering) {
+        if (nread < 0) conn_close(c);
+        c->in_len = c->in_off = 0;
+        return;
+    }
     if (nread < 0) {
         if (c->active) { /* the answer is still wanted by nobody: drop the socket when it comes */
             uv_read_stop(s);
@@ -441,7 +477,6 @@ static void respond_parse_error(conn_t *c, int status)
     sd_log(SD_LOG_INFO, "request rejected", json_pack("{s:i}", "status", status));
     if (c->req) sd_arena_free(c->req->arena);
     c->req = NULL;
-    uv_read_stop((uv_stream_t *)&c->tcp);
     conn_write(c, head, (size_t)n, b, (size_t)bl, true);
 }
 

@@ -28,18 +28,18 @@ static int valid_name(const char *s, size_t min, size_t max)
 }
 
 /* Checks that key (hash or range) names a declared attribute and marks it used. */
-static sd_err_t check_key(const json_t *t, json_t *used, const char *what, int required, const char *file,
-                          const char *name, char *err, size_t errlen)
+static sd_err_t check_key(const json_t *t, const json_t *attrs, json_t *used, const char *what, int required,
+                          const char *file, const char *name, const char *owner, char *err, size_t errlen)
 {
     const json_t *k = json_object_get(t, what);
     if (!k || json_is_null(k)) {
-        if (required) return bad(err, errlen, file, name, "'%s' is missing", what);
+        if (required) return bad(err, errlen, file, name, "%s'%s' is missing", owner, what);
         return SD_OK;
     }
-    if (!json_is_string(k)) return bad(err, errlen, file, name, "'%s' must be a string", what);
+    if (!json_is_string(k)) return bad(err, errlen, file, name, "%s'%s' must be a string", owner, what);
     const char *attr = json_string_value(k);
-    if (!json_object_get(json_object_get(t, "attributes"), attr))
-        return bad(err, errlen, file, name, "%s '%s' is not among its attributes", what, attr);
+    if (!json_object_get(attrs, attr))
+        return bad(err, errlen, file, name, "%s%s '%s' is not among its attributes", owner, what, attr);
     json_object_set_new(used, attr, json_true());
     return SD_OK;
 }
@@ -71,8 +71,8 @@ static sd_err_t check_table(const char *name, const json_t *t, const char *file,
     }
     json_t *used = json_object();
     sd_err_t rc = SD_OK;
-    if ((rc = check_key(t, used, "hash_key", 1, file, name, err, errlen))) goto out;
-    if ((rc = check_key(t, used, "range_key", 0, file, name, err, errlen))) goto out;
+    if ((rc = check_key(t, attrs, used, "hash_key", 1, file, name, "", err, errlen))) goto out;
+    if ((rc = check_key(t, attrs, used, "range_key", 0, file, name, "", err, errlen))) goto out;
     const json_t *gsis = json_object_get(t, "global_secondary_indexes");
     if (gsis && !json_is_array(gsis)) {
         rc = bad(err, errlen, file, name, "'global_secondary_indexes' must be an array");
@@ -92,10 +92,11 @@ static sd_err_t check_table(const char *name, const json_t *t, const char *file,
                 rc = bad(err, errlen, file, name, "index '%s' is defined twice", gname);
                 goto out;
             }
-        char what[300];
+        char what[300], owner[304];
         snprintf(what, sizeof what, "index '%s'", gname);
-        if ((rc = check_key(g, used, "hash_key", 1, file, name, err, errlen))) goto out;
-        if ((rc = check_key(g, used, "range_key", 0, file, name, err, errlen))) goto out;
+        snprintf(owner, sizeof owner, "%s: ", what);
+        if ((rc = check_key(g, attrs, used, "hash_key", 1, file, name, owner, err, errlen))) goto out;
+        if ((rc = check_key(g, attrs, used, "range_key", 0, file, name, owner, err, errlen))) goto out;
         const char *proj = json_string_value(json_object_get(g, "projection"));
         if (!proj || (strcmp(proj, "ALL") && strcmp(proj, "KEYS_ONLY") && strcmp(proj, "INCLUDE"))) {
             rc = bad(err, errlen, file, name, "%s: 'projection' must be ALL, KEYS_ONLY or INCLUDE", what);

@@ -1,0 +1,4 @@
+environment         = "dev"
+table_prefix        = "sd-dev-"
+billing_mode        = "PAY_PER_REQUEST"
+deletion_protection = false

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Starts or stops DynamoDB Local for development: 127.0.0.1:${DYNAMODB_PORT:-8000}, one shared database kept in
+# .local/dynamodb-data so data survives restarts. `start` returns once it answers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT=${DYNAMODB_PORT:-8000}
+PIDFILE=.local/dynamodb.pid
+DATA=.local/dynamodb-data
+
+answers() {
+  curl -s -o /dev/null -m 2 -X POST "http://127.0.0.1:$PORT/" \
+    -H 'Content-Type: application/x-amz-json-1.0' -H 'X-Amz-Target: DynamoDB_20120810.ListTables' \
+    -H 'Authorization: AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0' \
+    -d '{}'
+}
+
+case "${1:-}" in
+  start)
+    if answers; then echo "DynamoDB Local already answers on 127.0.0.1:$PORT"; exit 0; fi
+    mkdir -p "$DATA"
+    (cd .local/dynamodb && nohup java -Djava.library.path=./DynamoDBLocal_lib -jar DynamoDBLocal.jar \
+      -sharedDb -dbPath "../../$DATA" -port "$PORT" > ../dynamodb.log 2>&1 & echo $! > "../dynamodb.pid")
+    for _ in $(seq 1 100); do
+      if answers; then echo "DynamoDB Local is up on 127.0.0.1:$PORT (data in $DATA)"; exit 0; fi
+      sleep 0.2
+    done
+    echo "DynamoDB Local did not answer; see .local/dynamodb.log" >&2
+    exit 1
+    ;;
+  stop)
+    # SIGTERM, then wait: DynamoDB Local writes out what it has acknowledged only when it stops in order.
+    if [ -f "$PIDFILE" ]; then
+      pid=$(cat "$PIDFILE")
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      rm -f "$PIDFILE"
+      echo "DynamoDB Local stopped"
+    fi
+    ;;
+  *)
+    echo "usage: $0 start|stop" >&2; exit 2 ;;
+esac

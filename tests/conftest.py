@@ -1,0 +1,227 @@
+"""Shared harness for the black-box suites: a real DynamoDB Local and the real server binary, on free ports."""
+import json
+import os
+import pathlib
+import signal
+import socket
+import subprocess
+import time
+import uuid
+
+import pytest
+import requests
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BINARY = pathlib.Path(os.environ.get("SD_BINARY", "build/simplediscord"))
+if not BINARY.is_absolute():
+    BINARY = ROOT / BINARY
+DDB_DIR = ROOT / ".local" / "dynamodb"
+SECRET = "tests-token-secret-0123456789abcdef-0123456789"
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(check, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def ddb_call(endpoint, op, payload):
+    """One DynamoDB API call straight to DynamoDB Local (it checks that a signature is present, not its value)."""
+    r = requests.post(endpoint, data=json.dumps(payload), timeout=10, headers={
+        "Content-Type": "application/x-amz-json-1.0",
+        "X-Amz-Target": f"DynamoDB_20120810.{op}",
+        "Authorization": "AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, "
+                         "SignedHeaders=host, Signature=0",
+    })
+    return r.status_code, r.json()
+
+
+class DynamoDBLocal:
+    """AWS's DynamoDB Local (Java) with one shared, persistent database in data_dir."""
+
+    def __init__(self, data_dir):
+        self.data_dir = pathlib.Path(data_dir)
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.proc = None
+
+    def start(self):
+        jar = DDB_DIR / "DynamoDBLocal.jar"
+        assert jar.exists(), f"{jar} is missing: run ./task setup"
+        self.log = open(self.data_dir / "dynamodb.log", "ab")
+        self.proc = subprocess.Popen(
+            ["java", f"-Djava.library.path={DDB_DIR / 'DynamoDBLocal_lib'}", "-jar", str(jar),
+             "-sharedDb", "-dbPath", str(self.data_dir), "-port", str(self.port)],
+            cwd=DDB_DIR, stdout=self.log, stderr=subprocess.STDOUT)
+        wait_until(self.answers, 60, "DynamoDB Local")
+        return self
+
+    def answers(self):
+        try:
+            return ddb_call(self.endpoint, "ListTables", {})[0] == 200
+        except requests.RequestException:
+            return False
+
+    def kill(self):
+        self.proc.kill()
+        self.proc.wait()
+
+    def stop(self):
+        """A graceful stop (SIGTERM), which lets DynamoDB Local write out what it has acknowledged."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.log.close()
+
+    def table_names(self, prefix):
+        names, start = [], None
+        while True:
+            payload = {"ExclusiveStartTableName": start} if start else {}
+            _, body = ddb_call(self.endpoint, "ListTables", payload)
+            names += body.get("TableNames", [])
+            start = body.get("LastEvaluatedTableName")
+            if not start:
+                return [n for n in names if n.startswith(prefix)]
+
+
+def base_env(endpoint, prefix, **extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "DYNAMODB_", "TABLE_", "TOKEN_"))}
+    env.update({
+        "HOST": "127.0.0.1", "DYNAMODB_ENDPOINT": endpoint, "TABLE_PREFIX": prefix, "TOKEN_SECRET": SECRET,
+        "AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
+        "LOG_LEVEL": "info", "TABLES_FILE": str(ROOT / "config" / "tables.json"),
+    })
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+def init_db(endpoint, prefix, tables_file=None, **extra):
+    args = [str(BINARY), "--env-file", "/dev/null", "init-db"] + ([str(tables_file)] if tables_file else [])
+    return subprocess.run(args, env=base_env(endpoint, prefix, **extra), cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+
+
+def assert_sanitizer_clean(text):
+    for mark in SANITIZER_MARKS:
+        assert mark not in text, f"sanitizer report in output:\n{text[-4000:]}"
+
+
+class Server:
+    """The real simplediscord binary, serving on a free port."""
+
+    def __init__(self, endpoint, prefix, log_dir, **extra_env):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.env = base_env(endpoint, prefix, PORT=self.port, **extra_env)
+        self.log_path = pathlib.Path(log_dir) / f"server-{self.port}-{uuid.uuid4().hex[:6]}.log"
+        self.proc = None
+
+    def start(self, wait_healthy=True):
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([str(BINARY), "--env-file", "/dev/null", "serve"], env=self.env, cwd=ROOT,
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        wait_until(self.listening, 30, "the server to listen")
+        if wait_healthy:
+            wait_until(lambda: self.get("/healthz").status_code == 200, 30, "/healthz")
+        return self
+
+    def listening(self):
+        assert self.proc.poll() is None, f"server exited early:\n{self.log_text()}"
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                return True
+        except OSError:
+            return False
+
+    def url(self, path):
+        return self.base + path
+
+    def get(self, path, **kw):
+        return requests.get(self.url(path), timeout=30, **kw)
+
+    def post(self, path, **kw):
+        return requests.post(self.url(path), timeout=30, **kw)
+
+    def patch(self, path, **kw):
+        return requests.patch(self.url(path), timeout=30, **kw)
+
+    def log_text(self):
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self, sig=signal.SIGTERM, timeout=20):
+        """Stops the server and checks that it exited 0 with no sanitizer report."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        code = self.proc.wait(timeout)
+        self.log.close()
+        assert_sanitizer_clean(self.log_text())
+        assert code == 0, f"server exited with {code}:\n{self.log_text()[-4000:]}"
+
+    def kill(self):
+        self.proc.kill()
+        self.proc.wait()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def dynamodb(tmp_path_factory):
+    ddb = DynamoDBLocal(tmp_path_factory.mktemp("dynamodb")).start()
+    yield ddb
+    ddb.stop()
+
+
+@pytest.fixture(scope="session")
+def server(dynamodb, tmp_path_factory):
+    prefix = f"t{uuid.uuid4().hex[:8]}-"
+    r = init_db(dynamodb.endpoint, prefix)
+    assert r.returncode == 0, r.stderr
+    srv = Server(dynamodb.endpoint, prefix, tmp_path_factory.mktemp("server")).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def make_server(dynamodb, tmp_path):
+    """Starts extra servers (own settings) and stops them after the test."""
+    started = []
+
+    def make(prefix=None, endpoint=None, wait_healthy=True, **env):
+        if prefix is None:
+            prefix = f"t{uuid.uuid4().hex[:8]}-"
+            assert init_db(dynamodb.endpoint, prefix).returncode == 0
+        srv = Server(endpoint or dynamodb.endpoint, prefix, tmp_path, **env).start(wait_healthy)
+        started.append(srv)
+        return srv
+
+    yield make
+    for srv in started:
+        if srv.proc.poll() is None:
+            srv.stop()
+
+
+def unique_name(stem="user"):
+    return f"{stem}_{uuid.uuid4().hex[:10]}"
+
+
+def register(server, username=None, password="correct horse battery", email=None):
+    username = username or unique_name()
+    body = {"username": username, "password": password}
+    if email:
+        body["email"] = email
+    r = server.post("/api/v10/auth/register", json=body)
+    assert r.status_code == 201, r.text
+    return {"token": r.json()["token"], "username": username, "password": password,
+            "id": r.json().get("user_id")}
