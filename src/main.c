@@ -1,6 +1,6 @@
 /*
- * simplediscord: the entry point. `serve` runs the HTTP server (lifespan: loop, DynamoDB client, router, signal
- * handling, graceful shutdown); `init-db` creates the tables described in config/tables.json.
+ * simplediscord: the entry point. `serve` runs the HTTP server (lifespan: loop, DynamoDB client, router,
+ * signal handling, graceful shutdown); `init-db` creates the tables described in config/tables.json.
  */
 #include <curl/curl.h>
 #include <signal.h>
@@ -65,7 +65,8 @@ static void on_signal(uv_signal_t *s, int signum)
 {
     lifespan_t *ls = s->data;
     if (ls->stopping++) return;
-    sd_log(SD_LOG_INFO, "shutting down", json_pack("{s:s}", "signal", signum == SIGINT ? "SIGINT" : "SIGTERM"));
+    sd_log(SD_LOG_INFO, "shutting down",
+           json_pack("{s:s}", "signal", signum == SIGINT ? "SIGINT" : "SIGTERM"));
     uv_timer_start(&ls->grace, on_grace_over, SHUTDOWN_GRACE_MS, 0);
     sd_http_server_shutdown(ls->app->http, on_http_closed, ls);
 }
@@ -80,7 +81,8 @@ static int serve(const sd_config_t *cfg)
     lifespan_t ls = {.app = &app};
 
     if (cfg->token_secret_generated)
-        sd_log(SD_LOG_WARN, "TOKEN_SECRET is not set: using a random one, tokens will not survive a restart", NULL);
+        sd_log(SD_LOG_WARN, "TOKEN_SECRET is not set: using a random one, tokens will not survive a restart",
+               NULL);
     sd_dynamo_options_t opts = {
         .endpoint = cfg->dynamodb_endpoint,
         .region = cfg->aws_region,
@@ -104,8 +106,9 @@ static int serve(const sd_config_t *cfg)
     uv_signal_start(&ls.sigint, on_signal, SIGINT);
     uv_signal_start(&ls.sigterm, on_signal, SIGTERM);
     sd_log(SD_LOG_INFO, "listening",
-           json_pack("{s:s, s:i, s:s, s:s}", "host", cfg->host, "port", sd_http_server_port(app.http), "dynamodb",
-                     cfg->dynamodb_endpoint[0] ? cfg->dynamodb_endpoint : "aws", "table_prefix", cfg->table_prefix));
+           json_pack("{s:s, s:i, s:s, s:s}", "host", cfg->host, "port", sd_http_server_port(app.http),
+                     "dynamodb", cfg->dynamodb_endpoint[0] ? cfg->dynamodb_endpoint : "aws", "table_prefix",
+                     cfg->table_prefix));
     uv_run(loop, UV_RUN_DEFAULT);
     rc = ls.stopping && !sd_http_server_in_flight(app.http) ? 0 : 1;
     sd_log(SD_LOG_INFO, "stopped", json_pack("{s:i}", "exit_code", rc));
@@ -163,7 +166,8 @@ int main(int argc, char **argv)
         goto out;
     }
     sd_log_set_level((sd_log_level_t)cfg->log_level);
-    rc = !strcmp(cmd, "serve") ? serve(cfg) : sd_init_db_main(cfg, tables_arg ? tables_arg : cfg->tables_file);
+    rc =
+        !strcmp(cmd, "serve") ? serve(cfg) : sd_init_db_main(cfg, tables_arg ? tables_arg : cfg->tables_file);
 out:
     free(cfg);
     curl_global_cleanup();

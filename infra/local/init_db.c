@@ -14,7 +14,7 @@ typedef enum { ST_DESCRIBE, ST_CREATE, ST_WAIT, ST_ADD_INDEX, ST_TTL_DESCRIBE, S
 typedef struct {
     sd_dynamo_t *db;
     json_t *tables;
-    void *iter;          /* current table in tables */
+    void *iter; /* current table in tables */
     const char *logical;
     const json_t *spec;
     char full[320];
@@ -33,8 +33,8 @@ static void fail(run_t *r, sd_err_t err, const char *what, const json_t *res)
 {
     const char *msg = json_string_value(json_object_get(res, "message"));
     if (!msg) msg = json_string_value(json_object_get(res, "Message"));
-    fprintf(stderr, "init-db: table %s: %s failed: %s%s%s\n", r->full, what, sd_err_name(err), msg ? ": " : "",
-            msg ? msg : "");
+    fprintf(stderr, "init-db: table %s: %s failed: %s%s%s\n", r->full, what, sd_err_name(err),
+            msg ? ": " : "", msg ? msg : "");
     r->result = err;
     r->iter = NULL;
 }
@@ -113,8 +113,10 @@ static void on_table_ready(run_t *r, const json_t *desc)
                      json_string_value(json_object_get(r->spec, "hash_key"))) ||
         !key_matches(json_object_get(desc, "KeySchema"), "RANGE",
                      json_string_value(json_object_get(r->spec, "range_key")))) {
-        fprintf(stderr, "init-db: table %s exists with another key schema than tables.json gives; "
-                        "DynamoDB cannot change keys in place, migrate it by hand\n", r->full);
+        fprintf(stderr,
+                "init-db: table %s exists with another key schema than tables.json gives; "
+                "DynamoDB cannot change keys in place, migrate it by hand\n",
+                r->full);
         r->result = SD_ERR_CONFLICT;
         r->iter = NULL;
         return;
@@ -150,7 +152,10 @@ static void on_answer(sd_err_t err, json_t *res, void *ctx)
             call(r, "CreateTable", sd_table_spec_create_request(r->spec, r->full));
             return;
         }
-        if (err) { fail(r, err, "DescribeTable", res); return; }
+        if (err) {
+            fail(r, err, "DescribeTable", res);
+            return;
+        }
         if (!all_active(json_object_get(res, "Table"))) {
             r->state = ST_WAIT;
             uv_timer_start(&r->poll_timer, on_poll_timer, 200, 0);
@@ -164,7 +169,10 @@ static void on_answer(sd_err_t err, json_t *res, void *ctx)
             on_poll_timer(&r->poll_timer);
             return;
         }
-        if (err) { fail(r, err, "CreateTable", res); return; }
+        if (err) {
+            fail(r, err, "CreateTable", res);
+            return;
+        }
         printf("created table %s\n", r->full);
         r->changes++;
         r->table_changes++;
@@ -172,25 +180,38 @@ static void on_answer(sd_err_t err, json_t *res, void *ctx)
         on_poll_timer(&r->poll_timer);
         return;
     case ST_ADD_INDEX:
-        if (err) { fail(r, err, "UpdateTable", res); return; }
+        if (err) {
+            fail(r, err, "UpdateTable", res);
+            return;
+        }
         r->state = ST_WAIT;
         on_poll_timer(&r->poll_timer);
         return;
     case ST_WAIT:
-        if (err) { fail(r, err, "DescribeTable", res); return; }
+        if (err) {
+            fail(r, err, "DescribeTable", res);
+            return;
+        }
         if (!all_active(json_object_get(res, "Table"))) {
-            if (++r->polls > 1500) { fail(r, SD_ERR_UNAVAILABLE, "waiting for ACTIVE", NULL); return; }
+            if (++r->polls > 1500) {
+                fail(r, SD_ERR_UNAVAILABLE, "waiting for ACTIVE", NULL);
+                return;
+            }
             uv_timer_start(&r->poll_timer, on_poll_timer, 200, 0);
             return;
         }
         on_table_ready(r, json_object_get(res, "Table"));
         return;
     case ST_TTL_DESCRIBE: {
-        if (err) { fail(r, err, "DescribeTimeToLive", res); return; }
+        if (err) {
+            fail(r, err, "DescribeTimeToLive", res);
+            return;
+        }
         const json_t *d = json_object_get(res, "TimeToLiveDescription");
         const char *status = json_string_value(json_object_get(d, "TimeToLiveStatus"));
         const char *attr = json_string_value(json_object_get(d, "AttributeName"));
-        if (status && (!strcmp(status, "ENABLED") || !strcmp(status, "ENABLING")) && attr && !strcmp(attr, ttl)) {
+        if (status && (!strcmp(status, "ENABLED") || !strcmp(status, "ENABLING")) && attr &&
+            !strcmp(attr, ttl)) {
             next_table(r);
             return;
         }
@@ -201,7 +222,10 @@ static void on_answer(sd_err_t err, json_t *res, void *ctx)
         return;
     }
     case ST_TTL_UPDATE:
-        if (err) { fail(r, err, "UpdateTimeToLive", res); return; }
+        if (err) {
+            fail(r, err, "UpdateTimeToLive", res);
+            return;
+        }
         printf("enabled TTL on %s.%s\n", r->full, ttl);
         r->changes++;
         r->table_changes++;
@@ -255,7 +279,8 @@ int sd_init_db_main(const sd_config_t *cfg, const char *tables_file)
     if (r.result == SD_OK) {
         if (r.changes == 0)
             printf("init-db: all %zu tables up to date, nothing changed\n", json_object_size(tables));
-        else printf("init-db: %d change(s) made to %zu tables\n", r.changes, json_object_size(tables));
+        else
+            printf("init-db: %d change(s) made to %zu tables\n", r.changes, json_object_size(tables));
         rc = 0;
     }
 out:

@@ -1,6 +1,7 @@
 /*
  * app: the process-wide context created in main and handed down to every handler: the loop, the settings, the
- * DynamoDB client and the id generator. Types are only forward-declared here, so core stays below every layer.
+ * DynamoDB client and the id generator. Types are only forward-declared here, so core stays below every
+ * layer.
  */
 #ifndef SD_CORE_APP_H
 #define SD_CORE_APP_H

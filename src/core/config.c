@@ -25,8 +25,8 @@ static sd_err_t get_str(sd_config_lookup_fn lookup, void *ctx, const char *name,
     return SD_OK;
 }
 
-static sd_err_t get_long(sd_config_lookup_fn lookup, void *ctx, const char *name, long def, long min, long max,
-                         long *out, char *err, size_t errlen)
+static sd_err_t get_long(sd_config_lookup_fn lookup, void *ctx, const char *name, long def, long min,
+                         long max, long *out, char *err, size_t errlen)
 {
     const char *v = lookup(name, ctx);
     if (!v || !*v) {
@@ -46,12 +46,13 @@ static sd_err_t get_long(sd_config_lookup_fn lookup, void *ctx, const char *name
     return SD_OK;
 }
 
-sd_err_t sd_config_from_lookup(sd_config_t *cfg, sd_config_lookup_fn lookup, void *ctx, char *err, size_t errlen)
+sd_err_t sd_config_from_lookup(sd_config_t *cfg, sd_config_lookup_fn lookup, void *ctx, char *err,
+                               size_t errlen)
 {
     memset(cfg, 0, sizeof *cfg);
     long n;
     sd_err_t rc;
-#define STR(name, def, field)                                                                                     \
+#define STR(name, def, field)                                                                                \
     if ((rc = get_str(lookup, ctx, name, def, cfg->field, sizeof cfg->field, err, errlen))) return rc
     STR("HOST", "127.0.0.1", host);
     STR("AWS_REGION", "us-east-1", aws_region);
@@ -74,7 +75,8 @@ sd_err_t sd_config_from_lookup(sd_config_t *cfg, sd_config_lookup_fn lookup, voi
     cfg->token_ttl_seconds = n;
     if ((rc = get_long(lookup, ctx, "HTTP_IDLE_TIMEOUT_MS", 60000, 100, 3600000, &n, err, errlen))) return rc;
     cfg->http_idle_timeout_ms = n;
-    if ((rc = get_long(lookup, ctx, "HTTP_REQUEST_TIMEOUT_MS", 15000, 100, 600000, &n, err, errlen))) return rc;
+    if ((rc = get_long(lookup, ctx, "HTTP_REQUEST_TIMEOUT_MS", 15000, 100, 600000, &n, err, errlen)))
+        return rc;
     cfg->http_request_timeout_ms = n;
 
     const char *level = lookup("LOG_LEVEL", ctx);
@@ -123,9 +125,11 @@ static const char *env_then_dotenv(const char *name, void *ctx)
 
 static char *trim(char *s)
 {
-    while (*s == ' ' || *s == '\t') s++;
+    while (*s == ' ' || *s == '\t')
+        s++;
     char *e = s + strlen(s);
-    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r')) *--e = '\0';
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+        *--e = '\0';
     return s;
 }
 

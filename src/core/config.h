@@ -24,7 +24,7 @@ typedef struct {
     long token_ttl_seconds;
     char redis_url[512];
     int log_level;
-    int worker_id;        /* snowflake worker id, 0..1023 */
+    int worker_id;                /* snowflake worker id, 0..1023 */
     long http_idle_timeout_ms;    /* keep-alive connection with no request */
     long http_request_timeout_ms; /* first to last byte of one request */
     char tables_file[512];
@@ -35,10 +35,11 @@ typedef struct {
 typedef const char *(*sd_config_lookup_fn)(const char *name, void *ctx);
 
 /*
- * Fills cfg from lookup (defaults for unset variables). On failure returns SD_ERR_INVALID and writes a message
- * naming the variable into err.
+ * Fills cfg from lookup (defaults for unset variables). On failure returns SD_ERR_INVALID and writes a
+ * message naming the variable into err.
  */
-sd_err_t sd_config_from_lookup(sd_config_t *cfg, sd_config_lookup_fn lookup, void *ctx, char *err, size_t errlen);
+sd_err_t sd_config_from_lookup(sd_config_t *cfg, sd_config_lookup_fn lookup, void *ctx, char *err,
+                               size_t errlen);
 
 /* Fills cfg from the environment, then the .env file at dotenv_path (may be NULL or missing). */
 sd_err_t sd_config_load(sd_config_t *cfg, const char *dotenv_path, char *err, size_t errlen);

@@ -1,7 +1,8 @@
 /*
- * errors: the one error type every layer returns (sd_err_t), and the one place that turns an error into Discord's
- * JSON error body {code, message, errors} with its HTTP status. Lower layers return codes; only endpoints (through
- * sd_api_error_*) speak HTTP. Form validation errors use Discord's nested "_errors" shape (code 50035).
+ * errors: the one error type every layer returns (sd_err_t), and the one place that turns an error into
+ * Discord's JSON error body {code, message, errors} with its HTTP status. Lower layers return codes; only
+ * endpoints (through sd_api_error_*) speak HTTP. Form validation errors use Discord's nested "_errors" shape
+ * (code 50035).
  */
 #ifndef SD_CORE_ERRORS_H
 #define SD_CORE_ERRORS_H
@@ -11,16 +12,16 @@
 typedef enum {
     SD_OK = 0,
     SD_ERR_NOMEM = -1,
-    SD_ERR_INVALID = -2,     /* bad input from a caller */
-    SD_ERR_NOT_FOUND = -3,   /* item or resource does not exist */
-    SD_ERR_CONFLICT = -4,    /* a condition failed: uniqueness, optimistic check */
+    SD_ERR_INVALID = -2,   /* bad input from a caller */
+    SD_ERR_NOT_FOUND = -3, /* item or resource does not exist */
+    SD_ERR_CONFLICT = -4,  /* a condition failed: uniqueness, optimistic check */
     SD_ERR_UNAUTHORIZED = -5,
     SD_ERR_FORBIDDEN = -6,
     SD_ERR_UNAVAILABLE = -7, /* a dependency (DynamoDB) did not answer, even after retries */
     SD_ERR_THROTTLED = -8,   /* a dependency kept throttling after retries */
     SD_ERR_INTERNAL = -9,
-    SD_ERR_IO = -10,         /* local I/O: files, sockets */
-    SD_ERR_EXISTS = -11,     /* a resource already exists (a table in init-db) */
+    SD_ERR_IO = -10,     /* local I/O: files, sockets */
+    SD_ERR_EXISTS = -11, /* a resource already exists (a table in init-db) */
 } sd_err_t;
 
 /* A static name for the error ("conflict", "unavailable", ...). */
@@ -43,7 +44,8 @@ typedef struct {
     json_t *body; /* owned */
 } sd_api_error_t;
 
-/* Returns a new body {code, message} plus "errors" when errors != NULL (reference stolen). Caller owns the result. */
+/* Returns a new body {code, message} plus "errors" when errors != NULL (reference stolen). Caller owns the
+ * result. */
 json_t *sd_api_error_body(int code, const char *message, json_t *errors);
 
 /* Maps an internal error to a status and Discord body; caller owns .body. */

@@ -16,7 +16,7 @@ typedef struct conn conn_t;
 
 /* The part of a request the handler does not see. */
 struct sd_http_internal {
-    conn_t *conn;        /* NULL once the client has gone */
+    conn_t *conn; /* NULL once the client has gone */
     sd_http_server_t *srv;
     uint64_t start_ns;
     bool keep_alive;
@@ -30,19 +30,19 @@ struct conn {
     uv_timer_t timer;
     sd_http_server_t *srv;
     http_parser parser;
-    char *in;            /* bytes received and not yet parsed */
+    char *in; /* bytes received and not yet parsed */
     size_t in_len, in_off, in_cap;
-    sd_request_t *req;   /* being parsed */
+    sd_request_t *req;    /* being parsed */
     sd_request_t *active; /* dispatched, waiting for its answer */
     size_t header_bytes;
     size_t url_len;
     char *url;
     bool last_was_value;
-    int error_status;    /* a limit tripped while parsing */
+    int error_status; /* a limit tripped while parsing */
     bool message_done;
     bool in_message;
     bool closing;
-    bool last; /* the answer being written is the connection's last */
+    bool last;      /* the answer being written is the connection's last */
     bool lingering; /* answered and shut down for writing: discard input until EOF or timeout */
     uv_shutdown_t shutdown_req;
     bool reading;
@@ -90,24 +90,42 @@ static uint64_t now_ns(void)
 const char *sd_http_status_text(int status)
 {
     switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Unknown";
+    case 100:
+        return "Continue";
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 204:
+        return "No Content";
+    case 304:
+        return "Not Modified";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 409:
+        return "Conflict";
+    case 413:
+        return "Payload Too Large";
+    case 429:
+        return "Too Many Requests";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "Unknown";
     }
 }
 
@@ -215,8 +233,8 @@ static void on_shutdown(uv_shutdown_t *req, int status)
 }
 
 /*
- * Half-closes after the last answer and keeps reading (discarding) for a moment, so that a client still sending a
- * body we refused reads our answer instead of a reset.
+ * Half-closes after the last answer and keeps reading (discarding) for a moment, so that a client still
+ * sending a body we refused reads our answer instead of a reset.
  */
 static void start_linger(conn_t *c)
 {
@@ -243,8 +261,10 @@ static void on_write(uv_write_t *w, int status)
     free(wr);
     if (c->closing) return;
     if (close_after) {
-        if (status < 0) conn_close(c);
-        else start_linger(c);
+        if (status < 0)
+            conn_close(c);
+        else
+            start_linger(c);
         return;
     }
     conn_process(c);
@@ -297,12 +317,13 @@ void sd_http_respond(sd_request_t *req, int status, const char *content_type, co
             c->active = NULL;
             conn_close(c);
         } else {
-            int n = snprintf(head, cap,
-                             "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nX-Request-Id: %s\r\n"
-                             "Connection: %s\r\n%.*s\r\n",
-                             status, sd_http_status_text(status), content_type, len, req->request_id,
-                             keep ? "keep-alive" : "close", (int)in->extra_len,
-                             in->extra_headers ? in->extra_headers : "");
+            int n =
+                snprintf(head, cap,
+                         "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nX-Request-Id: %s\r\n"
+                         "Connection: %s\r\n%.*s\r\n",
+                         status, sd_http_status_text(status), content_type, len, req->request_id,
+                         keep ? "keep-alive" : "close", (int)in->extra_len,
+                         in->extra_headers ? in->extra_headers : "");
             c->active = NULL;
             conn_write(c, head, (size_t)n, copy, send_len, !keep);
         }
@@ -345,8 +366,10 @@ static void on_handle_closed(uv_handle_t *h)
     conn_t *c = h->data;
     if (--c->handles_open > 0) return;
     sd_http_server_t *srv = c->srv;
-    if (c->prev) c->prev->next = c->next;
-    else srv->conns = c->next;
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        srv->conns = c->next;
     if (c->next) c->next->prev = c->prev;
     srv->conn_count--;
     free(c->in);
@@ -446,7 +469,8 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     }
     c->in_len += (size_t)nread;
     /* Pipelined input beyond one full request waits in the kernel while an answer is pending. */
-    if (c->active && c->in_len - c->in_off > c->srv->limits.max_header_bytes + c->srv->limits.max_body_bytes) {
+    if (c->active &&
+        c->in_len - c->in_off > c->srv->limits.max_header_bytes + c->srv->limits.max_body_bytes) {
         uv_read_stop(s);
         c->reading = false;
     }
@@ -601,8 +625,10 @@ static int append_header(conn_t *c, const char *at, size_t len, bool value)
     if (!s) return -1;
     memcpy(s, old, ol);
     memcpy(s + ol, at, len);
-    if (value) h->value = s;
-    else h->name = s;
+    if (value)
+        h->value = s;
+    else
+        h->name = s;
     return 0;
 }
 
@@ -709,8 +735,8 @@ static void on_connection(uv_stream_t *l, int status)
     conn_process(c);
 }
 
-sd_http_server_t *sd_http_server_new(uv_loop_t *loop, const sd_http_limits_t *limits, sd_http_handler_fn handler,
-                                     void *ctx)
+sd_http_server_t *sd_http_server_new(uv_loop_t *loop, const sd_http_limits_t *limits,
+                                     sd_http_handler_fn handler, void *ctx)
 {
     sd_http_server_t *srv = calloc(1, sizeof *srv);
     if (!srv) return NULL;

@@ -1,7 +1,7 @@
 /*
- * http_server: HTTP/1.1 on libuv with http-parser. Keep-alive with pipelined requests answered in order, bounded
- * input (header bytes -> 431, body bytes -> 413), idle and slow-request timeouts, a request id and one JSON log
- * line per request, and graceful shutdown (stop accepting, let in-flight requests finish).
+ * http_server: HTTP/1.1 on libuv with http-parser. Keep-alive with pipelined requests answered in order,
+ * bounded input (header bytes -> 431, body bytes -> 413), idle and slow-request timeouts, a request id and
+ * one JSON log line per request, and graceful shutdown (stop accepting, let in-flight requests finish).
  *
  * A handler receives an sd_request_t and answers exactly once, now or later from a callback, with
  * sd_http_respond*. The request stays valid until then even if the client hangs up meanwhile.
@@ -28,18 +28,18 @@ typedef struct {
 } sd_http_pair_t;
 
 typedef struct sd_request {
-    sd_arena_t *arena;   /* freed when the response has been handed to the socket */
-    const char *method;  /* "GET", "POST", ... */
-    const char *path;    /* raw path, without the query */
-    const char *query;   /* raw query string without '?', or "" */
+    sd_arena_t *arena;  /* freed when the response has been handed to the socket */
+    const char *method; /* "GET", "POST", ... */
+    const char *path;   /* raw path, without the query */
+    const char *query;  /* raw query string without '?', or "" */
     sd_http_pair_t headers[SD_HTTP_MAX_HEADERS];
     int header_count;
-    const char *body;    /* NUL-terminated; body_len bytes */
+    const char *body; /* NUL-terminated; body_len bytes */
     size_t body_len;
     sd_http_pair_t params[SD_HTTP_MAX_PARAMS]; /* path parameters, filled by the router */
     int param_count;
     char request_id[17];
-    void *user;          /* per-request data of the layer above (e.g. the authenticated user) */
+    void *user; /* per-request data of the layer above (e.g. the authenticated user) */
     struct sd_http_internal *internal;
 } sd_request_t;
 
@@ -47,15 +47,15 @@ typedef void (*sd_http_handler_fn)(sd_request_t *req, void *ctx);
 typedef void (*sd_http_closed_fn)(void *ctx);
 
 typedef struct {
-    size_t max_header_bytes;   /* request line + headers; default 16 KiB */
-    size_t max_body_bytes;     /* default 1 MiB */
-    uint64_t idle_timeout_ms;  /* keep-alive idle; default 60 s */
+    size_t max_header_bytes;     /* request line + headers; default 16 KiB */
+    size_t max_body_bytes;       /* default 1 MiB */
+    uint64_t idle_timeout_ms;    /* keep-alive idle; default 60 s */
     uint64_t request_timeout_ms; /* first byte to last byte of a request; default 15 s */
 } sd_http_limits_t;
 
 /* Returns a new server bound to nothing yet; caller frees with sd_http_server_free() after it has closed. */
-sd_http_server_t *sd_http_server_new(uv_loop_t *loop, const sd_http_limits_t *limits, sd_http_handler_fn handler,
-                                     void *ctx);
+sd_http_server_t *sd_http_server_new(uv_loop_t *loop, const sd_http_limits_t *limits,
+                                     sd_http_handler_fn handler, void *ctx);
 /* Binds and listens on host:port (port 0 picks a free one). */
 sd_err_t sd_http_server_listen(sd_http_server_t *srv, const char *host, int port);
 /* The port actually bound. */

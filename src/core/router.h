@@ -14,7 +14,7 @@ typedef struct {
     const char *method;  /* "GET", ... */
     const char *pattern; /* segments; "{name}" captures one segment */
     sd_http_handler_fn handler;
-    unsigned flags;      /* meaning left to the caller (e.g. "needs a token") */
+    unsigned flags; /* meaning left to the caller (e.g. "needs a token") */
 } sd_route_t;
 
 typedef enum { SD_ROUTE_FOUND = 0, SD_ROUTE_NOT_FOUND, SD_ROUTE_METHOD_NOT_ALLOWED } sd_route_match_t;
@@ -26,8 +26,8 @@ void sd_router_free(sd_router_t *r);
 sd_err_t sd_router_add(sd_router_t *r, const char *method, const char *pattern, sd_http_handler_fn handler,
                        unsigned flags);
 /*
- * Matches req->method and req->path; on SD_ROUTE_FOUND *route is borrowed from the router and req->params hold
- * the percent-decoded captures (in the request arena).
+ * Matches req->method and req->path; on SD_ROUTE_FOUND *route is borrowed from the router and req->params
+ * hold the percent-decoded captures (in the request arena).
  */
 sd_route_match_t sd_router_match(const sd_router_t *r, sd_request_t *req, const sd_route_t **route);
 /* The routes, in the order added (for documentation and tests). */

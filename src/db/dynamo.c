@@ -111,8 +111,10 @@ sd_err_t sd_dynamo_classify(long http_status, const json_t *body, int *retry)
         {
             const char *code = json_string_value(json_object_get(r, "Code"));
             if (!code || strcmp(code, "None") == 0) continue;
-            if (strcmp(code, "TransactionConflict") == 0) any_conflict = true;
-            else other = true;
+            if (strcmp(code, "TransactionConflict") == 0)
+                any_conflict = true;
+            else
+                other = true;
         }
         if (any_conflict && !other) *retry = 1;
         return SD_ERR_CONFLICT;
@@ -128,7 +130,8 @@ sd_err_t sd_dynamo_classify(long http_status, const json_t *body, int *retry)
         *retry = 1;
         return SD_ERR_CONFLICT;
     }
-    if (type_is(type, "ValidationException") || type_is(type, "SerializationException")) return SD_ERR_INVALID;
+    if (type_is(type, "ValidationException") || type_is(type, "SerializationException"))
+        return SD_ERR_INVALID;
     if (http_status >= 500 || type_is(type, "InternalServerError") || type_is(type, "ServiceUnavailable")) {
         *retry = 1;
         return SD_ERR_UNAVAILABLE;
@@ -174,8 +177,10 @@ static void on_sock_closed(uv_handle_t *h)
 
 static void sock_forget(sd_dynamo_t *db, sock_ctx_t *sc)
 {
-    if (sc->prev) sc->prev->next = sc->next;
-    else db->socks = sc->next;
+    if (sc->prev)
+        sc->prev->next = sc->next;
+    else
+        db->socks = sc->next;
     if (sc->next) sc->next->prev = sc->prev;
     uv_poll_stop(&sc->poll);
     uv_close((uv_handle_t *)&sc->poll, on_sock_closed);
@@ -228,8 +233,10 @@ static int on_timer(CURLM *m, long timeout_ms, void *userp)
 {
     sd_dynamo_t *db = userp;
     (void)m;
-    if (timeout_ms < 0) uv_timer_stop(&db->timer);
-    else uv_timer_start(&db->timer, on_curl_timeout, (uint64_t)timeout_ms, 0);
+    if (timeout_ms < 0)
+        uv_timer_stop(&db->timer);
+    else
+        uv_timer_start(&db->timer, on_curl_timeout, (uint64_t)timeout_ms, 0);
     return 0;
 }
 
@@ -281,7 +288,8 @@ static void on_retry(uv_timer_t *t)
 static long backoff_ms(const sd_dynamo_t *db, int attempt)
 {
     long ceiling = db->base_delay_ms;
-    for (int i = 1; i < attempt && ceiling < db->max_delay_ms; i++) ceiling *= 2;
+    for (int i = 1; i < attempt && ceiling < db->max_delay_ms; i++)
+        ceiling *= 2;
     if (ceiling > db->max_delay_ms) ceiling = db->max_delay_ms;
     return (long)randombytes_uniform((uint32_t)ceiling + 1); /* full jitter */
 }
@@ -324,8 +332,8 @@ static void call_done(call_t *c, CURLcode res)
         const char *msg = json_string_value(json_object_get(body, "message"));
         if (!msg) msg = json_string_value(json_object_get(body, "Message"));
         sd_log(SD_LOG_WARN, "dynamodb call failed",
-               json_pack("{s:s, s:s, s:i, s:s?, s:s?, s:s, s:i}", "op", c->target + 18, "error", sd_err_name(err),
-                         "http_status", (int)status, "type", type, "message", msg, "curl",
+               json_pack("{s:s, s:s, s:i, s:s?, s:s?, s:s, s:i}", "op", c->target + 18, "error",
+                         sd_err_name(err), "http_status", (int)status, "type", type, "message", msg, "curl",
                          curl_easy_strerror(res), "attempts", c->attempt));
     }
     call_finish(c, err, body);
@@ -471,7 +479,8 @@ void sd_dynamo_close(sd_dynamo_t *db)
     db->closing = true;
     curl_multi_cleanup(db->multi);
     db->multi = NULL;
-    while (db->socks) sock_forget(db, db->socks);
+    while (db->socks)
+        sock_forget(db, db->socks);
     uv_close((uv_handle_t *)&db->timer, on_db_timer_closed);
 }
 
@@ -591,7 +600,8 @@ static void query_on_page(sd_err_t err, json_t *res, void *ctx)
     json_t *last = json_object_get(res, "LastEvaluatedKey");
     if (last && json_array_size(q->items) < q->max_items) {
         json_object_set(q->request, "ExclusiveStartKey", last);
-        json_object_set_new(q->request, "Limit", json_integer((json_int_t)(q->max_items - json_array_size(q->items))));
+        json_object_set_new(q->request, "Limit",
+                            json_integer((json_int_t)(q->max_items - json_array_size(q->items))));
         sd_err_t e2 = sd_dynamo_call(q->db, "Query", json_incref(q->request), query_on_page, q);
         if (e2) query_end(q, e2, NULL);
         return;
@@ -615,7 +625,8 @@ sd_err_t sd_dynamo_query(sd_dynamo_t *db, json_t *request, size_t max_items, sd_
     q->max_items = max_items;
     q->cb = cb;
     q->ctx = ctx;
-    if (!json_object_get(request, "Limit")) json_object_set_new(request, "Limit", json_integer((json_int_t)max_items));
+    if (!json_object_get(request, "Limit"))
+        json_object_set_new(request, "Limit", json_integer((json_int_t)max_items));
     sd_err_t err = sd_dynamo_call(db, "Query", json_incref(request), query_on_page, q);
     if (err) {
         json_decref(q->request);

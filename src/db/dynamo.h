@@ -1,13 +1,13 @@
 /*
- * dynamo: the asynchronous DynamoDB client. It speaks DynamoDB's HTTP JSON API (x-amz-json-1.0) through libcurl's
- * multi interface driven by the libuv loop, so one thread keeps many requests in flight over reused connections.
- * Requests are signed with SigV4 by libcurl (CURLOPT_AWS_SIGV4). Throttling, 5xx answers, transaction conflicts
- * and transport failures are retried with capped exponential backoff and full jitter, as the AWS SDKs do; what
- * still fails maps to a typed sd_err_t:
- *   ConditionalCheckFailed, a transaction cancelled by a condition  -> SD_ERR_CONFLICT
- *   ResourceNotFound -> SD_ERR_NOT_FOUND      ResourceInUse -> SD_ERR_EXISTS    ValidationException -> SD_ERR_INVALID
- *   throttling after retries -> SD_ERR_THROTTLED     unreachable / 5xx after retries -> SD_ERR_UNAVAILABLE
- * Only repositories (and the init-db tool) call this module.
+ * dynamo: the asynchronous DynamoDB client. It speaks DynamoDB's HTTP JSON API (x-amz-json-1.0) through
+ * libcurl's multi interface driven by the libuv loop, so one thread keeps many requests in flight over reused
+ * connections. Requests are signed with SigV4 by libcurl (CURLOPT_AWS_SIGV4). Throttling, 5xx answers,
+ * transaction conflicts and transport failures are retried with capped exponential backoff and full jitter,
+ * as the AWS SDKs do; what still fails maps to a typed sd_err_t: ConditionalCheckFailed, a transaction
+ * cancelled by a condition  -> SD_ERR_CONFLICT ResourceNotFound -> SD_ERR_NOT_FOUND      ResourceInUse ->
+ * SD_ERR_EXISTS    ValidationException -> SD_ERR_INVALID throttling after retries -> SD_ERR_THROTTLED
+ * unreachable / 5xx after retries -> SD_ERR_UNAVAILABLE Only repositories (and the init-db tool) call this
+ * module.
  */
 #ifndef SD_DB_DYNAMO_H
 #define SD_DB_DYNAMO_H
@@ -21,7 +21,8 @@
 typedef struct sd_dynamo sd_dynamo_t;
 
 typedef struct {
-    const char *endpoint;      /* "http://127.0.0.1:8000"; NULL or "" for https://dynamodb.<region>.amazonaws.com */
+    const char
+        *endpoint; /* "http://127.0.0.1:8000"; NULL or "" for https://dynamodb.<region>.amazonaws.com */
     const char *region;
     const char *access_key_id;
     const char *secret_access_key;
@@ -34,8 +35,8 @@ typedef struct {
 } sd_dynamo_options_t;
 
 /*
- * Called once per call. result is borrowed and valid only during the callback: the operation's answer on SD_OK,
- * DynamoDB's error body ({"__type", "message", ...}) or NULL otherwise.
+ * Called once per call. result is borrowed and valid only during the callback: the operation's answer on
+ * SD_OK, DynamoDB's error body ({"__type", "message", ...}) or NULL otherwise.
  */
 typedef void (*sd_dynamo_cb)(sd_err_t err, json_t *result, void *ctx);
 
@@ -50,14 +51,15 @@ const char *sd_dynamo_table(const sd_dynamo_t *db, const char *logical, char *ou
 
 /*
  * Starts one operation: op is the API name ("GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query",
- * "TransactWriteItems", "CreateTable", "DescribeTable", "UpdateTimeToLive", "DescribeTimeToLive", "ListTables",
+ * "TransactWriteItems", "CreateTable", "DescribeTable", "UpdateTimeToLive", "DescribeTimeToLive",
+ * "ListTables",
  * ...); request is the operation's JSON input, reference stolen. cb runs later, never from inside this call.
  */
 sd_err_t sd_dynamo_call(sd_dynamo_t *db, const char *op, json_t *request, sd_dynamo_cb cb, void *ctx);
 
 /*
- * BatchGetItem with its RequestItems (reference stolen), re-asking for UnprocessedKeys with backoff until all are
- * read. The result is {"Responses": {table: [items...]}}.
+ * BatchGetItem with its RequestItems (reference stolen), re-asking for UnprocessedKeys with backoff until all
+ * are read. The result is {"Responses": {table: [items...]}}.
  */
 sd_err_t sd_dynamo_batch_get(sd_dynamo_t *db, json_t *request_items, sd_dynamo_cb cb, void *ctx);
 
@@ -67,8 +69,8 @@ sd_err_t sd_dynamo_batch_get(sd_dynamo_t *db, json_t *request_items, sd_dynamo_c
  */
 sd_err_t sd_dynamo_query(sd_dynamo_t *db, json_t *request, size_t max_items, sd_dynamo_cb cb, void *ctx);
 
-/* Maps DynamoDB's error type (the part after '#' of __type) and HTTP status to an sd_err_t; *retry is set when
-   the AWS SDKs would try again. Exposed for tests. */
+/* Maps DynamoDB's error type (the part after '#' of __type) and HTTP status to an sd_err_t; *retry is set
+   when the AWS SDKs would try again. Exposed for tests. */
 sd_err_t sd_dynamo_classify(long http_status, const json_t *body, int *retry);
 
 /* A new attribute value {"S": s} / {"N": "n"}; caller owns it. */

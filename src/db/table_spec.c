@@ -11,8 +11,10 @@ static sd_err_t bad(char *err, size_t errlen, const char *file, const char *tabl
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
-    if (table) snprintf(err, errlen, "%s: table '%s': %s", file, table, why);
-    else snprintf(err, errlen, "%s: %s", file, why);
+    if (table)
+        snprintf(err, errlen, "%s: table '%s': %s", file, table, why);
+    else
+        snprintf(err, errlen, "%s: %s", file, why);
     return SD_ERR_INVALID;
 }
 
@@ -46,16 +48,18 @@ static sd_err_t check_key(const json_t *t, const json_t *attrs, json_t *used, co
 
 static sd_err_t check_table(const char *name, const json_t *t, const char *file, char *err, size_t errlen)
 {
-    static const char *const known[] = {"hash_key", "range_key", "attributes", "global_secondary_indexes",
-                                        "ttl_attribute", "description"};
+    static const char *const known[] = {
+        "hash_key", "range_key", "attributes", "global_secondary_indexes", "ttl_attribute", "description"};
     if (!json_is_object(t)) return bad(err, errlen, file, name, "must be an object");
-    if (!valid_name(name, 3, 200)) return bad(err, errlen, file, name, "name must be 3-200 of [A-Za-z0-9_.-]");
+    if (!valid_name(name, 3, 200))
+        return bad(err, errlen, file, name, "name must be 3-200 of [A-Za-z0-9_.-]");
     const char *field;
     json_t *v;
     json_object_foreach((json_t *)t, field, v)
     {
         int ok = 0;
-        for (size_t i = 0; i < sizeof known / sizeof *known; i++) ok |= strcmp(field, known[i]) == 0;
+        for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+            ok |= strcmp(field, known[i]) == 0;
         if (!ok) return bad(err, errlen, file, name, "unknown field '%s'", field);
     }
     const json_t *attrs = json_object_get(t, "attributes");
@@ -104,7 +108,8 @@ static sd_err_t check_table(const char *name, const json_t *t, const char *file,
         }
         const json_t *nk = json_object_get(g, "non_key_attributes");
         if (strcmp(proj, "INCLUDE") == 0 && (!json_is_array(nk) || json_array_size(nk) == 0)) {
-            rc = bad(err, errlen, file, name, "%s: INCLUDE needs a non-empty 'non_key_attributes' list", what);
+            rc =
+                bad(err, errlen, file, name, "%s: INCLUDE needs a non-empty 'non_key_attributes' list", what);
             goto out;
         }
     }
@@ -148,7 +153,8 @@ json_t *sd_table_spec_load(const char *path, char *err, size_t errlen)
         return NULL;
     }
     json_t *tables = NULL;
-    if (sd_table_spec_validate(root, path, err, errlen) == SD_OK) tables = json_incref(json_object_get(root, "tables"));
+    if (sd_table_spec_validate(root, path, err, errlen) == SD_OK)
+        tables = json_incref(json_object_get(root, "tables"));
     json_decref(root);
     return tables;
 }
@@ -158,7 +164,8 @@ static json_t *key_schema(const json_t *t)
     json_t *ks = json_pack("[{s:s, s:s}]", "AttributeName", json_string_value(json_object_get(t, "hash_key")),
                            "KeyType", "HASH");
     const char *range = json_string_value(json_object_get(t, "range_key"));
-    if (ks && range) json_array_append_new(ks, json_pack("{s:s, s:s}", "AttributeName", range, "KeyType", "RANGE"));
+    if (ks && range)
+        json_array_append_new(ks, json_pack("{s:s, s:s}", "AttributeName", range, "KeyType", "RANGE"));
     return ks;
 }
 
@@ -168,8 +175,8 @@ static json_t *gsi_json(const json_t *g)
     json_t *p = json_pack("{s:s}", "ProjectionType", proj);
     if (p && strcmp(proj, "INCLUDE") == 0)
         json_object_set(p, "NonKeyAttributes", json_object_get(g, "non_key_attributes"));
-    return json_pack("{s:s, s:o, s:o}", "IndexName", json_string_value(json_object_get(g, "name")), "KeySchema",
-                     key_schema(g), "Projection", p);
+    return json_pack("{s:s, s:o, s:o}", "IndexName", json_string_value(json_object_get(g, "name")),
+                     "KeySchema", key_schema(g), "Projection", p);
 }
 
 json_t *sd_table_spec_attribute_definitions(const json_t *table)
@@ -185,8 +192,8 @@ json_t *sd_table_spec_attribute_definitions(const json_t *table)
 json_t *sd_table_spec_create_request(const json_t *table, const char *full_name)
 {
     json_t *req = json_pack("{s:s, s:o, s:o, s:s}", "TableName", full_name, "AttributeDefinitions",
-                            sd_table_spec_attribute_definitions(table),
-                            "KeySchema", key_schema(table), "BillingMode", "PAY_PER_REQUEST");
+                            sd_table_spec_attribute_definitions(table), "KeySchema", key_schema(table),
+                            "BillingMode", "PAY_PER_REQUEST");
     const json_t *gsis = json_object_get(table, "global_secondary_indexes");
     if (req && json_array_size(gsis)) {
         json_t *list = json_array();

@@ -1,9 +1,9 @@
 /*
- * table_spec: reads config/tables.json, the single description of every DynamoDB table (also read by Terraform),
- * checks it, and turns a table's entry into a CreateTable request. Format:
+ * table_spec: reads config/tables.json, the single description of every DynamoDB table (also read by
+ * Terraform), checks it, and turns a table's entry into a CreateTable request. Format:
  *   {"tables": {"<logical name>": {"hash_key": "id", "range_key": "sk"?, "attributes": {"id": "S", ...},
- *     "global_secondary_indexes": [{"name", "hash_key", "range_key"?, "projection": "ALL"|"KEYS_ONLY"|"INCLUDE",
- *                                   "non_key_attributes": [...]?}]?, "ttl_attribute": "expires_at"?,
+ *     "global_secondary_indexes": [{"name", "hash_key", "range_key"?, "projection":
+ * "ALL"|"KEYS_ONLY"|"INCLUDE", "non_key_attributes": [...]?}]?, "ttl_attribute": "expires_at"?,
  *     "description": "..."?}}}
  * Every attribute declared must be a key of the table or of one of its indexes (DynamoDB's own rule).
  */

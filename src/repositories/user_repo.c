@@ -9,14 +9,15 @@ typedef struct {
     sd_dynamo_t *db;
     sd_user_repo_cb cb;
     void *ctx;
-    sd_user_t user;     /* what was written, or read */
+    sd_user_t user;        /* what was written, or read */
     const char *fields[4]; /* transaction item i -> conflict name */
 } op_t;
 
 void sd_user_repo_handle_key(const char *kind, const char *value, char *out, size_t cap)
 {
     int n = snprintf(out, cap, "%s#", kind);
-    for (size_t i = 0; value[i] && (size_t)n + 1 < cap; i++) out[n++] = (char)tolower((unsigned char)value[i]);
+    for (size_t i = 0; value[i] && (size_t)n + 1 < cap; i++)
+        out[n++] = (char)tolower((unsigned char)value[i]);
     out[n < (int)cap ? n : (int)cap - 1] = '\0';
 }
 
@@ -96,9 +97,10 @@ static json_t *put_handle(sd_dynamo_t *db, const char *kind, const char *value, 
 {
     char table[128], key[300];
     sd_user_repo_handle_key(kind, value, key, sizeof key);
-    return json_pack("{s:{s:s, s:{s:o, s:o}, s:s, s:{s:s}}}", "Put", "TableName", index_table(db, table, sizeof table),
-                     "Item", "key", sd_dynamo_s(key), "user_id", sd_dynamo_s(user_id), "ConditionExpression",
-                     "attribute_not_exists(#k)", "ExpressionAttributeNames", "#k", "key");
+    return json_pack("{s:{s:s, s:{s:o, s:o}, s:s, s:{s:s}}}", "Put", "TableName",
+                     index_table(db, table, sizeof table), "Item", "key", sd_dynamo_s(key), "user_id",
+                     sd_dynamo_s(user_id), "ConditionExpression", "attribute_not_exists(#k)",
+                     "ExpressionAttributeNames", "#k", "key");
 }
 
 /* Names the field behind the first ConditionalCheckFailed of a cancelled transaction. */
@@ -109,7 +111,8 @@ static const char *conflict_field(const op_t *op, const json_t *res)
     json_array_foreach(json_object_get(res, "CancellationReasons"), i, r)
     {
         const char *code = json_string_value(json_object_get(r, "Code"));
-        if (code && strcmp(code, "ConditionalCheckFailed") == 0 && i < 4 && op->fields[i]) return op->fields[i];
+        if (code && strcmp(code, "ConditionalCheckFailed") == 0 && i < 4 && op->fields[i])
+            return op->fields[i];
     }
     return "user";
 }
@@ -126,16 +129,18 @@ sd_err_t sd_user_repo_create(sd_dynamo_t *db, const sd_user_t *user, sd_user_rep
     if (!op) return SD_ERR_NOMEM;
     op->user = *user;
     char table[128];
-    json_t *items = json_pack("[{s:{s:s, s:o, s:s}}, o]", "Put", "TableName", users_table(db, table, sizeof table),
-                              "Item", item_from_user(user), "ConditionExpression", "attribute_not_exists(id)",
-                              put_handle(db, "username", user->username, user->id));
+    json_t *items =
+        json_pack("[{s:{s:s, s:o, s:s}}, o]", "Put", "TableName", users_table(db, table, sizeof table),
+                  "Item", item_from_user(user), "ConditionExpression", "attribute_not_exists(id)",
+                  put_handle(db, "username", user->username, user->id));
     op->fields[0] = "user";
     op->fields[1] = "username";
     if (items && user->email[0]) {
         json_array_append_new(items, put_handle(db, "email", user->email, user->id));
         op->fields[2] = "email";
     }
-    return op_call(op, "TransactWriteItems", items ? json_pack("{s:o}", "TransactItems", items) : NULL, on_written);
+    return op_call(op, "TransactWriteItems", items ? json_pack("{s:o}", "TransactItems", items) : NULL,
+                   on_written);
 }
 
 static void on_get(sd_err_t err, json_t *res, void *ctx)
@@ -153,8 +158,8 @@ sd_err_t sd_user_repo_get(sd_dynamo_t *db, const char *id, sd_user_repo_cb cb, v
     if (!op) return SD_ERR_NOMEM;
     char table[128];
     return op_call(op, "GetItem",
-                   json_pack("{s:s, s:{s:o}, s:b}", "TableName", users_table(db, table, sizeof table), "Key", "id",
-                             sd_dynamo_s(id), "ConsistentRead", 1),
+                   json_pack("{s:s, s:{s:o}, s:b}", "TableName", users_table(db, table, sizeof table), "Key",
+                             "id", sd_dynamo_s(id), "ConsistentRead", 1),
                    on_get);
 }
 
@@ -168,8 +173,8 @@ static void on_handle(sd_err_t err, json_t *res, void *ctx)
         return;
     }
     char table[128];
-    json_t *req = json_pack("{s:s, s:{s:o}, s:b}", "TableName", users_table(op->db, table, sizeof table), "Key",
-                            "id", sd_dynamo_s(id), "ConsistentRead", 1);
+    json_t *req = json_pack("{s:s, s:{s:o}, s:b}", "TableName", users_table(op->db, table, sizeof table),
+                            "Key", "id", sd_dynamo_s(id), "ConsistentRead", 1);
     err = req ? sd_dynamo_call(op->db, "GetItem", req, on_get, op) : SD_ERR_NOMEM;
     if (err) op_end(op, err, NULL);
 }
@@ -181,23 +186,24 @@ sd_err_t sd_user_repo_find_by_login(sd_dynamo_t *db, const char *login, sd_user_
     char table[128], key[300];
     sd_user_repo_handle_key(strchr(login, '@') ? "email" : "username", login, key, sizeof key);
     return op_call(op, "GetItem",
-                   json_pack("{s:s, s:{s:o}, s:b}", "TableName", index_table(db, table, sizeof table), "Key", "key",
-                             sd_dynamo_s(key), "ConsistentRead", 1),
+                   json_pack("{s:s, s:{s:o}, s:b}", "TableName", index_table(db, table, sizeof table), "Key",
+                             "key", sd_dynamo_s(key), "ConsistentRead", 1),
                    on_handle);
 }
 
-sd_err_t sd_user_repo_update(sd_dynamo_t *db, const sd_user_t *old, const sd_user_t *updated, sd_user_repo_cb cb,
-                             void *ctx)
+sd_err_t sd_user_repo_update(sd_dynamo_t *db, const sd_user_t *old, const sd_user_t *updated,
+                             sd_user_repo_cb cb, void *ctx)
 {
     op_t *op = op_new(db, cb, ctx);
     if (!op) return SD_ERR_NOMEM;
     op->user = *updated;
     char table[128], itable[128], key[300];
     /* Replace the whole item, guarded by the version and name we read, so no concurrent change is lost. */
-    json_t *items = json_pack(
-        "[{s:{s:s, s:o, s:s, s:{s:o, s:o}}}]", "Put", "TableName", users_table(db, table, sizeof table), "Item",
-        item_from_user(updated), "ConditionExpression", "token_version = :tv AND username = :un",
-        "ExpressionAttributeValues", ":tv", sd_dynamo_n(old->token_version), ":un", sd_dynamo_s(old->username));
+    json_t *items = json_pack("[{s:{s:s, s:o, s:s, s:{s:o, s:o}}}]", "Put", "TableName",
+                              users_table(db, table, sizeof table), "Item", item_from_user(updated),
+                              "ConditionExpression", "token_version = :tv AND username = :un",
+                              "ExpressionAttributeValues", ":tv", sd_dynamo_n(old->token_version), ":un",
+                              sd_dynamo_s(old->username));
     op->fields[0] = "user";
     if (items && strcmp(old->username, updated->username) != 0) {
         char oldkey[300], newkey[300];
@@ -205,15 +211,15 @@ sd_err_t sd_user_repo_update(sd_dynamo_t *db, const sd_user_t *old, const sd_use
         sd_user_repo_handle_key("username", updated->username, newkey, sizeof newkey);
         if (strcmp(oldkey, newkey) != 0) { /* a change of case only keeps the handle */
             sd_user_repo_handle_key("username", old->username, key, sizeof key);
-            json_array_append_new(
-                items, json_pack("{s:{s:s, s:{s:o}, s:s, s:{s:o}}}", "Delete", "TableName",
-                                 index_table(db, itable, sizeof itable), "Key", "key", sd_dynamo_s(key),
-                                 "ConditionExpression", "user_id = :me", "ExpressionAttributeValues", ":me",
-                                 sd_dynamo_s(old->id)));
+            json_array_append_new(items, json_pack("{s:{s:s, s:{s:o}, s:s, s:{s:o}}}", "Delete", "TableName",
+                                                   index_table(db, itable, sizeof itable), "Key", "key",
+                                                   sd_dynamo_s(key), "ConditionExpression", "user_id = :me",
+                                                   "ExpressionAttributeValues", ":me", sd_dynamo_s(old->id)));
             json_array_append_new(items, put_handle(db, "username", updated->username, updated->id));
             op->fields[1] = "user";
             op->fields[2] = "username";
         }
     }
-    return op_call(op, "TransactWriteItems", items ? json_pack("{s:o}", "TransactItems", items) : NULL, on_written);
+    return op_call(op, "TransactWriteItems", items ? json_pack("{s:o}", "TransactItems", items) : NULL,
+                   on_written);
 }

@@ -1,8 +1,8 @@
 /*
- * user_repo: users in DynamoDB. Table "users" (key id) holds the account; table "user_index" (key "key") holds one
- * item per unique handle, "username#<lowercased>" and "email#<lowercased>", pointing at the user id. Creating a
- * user and changing a username are transactions with attribute_not_exists conditions, so two accounts can never
- * hold one name, whatever the race. Reads of the account are strongly consistent.
+ * user_repo: users in DynamoDB. Table "users" (key id) holds the account; table "user_index" (key "key")
+ * holds one item per unique handle, "username#<lowercased>" and "email#<lowercased>", pointing at the user
+ * id. Creating a user and changing a username are transactions with attribute_not_exists conditions, so two
+ * accounts can never hold one name, whatever the race. Reads of the account are strongly consistent.
  */
 #ifndef SD_REPOSITORIES_USER_REPO_H
 #define SD_REPOSITORIES_USER_REPO_H
@@ -12,8 +12,8 @@
 #include "schemas/user_schema.h"
 
 /*
- * user is borrowed, valid during the callback (NULL unless SD_OK). On SD_ERR_CONFLICT, conflict names the field
- * whose uniqueness failed ("username", "email") or "user" when the account changed meanwhile.
+ * user is borrowed, valid during the callback (NULL unless SD_OK). On SD_ERR_CONFLICT, conflict names the
+ * field whose uniqueness failed ("username", "email") or "user" when the account changed meanwhile.
  */
 typedef void (*sd_user_repo_cb)(sd_err_t err, const sd_user_t *user, const char *conflict, void *ctx);
 
@@ -25,11 +25,11 @@ sd_err_t sd_user_repo_get(sd_dynamo_t *db, const char *id, sd_user_repo_cb cb, v
 sd_err_t sd_user_repo_find_by_login(sd_dynamo_t *db, const char *login, sd_user_repo_cb cb, void *ctx);
 /*
  * Writes updated in place of old (same id): the profile fields, password hash and token version, and when the
- * username differs, moves the username handle. Fails with SD_ERR_CONFLICT if the stored token version is no longer
- * old's (a concurrent password change) or the new name is taken.
+ * username differs, moves the username handle. Fails with SD_ERR_CONFLICT if the stored token version is no
+ * longer old's (a concurrent password change) or the new name is taken.
  */
-sd_err_t sd_user_repo_update(sd_dynamo_t *db, const sd_user_t *old, const sd_user_t *updated, sd_user_repo_cb cb,
-                             void *ctx);
+sd_err_t sd_user_repo_update(sd_dynamo_t *db, const sd_user_t *old, const sd_user_t *updated,
+                             sd_user_repo_cb cb, void *ctx);
 
 /* The handle key for a username or email ("username#alice"); writes into out. Exposed for tests. */
 void sd_user_repo_handle_key(const char *kind, const char *value, char *out, size_t cap);

@@ -27,9 +27,10 @@ void sd_user_check_username(json_t *errors, const char *field, const char *v)
     }
     for (const char *p = v; *p; p++) {
         if (!(isalnum((unsigned char)*p) || *p == '_' || *p == '.') || (p[0] == '.' && p[1] == '.')) {
-            sd_form_error_add(errors, field, "USERNAME_INVALID_CHARACTERS",
-                              "Username can only use letters, numbers, underscores _ and periods . (not two in a "
-                              "row).");
+            sd_form_error_add(
+                errors, field, "USERNAME_INVALID_CHARACTERS",
+                "Username can only use letters, numbers, underscores _ and periods . (not two in a "
+                "row).");
             return;
         }
     }
@@ -38,7 +39,8 @@ void sd_user_check_username(json_t *errors, const char *field, const char *v)
 void sd_user_check_password(json_t *errors, const char *field, const char *v)
 {
     size_t n = sd_utf8_length(v);
-    if (n < SD_PASSWORD_MIN || n > SD_PASSWORD_MAX) bad_length(errors, field, SD_PASSWORD_MIN, SD_PASSWORD_MAX);
+    if (n < SD_PASSWORD_MIN || n > SD_PASSWORD_MAX)
+        bad_length(errors, field, SD_PASSWORD_MIN, SD_PASSWORD_MAX);
 }
 
 void sd_user_check_email(json_t *errors, const char *field, const char *v)
@@ -96,8 +98,10 @@ json_t *sd_register_in_parse(const json_t *body, sd_register_in_t *out)
     if (!json_is_object(body)) return not_object();
     json_t *errors = json_object();
     memset(out, 0, sizeof *out);
-    if ((out->username = get_string(body, errors, "username", 1))) sd_user_check_username(errors, "username", out->username);
-    if ((out->password = get_string(body, errors, "password", 1))) sd_user_check_password(errors, "password", out->password);
+    if ((out->username = get_string(body, errors, "username", 1)))
+        sd_user_check_username(errors, "username", out->username);
+    if ((out->password = get_string(body, errors, "password", 1)))
+        sd_user_check_password(errors, "password", out->password);
     if ((out->email = get_string(body, errors, "email", 0))) sd_user_check_email(errors, "email", out->email);
     return finish(errors);
 }
@@ -107,14 +111,16 @@ json_t *sd_login_in_parse(const json_t *body, sd_login_in_t *out)
     if (!json_is_object(body)) return not_object();
     json_t *errors = json_object();
     memset(out, 0, sizeof *out);
-    const char *field = json_object_get(body, "login") ? "login"
+    const char *field = json_object_get(body, "login")      ? "login"
                         : json_object_get(body, "username") ? "username"
-                        : json_object_get(body, "email") ? "email"
-                                                             : "login";
+                        : json_object_get(body, "email")    ? "email"
+                                                            : "login";
     out->login = get_string(body, errors, field, 1);
     out->password = get_string(body, errors, "password", 1);
-    if (out->login && (!*out->login || strlen(out->login) > SD_EMAIL_MAX)) bad_length(errors, field, 1, SD_EMAIL_MAX);
-    if (out->password && strlen(out->password) > 4 * SD_PASSWORD_MAX) bad_length(errors, "password", 1, SD_PASSWORD_MAX);
+    if (out->login && (!*out->login || strlen(out->login) > SD_EMAIL_MAX))
+        bad_length(errors, field, 1, SD_EMAIL_MAX);
+    if (out->password && strlen(out->password) > 4 * SD_PASSWORD_MAX)
+        bad_length(errors, "password", 1, SD_PASSWORD_MAX);
     return finish(errors);
 }
 
@@ -140,7 +146,8 @@ json_t *sd_user_patch_in_parse(const json_t *body, sd_user_patch_in_t *out)
         out->avatar = get_string(body, errors, "avatar", 0);
         if (out->avatar && (strlen(out->avatar) > SD_AVATAR_MAX ||
                             (strncmp(out->avatar, "https://", 8) && strncmp(out->avatar, "http://", 7))))
-            sd_form_error_add(errors, "avatar", "AVATAR_INVALID", "Must be an http(s) URL of at most 2048 characters.");
+            sd_form_error_add(errors, "avatar", "AVATAR_INVALID",
+                              "Must be an http(s) URL of at most 2048 characters.");
     }
     if (json_object_get(body, "new_password")) {
         if ((out->new_password = get_string(body, errors, "new_password", 1)))
@@ -159,8 +166,8 @@ json_t *sd_user_public_json(const sd_user_t *u)
 {
     return json_pack("{s:s, s:s, s:s, s:o, s:o, s:n, s:n, s:n, s:i, s:i, s:b}", "id", u->id, "username",
                      u->username, "discriminator", "0", "global_name", nullable(u->global_name), "avatar",
-                     nullable(u->avatar), "banner", "accent_color", "avatar_decoration_data", "public_flags", 0,
-                     "flags", 0, "bot", u->bot);
+                     nullable(u->avatar), "banner", "accent_color", "avatar_decoration_data", "public_flags",
+                     0, "flags", 0, "bot", u->bot);
 }
 
 json_t *sd_user_private_json(const sd_user_t *u)

@@ -1,7 +1,7 @@
 /*
- * user_schema: the user entity, the request bodies that touch it (register, login, PATCH /users/@me) parsed and
- * validated into structs with Discord's per-field errors, and the user objects of Discord's API v10 (the private
- * one for @me, the public one for everybody else).
+ * user_schema: the user entity, the request bodies that touch it (register, login, PATCH /users/@me) parsed
+ * and validated into structs with Discord's per-field errors, and the user objects of Discord's API v10 (the
+ * private one for @me, the public one for everybody else).
  */
 #ifndef SD_SCHEMAS_USER_SCHEMA_H
 #define SD_SCHEMAS_USER_SCHEMA_H
@@ -32,21 +32,21 @@ typedef struct {
 typedef struct {
     const char *username; /* borrowed from the parsed JSON */
     const char *password;
-    const char *email;    /* NULL when absent */
+    const char *email; /* NULL when absent */
 } sd_register_in_t;
 
 typedef struct {
-    const char *login;    /* username or email */
+    const char *login; /* username or email */
     const char *password;
 } sd_login_in_t;
 
 typedef struct {
-    const char *username;    /* NULL: unchanged */
+    const char *username; /* NULL: unchanged */
     bool set_global_name;
     const char *global_name; /* NULL with set_global_name: clear */
     bool set_avatar;
     const char *avatar;
-    const char *password;     /* the current one, needed with new_password */
+    const char *password; /* the current one, needed with new_password */
     const char *new_password;
 } sd_user_patch_in_t;
 

@@ -8,8 +8,8 @@ typedef struct {
     uv_work_t work;
     char *password;
     char hash[crypto_pwhash_STRBYTES];
-    int verify;     /* 1: check password against hash */
-    int dummy;      /* verify against a throwaway hash: the account does not exist */
+    int verify; /* 1: check password against hash */
+    int dummy;  /* verify against a throwaway hash: the account does not exist */
     sd_err_t result;
     sd_password_hash_cb hash_cb;
     sd_password_verify_cb verify_cb;
@@ -23,17 +23,19 @@ static void run(uv_work_t *w)
         if (j->dummy) {
             /* Spend the same effort as a real check, then refuse. */
             char tmp[crypto_pwhash_STRBYTES];
-            int rc = crypto_pwhash_str(tmp, j->password, strlen(j->password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                                       crypto_pwhash_MEMLIMIT_INTERACTIVE);
+            int rc =
+                crypto_pwhash_str(tmp, j->password, strlen(j->password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                  crypto_pwhash_MEMLIMIT_INTERACTIVE);
             j->result = rc == 0 ? SD_ERR_UNAUTHORIZED : SD_ERR_NOMEM;
             return;
         }
-        j->result = crypto_pwhash_str_verify(j->hash, j->password, strlen(j->password)) == 0 ? SD_OK
-                                                                                            : SD_ERR_UNAUTHORIZED;
+        j->result = crypto_pwhash_str_verify(j->hash, j->password, strlen(j->password)) == 0
+                        ? SD_OK
+                        : SD_ERR_UNAUTHORIZED;
         return;
     }
-    j->result = crypto_pwhash_str(j->hash, j->password, strlen(j->password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                                  crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0
+    j->result = crypto_pwhash_str(j->hash, j->password, strlen(j->password),
+                                  crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0
                     ? SD_OK
                     : SD_ERR_NOMEM;
 }
@@ -42,8 +44,10 @@ static void done(uv_work_t *w, int status)
 {
     job_t *j = w->data;
     sd_err_t err = status ? SD_ERR_INTERNAL : j->result;
-    if (j->verify) j->verify_cb(err, j->ctx);
-    else j->hash_cb(err, err ? NULL : j->hash, j->ctx);
+    if (j->verify)
+        j->verify_cb(err, j->ctx);
+    else
+        j->hash_cb(err, err ? NULL : j->hash, j->ctx);
     sodium_memzero(j->password, strlen(j->password));
     free(j->password);
     sodium_memzero(j, sizeof *j);
@@ -79,7 +83,9 @@ sd_err_t sd_password_verify(uv_loop_t *loop, const char *hash, const char *passw
     j->verify = 1;
     j->verify_cb = cb;
     j->ctx = ctx;
-    if (hash && strlen(hash) < sizeof j->hash) strcpy(j->hash, hash);
-    else j->dummy = 1;
+    if (hash && strlen(hash) < sizeof j->hash)
+        strcpy(j->hash, hash);
+    else
+        j->dummy = 1;
     return start(loop, j, password);
 }

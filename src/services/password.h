@@ -1,6 +1,7 @@
 /*
- * password: argon2id hashing and checking (libsodium's crypto_pwhash_str, interactive limits). Both run on libuv's
- * thread pool, since one hash takes tens of milliseconds and 64 MiB, and the loop must keep serving meanwhile.
+ * password: argon2id hashing and checking (libsodium's crypto_pwhash_str, interactive limits). Both run on
+ * libuv's thread pool, since one hash takes tens of milliseconds and 64 MiB, and the loop must keep serving
+ * meanwhile.
  */
 #ifndef SD_SERVICES_PASSWORD_H
 #define SD_SERVICES_PASSWORD_H

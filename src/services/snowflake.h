@@ -1,8 +1,8 @@
 /*
- * snowflake: Discord-style 64-bit ids. Layout: milliseconds since Discord's epoch (2015-01-01T00:00:00Z) << 22,
- * a 10-bit worker id << 12, a 12-bit per-millisecond increment. Ids from one generator are unique and strictly
- * increasing, even when the clock steps back or more than 4096 ids are asked for in one millisecond (the
- * generator then borrows from the next millisecond).
+ * snowflake: Discord-style 64-bit ids. Layout: milliseconds since Discord's epoch (2015-01-01T00:00:00Z) <<
+ * 22, a 10-bit worker id << 12, a 12-bit per-millisecond increment. Ids from one generator are unique and
+ * strictly increasing, even when the clock steps back or more than 4096 ids are asked for in one millisecond
+ * (the generator then borrows from the next millisecond).
  */
 #ifndef SD_SERVICES_SNOWFLAKE_H
 #define SD_SERVICES_SNOWFLAKE_H

@@ -33,7 +33,8 @@ sd_err_t sd_token_sign(const char *secret, const sd_token_claims_t *c, char *out
     snprintf(parts[2], sizeof parts[2], "%lld", c->version);
     size_t pos = 0;
     for (int i = 0; i < 3; i++)
-        if (put_part(out, cap, &pos, (const unsigned char *)parts[i], strlen(parts[i]), 0)) return SD_ERR_INVALID;
+        if (put_part(out, cap, &pos, (const unsigned char *)parts[i], strlen(parts[i]), 0))
+            return SD_ERR_INVALID;
     unsigned char key[crypto_auth_hmacsha256_KEYBYTES], mac[crypto_auth_hmacsha256_BYTES];
     derive_key(secret, key);
     crypto_auth_hmacsha256(mac, (const unsigned char *)out, pos - 1, key); /* over "p1.p2.p3" */
@@ -46,7 +47,8 @@ static int decode_number(const char *b64, size_t len, int allow_negative, long l
 {
     char text[24];
     size_t n;
-    if (sodium_base642bin((unsigned char *)text, sizeof text - 1, b64, len, NULL, &n, NULL, B64) != 0) return -1;
+    if (sodium_base642bin((unsigned char *)text, sizeof text - 1, b64, len, NULL, &n, NULL, B64) != 0)
+        return -1;
     text[n] = '\0';
     if (n == 0 || n > 20) return -1;
     char *end;
@@ -71,11 +73,13 @@ sd_err_t sd_token_verify(const char *secret, const char *token, long long now, s
     if (strchr(p, '.')) return SD_ERR_UNAUTHORIZED;
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
     size_t maclen;
-    if (sodium_base642bin(mac, sizeof mac, p, strlen(p), NULL, &maclen, NULL, B64) != 0 || maclen != sizeof mac)
+    if (sodium_base642bin(mac, sizeof mac, p, strlen(p), NULL, &maclen, NULL, B64) != 0 ||
+        maclen != sizeof mac)
         return SD_ERR_UNAUTHORIZED;
     unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
     derive_key(secret, key);
-    int ok = crypto_auth_hmacsha256_verify(mac, (const unsigned char *)token, (size_t)(dots[2] - token), key) == 0;
+    int ok =
+        crypto_auth_hmacsha256_verify(mac, (const unsigned char *)token, (size_t)(dots[2] - token), key) == 0;
     sodium_memzero(key, sizeof key);
     if (!ok) return SD_ERR_UNAUTHORIZED;
     long long uid, exp, ver;
@@ -93,8 +97,11 @@ sd_err_t sd_token_verify(const char *secret, const char *token, long long now, s
 const char *sd_token_from_header(const char *value)
 {
     if (!value) return NULL;
-    if (strncasecmp(value, "Bearer ", 7) == 0) value += 7;
-    else if (strncasecmp(value, "Bot ", 4) == 0) value += 4;
-    while (*value == ' ') value++;
+    if (strncasecmp(value, "Bearer ", 7) == 0)
+        value += 7;
+    else if (strncasecmp(value, "Bot ", 4) == 0)
+        value += 4;
+    while (*value == ' ')
+        value++;
     return *value ? value : NULL;
 }

@@ -1,8 +1,8 @@
 /*
  * token: the bearer tokens clients send in Authorization. A token is four base64url parts joined by '.':
- * user id, expiry (Unix seconds), token version, and an HMAC-SHA256 over the first three made with a key derived
- * from TOKEN_SECRET. It is checked without any database read; the version is compared with the user's by the
- * caller, and a password change bumps the user's version, which retires every older token.
+ * user id, expiry (Unix seconds), token version, and an HMAC-SHA256 over the first three made with a key
+ * derived from TOKEN_SECRET. It is checked without any database read; the version is compared with the user's
+ * by the caller, and a password change bumps the user's version, which retires every older token.
  */
 #ifndef SD_SERVICES_TOKEN_H
 #define SD_SERVICES_TOKEN_H

@@ -19,7 +19,7 @@ typedef struct {
     void *ctx;
     sd_user_t user;
     sd_user_t old;
-    char *password;      /* owned copy, wiped on free */
+    char *password; /* owned copy, wiped on free */
     char *new_password;
     char token[SD_TOKEN_MAX];
     long long token_version; /* from the presented token */
@@ -53,7 +53,8 @@ static void job_free(job_t *j)
 
 static void job_end(job_t *j, sd_err_t err, const char *conflict, const char *bad_field)
 {
-    sd_user_result_t r = {err, err ? NULL : &j->user, (!err && j->token[0]) ? j->token : NULL, conflict, bad_field};
+    sd_user_result_t r = {err, err ? NULL : &j->user, (!err && j->token[0]) ? j->token : NULL, conflict,
+                          bad_field};
     j->cb(&r, j->ctx);
     job_free(j);
 }
@@ -68,7 +69,8 @@ static sd_err_t started(job_t *j, sd_err_t err)
 static sd_err_t make_token(job_t *j)
 {
     uint64_t uid = sd_snowflake_parse(j->user.id);
-    sd_token_claims_t c = {uid, (long long)time(NULL) + j->app->cfg->token_ttl_seconds, j->user.token_version};
+    sd_token_claims_t c = {uid, (long long)time(NULL) + j->app->cfg->token_ttl_seconds,
+                           j->user.token_version};
     return sd_token_sign(j->app->cfg->token_secret, &c, j->token, sizeof j->token);
 }
 
@@ -121,7 +123,8 @@ static void login_on_user(sd_err_t err, const sd_user_t *user, const char *confl
     }
     if (user) j->user = *user;
     /* An unknown login costs the same hashing time as a wrong password. */
-    err = sd_password_verify(j->app->loop, user ? user->password_hash : NULL, j->password, login_on_verify, j);
+    err =
+        sd_password_verify(j->app->loop, user ? user->password_hash : NULL, j->password, login_on_verify, j);
     if (err) job_end(j, err, NULL, NULL);
 }
 
@@ -138,12 +141,14 @@ sd_err_t sd_user_service_login(sd_app_t *app, const sd_login_in_t *in, sd_user_s
 static void auth_on_user(sd_err_t err, const sd_user_t *user, const char *conflict, void *ctx)
 {
     job_t *j = ctx;
-    if (err == SD_ERR_NOT_FOUND || (!err && user->token_version != j->token_version)) err = SD_ERR_UNAUTHORIZED;
+    if (err == SD_ERR_NOT_FOUND || (!err && user->token_version != j->token_version))
+        err = SD_ERR_UNAUTHORIZED;
     if (!err) j->user = *user;
     job_end(j, err, NULL, NULL);
 }
 
-sd_err_t sd_user_service_authenticate(sd_app_t *app, const char *authorization, sd_user_service_cb cb, void *ctx)
+sd_err_t sd_user_service_authenticate(sd_app_t *app, const char *authorization, sd_user_service_cb cb,
+                                      void *ctx)
 {
     sd_token_claims_t claims;
     sd_err_t err = sd_token_verify(app->cfg->token_secret, sd_token_from_header(authorization),
@@ -219,7 +224,8 @@ sd_err_t sd_user_service_update(sd_app_t *app, const sd_user_t *me, const sd_use
     j->user = *me;
     if (in->username) snprintf(j->user.username, sizeof j->user.username, "%s", in->username);
     if (in->set_global_name)
-        snprintf(j->user.global_name, sizeof j->user.global_name, "%s", in->global_name ? in->global_name : "");
+        snprintf(j->user.global_name, sizeof j->user.global_name, "%s",
+                 in->global_name ? in->global_name : "");
     if (in->set_avatar) snprintf(j->user.avatar, sizeof j->user.avatar, "%s", in->avatar ? in->avatar : "");
     if (in->new_password) {
         j->password = strdup(in->password);

@@ -10,7 +10,8 @@ Test(arena, aligned_zeroed_and_large)
     for (int i = 0; i < 1000; i++) {
         unsigned char *p = sd_arena_alloc(a, (size_t)(i % 37) + 1);
         cr_assert_eq((uintptr_t)p % 16, 0u);
-        for (int j = 0; j < i % 37 + 1; j++) cr_assert_eq(p[j], 0);
+        for (int j = 0; j < i % 37 + 1; j++)
+            cr_assert_eq(p[j], 0);
         memset(p, 0xAB, (size_t)(i % 37) + 1);
     }
     char *big = sd_arena_alloc(a, 1 << 20);

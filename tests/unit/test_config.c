@@ -45,9 +45,21 @@ Test(config, defaults)
 
 Test(config, values_are_read)
 {
-    static const char *const env[] = {"PORT", "9999", "LOG_LEVEL", "DEBUG", "TABLE_PREFIX", "sd-prod-",
-                                      "TOKEN_SECRET", "0123456789abcdef0123456789abcdef", "WORKER_ID", "1023",
-                                      "REDIS_URL", "redis://127.0.0.1:6379/0", "DYNAMODB_ENDPOINT", "", NULL};
+    static const char *const env[] = {"PORT",
+                                      "9999",
+                                      "LOG_LEVEL",
+                                      "DEBUG",
+                                      "TABLE_PREFIX",
+                                      "sd-prod-",
+                                      "TOKEN_SECRET",
+                                      "0123456789abcdef0123456789abcdef",
+                                      "WORKER_ID",
+                                      "1023",
+                                      "REDIS_URL",
+                                      "redis://127.0.0.1:6379/0",
+                                      "DYNAMODB_ENDPOINT",
+                                      "",
+                                      NULL};
     sd_config_t cfg;
     char err[256];
     cr_assert_eq(load(env, &cfg, err), SD_OK, "%s", err);
@@ -62,12 +74,18 @@ Test(config, values_are_read)
 Test(config, invalid_values_name_the_variable)
 {
     static const char *const cases[][3] = {
-        {"PORT", "http", "PORT"},           {"PORT", "65536", "PORT"},
-        {"PORT", "-1", "PORT"},             {"PORT", "80x", "PORT"},
-        {"LOG_LEVEL", "loud", "LOG_LEVEL"}, {"WORKER_ID", "1024", "WORKER_ID"},
-        {"TOKEN_SECRET", "tooshort", "TOKEN_SECRET"}, {"DYNAMODB_ENDPOINT", "localhost:8000", "DYNAMODB_ENDPOINT"},
-        {"TABLE_PREFIX", "a b", "TABLE_PREFIX"},      {"REDIS_URL", "http://x", "REDIS_URL"},
-        {"HOST", "", "HOST"},                         {"TOKEN_TTL_SECONDS", "0", "TOKEN_TTL_SECONDS"},
+        {"PORT", "http", "PORT"},
+        {"PORT", "65536", "PORT"},
+        {"PORT", "-1", "PORT"},
+        {"PORT", "80x", "PORT"},
+        {"LOG_LEVEL", "loud", "LOG_LEVEL"},
+        {"WORKER_ID", "1024", "WORKER_ID"},
+        {"TOKEN_SECRET", "tooshort", "TOKEN_SECRET"},
+        {"DYNAMODB_ENDPOINT", "localhost:8000", "DYNAMODB_ENDPOINT"},
+        {"TABLE_PREFIX", "a b", "TABLE_PREFIX"},
+        {"REDIS_URL", "http://x", "REDIS_URL"},
+        {"HOST", "", "HOST"},
+        {"TOKEN_TTL_SECONDS", "0", "TOKEN_TTL_SECONDS"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         const char *const env[] = {cases[i][0], cases[i][1], NULL};

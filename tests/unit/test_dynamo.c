@@ -19,8 +19,10 @@ Test(dynamo, maps_errors_like_the_sdks)
         int retry;
     } cases[] = {
         {200, "{}", SD_OK, 0},
-        {400, "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException\"}", SD_ERR_CONFLICT, 0},
-        {400, "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException\"}", SD_ERR_NOT_FOUND, 0},
+        {400, "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException\"}",
+         SD_ERR_CONFLICT, 0},
+        {400, "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException\"}", SD_ERR_NOT_FOUND,
+         0},
         {400, "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ResourceInUseException\"}", SD_ERR_EXISTS, 0},
         {400, "{\"__type\":\"com.amazon.coral.validate#ValidationException\"}", SD_ERR_INVALID, 0},
         {400, "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException\"}",
@@ -29,12 +31,15 @@ Test(dynamo, maps_errors_like_the_sdks)
         {400, "{\"__type\":\"com.amazonaws.dynamodb.v20120810#RequestLimitExceeded\"}", SD_ERR_THROTTLED, 1},
         {500, "{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\"}", SD_ERR_UNAVAILABLE, 1},
         {503, "{}", SD_ERR_UNAVAILABLE, 1},
-        {400, "{\"__type\":\"com.amazonaws.dynamodb.v20120810#TransactionConflictException\"}", SD_ERR_CONFLICT, 1},
-        {400, "{\"__type\":\"x#TransactionCanceledException\",\"CancellationReasons\":[{\"Code\":\"None\"},"
-              "{\"Code\":\"ConditionalCheckFailed\"}]}",
+        {400, "{\"__type\":\"com.amazonaws.dynamodb.v20120810#TransactionConflictException\"}",
+         SD_ERR_CONFLICT, 1},
+        {400,
+         "{\"__type\":\"x#TransactionCanceledException\",\"CancellationReasons\":[{\"Code\":\"None\"},"
+         "{\"Code\":\"ConditionalCheckFailed\"}]}",
          SD_ERR_CONFLICT, 0},
-        {400, "{\"__type\":\"x#TransactionCanceledException\",\"CancellationReasons\":[{\"Code\":\"None\"},"
-              "{\"Code\":\"TransactionConflict\"}]}",
+        {400,
+         "{\"__type\":\"x#TransactionCanceledException\",\"CancellationReasons\":[{\"Code\":\"None\"},"
+         "{\"Code\":\"TransactionConflict\"}]}",
          SD_ERR_CONFLICT, 1},
         {400, "{\"__type\":\"x#UnrecognizedClientException\"}", SD_ERR_INTERNAL, 0},
     };

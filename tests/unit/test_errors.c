@@ -21,9 +21,9 @@ Test(errors, api_errors_have_discord_shape_and_status)
         sd_err_t err;
         int status;
         int code;
-    } cases[] = {{SD_ERR_NOT_FOUND, 404, 0},       {SD_ERR_UNAUTHORIZED, 401, 0}, {SD_ERR_FORBIDDEN, 403, 50013},
-                 {SD_ERR_UNAVAILABLE, 503, 0},     {SD_ERR_THROTTLED, 503, 0},    {SD_ERR_CONFLICT, 409, 0},
-                 {SD_ERR_INVALID, 400, 0},         {SD_ERR_NOMEM, 500, 0},        {SD_ERR_INTERNAL, 500, 0}};
+    } cases[] = {{SD_ERR_NOT_FOUND, 404, 0},   {SD_ERR_UNAUTHORIZED, 401, 0}, {SD_ERR_FORBIDDEN, 403, 50013},
+                 {SD_ERR_UNAVAILABLE, 503, 0}, {SD_ERR_THROTTLED, 503, 0},    {SD_ERR_CONFLICT, 409, 0},
+                 {SD_ERR_INVALID, 400, 0},     {SD_ERR_NOMEM, 500, 0},        {SD_ERR_INTERNAL, 500, 0}};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         sd_api_error_t e = sd_api_error_from_err(cases[i].err);
         cr_assert_eq(e.status, cases[i].status, "%s", sd_err_name(cases[i].err));

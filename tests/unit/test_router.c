@@ -15,7 +15,8 @@ static void setup(void)
     cr_assert_eq(sd_router_add(rt, "GET", "/api/v1/users/@me", h_a, 1), SD_OK);
     cr_assert_eq(sd_router_add(rt, "GET", "/api/v1/users/{user_id}", h_b, 0), SD_OK);
     cr_assert_eq(sd_router_add(rt, "PATCH", "/api/v1/users/@me", h_b, 0), SD_OK);
-    cr_assert_eq(sd_router_add(rt, "PUT", "/api/v1/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me",
+    cr_assert_eq(sd_router_add(rt, "PUT",
+                               "/api/v1/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me",
                                h_a, 0),
                  SD_OK);
     memset(&req, 0, sizeof req);
@@ -59,7 +60,8 @@ Test(router, captures_parameters)
 Test(router, several_parameters_percent_decoded)
 {
     const sd_route_t *r = NULL;
-    cr_assert_eq(match("PUT", "/api/v1/channels/1/messages/2/reactions/%F0%9F%91%8D/@me", &r), SD_ROUTE_FOUND);
+    cr_assert_eq(match("PUT", "/api/v1/channels/1/messages/2/reactions/%F0%9F%91%8D/@me", &r),
+                 SD_ROUTE_FOUND);
     cr_assert_str_eq(sd_request_param(&req, "channel_id"), "1");
     cr_assert_str_eq(sd_request_param(&req, "message_id"), "2");
     cr_assert_str_eq(sd_request_param(&req, "emoji"), "\xF0\x9F\x91\x8D");

@@ -15,12 +15,13 @@ static sd_err_t check(const char *doc, char *err)
 Test(table_spec, valid_document)
 {
     char err[512] = "";
-    cr_assert_eq(check("{\"tables\": {\"things\": {\"hash_key\": \"pk\", \"range_key\": \"sk\", \"attributes\": "
-                       "{\"pk\": \"S\", \"sk\": \"N\", \"g\": \"S\"}, \"global_secondary_indexes\": [{\"name\": "
-                       "\"by_g\", \"hash_key\": \"g\", \"projection\": \"INCLUDE\", \"non_key_attributes\": "
-                       "[\"x\"]}], \"ttl_attribute\": \"exp\"}}}",
-                       err),
-                 SD_OK, "%s", err);
+    cr_assert_eq(
+        check("{\"tables\": {\"things\": {\"hash_key\": \"pk\", \"range_key\": \"sk\", \"attributes\": "
+              "{\"pk\": \"S\", \"sk\": \"N\", \"g\": \"S\"}, \"global_secondary_indexes\": [{\"name\": "
+              "\"by_g\", \"hash_key\": \"g\", \"projection\": \"INCLUDE\", \"non_key_attributes\": "
+              "[\"x\"]}], \"ttl_attribute\": \"exp\"}}}",
+              err),
+        SD_OK, "%s", err);
 }
 
 Test(table_spec, problems_name_file_table_and_cause)
@@ -34,12 +35,15 @@ Test(table_spec, problems_name_file_table_and_cause)
         {"{\"tables\": {\"abc\": {\"hash_key\": \"id\", \"attributes\": {\"id\": \"S\", \"x\": \"S\"}}}}",
          "attribute 'x' is not a key"},
         {"{\"tables\": {\"abc\": {\"hash_key\": \"id\", \"attributes\": {\"id\": \"S\"}, "
-         "\"global_secondary_indexes\": [{\"name\": \"idx\", \"hash_key\": \"nope\", \"projection\": \"ALL\"}]}}}",
+         "\"global_secondary_indexes\": [{\"name\": \"idx\", \"hash_key\": \"nope\", \"projection\": "
+         "\"ALL\"}]}}}",
          "index 'idx': hash_key 'nope' is not among its attributes"},
         {"{\"tables\": {\"abc\": {\"hash_key\": \"id\", \"attributes\": {\"id\": \"S\"}, "
-         "\"global_secondary_indexes\": [{\"name\": \"idx\", \"hash_key\": \"id\", \"projection\": \"INCLUDE\"}]}}}",
+         "\"global_secondary_indexes\": [{\"name\": \"idx\", \"hash_key\": \"id\", \"projection\": "
+         "\"INCLUDE\"}]}}}",
          "non_key_attributes"},
-        {"{\"tables\": {\"abc\": {\"hash_key\": \"id\", \"attributes\": {\"id\": \"S\"}, \"ttl_attribute\": 5}}}",
+        {"{\"tables\": {\"abc\": {\"hash_key\": \"id\", \"attributes\": {\"id\": \"S\"}, \"ttl_attribute\": "
+         "5}}}",
          "ttl_attribute"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -52,10 +56,11 @@ Test(table_spec, problems_name_file_table_and_cause)
 
 Test(table_spec, create_request)
 {
-    json_t *t = json_loads("{\"hash_key\": \"pk\", \"range_key\": \"sk\", \"attributes\": {\"pk\": \"S\", \"sk\": "
-                           "\"S\", \"g\": \"S\"}, \"global_secondary_indexes\": [{\"name\": \"by_g\", \"hash_key\": "
-                           "\"g\", \"projection\": \"KEYS_ONLY\"}]}",
-                           0, NULL);
+    json_t *t =
+        json_loads("{\"hash_key\": \"pk\", \"range_key\": \"sk\", \"attributes\": {\"pk\": \"S\", \"sk\": "
+                   "\"S\", \"g\": \"S\"}, \"global_secondary_indexes\": [{\"name\": \"by_g\", \"hash_key\": "
+                   "\"g\", \"projection\": \"KEYS_ONLY\"}]}",
+                   0, NULL);
     json_t *req = sd_table_spec_create_request(t, "sd-dev-things");
     cr_assert_str_eq(json_string_value(json_object_get(req, "TableName")), "sd-dev-things");
     cr_assert_str_eq(json_string_value(json_object_get(req, "BillingMode")), "PAY_PER_REQUEST");

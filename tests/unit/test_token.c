@@ -28,7 +28,7 @@ Test(token, round_trip)
     cr_assert_eq(c.user_id, 175928847299117063ULL);
     cr_assert_eq(c.expires_at, 2000000000);
     cr_assert_eq(c.version, 3);
-    cr_assert_eq(strchr(t, '=') , NULL, "url-safe, unpadded");
+    cr_assert_eq(strchr(t, '='), NULL, "url-safe, unpadded");
 }
 
 Test(token, expiry)
@@ -61,7 +61,8 @@ Test(token, other_secret_and_malformed)
     sd_token_claims_t c;
     cr_assert_eq(sd_token_verify("another-secret-0123456789abcdef0123", t, 0, &c), SD_ERR_UNAUTHORIZED);
     const char *bad[] = {"", "a", "a.b", "a.b.c", "a.b.c.d", "a.b.c.d.e", "....", NULL};
-    for (int i = 0; bad[i]; i++) cr_assert_eq(sd_token_verify(SECRET, bad[i], 0, &c), SD_ERR_UNAUTHORIZED);
+    for (int i = 0; bad[i]; i++)
+        cr_assert_eq(sd_token_verify(SECRET, bad[i], 0, &c), SD_ERR_UNAUTHORIZED);
     cr_assert_eq(sd_token_verify(SECRET, NULL, 0, &c), SD_ERR_UNAUTHORIZED);
     char longer[400];
     memset(longer, 'A', sizeof longer - 1);

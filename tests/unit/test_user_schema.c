@@ -5,8 +5,8 @@
 
 static const char *first_code(const json_t *errors, const char *field)
 {
-    return json_string_value(
-        json_object_get(json_array_get(json_object_get(json_object_get(errors, field), "_errors"), 0), "code"));
+    return json_string_value(json_object_get(
+        json_array_get(json_object_get(json_object_get(errors, field), "_errors"), 0), "code"));
 }
 
 Test(user_schema, valid_register)
@@ -96,7 +96,9 @@ Test(user_schema, password_counts_code_points)
     sd_user_check_password(e, "password", "1234567");
     cr_assert_str_eq(first_code(e, "password"), "BASE_TYPE_BAD_LENGTH");
     json_decref(e);
-    cr_assert_eq(sd_utf8_length("a\xE2\x82\xAC" "b"), 3u);
+    cr_assert_eq(sd_utf8_length("a\xE2\x82\xAC"
+                                "b"),
+                 3u);
 }
 
 Test(user_schema, patch_parses_nulls_and_password_pairs)

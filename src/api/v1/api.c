@@ -85,6 +85,8 @@ void sd_api_handle(sd_request_t *req, void *ctx)
     *a = (auth_ctx_t){req, route, app};
     sd_err_t err = authorization ? sd_user_service_authenticate(app, authorization, on_authenticated, a)
                                  : SD_ERR_UNAUTHORIZED;
-    if (err == SD_ERR_UNAUTHORIZED) unauthorized(req);
-    else if (err) sd_deps_fail(req, err);
+    if (err == SD_ERR_UNAUTHORIZED)
+        unauthorized(req);
+    else if (err)
+        sd_deps_fail(req, err);
 }

@@ -1,7 +1,7 @@
 /*
- * api: the REST API's route table (every endpoint file registers itself under /api/v1 and /api/v10, as Discord
- * serves versions) and the HTTP handler that routes a request: 404/405 in Discord's shape, token checks for routes
- * that need one, then the endpoint.
+ * api: the REST API's route table (every endpoint file registers itself under /api/v1 and /api/v10, as
+ * Discord serves versions) and the HTTP handler that routes a request: 404/405 in Discord's shape, token
+ * checks for routes that need one, then the endpoint.
  */
 #ifndef SD_API_V1_API_H
 #define SD_API_V1_API_H

@@ -2,7 +2,9 @@
 
 json_t *sd_deps_json_body(sd_request_t *req)
 {
-    json_t *body = req->body_len ? json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY, NULL) : NULL;
+    json_t *body = req->body_len ? json_loadb(req->body, req->body_len,
+                                              JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY, NULL)
+                                 : NULL;
     if (!body)
         sd_http_respond_error(req, 400, SD_API_INVALID_JSON, "The request body contains invalid JSON.", NULL);
     return body;

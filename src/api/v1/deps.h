@@ -1,6 +1,6 @@
 /*
- * deps: what every endpoint needs around its own logic: the JSON body parsed (or Discord's 50109 answered), the
- * authenticated user of a request, and the one way to turn an sd_err_t or form errors into an answer.
+ * deps: what every endpoint needs around its own logic: the JSON body parsed (or Discord's 50109 answered),
+ * the authenticated user of a request, and the one way to turn an sd_err_t or form errors into an answer.
  */
 #ifndef SD_API_V1_DEPS_H
 #define SD_API_V1_DEPS_H
@@ -14,7 +14,8 @@
 /* Route flags. */
 enum { SD_API_AUTH = 1 }; /* needs a valid token; the handler finds the user with sd_deps_user() */
 
-/* Parses the body; on failure answers 400 (code 50109) and returns NULL. Returns a new reference otherwise. */
+/* Parses the body; on failure answers 400 (code 50109) and returns NULL. Returns a new reference otherwise.
+ */
 json_t *sd_deps_json_body(sd_request_t *req);
 /* The authenticated user of an SD_API_AUTH route; borrowed from the request. */
 const sd_user_t *sd_deps_user(const sd_request_t *req);

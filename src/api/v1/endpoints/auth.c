@@ -7,8 +7,9 @@
 
 static const char *taken_message(const char *field)
 {
-    return field[0] == 'e' ? "Email is already registered."
-                           : "Username is unavailable. Try adding numbers, letters, underscores _ , or periods.";
+    return field[0] == 'e'
+               ? "Email is already registered."
+               : "Username is unavailable. Try adding numbers, letters, underscores _ , or periods.";
 }
 
 static void on_registered(const sd_user_result_t *r, void *ctx)
@@ -32,8 +33,10 @@ static void post_register(sd_request_t *req, void *app)
     sd_register_in_t in;
     json_t *errors = sd_register_in_parse(body, &in);
     sd_err_t err = SD_OK;
-    if (errors) sd_deps_form_errors(req, errors);
-    else if ((err = sd_user_service_register(app, &in, on_registered, req))) sd_deps_fail(req, err);
+    if (errors)
+        sd_deps_form_errors(req, errors);
+    else if ((err = sd_user_service_register(app, &in, on_registered, req)))
+        sd_deps_fail(req, err);
     json_decref(body);
 }
 
@@ -59,8 +62,10 @@ static void post_login(sd_request_t *req, void *app)
     sd_login_in_t in;
     json_t *errors = sd_login_in_parse(body, &in);
     sd_err_t err = SD_OK;
-    if (errors) sd_deps_form_errors(req, errors);
-    else if ((err = sd_user_service_login(app, &in, on_login, req))) sd_deps_fail(req, err);
+    if (errors)
+        sd_deps_form_errors(req, errors);
+    else if ((err = sd_user_service_login(app, &in, on_login, req)))
+        sd_deps_fail(req, err);
     json_decref(body);
 }
 

@@ -6,8 +6,11 @@
 static void on_health(sd_err_t err, void *ctx)
 {
     sd_request_t *req = ctx;
-    if (err) sd_http_respond_json(req, 503, json_pack("{s:s, s:s}", "status", "unavailable", "dynamodb", sd_err_name(err)));
-    else sd_http_respond_json(req, 200, json_pack("{s:s, s:s}", "status", "ok", "dynamodb", "ok"));
+    if (err)
+        sd_http_respond_json(req, 503,
+                             json_pack("{s:s, s:s}", "status", "unavailable", "dynamodb", sd_err_name(err)));
+    else
+        sd_http_respond_json(req, 200, json_pack("{s:s, s:s}", "status", "ok", "dynamodb", "ok"));
 }
 
 static void get_healthz(sd_request_t *req, void *app)

@@ -16,8 +16,9 @@ static void on_updated(const sd_user_result_t *r, void *ctx)
     if (r->err == SD_ERR_UNAUTHORIZED && r->bad_field) {
         sd_deps_field_error(req, r->bad_field, "PASSWORD_DOES_NOT_MATCH", "Password does not match.");
     } else if (r->err == SD_ERR_CONFLICT && r->conflict && r->conflict[0] == 'u' && r->conflict[1] == 's') {
-        sd_deps_field_error(req, "username", "USERNAME_ALREADY_TAKEN",
-                            "Username is unavailable. Try adding numbers, letters, underscores _ , or periods.");
+        sd_deps_field_error(
+            req, "username", "USERNAME_ALREADY_TAKEN",
+            "Username is unavailable. Try adding numbers, letters, underscores _ , or periods.");
     } else if (r->err) {
         sd_deps_fail(req, r->err);
     } else {
@@ -34,24 +35,31 @@ static void patch_me(sd_request_t *req, void *app)
     sd_user_patch_in_t in;
     json_t *errors = sd_user_patch_in_parse(body, &in);
     sd_err_t err = SD_OK;
-    if (errors) sd_deps_form_errors(req, errors);
-    else if ((err = sd_user_service_update(app, sd_deps_user(req), &in, on_updated, req))) sd_deps_fail(req, err);
+    if (errors)
+        sd_deps_form_errors(req, errors);
+    else if ((err = sd_user_service_update(app, sd_deps_user(req), &in, on_updated, req)))
+        sd_deps_fail(req, err);
     json_decref(body);
 }
 
 static void on_user(const sd_user_result_t *r, void *ctx)
 {
     sd_request_t *req = ctx;
-    if (r->err == SD_ERR_NOT_FOUND) sd_http_respond_error(req, 404, SD_API_UNKNOWN_USER, "Unknown User", NULL);
-    else if (r->err) sd_deps_fail(req, r->err);
-    else sd_http_respond_json(req, 200, sd_user_public_json(r->user));
+    if (r->err == SD_ERR_NOT_FOUND)
+        sd_http_respond_error(req, 404, SD_API_UNKNOWN_USER, "Unknown User", NULL);
+    else if (r->err)
+        sd_deps_fail(req, r->err);
+    else
+        sd_http_respond_json(req, 200, sd_user_public_json(r->user));
 }
 
 static void get_user(sd_request_t *req, void *app)
 {
     sd_err_t err = sd_user_service_get(app, sd_request_param(req, "user_id"), on_user, req);
-    if (err == SD_ERR_NOT_FOUND) sd_http_respond_error(req, 404, SD_API_UNKNOWN_USER, "Unknown User", NULL);
-    else if (err) sd_deps_fail(req, err);
+    if (err == SD_ERR_NOT_FOUND)
+        sd_http_respond_error(req, 404, SD_API_UNKNOWN_USER, "Unknown User", NULL);
+    else if (err)
+        sd_deps_fail(req, err);
 }
 
 sd_err_t sd_users_endpoints_register(sd_router_t *r, const char *prefix)
