@@ -83,15 +83,7 @@ static int serve(const sd_config_t *cfg)
     if (cfg->token_secret_generated)
         sd_log(SD_LOG_WARN, "TOKEN_SECRET is not set: using a random one, tokens will not survive a restart",
                NULL);
-    sd_dynamo_options_t opts = {
-        .endpoint = cfg->dynamodb_endpoint,
-        .region = cfg->aws_region,
-        .access_key_id = cfg->aws_access_key_id,
-        .secret_access_key = cfg->aws_secret_access_key,
-        .session_token = cfg->aws_session_token,
-        .table_prefix = cfg->table_prefix,
-    };
-    app.db = sd_dynamo_new(loop, &opts);
+    app.db = sd_dynamo_new_from_config(loop, cfg);
     app.router = sd_api_router_new();
     sd_http_limits_t limits = {.idle_timeout_ms = (uint64_t)cfg->http_idle_timeout_ms,
                                .request_timeout_ms = (uint64_t)cfg->http_request_timeout_ms};

@@ -256,16 +256,8 @@ int sd_init_db_main(const sd_config_t *cfg, const char *tables_file)
     }
     uv_loop_t loop;
     uv_loop_init(&loop);
-    sd_dynamo_options_t opts = {
-        .endpoint = cfg->dynamodb_endpoint,
-        .region = cfg->aws_region,
-        .access_key_id = cfg->aws_access_key_id,
-        .secret_access_key = cfg->aws_secret_access_key,
-        .session_token = cfg->aws_session_token,
-        .table_prefix = cfg->table_prefix,
-    };
     run_t r = {.tables = tables, .result = SD_OK};
-    r.db = sd_dynamo_new(&loop, &opts);
+    r.db = sd_dynamo_new_from_config(&loop, cfg);
     int rc = 1;
     if (!r.db) goto out;
     uv_timer_init(&loop, &r.poll_timer);

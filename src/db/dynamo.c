@@ -468,6 +468,19 @@ sd_dynamo_t *sd_dynamo_new(uv_loop_t *loop, const sd_dynamo_options_t *o)
     return db;
 }
 
+sd_dynamo_t *sd_dynamo_new_from_config(uv_loop_t *loop, const sd_config_t *cfg)
+{
+    sd_dynamo_options_t opts = {
+        .endpoint = cfg->dynamodb_endpoint,
+        .region = cfg->aws_region,
+        .access_key_id = cfg->aws_access_key_id,
+        .secret_access_key = cfg->aws_secret_access_key,
+        .session_token = cfg->aws_session_token,
+        .table_prefix = cfg->table_prefix,
+    };
+    return sd_dynamo_new(loop, &opts);
+}
+
 static void on_db_timer_closed(uv_handle_t *h)
 {
     handle_released(h->data);

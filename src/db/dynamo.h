@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <uv.h>
 
+#include "core/config.h"
 #include "core/errors.h"
 
 typedef struct sd_dynamo sd_dynamo_t;
@@ -44,6 +45,8 @@ typedef void (*sd_dynamo_cb)(sd_err_t err, json_t *result, void *ctx);
 sd_dynamo_t *sd_dynamo_new(uv_loop_t *loop, const sd_dynamo_options_t *opts);
 /* Closes the client once no call is in flight; memory is freed when the loop has run the close callbacks. */
 void sd_dynamo_close(sd_dynamo_t *db);
+/* sd_dynamo_new with the endpoint, region, credentials and table prefix of the configuration. */
+sd_dynamo_t *sd_dynamo_new_from_config(uv_loop_t *loop, const sd_config_t *cfg);
 int sd_dynamo_in_flight(const sd_dynamo_t *db);
 
 /* Writes prefix + logical into out; returns out. */
