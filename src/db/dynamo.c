@@ -556,6 +556,8 @@ static void batch_on_answer(sd_err_t err, json_t *res, void *ctx)
             batch_end(b, SD_ERR_THROTTLED, NULL);
             return;
         }
+        sd_log(SD_LOG_DEBUG, "BatchGetItem left keys unprocessed, asking again",
+               json_pack("{s:i}", "round", b->round));
         b->pending = json_incref(unprocessed);
         uv_timer_start(&b->wait, batch_ask, (uint64_t)backoff_ms(b->db, b->round), 0);
         return;

@@ -213,3 +213,28 @@ def test_cli_help_and_unknown_command():
     assert r.returncode == 0 and "serve" in r.stdout and "init-db" in r.stdout
     r = subprocess.run([str(BINARY), "frobnicate"], capture_output=True, text=True, timeout=10)
     assert r.returncode == 2 and "unknown command" in r.stderr
+
+
+def test_content_length_with_chunked_is_refused(server):
+    resp = raw(server, b"POST /api/v10/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+               b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+    assert status_of(resp) == 400
+
+
+def test_body_shorter_than_content_length_times_out(make_server):
+    srv = make_server(HTTP_REQUEST_TIMEOUT_MS=500)
+    resp = raw(srv, b"POST /api/v10/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"login\":", timeout=10)
+    assert status_of(resp) == 408
+
+
+def test_expect_100_continue(server):
+    body = json.dumps({"login": "nobody_anywhere", "password": "whatever-pass"}).encode()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(b"POST /api/v10/auth/login HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                  b"Content-Length: %d\r\n\r\n" % len(body))
+        assert s.recv(100).startswith(b"HTTP/1.1 100 Continue")
+        s.sendall(body)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += s.recv(65536)
+        assert status_of(data) == 400
