@@ -51,30 +51,6 @@ typedef struct call {
     uv_timer_t retry;
 } call_t;
 
-/* ---- attribute helpers ---- */
-
-json_t *sd_dynamo_s(const char *s)
-{
-    return json_pack("{s:s}", "S", s);
-}
-
-json_t *sd_dynamo_n(long long n)
-{
-    char buf[32];
-    snprintf(buf, sizeof buf, "%lld", n);
-    return json_pack("{s:s}", "N", buf);
-}
-
-const char *sd_dynamo_get_s(const json_t *item, const char *name)
-{
-    return json_string_value(json_object_get(json_object_get(item, name), "S"));
-}
-
-const char *sd_dynamo_get_n(const json_t *item, const char *name)
-{
-    return json_string_value(json_object_get(json_object_get(item, name), "N"));
-}
-
 const char *sd_dynamo_table(const sd_dynamo_t *db, const char *logical, char *out, size_t cap)
 {
     snprintf(out, cap, "%s%s", db->prefix, logical);
@@ -525,14 +501,53 @@ static void batch_end(batch_t *b, sd_err_t err, json_t *result)
 
 static void batch_on_answer(sd_err_t err, json_t *res, void *ctx);
 
+/* Moves up to 100 keys (DynamoDB's limit per call) out of b->pending into a new RequestItems object. */
+static json_t *batch_take(batch_t *b)
+{
+    json_t *out = json_object();
+    size_t taken = 0;
+    const char *table;
+    json_t *spec;
+    void *tmp;
+    json_object_foreach_safe(b->pending, tmp, table, spec)
+    {
+        json_t *keys = json_object_get(spec, "Keys");
+        json_t *part = json_deep_copy(spec);
+        json_t *part_keys = json_array();
+        while (taken < 100 && json_array_size(keys) > 0) {
+            json_array_append(part_keys, json_array_get(keys, 0));
+            json_array_remove(keys, 0);
+            taken++;
+        }
+        json_object_set_new(part, "Keys", part_keys);
+        json_object_set_new(out, table, part);
+        if (json_array_size(keys) == 0) json_object_del(b->pending, table);
+        if (taken == 100) break;
+    }
+    return out;
+}
+
 static void batch_ask(uv_timer_t *t)
 {
     batch_t *b = t->data;
-    json_t *req = json_pack("{s:O}", "RequestItems", b->pending);
-    json_decref(b->pending);
-    b->pending = NULL;
+    json_t *req = json_pack("{s:o}", "RequestItems", batch_take(b));
     sd_err_t err = req ? sd_dynamo_call(b->db, "BatchGetItem", req, batch_on_answer, b) : SD_ERR_NOMEM;
     if (err) batch_end(b, err, NULL);
+}
+
+/* Puts UnprocessedKeys back in front of what is still to ask. */
+static void batch_requeue(batch_t *b, json_t *unprocessed)
+{
+    const char *table;
+    json_t *spec;
+    json_object_foreach(unprocessed, table, spec)
+    {
+        json_t *have = json_object_get(b->pending, table);
+        if (!have)
+            json_object_set(b->pending, table, spec);
+        else
+            json_array_extend(json_object_get(have, "Keys"), json_object_get(spec, "Keys"));
+    }
 }
 
 static void batch_on_answer(sd_err_t err, json_t *res, void *ctx)
@@ -558,11 +573,23 @@ static void batch_on_answer(sd_err_t err, json_t *res, void *ctx)
         }
         sd_log(SD_LOG_DEBUG, "BatchGetItem left keys unprocessed, asking again",
                json_pack("{s:i}", "round", b->round));
-        b->pending = json_incref(unprocessed);
+        batch_requeue(b, unprocessed);
         uv_timer_start(&b->wait, batch_ask, (uint64_t)backoff_ms(b->db, b->round), 0);
         return;
     }
+    if (json_object_size(b->pending) > 0) { /* more than 100 keys: the next slice */
+        batch_ask(&b->wait);
+        return;
+    }
     json_t *out = json_pack("{s:O}", "Responses", b->responses);
+    batch_end(b, out ? SD_OK : SD_ERR_NOMEM, out);
+    json_decref(out);
+}
+
+static void batch_nothing(uv_timer_t *t)
+{
+    batch_t *b = t->data;
+    json_t *out = json_pack("{s:{}}", "Responses");
     batch_end(b, out ? SD_OK : SD_ERR_NOMEM, out);
     json_decref(out);
 }
@@ -581,7 +608,11 @@ sd_err_t sd_dynamo_batch_get(sd_dynamo_t *db, json_t *request_items, sd_dynamo_c
     b->pending = request_items;
     uv_timer_init(db->loop, &b->wait);
     b->wait.data = b;
-    batch_ask(&b->wait);
+    /* Nothing to read still answers, on the next turn of the loop. */
+    if (json_object_size(request_items) == 0)
+        uv_timer_start(&b->wait, batch_nothing, 0, 0);
+    else
+        batch_ask(&b->wait);
     return SD_OK;
 }
 

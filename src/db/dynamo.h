@@ -76,11 +76,4 @@ sd_err_t sd_dynamo_query(sd_dynamo_t *db, json_t *request, size_t max_items, sd_
    when the AWS SDKs would try again. Exposed for tests. */
 sd_err_t sd_dynamo_classify(long http_status, const json_t *body, int *retry);
 
-/* A new attribute value {"S": s} / {"N": "n"}; caller owns it. */
-json_t *sd_dynamo_s(const char *s);
-json_t *sd_dynamo_n(long long n);
-/* The string inside {"S": ...} or {"N": ...} of item[name]; borrowed, NULL if absent. */
-const char *sd_dynamo_get_s(const json_t *item, const char *name);
-const char *sd_dynamo_get_n(const json_t *item, const char *name);
-
 #endif

@@ -1,3 +1,4 @@
+#include "db/item.h"
 #include "repositories/user_repo.h"
 
 #include <ctype.h>
@@ -66,16 +67,16 @@ static void copy_field(char *dst, size_t cap, const char *src)
 
 static int user_from_item(sd_user_t *u, const json_t *item)
 {
-    const char *id = sd_dynamo_get_s(item, "id");
-    const char *tv = sd_dynamo_get_n(item, "token_version");
+    const char *id = sd_item_get_s(item, "id");
+    const char *tv = sd_item_get_n(item, "token_version");
     if (!id || !tv) return -1;
     memset(u, 0, sizeof *u);
     copy_field(u->id, sizeof u->id, id);
-    copy_field(u->username, sizeof u->username, sd_dynamo_get_s(item, "username"));
-    copy_field(u->global_name, sizeof u->global_name, sd_dynamo_get_s(item, "global_name"));
-    copy_field(u->avatar, sizeof u->avatar, sd_dynamo_get_s(item, "avatar"));
-    copy_field(u->email, sizeof u->email, sd_dynamo_get_s(item, "email"));
-    copy_field(u->password_hash, sizeof u->password_hash, sd_dynamo_get_s(item, "password_hash"));
+    copy_field(u->username, sizeof u->username, sd_item_get_s(item, "username"));
+    copy_field(u->global_name, sizeof u->global_name, sd_item_get_s(item, "global_name"));
+    copy_field(u->avatar, sizeof u->avatar, sd_item_get_s(item, "avatar"));
+    copy_field(u->email, sizeof u->email, sd_item_get_s(item, "email"));
+    copy_field(u->password_hash, sizeof u->password_hash, sd_item_get_s(item, "password_hash"));
     u->token_version = atoll(tv);
     u->bot = json_is_true(json_object_get(json_object_get(item, "bot"), "BOOL"));
     return 0;
@@ -83,12 +84,12 @@ static int user_from_item(sd_user_t *u, const json_t *item)
 
 static json_t *item_from_user(const sd_user_t *u)
 {
-    json_t *item = json_pack("{s:o, s:o, s:o, s:o, s:{s:b}}", "id", sd_dynamo_s(u->id), "username",
-                             sd_dynamo_s(u->username), "password_hash", sd_dynamo_s(u->password_hash),
-                             "token_version", sd_dynamo_n(u->token_version), "bot", "BOOL", u->bot);
-    if (item && u->global_name[0]) json_object_set_new(item, "global_name", sd_dynamo_s(u->global_name));
-    if (item && u->avatar[0]) json_object_set_new(item, "avatar", sd_dynamo_s(u->avatar));
-    if (item && u->email[0]) json_object_set_new(item, "email", sd_dynamo_s(u->email));
+    json_t *item = json_pack("{s:o, s:o, s:o, s:o, s:{s:b}}", "id", sd_item_s(u->id), "username",
+                             sd_item_s(u->username), "password_hash", sd_item_s(u->password_hash),
+                             "token_version", sd_item_n(u->token_version), "bot", "BOOL", u->bot);
+    if (item && u->global_name[0]) json_object_set_new(item, "global_name", sd_item_s(u->global_name));
+    if (item && u->avatar[0]) json_object_set_new(item, "avatar", sd_item_s(u->avatar));
+    if (item && u->email[0]) json_object_set_new(item, "email", sd_item_s(u->email));
     return item;
 }
 
@@ -98,8 +99,8 @@ static json_t *put_handle(sd_dynamo_t *db, const char *kind, const char *value, 
     char table[128], key[300];
     sd_user_repo_handle_key(kind, value, key, sizeof key);
     return json_pack("{s:{s:s, s:{s:o, s:o}, s:s, s:{s:s}}}", "Put", "TableName",
-                     index_table(db, table, sizeof table), "Item", "key", sd_dynamo_s(key), "user_id",
-                     sd_dynamo_s(user_id), "ConditionExpression", "attribute_not_exists(#k)",
+                     index_table(db, table, sizeof table), "Item", "key", sd_item_s(key), "user_id",
+                     sd_item_s(user_id), "ConditionExpression", "attribute_not_exists(#k)",
                      "ExpressionAttributeNames", "#k", "key");
 }
 
@@ -159,14 +160,14 @@ sd_err_t sd_user_repo_get(sd_dynamo_t *db, const char *id, sd_user_repo_cb cb, v
     char table[128];
     return op_call(op, "GetItem",
                    json_pack("{s:s, s:{s:o}, s:b}", "TableName", users_table(db, table, sizeof table), "Key",
-                             "id", sd_dynamo_s(id), "ConsistentRead", 1),
+                             "id", sd_item_s(id), "ConsistentRead", 1),
                    on_get);
 }
 
 static void on_handle(sd_err_t err, json_t *res, void *ctx)
 {
     op_t *op = ctx;
-    const char *id = sd_dynamo_get_s(json_object_get(res, "Item"), "user_id");
+    const char *id = sd_item_get_s(json_object_get(res, "Item"), "user_id");
     if (!err && !id) err = SD_ERR_NOT_FOUND;
     if (err) {
         op_end(op, err, NULL);
@@ -174,7 +175,7 @@ static void on_handle(sd_err_t err, json_t *res, void *ctx)
     }
     char table[128];
     json_t *req = json_pack("{s:s, s:{s:o}, s:b}", "TableName", users_table(op->db, table, sizeof table),
-                            "Key", "id", sd_dynamo_s(id), "ConsistentRead", 1);
+                            "Key", "id", sd_item_s(id), "ConsistentRead", 1);
     err = req ? sd_dynamo_call(op->db, "GetItem", req, on_get, op) : SD_ERR_NOMEM;
     if (err) op_end(op, err, NULL);
 }
@@ -187,7 +188,7 @@ sd_err_t sd_user_repo_find_by_login(sd_dynamo_t *db, const char *login, sd_user_
     sd_user_repo_handle_key(strchr(login, '@') ? "email" : "username", login, key, sizeof key);
     return op_call(op, "GetItem",
                    json_pack("{s:s, s:{s:o}, s:b}", "TableName", index_table(db, table, sizeof table), "Key",
-                             "key", sd_dynamo_s(key), "ConsistentRead", 1),
+                             "key", sd_item_s(key), "ConsistentRead", 1),
                    on_handle);
 }
 
@@ -199,11 +200,10 @@ sd_err_t sd_user_repo_update(sd_dynamo_t *db, const sd_user_t *old, const sd_use
     op->user = *updated;
     char table[128], itable[128], key[300];
     /* Replace the whole item, guarded by the version and name we read, so no concurrent change is lost. */
-    json_t *items = json_pack("[{s:{s:s, s:o, s:s, s:{s:o, s:o}}}]", "Put", "TableName",
-                              users_table(db, table, sizeof table), "Item", item_from_user(updated),
-                              "ConditionExpression", "token_version = :tv AND username = :un",
-                              "ExpressionAttributeValues", ":tv", sd_dynamo_n(old->token_version), ":un",
-                              sd_dynamo_s(old->username));
+    json_t *items = json_pack(
+        "[{s:{s:s, s:o, s:s, s:{s:o, s:o}}}]", "Put", "TableName", users_table(db, table, sizeof table),
+        "Item", item_from_user(updated), "ConditionExpression", "token_version = :tv AND username = :un",
+        "ExpressionAttributeValues", ":tv", sd_item_n(old->token_version), ":un", sd_item_s(old->username));
     op->fields[0] = "user";
     if (items && strcmp(old->username, updated->username) != 0) {
         char oldkey[300], newkey[300];
@@ -213,8 +213,8 @@ sd_err_t sd_user_repo_update(sd_dynamo_t *db, const sd_user_t *old, const sd_use
             sd_user_repo_handle_key("username", old->username, key, sizeof key);
             json_array_append_new(items, json_pack("{s:{s:s, s:{s:o}, s:s, s:{s:o}}}", "Delete", "TableName",
                                                    index_table(db, itable, sizeof itable), "Key", "key",
-                                                   sd_dynamo_s(key), "ConditionExpression", "user_id = :me",
-                                                   "ExpressionAttributeValues", ":me", sd_dynamo_s(old->id)));
+                                                   sd_item_s(key), "ConditionExpression", "user_id = :me",
+                                                   "ExpressionAttributeValues", ":me", sd_item_s(old->id)));
             json_array_append_new(items, put_handle(db, "username", updated->username, updated->id));
             op->fields[1] = "user";
             op->fields[2] = "username";

@@ -10,6 +10,7 @@
 
 #include "core/log.h"
 #include "db/dynamo.h"
+#include "db/item.h"
 
 typedef struct {
     int done;
@@ -83,13 +84,13 @@ TestSuite(dynamo_live, .init = setup, .fini = teardown);
 
 static json_t *key(const char *pk, long long sk)
 {
-    return json_pack("{s:o, s:o}", "pk", sd_dynamo_s(pk), "sk", sd_dynamo_n(sk));
+    return json_pack("{s:o, s:o}", "pk", sd_item_s(pk), "sk", sd_item_n(sk));
 }
 
 Test(dynamo_live, conditional_writes_map_to_conflict)
 {
     json_t *item = key("cond", 1);
-    json_object_set_new(item, "v", sd_dynamo_s("first"));
+    json_object_set_new(item, "v", sd_item_s("first"));
     cr_assert_eq(run("PutItem",
                      json_pack("{s:s, s:O, s:s}", "TableName", table, "Item", item, "ConditionExpression",
                                "attribute_not_exists(pk)"),
@@ -104,18 +105,18 @@ Test(dynamo_live, conditional_writes_map_to_conflict)
     cr_assert_eq(run("UpdateItem",
                      json_pack("{s:s, s:o, s:s, s:s, s:{s:o, s:o}, s:s}", "TableName", table, "Key",
                                key("cond", 1), "UpdateExpression", "SET v = :new", "ConditionExpression",
-                               "v = :old", "ExpressionAttributeValues", ":new", sd_dynamo_s("second"), ":old",
-                               sd_dynamo_s("first"), "ReturnValues", "ALL_NEW"),
+                               "v = :old", "ExpressionAttributeValues", ":new", sd_item_s("second"), ":old",
+                               sd_item_s("first"), "ReturnValues", "ALL_NEW"),
                      &res),
                  SD_OK);
-    cr_assert_str_eq(sd_dynamo_get_s(json_object_get(res, "Attributes"), "v"), "second");
+    cr_assert_str_eq(sd_item_get_s(json_object_get(res, "Attributes"), "v"), "second");
     json_decref(res);
-    cr_assert_eq(run("DeleteItem",
-                     json_pack("{s:s, s:o, s:s, s:{s:o}}", "TableName", table, "Key", key("cond", 1),
-                               "ConditionExpression", "v = :x", "ExpressionAttributeValues", ":x",
-                               sd_dynamo_s("first")),
-                     NULL),
-                 SD_ERR_CONFLICT);
+    cr_assert_eq(
+        run("DeleteItem",
+            json_pack("{s:s, s:o, s:s, s:{s:o}}", "TableName", table, "Key", key("cond", 1),
+                      "ConditionExpression", "v = :x", "ExpressionAttributeValues", ":x", sd_item_s("first")),
+            NULL),
+        SD_ERR_CONFLICT);
     cr_assert_eq(run("DeleteItem", json_pack("{s:s, s:o}", "TableName", table, "Key", key("cond", 1)), NULL),
                  SD_OK);
     cr_assert_eq(
@@ -159,7 +160,7 @@ static void put_many(const char *pk, int n, size_t pad)
     filler[pad] = '\0';
     for (int i = 0; i < n; i++) {
         json_t *item = key(pk, i);
-        if (pad) json_object_set_new(item, "pad", sd_dynamo_s(filler));
+        if (pad) json_object_set_new(item, "pad", sd_item_s(filler));
         cr_assert_eq(run("PutItem", json_pack("{s:s, s:o}", "TableName", table, "Item", item), NULL), SD_OK);
     }
     free(filler);
@@ -170,20 +171,20 @@ Test(dynamo_live, query_follows_pages)
     put_many("query", 25, 0);
     answer_t a = {0};
     json_t *req = json_pack("{s:s, s:s, s:{s:o}, s:i}", "TableName", table, "KeyConditionExpression",
-                            "pk = :p", "ExpressionAttributeValues", ":p", sd_dynamo_s("query"), "Limit", 4);
+                            "pk = :p", "ExpressionAttributeValues", ":p", sd_item_s("query"), "Limit", 4);
     cr_assert_eq(sd_dynamo_query(db, req, 10, on_answer, &a), SD_OK);
     while (!a.done)
         uv_run(&loop, UV_RUN_ONCE);
     cr_assert_eq(a.err, SD_OK);
     json_t *items = json_object_get(a.result, "Items");
     cr_assert_eq(json_array_size(items), 10, "pages of 4 gathered up to the 10 asked for");
-    cr_assert_str_eq(sd_dynamo_get_n(json_array_get(items, 9), "sk"), "9");
+    cr_assert_str_eq(sd_item_get_n(json_array_get(items, 9), "sk"), "9");
     cr_assert_not_null(json_object_get(a.result, "LastEvaluatedKey"));
     json_decref(a.result);
 
     a = (answer_t){0};
     req = json_pack("{s:s, s:s, s:{s:o}}", "TableName", table, "KeyConditionExpression", "pk = :p",
-                    "ExpressionAttributeValues", ":p", sd_dynamo_s("query"));
+                    "ExpressionAttributeValues", ":p", sd_item_s("query"));
     cr_assert_eq(sd_dynamo_query(db, req, 1000, on_answer, &a), SD_OK);
     while (!a.done)
         uv_run(&loop, UV_RUN_ONCE);
@@ -211,6 +212,29 @@ Test(dynamo_live, batch_get_reads_every_key_even_past_the_16_mib_answer_limit)
     json_decref(a.result);
 }
 
+Test(dynamo_live, batch_get_of_more_than_100_keys_and_of_none)
+{
+    put_many("wide", 230, 0);
+    json_t *keys = json_array();
+    for (int i = 0; i < 240; i++)
+        json_array_append_new(keys, key("wide", i)); /* 10 of them do not exist */
+    answer_t a = {0};
+    cr_assert_eq(sd_dynamo_batch_get(db, json_pack("{s:{s:o}}", table, "Keys", keys), on_answer, &a), SD_OK);
+    while (!a.done)
+        uv_run(&loop, UV_RUN_ONCE);
+    cr_assert_eq(a.err, SD_OK, "%s", sd_err_name(a.err));
+    cr_assert_eq(json_array_size(json_object_get(json_object_get(a.result, "Responses"), table)), 230);
+    json_decref(a.result);
+
+    a = (answer_t){0};
+    cr_assert_eq(sd_dynamo_batch_get(db, json_object(), on_answer, &a), SD_OK);
+    cr_assert_eq(a.done, 0, "the answer comes from the loop, not from inside the call");
+    while (!a.done)
+        uv_run(&loop, UV_RUN_ONCE);
+    cr_assert_eq(a.err, SD_OK);
+    json_decref(a.result);
+}
+
 Test(dynamo_live, missing_table_is_not_found)
 {
     cr_assert_eq(
@@ -221,7 +245,7 @@ Test(dynamo_live, missing_table_is_not_found)
 Test(dynamo_live, bad_request_is_invalid)
 {
     cr_assert_eq(
-        run("GetItem", json_pack("{s:s, s:{s:o}}", "TableName", table, "Key", "pk", sd_dynamo_s("x")), NULL),
+        run("GetItem", json_pack("{s:s, s:{s:o}}", "TableName", table, "Key", "pk", sd_item_s("x")), NULL),
         SD_ERR_INVALID);
 }
 

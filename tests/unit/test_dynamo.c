@@ -1,6 +1,7 @@
 #include <criterion/criterion.h>
 
 #include "db/dynamo.h"
+#include "db/item.h"
 
 static sd_err_t classify(long status, const char *body, int *retry)
 {
@@ -52,10 +53,10 @@ Test(dynamo, maps_errors_like_the_sdks)
 
 Test(dynamo, attribute_helpers)
 {
-    json_t *item = json_pack("{s:o, s:o}", "a", sd_dynamo_s("x"), "n", sd_dynamo_n(-42));
-    cr_assert_str_eq(sd_dynamo_get_s(item, "a"), "x");
-    cr_assert_str_eq(sd_dynamo_get_n(item, "n"), "-42");
-    cr_assert_null(sd_dynamo_get_s(item, "n"));
-    cr_assert_null(sd_dynamo_get_s(item, "missing"));
+    json_t *item = json_pack("{s:o, s:o}", "a", sd_item_s("x"), "n", sd_item_n(-42));
+    cr_assert_str_eq(sd_item_get_s(item, "a"), "x");
+    cr_assert_str_eq(sd_item_get_n(item, "n"), "-42");
+    cr_assert_null(sd_item_get_s(item, "n"));
+    cr_assert_null(sd_item_get_s(item, "missing"));
     json_decref(item);
 }
