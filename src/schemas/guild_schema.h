@@ -1,0 +1,57 @@
+/*
+ * guild_schema: request bodies of the guild, channel, role, member, ban and invite endpoints, validated into
+ * "changes" objects in the stored shape, and the Discord API v10 objects built from stored items.
+ *
+ * Stored shapes (what the repositories keep):
+ *   guild   {id, name, icon, owner_id, member_count, created_at, roles: {role_id: {name, color, hoist,
+ * position, permissions: "<decimal>", mentionable}}} channel {id, guild_id, type (0 text, 4 category), name,
+ * topic, position, parent_id, nsfw, permission_overwrites: {id: {type (0 role, 1 member), allow, deny}}}
+ *   member  {guild_id, user_id, nick, roles: [role_id...], joined_at}
+ *   invite  {code, guild_id, channel_id, inviter_id, max_age, max_uses, uses, temporary, created_at,
+ * expires_at} ban     {guild_id, user_id, reason}
+ *
+ * Each *_parse returns a new object of the valid fields (caller owns) and sets *errors to NULL, or returns
+ * NULL with *errors a new Discord form-errors object.
+ */
+#ifndef SD_SCHEMAS_GUILD_SCHEMA_H
+#define SD_SCHEMAS_GUILD_SCHEMA_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#define SD_CHANNEL_TEXT 0
+#define SD_CHANNEL_CATEGORY 4
+
+/* {name (2-100), icon?} on create; the same, optional, plus owner_id on update. */
+json_t *sd_guild_in_parse(const json_t *body, bool create, json_t **errors);
+/* {name (1-100), type 0|4, topic (0-1024), position, parent_id, nsfw, permission_overwrites[]}. */
+json_t *sd_channel_in_parse(const json_t *body, bool create, json_t **errors);
+/* [{id, position, parent_id?}] (1-500 entries): returns the array. */
+json_t *sd_positions_in_parse(const json_t *body, json_t **errors);
+/* {name, permissions, color, hoist, mentionable}; name defaults to "new role" on create. */
+json_t *sd_role_in_parse(const json_t *body, bool create, json_t **errors);
+/* {nick (0-32 or null), roles [ids]}. */
+json_t *sd_member_in_parse(const json_t *body, json_t **errors);
+/* {type 0|1 (required), allow, deny}. */
+json_t *sd_overwrite_in_parse(const json_t *body, json_t **errors);
+/* {max_age 0-604800 (default 86400), max_uses 0-100 (default 0), temporary, unique}. */
+json_t *sd_invite_in_parse(const json_t *body, json_t **errors);
+/* {delete_message_seconds 0-604800, reason?} (all optional). */
+json_t *sd_ban_in_parse(const json_t *body, json_t **errors);
+
+/* New Discord objects from stored ones (caller owns). */
+json_t *sd_role_json(const char *id, const json_t *role);
+/* The guild's roles as Discord's array, sorted by position then id. */
+json_t *sd_roles_json(const json_t *guild);
+json_t *sd_guild_json(const json_t *guild);
+/* The partial guild of GET /users/@me/guilds: id, name, icon, owner, permissions, features. */
+json_t *sd_guild_partial_json(const json_t *guild, bool owner, const char *permissions);
+json_t *sd_channel_json(const json_t *channel);
+/* user is the member's public user object (reference taken), may be NULL. */
+json_t *sd_member_json(const json_t *member, json_t *user, const json_t *guild);
+json_t *sd_invite_json(const json_t *invite, const json_t *guild, const json_t *channel, json_t *inviter);
+
+/* The ISO 8601 time of a Unix time in milliseconds, written into out (at least 32 bytes). */
+void sd_iso_time(long long unix_ms, char *out);
+
+#endif
