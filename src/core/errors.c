@@ -65,6 +65,13 @@ sd_api_error_t sd_api_error_from_err(sd_err_t err)
     }
 }
 
+int sd_api_error_from_err_status(sd_err_t err)
+{
+    sd_api_error_t e = sd_api_error_from_err(err);
+    json_decref(e.body);
+    return e.status;
+}
+
 sd_err_t sd_form_error_add(json_t *errors, const char *path, const char *code, const char *message)
 {
     json_t *node = errors;

@@ -48,6 +48,9 @@ typedef struct {
  * result. */
 json_t *sd_api_error_body(int code, const char *message, json_t *errors);
 
+/* The HTTP status of an internal error (404 for SD_ERR_NOT_FOUND, 403 forbidden, 503 unavailable, ...). */
+int sd_api_error_from_err_status(sd_err_t err);
+
 /* Maps an internal error to a status and Discord body; caller owns .body. */
 sd_api_error_t sd_api_error_from_err(sd_err_t err);
 

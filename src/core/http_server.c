@@ -317,13 +317,15 @@ void sd_http_respond(sd_request_t *req, int status, const char *content_type, co
             c->active = NULL;
             conn_close(c);
         } else {
-            int n =
-                snprintf(head, cap,
-                         "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nX-Request-Id: %s\r\n"
-                         "Connection: %s\r\n%.*s\r\n",
-                         status, sd_http_status_text(status), content_type, len, req->request_id,
-                         keep ? "keep-alive" : "close", (int)in->extra_len,
-                         in->extra_headers ? in->extra_headers : "");
+            /* A 204 carries neither body nor Content-Length (RFC 9110). */
+            char framing[160] = "";
+            if (status != 204)
+                snprintf(framing, sizeof framing, "Content-Type: %s\r\nContent-Length: %zu\r\n", content_type,
+                         len);
+            int n = snprintf(head, cap, "HTTP/1.1 %d %s\r\n%sX-Request-Id: %s\r\nConnection: %s\r\n%.*s\r\n",
+                             status, sd_http_status_text(status), framing, req->request_id,
+                             keep ? "keep-alive" : "close", (int)in->extra_len,
+                             in->extra_headers ? in->extra_headers : "");
             c->active = NULL;
             conn_write(c, head, (size_t)n, copy, send_len, !keep);
         }

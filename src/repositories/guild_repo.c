@@ -54,9 +54,8 @@ static sd_err_t update_fields(sd_dynamo_t *db, const char *table, json_t *key, j
         json_decref(values);
         return SD_ERR_NOMEM;
     }
-    sd_err_t err =
-        sd_repo_update(db, table, key, expr, cond, names, json_object_size(values) ? values : NULL, cb, ctx);
-    if (!json_object_size(values)) json_decref(values);
+    /* values is never empty here: set_expression added one per change. */
+    sd_err_t err = sd_repo_update(db, table, key, expr, cond, names, values, cb, ctx);
     free(expr);
     return err;
 }

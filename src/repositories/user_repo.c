@@ -1,6 +1,8 @@
 #include "db/item.h"
 #include "repositories/user_repo.h"
 
+#include "repositories/repo.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,4 +224,46 @@ sd_err_t sd_user_repo_update(sd_dynamo_t *db, const sd_user_t *old, const sd_use
     }
     return op_call(op, "TransactWriteItems", items ? json_pack("{s:o}", "TransactItems", items) : NULL,
                    on_written);
+}
+
+typedef struct {
+    void (*cb)(sd_err_t err, json_t *by_id, void *ctx);
+    void *ctx;
+} many_t;
+
+static void on_many(sd_err_t err, json_t *items, void *ctx)
+{
+    many_t *m = ctx;
+    json_t *by_id = json_object();
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it)
+    {
+        sd_user_t u;
+        json_t *item = sd_item_from_json(it);
+        if (item && user_from_item(&u, item) == 0) json_object_set_new(by_id, u.id, sd_user_public_json(&u));
+        json_decref(item);
+    }
+    m->cb(err, by_id, m->ctx);
+    json_decref(by_id);
+    free(m);
+}
+
+sd_err_t sd_user_repo_public_many(sd_dynamo_t *db, json_t *ids,
+                                  void (*cb)(sd_err_t err, json_t *by_id, void *ctx), void *ctx)
+{
+    many_t *m = malloc(sizeof *m);
+    json_t *keys = json_array();
+    size_t i;
+    json_t *id;
+    json_array_foreach(ids, i, id) json_array_append_new(keys, json_pack("{s:O}", "id", id));
+    json_decref(ids);
+    if (!m) {
+        json_decref(keys);
+        return SD_ERR_NOMEM;
+    }
+    *m = (many_t){cb, ctx};
+    sd_err_t err = sd_repo_batch_get(db, "users", keys, on_many, m);
+    if (err) free(m);
+    return err;
 }

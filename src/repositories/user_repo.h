@@ -31,6 +31,11 @@ sd_err_t sd_user_repo_find_by_login(sd_dynamo_t *db, const char *login, sd_user_
 sd_err_t sd_user_repo_update(sd_dynamo_t *db, const sd_user_t *old, const sd_user_t *updated,
                              sd_user_repo_cb cb, void *ctx);
 
+/* Public user objects (Discord shape, new references in a new object keyed by id) of the ids (array, stolen);
+   missing users are left out. result is borrowed, valid during the callback. */
+sd_err_t sd_user_repo_public_many(sd_dynamo_t *db, json_t *ids,
+                                  void (*cb)(sd_err_t err, json_t *by_id, void *ctx), void *ctx);
+
 /* The handle key for a username or email ("username#alice"); writes into out. Exposed for tests. */
 void sd_user_repo_handle_key(const char *kind, const char *value, char *out, size_t cap);
 

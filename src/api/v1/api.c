@@ -4,6 +4,7 @@
 
 #include "api/v1/deps.h"
 #include "api/v1/endpoints/auth.h"
+#include "api/v1/endpoints/guilds.h"
 #include "api/v1/endpoints/health.h"
 #include "api/v1/endpoints/users.h"
 #include "services/user_service.h"
@@ -18,6 +19,7 @@ sd_router_t *sd_api_router_new(void)
     for (size_t i = 0; !err && i < sizeof prefixes / sizeof *prefixes; i++) {
         if (!err) err = sd_auth_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_users_endpoints_register(r, prefixes[i]);
+        if (!err) err = sd_guilds_endpoints_register(r, prefixes[i]);
     }
     if (err) {
         sd_router_free(r);

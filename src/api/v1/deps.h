@@ -6,10 +6,12 @@
 #define SD_API_V1_DEPS_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "core/errors.h"
 #include "core/http_server.h"
 #include "schemas/user_schema.h"
+#include "services/outcome.h"
 
 /* Route flags. */
 enum { SD_API_AUTH = 1 }; /* needs a valid token; the handler finds the user with sd_deps_user() */
@@ -25,5 +27,16 @@ void sd_deps_fail(sd_request_t *req, sd_err_t err);
 void sd_deps_form_errors(sd_request_t *req, json_t *errors);
 /* Answers 400 Invalid Form Body with a single field error. */
 void sd_deps_field_error(sd_request_t *req, const char *field, const char *code, const char *message);
+
+/* An sd_outcome_cb whose ctx is the sd_request_t: answers the request with the outcome. */
+void sd_deps_outcome(const sd_outcome_t *o, void *req);
+/* Parses the body with a schema parser; on failure answers and returns NULL. Returns the changes (caller
+ * owns). */
+json_t *sd_deps_parse(sd_request_t *req, json_t *(*parse)(const json_t *body, json_t **errors));
+/* The id of the authenticated user. */
+const char *sd_deps_user_id(const sd_request_t *req);
+/* An integer query parameter in min..max (default when absent); on a bad value answers 400 and returns false.
+ */
+bool sd_deps_query_int(sd_request_t *req, const char *name, long min, long max, long dflt, long *out);
 
 #endif

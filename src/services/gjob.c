@@ -1,0 +1,204 @@
+#include "services/gjob.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "repositories/guild_repo.h"
+#include "services/permissions.h"
+#include "services/snowflake.h"
+
+sd_gjob_t *sd_gjob_new(sd_app_t *app, const char *user_id, json_t *input, sd_outcome_cb cb, void *ctx)
+{
+    sd_gjob_t *j = calloc(1, sizeof *j);
+    if (!j) {
+        json_decref(input);
+        return NULL;
+    }
+    j->app = app;
+    j->cb = cb;
+    j->cb_ctx = ctx;
+    j->input = input;
+    snprintf(j->user_id, sizeof j->user_id, "%s", user_id ? user_id : "");
+    return j;
+}
+
+static void finish(sd_gjob_t *j, const sd_outcome_t *o)
+{
+    j->cb(o, j->cb_ctx);
+    json_decref(j->guild);
+    json_decref(j->member);
+    json_decref(j->channel);
+    json_decref(j->input);
+    json_decref(j->found);
+    free(j);
+}
+
+void sd_gjob_ok(sd_gjob_t *j, int status, json_t *body)
+{
+    sd_outcome_t o = {.err = SD_OK, .status = status, .body = body};
+    if (status != 204 && !body)
+        o = (sd_outcome_t){.err = SD_ERR_NOMEM, .code = 0, .message = "500: Internal Server Error"};
+    finish(j, &o);
+    json_decref(body);
+}
+
+void sd_gjob_fail(sd_gjob_t *j, sd_err_t err, int code, const char *message)
+{
+    sd_outcome_t o = {.err = err, .code = code, .message = message};
+    finish(j, &o);
+}
+
+void sd_gjob_form(sd_gjob_t *j, json_t *errors)
+{
+    sd_outcome_t o = {.err = SD_ERR_INVALID,
+                      .code = SD_CODE_INVALID_FORM_BODY,
+                      .message = "Invalid Form Body",
+                      .body = errors};
+    finish(j, &o);
+    json_decref(errors);
+}
+
+void sd_gjob_field_error(sd_gjob_t *j, const char *field, const char *code, const char *message)
+{
+    json_t *errors = json_object();
+    sd_form_error_add(errors, field, code, message);
+    sd_gjob_form(j, errors);
+}
+
+void sd_gjob_store_fail(sd_gjob_t *j, sd_err_t err, int unknown_code, const char *unknown_message)
+{
+    if (err == SD_ERR_NOT_FOUND) {
+        sd_gjob_fail(j, err, unknown_code, unknown_message);
+        return;
+    }
+    sd_api_error_t e = sd_api_error_from_err(err);
+    sd_gjob_fail(j, err, (int)json_integer_value(json_object_get(e.body, "code")),
+                 err == SD_ERR_UNAVAILABLE || err == SD_ERR_THROTTLED ? "503: Service Unavailable"
+                 : err == SD_ERR_CONFLICT                             ? "409: Conflict"
+                                                                      : "500: Internal Server Error");
+    json_decref(e.body);
+}
+
+bool sd_gjob_started(sd_gjob_t *j, sd_err_t err)
+{
+    if (err) sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_GUILD, "Unknown Guild");
+    return err == SD_OK;
+}
+
+bool sd_gjob_require(sd_gjob_t *j, uint64_t perm)
+{
+    if ((j->perms & perm) == perm) return true;
+    sd_gjob_fail(j, SD_ERR_FORBIDDEN, SD_CODE_MISSING_PERMISSIONS, "Missing Permissions");
+    return false;
+}
+
+bool sd_gjob_is_owner(const sd_gjob_t *j)
+{
+    const char *owner = json_string_value(json_object_get(j->guild, "owner_id"));
+    return owner && strcmp(owner, j->user_id) == 0;
+}
+
+void sd_gjob_new_id(sd_gjob_t *j, char *out)
+{
+    snprintf(out, 24, "%" PRIu64, sd_snowflake_next(j->app->ids));
+}
+
+/* ---- loading ---- */
+
+static void on_member(sd_err_t err, json_t *member, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err && err != SD_ERR_NOT_FOUND) {
+        sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_GUILD, "Unknown Guild");
+        return;
+    }
+    if (err == SD_ERR_NOT_FOUND) {
+        if (!j->member_optional) {
+            sd_gjob_fail(j, SD_ERR_NOT_FOUND, j->channel ? SD_CODE_UNKNOWN_CHANNEL : SD_CODE_UNKNOWN_GUILD,
+                         j->channel ? "Unknown Channel" : "Unknown Guild");
+            return;
+        }
+    } else {
+        j->member = json_incref(member);
+    }
+    j->base = sd_permissions_base(j->guild, j->member);
+    j->perms = j->base;
+    if (j->channel) {
+        j->perms = sd_permissions_channel(j->base, j->guild, j->member, j->channel);
+        if (!(j->perms & SD_PERM_VIEW_CHANNEL)) {
+            sd_gjob_fail(j, SD_ERR_NOT_FOUND, SD_CODE_UNKNOWN_CHANNEL, "Unknown Channel");
+            return;
+        }
+    }
+    j->next(j);
+}
+
+static void on_guild(sd_err_t err, json_t *guild, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        if (j->channel)
+            sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_CHANNEL, "Unknown Channel");
+        else
+            sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_GUILD, "Unknown Guild");
+        return;
+    }
+    j->guild = json_incref(guild);
+    sd_gjob_started(j, sd_member_repo_get(j->app->db, j->guild_id, j->user_id, on_member, j));
+}
+
+static void on_channel(sd_err_t err, json_t *channel, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_CHANNEL, "Unknown Channel");
+        return;
+    }
+    const char *gid = json_string_value(json_object_get(channel, "guild_id"));
+    if (!gid || (j->guild_id[0] && strcmp(gid, j->guild_id) != 0)) {
+        sd_gjob_fail(j, SD_ERR_NOT_FOUND, SD_CODE_UNKNOWN_CHANNEL, "Unknown Channel");
+        return;
+    }
+    snprintf(j->guild_id, sizeof j->guild_id, "%s", gid);
+    j->channel = json_incref(channel);
+    sd_gjob_started(j, sd_guild_repo_get(j->app->db, j->guild_id, on_guild, j));
+}
+
+static bool plausible_id(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n > 20) return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9') return false;
+    return true;
+}
+
+void sd_gjob_load(sd_gjob_t *j, const char *guild_id, const char *channel_id, sd_gjob_step next)
+{
+    j->next = next;
+    if (guild_id) {
+        if (!plausible_id(guild_id)) {
+            sd_gjob_fail(j, SD_ERR_NOT_FOUND, SD_CODE_UNKNOWN_GUILD, "Unknown Guild");
+            return;
+        }
+        snprintf(j->guild_id, sizeof j->guild_id, "%s", guild_id);
+    }
+    if (channel_id) {
+        if (!plausible_id(channel_id)) {
+            sd_gjob_fail(j, SD_ERR_NOT_FOUND, SD_CODE_UNKNOWN_CHANNEL, "Unknown Channel");
+            return;
+        }
+        snprintf(j->channel_id, sizeof j->channel_id, "%s", channel_id);
+        sd_gjob_started(j, sd_channel_repo_get(j->app->db, channel_id, on_channel, j));
+        return;
+    }
+    sd_gjob_started(j, sd_guild_repo_get(j->app->db, j->guild_id, on_guild, j));
+}
+
+void sd_gjob_load_guild_only(sd_gjob_t *j, const char *guild_id, sd_gjob_step next)
+{
+    j->member_optional = true;
+    sd_gjob_load(j, guild_id, NULL, next);
+}

@@ -1,0 +1,65 @@
+/*
+ * gjob: the shared machinery of guild-scoped operations. A job loads what an operation acts on, in order: the
+ * channel (when one is named; it gives the guild), the guild, the acting user's membership, and computes the
+ * actor's permissions through services/permissions (guild-level, and in the channel when there is one). Then
+ * it runs the operation's next step. A guild the actor is not a member of is answered as Unknown Guild, a
+ * channel the actor cannot see as Unknown Channel (Discord hides their existence); a missing permission is
+ * 403 / 50013. A job answers exactly once (sd_gjob_ok / _fail / _form) and frees itself.
+ */
+#ifndef SD_SERVICES_GJOB_H
+#define SD_SERVICES_GJOB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/app.h"
+#include "services/outcome.h"
+
+typedef struct sd_gjob sd_gjob_t;
+typedef void (*sd_gjob_step)(sd_gjob_t *j);
+
+struct sd_gjob {
+    sd_app_t *app;
+    sd_outcome_cb cb;
+    void *cb_ctx;
+    char user_id[24];
+    char guild_id[24];
+    char channel_id[24];
+    char target[64]; /* the operation's object: a user, role, overwrite id or invite code */
+    json_t *guild;   /* stored shapes, owned by the job */
+    json_t *member;  /* the actor's membership */
+    json_t *channel;
+    json_t *input;  /* the validated request changes */
+    json_t *found;  /* whatever else a step loaded */
+    uint64_t base;  /* guild-level permissions */
+    uint64_t perms; /* in the channel when there is one, else base */
+    sd_gjob_step next;
+    bool member_optional; /* set by sd_gjob_load_guild_only */
+    int counter;          /* free for the operation's own use */
+};
+
+/* A new job for user_id (input stolen, may be NULL); freed when it answers. NULL when out of memory. */
+sd_gjob_t *sd_gjob_new(sd_app_t *app, const char *user_id, json_t *input, sd_outcome_cb cb, void *ctx);
+/* Loads channel_id (may be NULL) then guild_id (NULL: the channel's) and the membership, then runs next. */
+void sd_gjob_load(sd_gjob_t *j, const char *guild_id, const char *channel_id, sd_gjob_step next);
+/* As sd_gjob_load, but a guild the user does not belong to still loads (member stays NULL). */
+void sd_gjob_load_guild_only(sd_gjob_t *j, const char *guild_id, sd_gjob_step next);
+
+/* Answers success with body (stolen; NULL for 204). */
+void sd_gjob_ok(sd_gjob_t *j, int status, json_t *body);
+void sd_gjob_fail(sd_gjob_t *j, sd_err_t err, int code, const char *message);
+/* Answers 400 Invalid Form Body with errors (stolen). */
+void sd_gjob_form(sd_gjob_t *j, json_t *errors);
+void sd_gjob_field_error(sd_gjob_t *j, const char *field, const char *code, const char *message);
+/* Answers a storage error: not found as unknown_code, anything else as it maps. */
+void sd_gjob_store_fail(sd_gjob_t *j, sd_err_t err, int unknown_code, const char *unknown_message);
+/* True when the actor has every bit of perm; otherwise answers 403 Missing Permissions and returns false. */
+bool sd_gjob_require(sd_gjob_t *j, uint64_t perm);
+/* True when err is 0; otherwise answers it (as sd_gjob_store_fail with Unknown Guild) and returns false. */
+bool sd_gjob_started(sd_gjob_t *j, sd_err_t err);
+/* Is the actor the guild's owner? */
+bool sd_gjob_is_owner(const sd_gjob_t *j);
+/* A fresh snowflake id as a string, written into out (24 bytes). */
+void sd_gjob_new_id(sd_gjob_t *j, char *out);
+
+#endif

@@ -1,0 +1,272 @@
+#include "services/guild_service.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "repositories/guild_repo.h"
+#include "schemas/guild_schema.h"
+#include "services/gjob.h"
+#include "services/permissions.h"
+
+static void now_iso(char *out)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    sd_iso_time((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, out);
+}
+
+/* ---- create ---- */
+
+static void on_created(sd_err_t err, json_t *res, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_GUILD, "Unknown Guild");
+        return;
+    }
+    json_t *g = sd_guild_json(j->guild);
+    json_object_set_new(g, "channels", json_pack("[o]", sd_channel_json(j->channel)));
+    sd_gjob_ok(j, 201, g);
+}
+
+sd_err_t sd_guild_service_create(sd_app_t *app, const char *user_id, json_t *input, sd_outcome_cb cb,
+                                 void *ctx)
+{
+    sd_gjob_t *j = sd_gjob_new(app, user_id, input, cb, ctx);
+    if (!j) return SD_ERR_NOMEM;
+    char gid[24], cid[24], when[32], perms[21];
+    sd_gjob_new_id(j, gid);
+    sd_gjob_new_id(j, cid);
+    now_iso(when);
+    sd_permissions_format(SD_PERM_DEFAULT_EVERYONE, perms);
+    j->guild =
+        json_pack("{s:s, s:O, s:o, s:s, s:i, s:s, s:{s:{s:s, s:s, s:i, s:i, s:b, s:b}}}", "id", gid, "name",
+                  json_object_get(input, "name"), "icon",
+                  json_object_get(input, "icon") ? json_incref(json_object_get(input, "icon")) : json_null(),
+                  "owner_id", user_id, "member_count", 1, "created_at", when, "roles", gid, "name",
+                  "@everyone", "permissions", perms, "position", 0, "color", 0, "hoist", 0, "mentionable", 0);
+    j->channel = json_pack("{s:s, s:s, s:i, s:s, s:n, s:i, s:n, s:b, s:{}}", "id", cid, "guild_id", gid,
+                           "type", SD_CHANNEL_TEXT, "name", "general", "topic", "position", 0, "parent_id",
+                           "nsfw", 0, "permission_overwrites");
+    json_t *member = json_pack("{s:s, s:s, s:n, s:[], s:s}", "guild_id", gid, "user_id", user_id, "nick",
+                               "roles", "joined_at", when);
+    snprintf(j->guild_id, sizeof j->guild_id, "%s", gid);
+    sd_gjob_started(j, sd_guild_repo_create(app->db, json_incref(j->guild), member, json_incref(j->channel),
+                                            on_created, j));
+    return SD_OK;
+}
+
+/* ---- get ---- */
+
+static void get_step(sd_gjob_t *j)
+{
+    sd_gjob_ok(j, 200, sd_guild_json(j->guild));
+}
+
+void sd_guild_service_get(sd_app_t *app, const char *user_id, const char *guild_id, sd_outcome_cb cb,
+                          void *ctx)
+{
+    sd_gjob_t *j = sd_gjob_new(app, user_id, NULL, cb, ctx);
+    if (j) sd_gjob_load(j, guild_id, NULL, get_step);
+}
+
+/* ---- update ---- */
+
+static void on_updated(sd_err_t err, json_t *guild, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err == SD_ERR_CONFLICT)
+        sd_gjob_fail(j, err, SD_CODE_MISSING_PERMISSIONS, "Missing Permissions");
+    else if (err)
+        sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_GUILD, "Unknown Guild");
+    else
+        sd_gjob_ok(j, 200, sd_guild_json(guild));
+}
+
+static void update_write(sd_gjob_t *j)
+{
+    json_t *changes = j->input;
+    j->input = NULL;
+    sd_gjob_started(j, sd_guild_repo_update(j->app->db, j->guild_id, changes, j->user_id, on_updated, j));
+}
+
+static void on_new_owner(sd_err_t err, json_t *member, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err == SD_ERR_NOT_FOUND)
+        sd_gjob_field_error(j, "owner_id", "GUILD_OWNER_NOT_MEMBER", "Must be a member.");
+    else if (err)
+        sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_MEMBER, "Unknown Member");
+    else
+        update_write(j);
+}
+
+static void update_step(sd_gjob_t *j)
+{
+    const char *owner = json_string_value(json_object_get(j->input, "owner_id"));
+    if (owner) {
+        if (!sd_gjob_is_owner(j)) {
+            sd_gjob_fail(j, SD_ERR_FORBIDDEN, SD_CODE_MISSING_PERMISSIONS, "Missing Permissions");
+            return;
+        }
+        if (json_object_size(j->input) > 1 && !sd_gjob_require(j, SD_PERM_MANAGE_GUILD)) return;
+        sd_gjob_started(j, sd_member_repo_get(j->app->db, j->guild_id, owner, on_new_owner, j));
+        return;
+    }
+    if (sd_gjob_require(j, SD_PERM_MANAGE_GUILD)) update_write(j);
+}
+
+void sd_guild_service_update(sd_app_t *app, const char *user_id, const char *guild_id, json_t *input,
+                             sd_outcome_cb cb, void *ctx)
+{
+    sd_gjob_t *j = sd_gjob_new(app, user_id, input, cb, ctx);
+    if (j) sd_gjob_load(j, guild_id, NULL, update_step);
+}
+
+/* ---- delete ---- */
+
+static void on_deleted(sd_err_t err, json_t *res, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err == SD_ERR_CONFLICT) {
+        sd_gjob_fail(j, err, SD_CODE_MISSING_PERMISSIONS, "Missing Permissions");
+        return;
+    }
+    if (err) {
+        sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_GUILD, "Unknown Guild");
+        return;
+    }
+    sd_guild_repo_purge(j->app->db, j->guild_id);
+    sd_gjob_ok(j, 204, NULL);
+}
+
+static void delete_step(sd_gjob_t *j)
+{
+    if (!sd_gjob_is_owner(j)) {
+        sd_gjob_fail(j, SD_ERR_FORBIDDEN, SD_CODE_MISSING_PERMISSIONS, "Missing Permissions");
+        return;
+    }
+    sd_gjob_started(j, sd_guild_repo_delete(j->app->db, j->guild_id, j->user_id, on_deleted, j));
+}
+
+void sd_guild_service_delete(sd_app_t *app, const char *user_id, const char *guild_id, sd_outcome_cb cb,
+                             void *ctx)
+{
+    sd_gjob_t *j = sd_gjob_new(app, user_id, NULL, cb, ctx);
+    if (j) sd_gjob_load(j, guild_id, NULL, delete_step);
+}
+
+/* ---- the user's guilds ---- */
+
+static int by_id(const void *a, const void *b)
+{
+    const char *x = json_string_value(json_object_get(*(json_t *const *)a, "id"));
+    const char *y = json_string_value(json_object_get(*(json_t *const *)b, "id"));
+    size_t lx = strlen(x), ly = strlen(y);
+    return lx != ly ? (lx < ly ? -1 : 1) : strcmp(x, y);
+}
+
+static void on_my_members(sd_err_t err, json_t *members, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_GUILD, "Unknown Guild");
+        return;
+    }
+    json_t *by_guild = json_object();
+    size_t i;
+    json_t *m;
+    json_array_foreach(members, i, m)
+        json_object_set(by_guild, json_string_value(json_object_get(m, "guild_id")), m);
+    size_t n = json_array_size(j->found);
+    json_t **list = calloc(n ? n : 1, sizeof *list);
+    size_t k = 0;
+    json_t *g;
+    json_array_foreach(j->found, i, g)
+    {
+        const char *gid = json_string_value(json_object_get(g, "id"));
+        json_t *member = json_object_get(by_guild, gid);
+        if (!member || !list) continue; /* left or deleted meanwhile */
+        char perms[21];
+        sd_permissions_format(sd_permissions_base(g, member), perms);
+        const char *owner = json_string_value(json_object_get(g, "owner_id"));
+        list[k++] = sd_guild_partial_json(g, owner && !strcmp(owner, j->user_id), perms);
+    }
+    if (list) qsort(list, k, sizeof *list, by_id);
+    json_t *out = json_array();
+    for (size_t x = 0; x < k; x++)
+        json_array_append_new(out, list[x]);
+    free(list);
+    json_decref(by_guild);
+    sd_gjob_ok(j, 200, out);
+}
+
+static void on_my_guilds(sd_err_t err, json_t *guilds, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_GUILD, "Unknown Guild");
+        return;
+    }
+    j->found = json_incref(guilds);
+    json_t *keys = json_array();
+    size_t i;
+    json_t *g;
+    json_array_foreach(guilds, i, g) json_array_append_new(
+        keys, json_pack("{s:O, s:s}", "guild_id", json_object_get(g, "id"), "user_id", j->user_id));
+    sd_gjob_started(j, sd_repo_batch_get(j->app->db, "members", keys, on_my_members, j));
+}
+
+static void on_my_memberships(sd_err_t err, json_t *rows, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_GUILD, "Unknown Guild");
+        return;
+    }
+    json_t *ids = json_array();
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) json_array_append(ids, json_object_get(r, "guild_id"));
+    sd_gjob_started(j, sd_guild_repo_get_many(j->app->db, ids, on_my_guilds, j));
+}
+
+void sd_guild_service_list_mine(sd_app_t *app, const char *user_id, const char *before, const char *after,
+                                int limit, sd_outcome_cb cb, void *ctx)
+{
+    sd_gjob_t *j = sd_gjob_new(app, user_id, NULL, cb, ctx);
+    if (!j) return;
+    sd_gjob_started(
+        j, sd_member_repo_guilds_of(app->db, user_id, after, before, (size_t)limit, on_my_memberships, j));
+}
+
+/* ---- leave ---- */
+
+static void on_left(sd_err_t err, json_t *res, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err)
+        sd_gjob_store_fail(j, err == SD_ERR_CONFLICT ? SD_ERR_NOT_FOUND : err, SD_CODE_UNKNOWN_GUILD,
+                           "Unknown Guild");
+    else
+        sd_gjob_ok(j, 204, NULL);
+}
+
+static void leave_step(sd_gjob_t *j)
+{
+    if (sd_gjob_is_owner(j)) {
+        sd_gjob_fail(j, SD_ERR_INVALID, SD_CODE_OWNER_CANNOT_LEAVE,
+                     "The owner cannot leave the guild; transfer ownership or delete it");
+        return;
+    }
+    sd_gjob_started(j, sd_member_repo_remove(j->app->db, j->guild_id, j->user_id, NULL, on_left, j));
+}
+
+void sd_guild_service_leave(sd_app_t *app, const char *user_id, const char *guild_id, sd_outcome_cb cb,
+                            void *ctx)
+{
+    sd_gjob_t *j = sd_gjob_new(app, user_id, NULL, cb, ctx);
+    if (j) sd_gjob_load(j, guild_id, NULL, leave_step);
+}
