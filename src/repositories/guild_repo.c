@@ -107,29 +107,37 @@ sd_err_t sd_guild_repo_delete(sd_dynamo_t *db, const char *id, const char *owner
 sd_err_t sd_guild_repo_put_role(sd_dynamo_t *db, const char *guild_id, const char *role_id, json_t *role,
                                 sd_repo_cb cb, void *ctx)
 {
-    json_t *names = json_pack("{s:s}", "#r", role_id);
+    /* "roles" is one of DynamoDB's reserved words: it always goes through #roles. */
+    json_t *names = json_pack("{s:s, s:s}", "#r", role_id, "#roles", "roles");
     if (!role)
-        return sd_repo_update(db, "guilds", id_key(guild_id), "REMOVE roles.#r", "attribute_exists(roles.#r)",
-                              names, NULL, cb, ctx);
-    return sd_repo_update(db, "guilds", id_key(guild_id), "SET roles.#r = :role", "attribute_exists(id)",
+        return sd_repo_update(db, "guilds", id_key(guild_id), "REMOVE #roles.#r",
+                              "attribute_exists(#roles.#r)", names, NULL, cb, ctx);
+    return sd_repo_update(db, "guilds", id_key(guild_id), "SET #roles.#r = :role", "attribute_exists(id)",
                           names, json_pack("{s:o}", ":role", role), cb, ctx);
 }
 
-sd_err_t sd_guild_repo_role_positions(sd_dynamo_t *db, const char *guild_id, json_t *positions, sd_repo_cb cb,
-                                      void *ctx)
+sd_err_t sd_guild_repo_role_positions(sd_dynamo_t *db, const char *guild_id, json_t *positions,
+                                      const char *new_role_id, json_t *new_role, sd_repo_cb cb, void *ctx)
 {
-    size_t cap = 16 + json_object_size(positions) * 48, n = 0;
+    size_t cap = 64 + json_object_size(positions) * 48, n = 0;
     char *expr = malloc(cap);
-    json_t *names = json_object(), *values = json_object();
+    json_t *names = json_pack("{s:s}", "#roles", "roles"), *values = json_object();
+    if (json_object_size(positions)) json_object_set_new(names, "#pos", json_string("position"));
     if (!expr) {
         json_decref(positions);
         json_decref(names);
         json_decref(values);
+        json_decref(new_role);
         return SD_ERR_NOMEM;
     }
     n += (size_t)snprintf(expr, cap, "SET ");
-    char cond[64] = "attribute_exists(id)";
     int i = 0;
+    if (new_role) {
+        json_object_set_new(names, "#new", json_string(new_role_id));
+        json_object_set_new(values, ":new", new_role);
+        n += (size_t)snprintf(expr + n, cap - n, "#roles.#new = :new");
+        i++;
+    }
     const char *role_id;
     json_t *pos;
     json_object_foreach(positions, role_id, pos)
@@ -139,12 +147,18 @@ sd_err_t sd_guild_repo_role_positions(sd_dynamo_t *db, const char *guild_id, jso
         snprintf(value, sizeof value, ":p%d", i);
         json_object_set_new(names, name, json_string(role_id));
         json_object_set(values, value, pos);
-        n += (size_t)snprintf(expr + n, cap - n, "%sroles.%s.#pos = %s", i ? ", " : "", name, value);
+        n += (size_t)snprintf(expr + n, cap - n, "%s#roles.%s.#pos = %s", i ? ", " : "", name, value);
         i++;
     }
-    json_object_set_new(names, "#pos", json_string("position"));
     json_decref(positions);
-    sd_err_t err = sd_repo_update(db, "guilds", id_key(guild_id), expr, cond, names, values, cb, ctx);
+    if (i == 0) { /* nothing moves: read back */
+        free(expr);
+        json_decref(names);
+        json_decref(values);
+        return sd_guild_repo_get(db, guild_id, cb, ctx);
+    }
+    sd_err_t err =
+        sd_repo_update(db, "guilds", id_key(guild_id), expr, "attribute_exists(id)", names, values, cb, ctx);
     free(expr);
     return err;
 }
@@ -253,8 +267,10 @@ sd_err_t sd_member_repo_update(sd_dynamo_t *db, const char *guild_id, const char
 sd_err_t sd_member_repo_join(sd_dynamo_t *db, json_t *member, const char *invite_code, long long now,
                              sd_repo_cb cb, void *ctx)
 {
-    const char *guild_id = json_string_value(json_object_get(member, "guild_id"));
-    const char *user_id = json_string_value(json_object_get(member, "user_id"));
+    /* Copies: member is consumed by its Put below, before the last entry is built. */
+    char guild_id[32], user_id[32];
+    snprintf(guild_id, sizeof guild_id, "%s", json_string_value(json_object_get(member, "guild_id")));
+    snprintf(user_id, sizeof user_id, "%s", json_string_value(json_object_get(member, "user_id")));
     json_t *tx = json_array();
     if (invite_code)
         json_array_append_new(

@@ -25,9 +25,10 @@ sd_err_t sd_guild_repo_delete(sd_dynamo_t *db, const char *id, const char *owner
 /* Sets (role != NULL, stolen) or removes one role. */
 sd_err_t sd_guild_repo_put_role(sd_dynamo_t *db, const char *guild_id, const char *role_id, json_t *role,
                                 sd_repo_cb cb, void *ctx);
-/* Sets positions: {role_id: position} (stolen). */
-sd_err_t sd_guild_repo_role_positions(sd_dynamo_t *db, const char *guild_id, json_t *positions, sd_repo_cb cb,
-                                      void *ctx);
+/* Sets positions: {role_id: position} (stolen); with new_role (stolen, may be NULL) also adds that role under
+   new_role_id, in the same write. Returns the new guild. */
+sd_err_t sd_guild_repo_role_positions(sd_dynamo_t *db, const char *guild_id, json_t *positions,
+                                      const char *new_role_id, json_t *new_role, sd_repo_cb cb, void *ctx);
 
 sd_err_t sd_channel_repo_create(sd_dynamo_t *db, json_t *channel, sd_repo_cb cb, void *ctx);
 sd_err_t sd_channel_repo_get(sd_dynamo_t *db, const char *id, sd_repo_cb cb, void *ctx);

@@ -69,16 +69,21 @@ void sd_gjob_field_error(sd_gjob_t *j, const char *field, const char *code, cons
 
 void sd_gjob_store_fail(sd_gjob_t *j, sd_err_t err, int unknown_code, const char *unknown_message)
 {
-    if (err == SD_ERR_NOT_FOUND) {
+    switch (err) {
+    case SD_ERR_NOT_FOUND:
         sd_gjob_fail(j, err, unknown_code, unknown_message);
         return;
+    case SD_ERR_UNAVAILABLE:
+    case SD_ERR_THROTTLED:
+        sd_gjob_fail(j, err, 0, "503: Service Unavailable");
+        return;
+    case SD_ERR_CONFLICT:
+        sd_gjob_fail(j, err, 0, "409: Conflict");
+        return;
+    default:
+        sd_gjob_fail(j, SD_ERR_INTERNAL, 0, "500: Internal Server Error");
+        return;
     }
-    sd_api_error_t e = sd_api_error_from_err(err);
-    sd_gjob_fail(j, err, (int)json_integer_value(json_object_get(e.body, "code")),
-                 err == SD_ERR_UNAVAILABLE || err == SD_ERR_THROTTLED ? "503: Service Unavailable"
-                 : err == SD_ERR_CONFLICT                             ? "409: Conflict"
-                                                                      : "500: Internal Server Error");
-    json_decref(e.body);
 }
 
 bool sd_gjob_started(sd_gjob_t *j, sd_err_t err)

@@ -4,7 +4,11 @@
 
 #include "api/v1/deps.h"
 #include "api/v1/endpoints/auth.h"
+#include "api/v1/endpoints/channels.h"
 #include "api/v1/endpoints/guilds.h"
+#include "api/v1/endpoints/invites.h"
+#include "api/v1/endpoints/members.h"
+#include "api/v1/endpoints/roles.h"
 #include "api/v1/endpoints/health.h"
 #include "api/v1/endpoints/users.h"
 #include "services/user_service.h"
@@ -20,6 +24,10 @@ sd_router_t *sd_api_router_new(void)
         if (!err) err = sd_auth_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_users_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_guilds_endpoints_register(r, prefixes[i]);
+        if (!err) err = sd_channels_endpoints_register(r, prefixes[i]);
+        if (!err) err = sd_roles_endpoints_register(r, prefixes[i]);
+        if (!err) err = sd_members_endpoints_register(r, prefixes[i]);
+        if (!err) err = sd_invites_endpoints_register(r, prefixes[i]);
     }
     if (err) {
         sd_router_free(r);

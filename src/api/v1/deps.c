@@ -87,3 +87,14 @@ bool sd_deps_query_int(sd_request_t *req, const char *name, long min, long max, 
     *out = n;
     return true;
 }
+
+sd_err_t sd_deps_register(sd_router_t *r, const char *prefix, const sd_route_def_t *defs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char path[192];
+        snprintf(path, sizeof path, "%s%s", prefix, defs[i].path);
+        sd_err_t err = sd_router_add(r, defs[i].method, path, defs[i].fn, defs[i].flags);
+        if (err) return err;
+    }
+    return SD_OK;
+}

@@ -10,8 +10,20 @@
 
 #include "core/errors.h"
 #include "core/http_server.h"
+#include "core/router.h"
 #include "schemas/user_schema.h"
 #include "services/outcome.h"
+
+/* One route of an endpoint file. */
+typedef struct {
+    const char *method;
+    const char *path; /* under the version prefix */
+    sd_http_handler_fn fn;
+    unsigned flags;
+} sd_route_def_t;
+
+/* Adds every route of defs under prefix. */
+sd_err_t sd_deps_register(sd_router_t *r, const char *prefix, const sd_route_def_t *defs, size_t n);
 
 /* Route flags. */
 enum { SD_API_AUTH = 1 }; /* needs a valid token; the handler finds the user with sd_deps_user() */

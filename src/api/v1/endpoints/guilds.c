@@ -60,22 +60,13 @@ static void leave_guild(sd_request_t *req, void *app)
 
 sd_err_t sd_guilds_endpoints_register(sd_router_t *r, const char *prefix)
 {
-    static const struct {
-        const char *method, *path;
-        sd_http_handler_fn fn;
-    } routes[] = {
-        {"POST", "/guilds", post_guild},
-        {"GET", "/guilds/{guild_id}", get_guild},
-        {"PATCH", "/guilds/{guild_id}", patch_guild},
-        {"DELETE", "/guilds/{guild_id}", delete_guild},
-        {"GET", "/users/@me/guilds", get_my_guilds},
-        {"DELETE", "/users/@me/guilds/{guild_id}", leave_guild},
+    static const sd_route_def_t routes[] = {
+        {"POST", "/guilds", post_guild, SD_API_AUTH},
+        {"GET", "/guilds/{guild_id}", get_guild, SD_API_AUTH},
+        {"PATCH", "/guilds/{guild_id}", patch_guild, SD_API_AUTH},
+        {"DELETE", "/guilds/{guild_id}", delete_guild, SD_API_AUTH},
+        {"GET", "/users/@me/guilds", get_my_guilds, SD_API_AUTH},
+        {"DELETE", "/users/@me/guilds/{guild_id}", leave_guild, SD_API_AUTH},
     };
-    for (size_t i = 0; i < sizeof routes / sizeof *routes; i++) {
-        char path[160];
-        snprintf(path, sizeof path, "%s%s", prefix, routes[i].path);
-        sd_err_t err = sd_router_add(r, routes[i].method, path, routes[i].fn, SD_API_AUTH);
-        if (err) return err;
-    }
-    return SD_OK;
+    return sd_deps_register(r, prefix, routes, sizeof routes / sizeof *routes);
 }

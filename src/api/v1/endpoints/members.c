@@ -1,0 +1,93 @@
+/* Routes: GET /guilds/{id}/members, GET/PATCH/DELETE /guilds/{id}/members/{user_id} (PATCH also @me),
+   GET /guilds/{id}/bans, GET/PUT/DELETE /guilds/{id}/bans/{user_id}. */
+#include "api/v1/endpoints/members.h"
+
+#include "api/v1/deps.h"
+#include "schemas/guild_schema.h"
+#include "services/member_service.h"
+
+static const char *guild(sd_request_t *req)
+{
+    return sd_request_param(req, "guild_id");
+}
+
+static const char *target(sd_request_t *req)
+{
+    return sd_request_param(req, "user_id");
+}
+
+static void list_members(sd_request_t *req, void *app)
+{
+    long limit;
+    if (!sd_deps_query_int(req, "limit", 1, 1000, 1, &limit)) return;
+    const char *after = sd_request_query(req, "after");
+    sd_member_service_list(app, sd_deps_user_id(req), guild(req), after && *after ? after : NULL, (int)limit,
+                           sd_deps_outcome, req);
+}
+
+static void get_member(sd_request_t *req, void *app)
+{
+    sd_member_service_get(app, sd_deps_user_id(req), guild(req), target(req), sd_deps_outcome, req);
+}
+
+static void update_member(sd_request_t *req, void *app)
+{
+    json_t *in = sd_deps_parse(req, sd_member_in_parse);
+    if (in)
+        sd_member_service_update(app, sd_deps_user_id(req), guild(req), target(req), in, sd_deps_outcome,
+                                 req);
+}
+
+static void update_me(sd_request_t *req, void *app)
+{
+    json_t *in = sd_deps_parse(req, sd_member_in_parse);
+    if (in) sd_member_service_update(app, sd_deps_user_id(req), guild(req), "@me", in, sd_deps_outcome, req);
+}
+
+static void kick_member(sd_request_t *req, void *app)
+{
+    sd_member_service_kick(app, sd_deps_user_id(req), guild(req), target(req), sd_deps_outcome, req);
+}
+
+static json_t *parse_ban(const json_t *b, json_t **e)
+{
+    return sd_ban_in_parse(b, e);
+}
+
+static void put_ban(sd_request_t *req, void *app)
+{
+    json_t *in = req->body_len ? sd_deps_parse(req, parse_ban) : json_object();
+    if (in)
+        sd_member_service_ban(app, sd_deps_user_id(req), guild(req), target(req), in, sd_deps_outcome, req);
+}
+
+static void delete_ban(sd_request_t *req, void *app)
+{
+    sd_member_service_unban(app, sd_deps_user_id(req), guild(req), target(req), sd_deps_outcome, req);
+}
+
+static void list_bans(sd_request_t *req, void *app)
+{
+    sd_member_service_bans(app, sd_deps_user_id(req), guild(req), NULL, sd_deps_outcome, req);
+}
+
+static void get_ban(sd_request_t *req, void *app)
+{
+    sd_member_service_bans(app, sd_deps_user_id(req), guild(req), target(req), sd_deps_outcome, req);
+}
+
+sd_err_t sd_members_endpoints_register(sd_router_t *r, const char *prefix)
+{
+    static const sd_route_def_t routes[] = {
+        {"GET", "/guilds/{guild_id}/members", list_members, SD_API_AUTH},
+        {"PATCH", "/guilds/{guild_id}/members/@me", update_me, SD_API_AUTH},
+        {"GET", "/guilds/{guild_id}/members/{user_id}", get_member, SD_API_AUTH},
+        {"PATCH", "/guilds/{guild_id}/members/{user_id}", update_member, SD_API_AUTH},
+        {"DELETE", "/guilds/{guild_id}/members/{user_id}", kick_member, SD_API_AUTH},
+        {"GET", "/guilds/{guild_id}/bans", list_bans, SD_API_AUTH},
+        {"GET", "/guilds/{guild_id}/bans/{user_id}", get_ban, SD_API_AUTH},
+        {"PUT", "/guilds/{guild_id}/bans/{user_id}", put_ban, SD_API_AUTH},
+        {"DELETE", "/guilds/{guild_id}/bans/{user_id}", delete_ban, SD_API_AUTH},
+    };
+    return sd_deps_register(r, prefix, routes, sizeof routes / sizeof *routes);
+}

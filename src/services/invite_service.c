@@ -1,0 +1,299 @@
+#include "services/invite_service.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "repositories/guild_repo.h"
+#include "repositories/user_repo.h"
+#include "schemas/guild_schema.h"
+#include "services/gjob.h"
+#include "services/permissions.h"
+
+#define CODE_LENGTH 10
+
+static sd_gjob_t *job(sd_app_t *app, const char *user_id, json_t *input, const char *target, sd_outcome_cb cb,
+                      void *ctx)
+{
+    sd_gjob_t *j = sd_gjob_new(app, user_id, input, cb, ctx);
+    if (j && target) snprintf(j->target, sizeof j->target, "%s", target);
+    return j;
+}
+
+static void unknown(sd_gjob_t *j)
+{
+    sd_gjob_fail(j, SD_ERR_NOT_FOUND, SD_CODE_UNKNOWN_INVITE, "Unknown Invite");
+}
+
+static void fail_store(sd_gjob_t *j, sd_err_t err)
+{
+    sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_INVITE, "Unknown Invite");
+}
+
+static long long now_s(void)
+{
+    return (long long)time(NULL);
+}
+
+static bool expired(const json_t *invite)
+{
+    long long exp = json_integer_value(json_object_get(invite, "expires_at"));
+    return exp > 0 && exp <= now_s();
+}
+
+static bool valid_code(const char *code)
+{
+    size_t n = strlen(code);
+    if (n < 2 || n > 32) return false;
+    for (; *code; code++)
+        if (!((*code >= 'a' && *code <= 'z') || (*code >= 'A' && *code <= 'Z') ||
+              (*code >= '0' && *code <= '9') || *code == '-'))
+            return false;
+    return true;
+}
+
+/* ---- create ---- */
+
+static void on_created(sd_err_t err, json_t *res, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err == SD_ERR_CONFLICT && j->counter++ < 3) { /* a code collision: draw again */
+        j->next(j);
+        return;
+    }
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    sd_gjob_ok(j, 200, sd_invite_json(j->found, j->guild, j->channel, NULL));
+}
+
+static void create_step(sd_gjob_t *j)
+{
+    if (!sd_gjob_require(j, SD_PERM_CREATE_INSTANT_INVITE)) return;
+    static const char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    char code[CODE_LENGTH + 1];
+    for (int i = 0; i < CODE_LENGTH; i++)
+        code[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+    code[CODE_LENGTH] = '\0';
+    long long age = json_integer_value(json_object_get(j->input, "max_age"));
+    char when[32];
+    sd_iso_time(now_s() * 1000, when);
+    json_decref(j->found);
+    j->found =
+        json_pack("{s:s, s:s, s:s, s:s, s:O, s:O, s:i, s:O, s:s, s:I}", "code", code, "guild_id", j->guild_id,
+                  "channel_id", j->channel_id, "inviter_id", j->user_id, "max_age",
+                  json_object_get(j->input, "max_age"), "max_uses", json_object_get(j->input, "max_uses"),
+                  "uses", 0, "temporary", json_object_get(j->input, "temporary"), "created_at", when,
+                  "expires_at", (json_int_t)(age > 0 ? now_s() + age : 0));
+    j->next = create_step; /* for a retry after a collision */
+    sd_gjob_started(j, sd_invite_repo_create(j->app->db, json_incref(j->found), on_created, j));
+}
+
+void sd_invite_service_create(sd_app_t *app, const char *user_id, const char *channel_id, json_t *input,
+                              sd_outcome_cb cb, void *ctx)
+{
+    sd_gjob_t *j = job(app, user_id, input, NULL, cb, ctx);
+    if (j) sd_gjob_load(j, NULL, channel_id, create_step);
+}
+
+/* ---- preview: invite, then its guild and channel ---- */
+
+static void on_preview_channel(sd_err_t err, json_t *channel, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err && err != SD_ERR_NOT_FOUND) {
+        fail_store(j, err);
+        return;
+    }
+    if (!err) j->channel = json_incref(channel);
+    if (j->next) {
+        j->next(j);
+        return;
+    }
+    sd_gjob_ok(j, 200, sd_invite_json(j->found, j->guild, j->channel, NULL));
+}
+
+static void on_preview_guild(sd_err_t err, json_t *guild, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    j->guild = json_incref(guild);
+    sd_gjob_started(j, sd_channel_repo_get(j->app->db,
+                                           json_string_value(json_object_get(j->found, "channel_id")),
+                                           on_preview_channel, j));
+}
+
+static void on_invite(sd_err_t err, json_t *invite, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (!err && expired(invite)) err = SD_ERR_NOT_FOUND;
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    j->found = json_incref(invite);
+    snprintf(j->guild_id, sizeof j->guild_id, "%s", json_string_value(json_object_get(invite, "guild_id")));
+    sd_gjob_started(j, sd_guild_repo_get(j->app->db, j->guild_id, on_preview_guild, j));
+}
+
+/* Loads invite, guild and channel, then runs next (NULL: answer the preview). */
+static void load_invite(sd_gjob_t *j, sd_gjob_step next)
+{
+    j->next = next;
+    if (!valid_code(j->target)) {
+        unknown(j);
+        return;
+    }
+    sd_gjob_started(j, sd_invite_repo_get(j->app->db, j->target, on_invite, j));
+}
+
+void sd_invite_service_get(sd_app_t *app, const char *code, sd_outcome_cb cb, void *ctx)
+{
+    sd_gjob_t *j = job(app, NULL, NULL, code, cb, ctx);
+    if (j) load_invite(j, NULL);
+}
+
+/* ---- join ---- */
+
+static void on_joined(sd_err_t err, json_t *res, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err == SD_ERR_CONFLICT) {
+        switch (sd_repo_failed_entry(res)) {
+        case 0:
+            unknown(j);
+            return; /* used up or expired meanwhile */
+        case 1:
+            sd_gjob_fail(j, SD_ERR_FORBIDDEN, SD_CODE_BANNED, "You are banned from this guild.");
+            return;
+        case 2:
+            break; /* already a member: Discord answers as for a join */
+        default:
+            sd_gjob_fail(j, SD_ERR_NOT_FOUND, SD_CODE_UNKNOWN_GUILD, "Unknown Guild");
+            return;
+        }
+    } else if (err) {
+        fail_store(j, err);
+        return;
+    }
+    json_t *inv = sd_invite_json(j->found, j->guild, j->channel, NULL);
+    if (!err) {
+        json_object_set_new(inv, "uses",
+                            json_integer(json_integer_value(json_object_get(j->found, "uses")) + 1));
+        json_t *members = json_object_get(inv, "approximate_member_count");
+        if (members)
+            json_object_set_new(inv, "approximate_member_count",
+                                json_integer(json_integer_value(members) + 1));
+    }
+    json_object_set_new(inv, "new_member", json_boolean(!err));
+    sd_gjob_ok(j, 200, inv);
+}
+
+static void on_already(sd_err_t err, json_t *member, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (!err) { /* a member already: no use is spent */
+        json_t *inv = sd_invite_json(j->found, j->guild, j->channel, NULL);
+        json_object_set_new(inv, "new_member", json_false());
+        sd_gjob_ok(j, 200, inv);
+        return;
+    }
+    if (err != SD_ERR_NOT_FOUND) {
+        fail_store(j, err);
+        return;
+    }
+    char when[32];
+    sd_iso_time(now_s() * 1000, when);
+    json_t *m = json_pack("{s:s, s:s, s:n, s:[], s:s}", "guild_id", j->guild_id, "user_id", j->user_id,
+                          "nick", "roles", "joined_at", when);
+    sd_gjob_started(j, sd_member_repo_join(j->app->db, m, j->target, now_s(), on_joined, j));
+}
+
+static void join_step(sd_gjob_t *j)
+{
+    sd_gjob_started(j, sd_member_repo_get(j->app->db, j->guild_id, j->user_id, on_already, j));
+}
+
+void sd_invite_service_join(sd_app_t *app, const char *user_id, const char *code, sd_outcome_cb cb, void *ctx)
+{
+    sd_gjob_t *j = job(app, user_id, NULL, code, cb, ctx);
+    if (j) load_invite(j, join_step);
+}
+
+/* ---- delete ---- */
+
+static void on_deleted(sd_err_t err, json_t *old, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err)
+        fail_store(j, err);
+    else
+        sd_gjob_ok(j, 200, sd_invite_json(old, j->guild, j->channel, NULL));
+}
+
+static void delete_step(sd_gjob_t *j)
+{
+    if (!(j->perms & SD_PERM_MANAGE_CHANNELS) && !(j->base & SD_PERM_MANAGE_GUILD)) {
+        sd_gjob_fail(j, SD_ERR_FORBIDDEN, SD_CODE_MISSING_PERMISSIONS, "Missing Permissions");
+        return;
+    }
+    sd_gjob_started(j, sd_invite_repo_delete(j->app->db, j->target, on_deleted, j));
+}
+
+static void delete_loaded(sd_gjob_t *j)
+{
+    /* Now as the actor: membership and permissions in the invite's channel. */
+    const char *channel = json_string_value(json_object_get(j->found, "channel_id"));
+    json_decref(j->guild);
+    json_decref(j->channel);
+    j->guild = j->channel = NULL;
+    j->next = NULL;
+    sd_gjob_load(j, NULL, channel, delete_step);
+}
+
+void sd_invite_service_delete(sd_app_t *app, const char *user_id, const char *code, sd_outcome_cb cb,
+                              void *ctx)
+{
+    sd_gjob_t *j = job(app, user_id, NULL, code, cb, ctx);
+    if (j) load_invite(j, delete_loaded);
+}
+
+/* ---- list ---- */
+
+static void on_listed(sd_err_t err, json_t *invites, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    json_t *out = json_array();
+    size_t i;
+    json_t *inv;
+    json_array_foreach(invites, i, inv)
+    {
+        const char *ch = json_string_value(json_object_get(inv, "channel_id"));
+        if (expired(inv) || (j->channel && strcmp(ch, j->channel_id) != 0)) continue;
+        json_array_append_new(out, sd_invite_json(inv, j->guild, j->channel, NULL));
+    }
+    sd_gjob_ok(j, 200, out);
+}
+
+static void list_step(sd_gjob_t *j)
+{
+    if (!sd_gjob_require(j, j->channel ? SD_PERM_MANAGE_CHANNELS : SD_PERM_MANAGE_GUILD)) return;
+    sd_gjob_started(j, sd_invite_repo_list(j->app->db, j->guild_id, on_listed, j));
+}
+
+void sd_invite_service_list(sd_app_t *app, const char *user_id, const char *guild_id, const char *channel_id,
+                            sd_outcome_cb cb, void *ctx)
+{
+    sd_gjob_t *j = job(app, user_id, NULL, NULL, cb, ctx);
+    if (j) sd_gjob_load(j, guild_id, channel_id, list_step);
+}

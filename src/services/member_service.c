@@ -1,0 +1,386 @@
+#include "services/member_service.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "repositories/guild_repo.h"
+#include "repositories/user_repo.h"
+#include "schemas/guild_schema.h"
+#include "services/gjob.h"
+#include "services/permissions.h"
+
+static sd_gjob_t *job(sd_app_t *app, const char *user_id, json_t *input, const char *target, sd_outcome_cb cb,
+                      void *ctx)
+{
+    sd_gjob_t *j = sd_gjob_new(app, user_id, input, cb, ctx);
+    if (j && target) snprintf(j->target, sizeof j->target, "%s", !strcmp(target, "@me") ? user_id : target);
+    return j;
+}
+
+static void fail_member(sd_gjob_t *j, sd_err_t err)
+{
+    sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_MEMBER, "Unknown Member");
+}
+
+static void forbid(sd_gjob_t *j)
+{
+    sd_gjob_fail(j, SD_ERR_FORBIDDEN, SD_CODE_MISSING_PERMISSIONS, "Missing Permissions");
+}
+
+/* ---- list / get: members with their users ---- */
+
+static void on_users(sd_err_t err, json_t *by_id, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_member(j, err);
+        return;
+    }
+    bool one = j->target[0] != '\0';
+    json_t *out = json_array();
+    size_t i;
+    json_t *m;
+    json_array_foreach(j->found, i, m)
+    {
+        json_t *user = json_object_get(by_id, json_string_value(json_object_get(m, "user_id")));
+        if (user) json_array_append_new(out, sd_member_json(m, user, j->guild));
+    }
+    if (one) {
+        json_t *first = json_incref(json_array_get(out, 0));
+        json_decref(out);
+        if (first)
+            sd_gjob_ok(j, 200, first);
+        else
+            sd_gjob_fail(j, SD_ERR_NOT_FOUND, SD_CODE_UNKNOWN_MEMBER, "Unknown Member");
+        return;
+    }
+    sd_gjob_ok(j, 200, out);
+}
+
+/* Answers with the members of j->found (array) joined to their users. */
+static void answer_members(sd_gjob_t *j)
+{
+    json_t *ids = json_array();
+    size_t i;
+    json_t *m;
+    json_array_foreach(j->found, i, m) json_array_append(ids, json_object_get(m, "user_id"));
+    sd_gjob_started(j, sd_user_repo_public_many(j->app->db, ids, on_users, j));
+}
+
+static void on_listed(sd_err_t err, json_t *members, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_member(j, err);
+        return;
+    }
+    j->found = json_incref(members);
+    answer_members(j);
+}
+
+static void list_step(sd_gjob_t *j)
+{
+    char after[sizeof j->target];
+    snprintf(after, sizeof after, "%s", j->target[0] ? j->target : "0");
+    j->target[0] = '\0'; /* on_users reads an empty target as "answer a list" */
+    sd_gjob_started(j, sd_member_repo_list(j->app->db, j->guild_id, after, (size_t)j->counter, on_listed, j));
+}
+
+void sd_member_service_list(sd_app_t *app, const char *user_id, const char *guild_id, const char *after,
+                            int limit, sd_outcome_cb cb, void *ctx)
+{
+    sd_gjob_t *j = job(app, user_id, NULL, after, cb, ctx);
+    if (!j) return;
+    j->counter = limit;
+    sd_gjob_load(j, guild_id, NULL, list_step);
+}
+
+static void on_one(sd_err_t err, json_t *member, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_member(j, err);
+        return;
+    }
+    j->found = json_pack("[O]", member);
+    answer_members(j);
+}
+
+static void get_step(sd_gjob_t *j)
+{
+    sd_gjob_started(j, sd_member_repo_get(j->app->db, j->guild_id, j->target, on_one, j));
+}
+
+void sd_member_service_get(sd_app_t *app, const char *user_id, const char *guild_id, const char *target,
+                           sd_outcome_cb cb, void *ctx)
+{
+    sd_gjob_t *j = job(app, user_id, NULL, target, cb, ctx);
+    if (j) sd_gjob_load(j, guild_id, NULL, get_step);
+}
+
+/* ---- update ---- */
+
+/* Every role added or removed must exist, not be @everyone, and sit below the actor (unless owner). */
+static bool roles_ok(sd_gjob_t *j, const json_t *target)
+{
+    const json_t *want = json_object_get(j->input, "roles");
+    const json_t *roles = json_object_get(j->guild, "roles");
+    json_t *changed = json_object();
+    size_t i;
+    json_t *r;
+    json_array_foreach(want, i, r) json_object_set_new(changed, json_string_value(r), json_true());
+    json_array_foreach(json_object_get(target, "roles"), i, r)
+    {
+        const char *id = json_string_value(r);
+        if (json_object_get(changed, id))
+            json_object_del(changed, id); /* kept: no change */
+        else if (json_object_get(roles, id))
+            json_object_set_new(changed, id, json_false()); /* removed */
+    }
+    bool ok = true;
+    const char *id;
+    json_t *added;
+    json_object_foreach(changed, id, added)
+    {
+        json_t *role = json_object_get(roles, id);
+        if (!role || !strcmp(id, j->guild_id)) {
+            sd_gjob_field_error(j, "roles", "ROLE_UNKNOWN", "Unknown role in this guild.");
+            ok = false;
+            break;
+        }
+        if (!sd_permissions_can_manage_position(j->guild, j->member,
+                                                (int)json_integer_value(json_object_get(role, "position")))) {
+            forbid(j);
+            ok = false;
+            break;
+        }
+    }
+    json_decref(changed);
+    return ok;
+}
+
+static void on_update_target(sd_err_t err, json_t *target, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_member(j, err);
+        return;
+    }
+    bool self = !strcmp(j->target, j->user_id);
+    if (json_object_get(j->input, "nick")) {
+        uint64_t need = self ? SD_PERM_CHANGE_NICKNAME : SD_PERM_MANAGE_NICKNAMES;
+        if (self && (j->perms & SD_PERM_MANAGE_NICKNAMES)) need = SD_PERM_MANAGE_NICKNAMES;
+        if (!sd_gjob_require(j, need)) return;
+        if (!self && !sd_permissions_can_manage_member(j->guild, j->member, target)) {
+            forbid(j);
+            return;
+        }
+    }
+    if (json_object_get(j->input, "roles")) {
+        if (!sd_gjob_require(j, SD_PERM_MANAGE_ROLES) || !roles_ok(j, target)) return;
+    }
+    json_t *changes = j->input;
+    j->input = NULL;
+    sd_gjob_started(j, sd_member_repo_update(j->app->db, j->guild_id, j->target, changes, on_one, j));
+}
+
+static void update_step(sd_gjob_t *j)
+{
+    sd_gjob_started(j, sd_member_repo_get(j->app->db, j->guild_id, j->target, on_update_target, j));
+}
+
+void sd_member_service_update(sd_app_t *app, const char *user_id, const char *guild_id, const char *target,
+                              json_t *input, sd_outcome_cb cb, void *ctx)
+{
+    sd_gjob_t *j = job(app, user_id, input, target, cb, ctx);
+    if (j) sd_gjob_load(j, guild_id, NULL, update_step);
+}
+
+/* ---- kick ---- */
+
+static void on_removed(sd_err_t err, json_t *res, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err == SD_ERR_CONFLICT) err = SD_ERR_NOT_FOUND; /* left meanwhile */
+    if (err)
+        fail_member(j, err);
+    else
+        sd_gjob_ok(j, 204, NULL);
+}
+
+static void on_kick_target(sd_err_t err, json_t *target, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_member(j, err);
+        return;
+    }
+    if (!sd_permissions_can_manage_member(j->guild, j->member, target)) {
+        forbid(j);
+        return;
+    }
+    sd_gjob_started(j, sd_member_repo_remove(j->app->db, j->guild_id, j->target, NULL, on_removed, j));
+}
+
+static void kick_step(sd_gjob_t *j)
+{
+    if (sd_gjob_require(j, SD_PERM_KICK_MEMBERS))
+        sd_gjob_started(j, sd_member_repo_get(j->app->db, j->guild_id, j->target, on_kick_target, j));
+}
+
+void sd_member_service_kick(sd_app_t *app, const char *user_id, const char *guild_id, const char *target,
+                            sd_outcome_cb cb, void *ctx)
+{
+    sd_gjob_t *j = job(app, user_id, NULL, target, cb, ctx);
+    if (j) sd_gjob_load(j, guild_id, NULL, kick_step);
+}
+
+/* ---- bans ---- */
+
+static json_t *ban_item(sd_gjob_t *j)
+{
+    json_t *ban = json_pack("{s:s, s:s}", "guild_id", j->guild_id, "user_id", j->target);
+    json_t *reason = json_object_get(j->input, "reason");
+    json_object_set(ban, "reason", reason ? reason : json_null());
+    return ban;
+}
+
+static void on_banned(sd_err_t err, json_t *res, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err)
+        fail_member(j, err);
+    else
+        sd_gjob_ok(j, 204, NULL);
+}
+
+static void on_ban_member(sd_err_t err, json_t *target, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err == SD_ERR_NOT_FOUND) { /* not a member: the ban alone */
+        sd_gjob_started(j, sd_ban_repo_put(j->app->db, ban_item(j), on_banned, j));
+        return;
+    }
+    if (err) {
+        fail_member(j, err);
+        return;
+    }
+    if (!sd_permissions_can_manage_member(j->guild, j->member, target)) {
+        forbid(j);
+        return;
+    }
+    sd_gjob_started(j, sd_member_repo_remove(j->app->db, j->guild_id, j->target, ban_item(j), on_banned, j));
+}
+
+static void on_ban_user(sd_err_t err, json_t *by_id, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (!err && !json_object_get(by_id, j->target)) err = SD_ERR_NOT_FOUND;
+    if (err) {
+        sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_USER, "Unknown User");
+        return;
+    }
+    sd_gjob_started(j, sd_member_repo_get(j->app->db, j->guild_id, j->target, on_ban_member, j));
+}
+
+static void ban_step(sd_gjob_t *j)
+{
+    if (!sd_gjob_require(j, SD_PERM_BAN_MEMBERS)) return;
+    const char *owner = json_string_value(json_object_get(j->guild, "owner_id"));
+    if ((owner && !strcmp(owner, j->target)) || !strcmp(j->target, j->user_id)) {
+        forbid(j);
+        return;
+    }
+    sd_gjob_started(j, sd_user_repo_public_many(j->app->db, json_pack("[s]", j->target), on_ban_user, j));
+}
+
+void sd_member_service_ban(sd_app_t *app, const char *user_id, const char *guild_id, const char *target,
+                           json_t *input, sd_outcome_cb cb, void *ctx)
+{
+    sd_gjob_t *j = job(app, user_id, input, target, cb, ctx);
+    if (j) sd_gjob_load(j, guild_id, NULL, ban_step);
+}
+
+static void on_unbanned(sd_err_t err, json_t *res, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err)
+        sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_BAN, "Unknown Ban");
+    else
+        sd_gjob_ok(j, 204, NULL);
+}
+
+static void unban_step(sd_gjob_t *j)
+{
+    if (sd_gjob_require(j, SD_PERM_BAN_MEMBERS))
+        sd_gjob_started(j, sd_ban_repo_delete(j->app->db, j->guild_id, j->target, on_unbanned, j));
+}
+
+void sd_member_service_unban(sd_app_t *app, const char *user_id, const char *guild_id, const char *target,
+                             sd_outcome_cb cb, void *ctx)
+{
+    sd_gjob_t *j = job(app, user_id, NULL, target, cb, ctx);
+    if (j) sd_gjob_load(j, guild_id, NULL, unban_step);
+}
+
+static void on_ban_users(sd_err_t err, json_t *by_id, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_BAN, "Unknown Ban");
+        return;
+    }
+    json_t *out = json_array();
+    size_t i;
+    json_t *b;
+    json_array_foreach(j->found, i, b)
+    {
+        json_t *user = json_object_get(by_id, json_string_value(json_object_get(b, "user_id")));
+        json_t *reason = json_object_get(b, "reason");
+        if (user)
+            json_array_append_new(
+                out, json_pack("{s:O, s:O}", "reason", reason ? reason : json_null(), "user", user));
+    }
+    if (j->target[0]) {
+        json_t *first = json_incref(json_array_get(out, 0));
+        json_decref(out);
+        if (first)
+            sd_gjob_ok(j, 200, first);
+        else
+            sd_gjob_fail(j, SD_ERR_NOT_FOUND, SD_CODE_UNKNOWN_BAN, "Unknown Ban");
+        return;
+    }
+    sd_gjob_ok(j, 200, out);
+}
+
+static void on_bans(sd_err_t err, json_t *bans, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_BAN, "Unknown Ban");
+        return;
+    }
+    j->found = json_is_array(bans) ? json_incref(bans) : json_pack("[O]", bans);
+    json_t *ids = json_array();
+    size_t i;
+    json_t *b;
+    json_array_foreach(j->found, i, b) json_array_append(ids, json_object_get(b, "user_id"));
+    sd_gjob_started(j, sd_user_repo_public_many(j->app->db, ids, on_ban_users, j));
+}
+
+static void bans_step(sd_gjob_t *j)
+{
+    if (!sd_gjob_require(j, SD_PERM_BAN_MEMBERS)) return;
+    if (j->target[0])
+        sd_gjob_started(j, sd_ban_repo_get(j->app->db, j->guild_id, j->target, on_bans, j));
+    else
+        sd_gjob_started(j, sd_ban_repo_list(j->app->db, j->guild_id, 1000, on_bans, j));
+}
+
+void sd_member_service_bans(sd_app_t *app, const char *user_id, const char *guild_id, const char *target,
+                            sd_outcome_cb cb, void *ctx)
+{
+    sd_gjob_t *j = job(app, user_id, NULL, target, cb, ctx);
+    if (j) sd_gjob_load(j, guild_id, NULL, bans_step);
+}
