@@ -277,7 +277,7 @@ sd_err_t sd_member_repo_join(sd_dynamo_t *db, json_t *member, const char *invite
             tx, sd_repo_tx_update(
                     db, "invites", json_pack("{s:s}", "code", invite_code), "SET #u = #u + :one",
                     "attribute_exists(code) AND guild_id = :g AND (max_uses = :zero OR #u < max_uses) "
-                    "AND (expires_at = :zero OR expires_at > :now)",
+                    "AND (attribute_not_exists(expires_at) OR expires_at > :now)",
                     json_pack("{s:s}", "#u", "uses"),
                     json_pack("{s:i, s:i, s:I, s:s}", ":one", 1, ":zero", 0, ":now", (json_int_t)now, ":g",
                               guild_id)));

@@ -83,11 +83,12 @@ static void create_step(sd_gjob_t *j)
     sd_iso_time(now_s() * 1000, when);
     json_decref(j->found);
     j->found =
-        json_pack("{s:s, s:s, s:s, s:s, s:O, s:O, s:i, s:O, s:s, s:I}", "code", code, "guild_id", j->guild_id,
+        json_pack("{s:s, s:s, s:s, s:s, s:O, s:O, s:i, s:O, s:s}", "code", code, "guild_id", j->guild_id,
                   "channel_id", j->channel_id, "inviter_id", j->user_id, "max_age",
                   json_object_get(j->input, "max_age"), "max_uses", json_object_get(j->input, "max_uses"),
-                  "uses", 0, "temporary", json_object_get(j->input, "temporary"), "created_at", when,
-                  "expires_at", (json_int_t)(age > 0 ? now_s() + age : 0));
+                  "uses", 0, "temporary", json_object_get(j->input, "temporary"), "created_at", when);
+    /* No expiry, no expires_at: DynamoDB's TTL would read 0 as a date in 1970. */
+    if (age > 0) json_object_set_new(j->found, "expires_at", json_integer((json_int_t)(now_s() + age)));
     j->next = create_step; /* for a retry after a collision */
     sd_gjob_started(j, sd_invite_repo_create(j->app->db, json_incref(j->found), on_created, j));
 }

@@ -314,3 +314,15 @@ def test_unknown_and_malformed_ids(server):
                        ("/channels/1234567890123456789", 10003), ("/channels/x", 10003)):
         r = owner.get(path)
         assert r.status_code == 404 and r.json()["code"] == code, path
+
+
+def test_invite_without_expiry(server, dynamodb):
+    owner, guest = new_client(server, "owner"), new_client(server, "guest")
+    g = make_guild(owner)
+    code = invite_code(owner, general(owner, g["id"])["id"], max_age=0)
+    assert server.get(f"/api/v10/invites/{code}").json()["expires_at"] is None
+    from conftest import ddb_call
+    prefix = server.env["TABLE_PREFIX"]
+    _, item = ddb_call(dynamodb.endpoint, "GetItem", {"TableName": f"{prefix}invites", "Key": {"code": {"S": code}}})
+    assert "expires_at" not in item["Item"], "DynamoDB's TTL must not see a 0 (a date in 1970)"
+    assert join(guest, code)["new_member"] is True

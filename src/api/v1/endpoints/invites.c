@@ -5,17 +5,22 @@
 #include "schemas/guild_schema.h"
 #include "services/invite_service.h"
 
+static json_t *empty_body(void)
+{
+    json_t *errors = NULL, *empty = json_object();
+    json_t *in = sd_invite_in_parse(empty, &errors); /* the defaults; an empty object cannot fail */
+    json_decref(empty);
+    json_decref(errors);
+    return in;
+}
+
 static void create_invite(sd_request_t *req, void *app)
 {
-    json_t *in = req->body_len ? sd_deps_parse(req, sd_invite_in_parse) : NULL;
-    if (!in && req->body_len) return;
-    if (!in) {
-        json_t *errors = NULL, *empty = json_object();
-        in = sd_invite_in_parse(empty, &errors);
-        json_decref(empty);
-    }
-    sd_invite_service_create(app, sd_deps_user_id(req), sd_request_param(req, "channel_id"), in,
-                             sd_deps_outcome, req);
+    /* A failed parse has answered and released req: nothing of it may be read after that. */
+    json_t *in = req->body_len ? sd_deps_parse(req, sd_invite_in_parse) : empty_body();
+    if (in)
+        sd_invite_service_create(app, sd_deps_user_id(req), sd_request_param(req, "channel_id"), in,
+                                 sd_deps_outcome, req);
 }
 
 static void channel_invites(sd_request_t *req, void *app)
