@@ -9,14 +9,6 @@
 #include "services/gjob.h"
 #include "services/permissions.h"
 
-static sd_gjob_t *job(sd_app_t *app, const char *user_id, json_t *input, const char *target, sd_outcome_cb cb,
-                      void *ctx)
-{
-    sd_gjob_t *j = sd_gjob_new(app, user_id, input, cb, ctx);
-    if (j && target) snprintf(j->target, sizeof j->target, "%s", target);
-    return j;
-}
-
 static void fail_store(sd_gjob_t *j, sd_err_t err)
 {
     sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_CHANNEL, "Unknown Channel");
@@ -76,8 +68,7 @@ static void list_step(sd_gjob_t *j)
 void sd_channel_service_list(sd_app_t *app, const char *user_id, const char *guild_id, sd_outcome_cb cb,
                              void *ctx)
 {
-    sd_gjob_t *j = job(app, user_id, NULL, NULL, cb, ctx);
-    if (j) sd_gjob_load(j, guild_id, NULL, list_step);
+    sd_gjob_run(app, user_id, NULL, NULL, guild_id, NULL, list_step, cb, ctx);
 }
 
 /* ---- create ---- */
@@ -133,8 +124,7 @@ static void create_step(sd_gjob_t *j)
 void sd_channel_service_create(sd_app_t *app, const char *user_id, const char *guild_id, json_t *input,
                                sd_outcome_cb cb, void *ctx)
 {
-    sd_gjob_t *j = job(app, user_id, input, NULL, cb, ctx);
-    if (j) sd_gjob_load(j, guild_id, NULL, create_step);
+    sd_gjob_run(app, user_id, input, NULL, guild_id, NULL, create_step, cb, ctx);
 }
 
 /* ---- get ---- */
@@ -147,8 +137,7 @@ static void get_step(sd_gjob_t *j)
 void sd_channel_service_get(sd_app_t *app, const char *user_id, const char *channel_id, sd_outcome_cb cb,
                             void *ctx)
 {
-    sd_gjob_t *j = job(app, user_id, NULL, NULL, cb, ctx);
-    if (j) sd_gjob_load(j, NULL, channel_id, get_step);
+    sd_gjob_run(app, user_id, NULL, NULL, NULL, channel_id, get_step, cb, ctx);
 }
 
 /* ---- update ---- */
@@ -194,8 +183,7 @@ static void update_step(sd_gjob_t *j)
 void sd_channel_service_update(sd_app_t *app, const char *user_id, const char *channel_id, json_t *input,
                                sd_outcome_cb cb, void *ctx)
 {
-    sd_gjob_t *j = job(app, user_id, input, NULL, cb, ctx);
-    if (j) sd_gjob_load(j, NULL, channel_id, update_step);
+    sd_gjob_run(app, user_id, input, NULL, NULL, channel_id, update_step, cb, ctx);
 }
 
 /* ---- delete ---- */
@@ -239,8 +227,7 @@ static void delete_step(sd_gjob_t *j)
 void sd_channel_service_delete(sd_app_t *app, const char *user_id, const char *channel_id, sd_outcome_cb cb,
                                void *ctx)
 {
-    sd_gjob_t *j = job(app, user_id, NULL, NULL, cb, ctx);
-    if (j) sd_gjob_load(j, NULL, channel_id, delete_step);
+    sd_gjob_run(app, user_id, NULL, NULL, NULL, channel_id, delete_step, cb, ctx);
 }
 
 /* ---- positions ---- */
@@ -297,8 +284,7 @@ static void positions_step(sd_gjob_t *j)
 void sd_channel_service_positions(sd_app_t *app, const char *user_id, const char *guild_id, json_t *moves,
                                   sd_outcome_cb cb, void *ctx)
 {
-    sd_gjob_t *j = job(app, user_id, moves, NULL, cb, ctx);
-    if (j) sd_gjob_load(j, guild_id, NULL, positions_step);
+    sd_gjob_run(app, user_id, moves, NULL, guild_id, NULL, positions_step, cb, ctx);
 }
 
 /* ---- overwrites ---- */
@@ -328,6 +314,5 @@ static void overwrite_step(sd_gjob_t *j)
 void sd_channel_service_overwrite(sd_app_t *app, const char *user_id, const char *channel_id,
                                   const char *target_id, json_t *overwrite, sd_outcome_cb cb, void *ctx)
 {
-    sd_gjob_t *j = job(app, user_id, overwrite, target_id, cb, ctx);
-    if (j) sd_gjob_load(j, NULL, channel_id, overwrite_step);
+    sd_gjob_run(app, user_id, overwrite, target_id, NULL, channel_id, overwrite_step, cb, ctx);
 }

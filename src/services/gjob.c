@@ -202,6 +202,15 @@ void sd_gjob_load(sd_gjob_t *j, const char *guild_id, const char *channel_id, sd
     sd_gjob_started(j, sd_guild_repo_get(j->app->db, j->guild_id, on_guild, j));
 }
 
+void sd_gjob_run(sd_app_t *app, const char *user_id, json_t *input, const char *target, const char *guild_id,
+                 const char *channel_id, sd_gjob_step step, sd_outcome_cb cb, void *ctx)
+{
+    sd_gjob_t *j = sd_gjob_new(app, user_id, input, cb, ctx);
+    if (!j) return;
+    if (target) snprintf(j->target, sizeof j->target, "%s", strcmp(target, "@me") == 0 ? j->user_id : target);
+    sd_gjob_load(j, guild_id, channel_id, step);
+}
+
 void sd_gjob_load_guild_only(sd_gjob_t *j, const char *guild_id, sd_gjob_step next)
 {
     j->member_optional = true;

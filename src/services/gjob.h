@@ -40,6 +40,13 @@ struct sd_gjob {
 
 /* A new job for user_id (input stolen, may be NULL); freed when it answers. NULL when out of memory. */
 sd_gjob_t *sd_gjob_new(sd_app_t *app, const char *user_id, json_t *input, sd_outcome_cb cb, void *ctx);
+/*
+ * The usual start of an operation: a new job for user_id with input (stolen) and target ("@me" means
+ * user_id), loading guild_id / channel_id as sd_gjob_load does, then running step.
+ */
+void sd_gjob_run(sd_app_t *app, const char *user_id, json_t *input, const char *target, const char *guild_id,
+                 const char *channel_id, sd_gjob_step step, sd_outcome_cb cb, void *ctx);
+
 /* Loads channel_id (may be NULL) then guild_id (NULL: the channel's) and the membership, then runs next. */
 void sd_gjob_load(sd_gjob_t *j, const char *guild_id, const char *channel_id, sd_gjob_step next);
 /* As sd_gjob_load, but a guild the user does not belong to still loads (member stays NULL). */

@@ -14,11 +14,11 @@
 
 #define CODE_LENGTH 10
 
-static sd_gjob_t *job(sd_app_t *app, const char *user_id, json_t *input, const char *target, sd_outcome_cb cb,
-                      void *ctx)
+/* A job about one invite code (loaded by load_invite, not by sd_gjob_load). */
+static sd_gjob_t *code_job(sd_app_t *app, const char *user_id, const char *code, sd_outcome_cb cb, void *ctx)
 {
-    sd_gjob_t *j = sd_gjob_new(app, user_id, input, cb, ctx);
-    if (j && target) snprintf(j->target, sizeof j->target, "%s", target);
+    sd_gjob_t *j = sd_gjob_new(app, user_id, NULL, cb, ctx);
+    if (j) snprintf(j->target, sizeof j->target, "%s", code);
     return j;
 }
 
@@ -96,8 +96,7 @@ static void create_step(sd_gjob_t *j)
 void sd_invite_service_create(sd_app_t *app, const char *user_id, const char *channel_id, json_t *input,
                               sd_outcome_cb cb, void *ctx)
 {
-    sd_gjob_t *j = job(app, user_id, input, NULL, cb, ctx);
-    if (j) sd_gjob_load(j, NULL, channel_id, create_step);
+    sd_gjob_run(app, user_id, input, NULL, NULL, channel_id, create_step, cb, ctx);
 }
 
 /* ---- preview: invite, then its guild and channel ---- */
@@ -156,7 +155,7 @@ static void load_invite(sd_gjob_t *j, sd_gjob_step next)
 
 void sd_invite_service_get(sd_app_t *app, const char *code, sd_outcome_cb cb, void *ctx)
 {
-    sd_gjob_t *j = job(app, NULL, NULL, code, cb, ctx);
+    sd_gjob_t *j = code_job(app, NULL, code, cb, ctx);
     if (j) load_invite(j, NULL);
 }
 
@@ -223,7 +222,7 @@ static void join_step(sd_gjob_t *j)
 
 void sd_invite_service_join(sd_app_t *app, const char *user_id, const char *code, sd_outcome_cb cb, void *ctx)
 {
-    sd_gjob_t *j = job(app, user_id, NULL, code, cb, ctx);
+    sd_gjob_t *j = code_job(app, user_id, code, cb, ctx);
     if (j) load_invite(j, join_step);
 }
 
@@ -261,7 +260,7 @@ static void delete_loaded(sd_gjob_t *j)
 void sd_invite_service_delete(sd_app_t *app, const char *user_id, const char *code, sd_outcome_cb cb,
                               void *ctx)
 {
-    sd_gjob_t *j = job(app, user_id, NULL, code, cb, ctx);
+    sd_gjob_t *j = code_job(app, user_id, code, cb, ctx);
     if (j) load_invite(j, delete_loaded);
 }
 
@@ -295,6 +294,5 @@ static void list_step(sd_gjob_t *j)
 void sd_invite_service_list(sd_app_t *app, const char *user_id, const char *guild_id, const char *channel_id,
                             sd_outcome_cb cb, void *ctx)
 {
-    sd_gjob_t *j = job(app, user_id, NULL, NULL, cb, ctx);
-    if (j) sd_gjob_load(j, guild_id, channel_id, list_step);
+    sd_gjob_run(app, user_id, NULL, NULL, guild_id, channel_id, list_step, cb, ctx);
 }

@@ -10,14 +10,6 @@
 #include "services/gjob.h"
 #include "services/permissions.h"
 
-static sd_gjob_t *job(sd_app_t *app, const char *user_id, json_t *input, const char *target, sd_outcome_cb cb,
-                      void *ctx)
-{
-    sd_gjob_t *j = sd_gjob_new(app, user_id, input, cb, ctx);
-    if (j && target) snprintf(j->target, sizeof j->target, "%s", !strcmp(target, "@me") ? user_id : target);
-    return j;
-}
-
 static void fail_member(sd_gjob_t *j, sd_err_t err)
 {
     sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_MEMBER, "Unknown Member");
@@ -90,8 +82,9 @@ static void list_step(sd_gjob_t *j)
 void sd_member_service_list(sd_app_t *app, const char *user_id, const char *guild_id, const char *after,
                             int limit, sd_outcome_cb cb, void *ctx)
 {
-    sd_gjob_t *j = job(app, user_id, NULL, after, cb, ctx);
+    sd_gjob_t *j = sd_gjob_new(app, user_id, NULL, cb, ctx);
     if (!j) return;
+    if (after) snprintf(j->target, sizeof j->target, "%s", after);
     j->counter = limit;
     sd_gjob_load(j, guild_id, NULL, list_step);
 }
@@ -115,8 +108,7 @@ static void get_step(sd_gjob_t *j)
 void sd_member_service_get(sd_app_t *app, const char *user_id, const char *guild_id, const char *target,
                            sd_outcome_cb cb, void *ctx)
 {
-    sd_gjob_t *j = job(app, user_id, NULL, target, cb, ctx);
-    if (j) sd_gjob_load(j, guild_id, NULL, get_step);
+    sd_gjob_run(app, user_id, NULL, target, guild_id, NULL, get_step, cb, ctx);
 }
 
 /* ---- update ---- */
@@ -193,8 +185,7 @@ static void update_step(sd_gjob_t *j)
 void sd_member_service_update(sd_app_t *app, const char *user_id, const char *guild_id, const char *target,
                               json_t *input, sd_outcome_cb cb, void *ctx)
 {
-    sd_gjob_t *j = job(app, user_id, input, target, cb, ctx);
-    if (j) sd_gjob_load(j, guild_id, NULL, update_step);
+    sd_gjob_run(app, user_id, input, target, guild_id, NULL, update_step, cb, ctx);
 }
 
 /* ---- kick ---- */
@@ -232,8 +223,7 @@ static void kick_step(sd_gjob_t *j)
 void sd_member_service_kick(sd_app_t *app, const char *user_id, const char *guild_id, const char *target,
                             sd_outcome_cb cb, void *ctx)
 {
-    sd_gjob_t *j = job(app, user_id, NULL, target, cb, ctx);
-    if (j) sd_gjob_load(j, guild_id, NULL, kick_step);
+    sd_gjob_run(app, user_id, NULL, target, guild_id, NULL, kick_step, cb, ctx);
 }
 
 /* ---- bans ---- */
@@ -298,8 +288,7 @@ static void ban_step(sd_gjob_t *j)
 void sd_member_service_ban(sd_app_t *app, const char *user_id, const char *guild_id, const char *target,
                            json_t *input, sd_outcome_cb cb, void *ctx)
 {
-    sd_gjob_t *j = job(app, user_id, input, target, cb, ctx);
-    if (j) sd_gjob_load(j, guild_id, NULL, ban_step);
+    sd_gjob_run(app, user_id, input, target, guild_id, NULL, ban_step, cb, ctx);
 }
 
 static void on_unbanned(sd_err_t err, json_t *res, void *ctx)
@@ -320,8 +309,7 @@ static void unban_step(sd_gjob_t *j)
 void sd_member_service_unban(sd_app_t *app, const char *user_id, const char *guild_id, const char *target,
                              sd_outcome_cb cb, void *ctx)
 {
-    sd_gjob_t *j = job(app, user_id, NULL, target, cb, ctx);
-    if (j) sd_gjob_load(j, guild_id, NULL, unban_step);
+    sd_gjob_run(app, user_id, NULL, target, guild_id, NULL, unban_step, cb, ctx);
 }
 
 static void on_ban_users(sd_err_t err, json_t *by_id, void *ctx)
@@ -381,6 +369,5 @@ static void bans_step(sd_gjob_t *j)
 void sd_member_service_bans(sd_app_t *app, const char *user_id, const char *guild_id, const char *target,
                             sd_outcome_cb cb, void *ctx)
 {
-    sd_gjob_t *j = job(app, user_id, NULL, target, cb, ctx);
-    if (j) sd_gjob_load(j, guild_id, NULL, bans_step);
+    sd_gjob_run(app, user_id, NULL, target, guild_id, NULL, bans_step, cb, ctx);
 }

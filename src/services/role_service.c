@@ -9,14 +9,6 @@
 #include "services/gjob.h"
 #include "services/permissions.h"
 
-static sd_gjob_t *job(sd_app_t *app, const char *user_id, json_t *input, const char *target, sd_outcome_cb cb,
-                      void *ctx)
-{
-    sd_gjob_t *j = sd_gjob_new(app, user_id, input, cb, ctx);
-    if (j && target) snprintf(j->target, sizeof j->target, "%s", target);
-    return j;
-}
-
 static void fail_store(sd_gjob_t *j, sd_err_t err)
 {
     sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_ROLE, "Unknown Role");
@@ -51,8 +43,7 @@ static void list_step(sd_gjob_t *j)
 void sd_role_service_list(sd_app_t *app, const char *user_id, const char *guild_id, sd_outcome_cb cb,
                           void *ctx)
 {
-    sd_gjob_t *j = job(app, user_id, NULL, NULL, cb, ctx);
-    if (j) sd_gjob_load(j, guild_id, NULL, list_step);
+    sd_gjob_run(app, user_id, NULL, NULL, guild_id, NULL, list_step, cb, ctx);
 }
 
 /* ---- create ---- */
@@ -98,8 +89,7 @@ static void create_step(sd_gjob_t *j)
 void sd_role_service_create(sd_app_t *app, const char *user_id, const char *guild_id, json_t *input,
                             sd_outcome_cb cb, void *ctx)
 {
-    sd_gjob_t *j = job(app, user_id, input, NULL, cb, ctx);
-    if (j) sd_gjob_load(j, guild_id, NULL, create_step);
+    sd_gjob_run(app, user_id, input, NULL, guild_id, NULL, create_step, cb, ctx);
 }
 
 /* ---- update / delete ---- */
@@ -149,8 +139,7 @@ static void update_step(sd_gjob_t *j)
 void sd_role_service_update(sd_app_t *app, const char *user_id, const char *guild_id, const char *role_id,
                             json_t *input, sd_outcome_cb cb, void *ctx)
 {
-    sd_gjob_t *j = job(app, user_id, input, role_id, cb, ctx);
-    if (j) sd_gjob_load(j, guild_id, NULL, update_step);
+    sd_gjob_run(app, user_id, input, role_id, guild_id, NULL, update_step, cb, ctx);
 }
 
 static void on_role_deleted(sd_err_t err, json_t *guild, void *ctx)
@@ -176,8 +165,7 @@ static void delete_step(sd_gjob_t *j)
 void sd_role_service_delete(sd_app_t *app, const char *user_id, const char *guild_id, const char *role_id,
                             sd_outcome_cb cb, void *ctx)
 {
-    sd_gjob_t *j = job(app, user_id, NULL, role_id, cb, ctx);
-    if (j) sd_gjob_load(j, guild_id, NULL, delete_step);
+    sd_gjob_run(app, user_id, NULL, role_id, guild_id, NULL, delete_step, cb, ctx);
 }
 
 /* ---- positions ---- */
@@ -226,6 +214,5 @@ static void positions_step(sd_gjob_t *j)
 void sd_role_service_positions(sd_app_t *app, const char *user_id, const char *guild_id, json_t *moves,
                                sd_outcome_cb cb, void *ctx)
 {
-    sd_gjob_t *j = job(app, user_id, moves, NULL, cb, ctx);
-    if (j) sd_gjob_load(j, guild_id, NULL, positions_step);
+    sd_gjob_run(app, user_id, moves, NULL, guild_id, NULL, positions_step, cb, ctx);
 }
