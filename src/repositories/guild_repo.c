@@ -14,7 +14,29 @@ static json_t *member_key(const char *guild_id, const char *user_id)
     return json_pack("{s:s, s:s}", "guild_id", guild_id, "user_id", user_id);
 }
 
-/* "SET #f0 = :v0, #f1 = :v1 ..." over the fields of changes (stolen), plus extra names and values. */
+/*
+ * Appends "<path> = :<tag><i>" to expr for each member of obj, where path is path_fmt with the member's #name
+ * (#<tag><i>) in place of %s; names and values receive the placeholders. *i numbers them across calls.
+ */
+static void add_assignments(char *expr, size_t cap, size_t *n, int *i, json_t *obj, const char *tag,
+                            const char *path_fmt, json_t *names, json_t *values)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(obj, k, v)
+    {
+        char name[16], value[16], path[64];
+        snprintf(name, sizeof name, "#%s%d", tag, *i);
+        snprintf(value, sizeof value, ":%s%d", tag, *i);
+        snprintf(path, sizeof path, path_fmt, name);
+        json_object_set_new(names, name, json_string(k));
+        json_object_set(values, value, v);
+        *n += (size_t)snprintf(expr + *n, cap - *n, "%s%s = %s", *n > 4 ? ", " : "", path, value);
+        (*i)++;
+    }
+}
+
+/* "SET #f0 = :f0, #f1 = :f1 ..." over the fields of changes (stolen); names and values receive the parts. */
 static char *set_expression(json_t *changes, json_t *names, json_t *values)
 {
     size_t cap = 16 + json_object_size(changes) * 24, n = 0;
@@ -22,18 +44,7 @@ static char *set_expression(json_t *changes, json_t *names, json_t *values)
     if (!expr) return NULL;
     n += (size_t)snprintf(expr, cap, "SET ");
     int i = 0;
-    const char *k;
-    json_t *v;
-    json_object_foreach(changes, k, v)
-    {
-        char name[16], value[16];
-        snprintf(name, sizeof name, "#f%d", i);
-        snprintf(value, sizeof value, ":v%d", i);
-        json_object_set_new(names, name, json_string(k));
-        json_object_set(values, value, v);
-        n += (size_t)snprintf(expr + n, cap - n, "%s%s = %s", i ? ", " : "", name, value);
-        i++;
-    }
+    add_assignments(expr, cap, &n, &i, changes, "f", "%s", names, values);
     json_decref(changes);
     return expr;
 }
@@ -119,7 +130,7 @@ sd_err_t sd_guild_repo_put_role(sd_dynamo_t *db, const char *guild_id, const cha
 sd_err_t sd_guild_repo_role_positions(sd_dynamo_t *db, const char *guild_id, json_t *positions,
                                       const char *new_role_id, json_t *new_role, sd_repo_cb cb, void *ctx)
 {
-    size_t cap = 64 + json_object_size(positions) * 48, n = 0;
+    size_t cap = 64 + json_object_size(positions) * 64, n = 0;
     char *expr = malloc(cap);
     json_t *names = json_pack("{s:s}", "#roles", "roles"), *values = json_object();
     if (json_object_size(positions)) json_object_set_new(names, "#pos", json_string("position"));
@@ -138,18 +149,7 @@ sd_err_t sd_guild_repo_role_positions(sd_dynamo_t *db, const char *guild_id, jso
         n += (size_t)snprintf(expr + n, cap - n, "#roles.#new = :new");
         i++;
     }
-    const char *role_id;
-    json_t *pos;
-    json_object_foreach(positions, role_id, pos)
-    {
-        char name[16], value[16];
-        snprintf(name, sizeof name, "#r%d", i);
-        snprintf(value, sizeof value, ":p%d", i);
-        json_object_set_new(names, name, json_string(role_id));
-        json_object_set(values, value, pos);
-        n += (size_t)snprintf(expr + n, cap - n, "%s#roles.%s.#pos = %s", i ? ", " : "", name, value);
-        i++;
-    }
+    add_assignments(expr, cap, &n, &i, positions, "r", "#roles.%s.#pos", names, values);
     json_decref(positions);
     if (i == 0) { /* nothing moves: read back */
         free(expr);
