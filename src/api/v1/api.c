@@ -8,6 +8,7 @@
 #include "api/v1/endpoints/guilds.h"
 #include "api/v1/endpoints/invites.h"
 #include "api/v1/endpoints/members.h"
+#include "api/v1/endpoints/messages.h"
 #include "api/v1/endpoints/roles.h"
 #include "api/v1/endpoints/health.h"
 #include "api/v1/endpoints/users.h"
@@ -28,6 +29,7 @@ sd_router_t *sd_api_router_new(void)
         if (!err) err = sd_roles_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_members_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_invites_endpoints_register(r, prefixes[i]);
+        if (!err) err = sd_messages_endpoints_register(r, prefixes[i]);
     }
     if (err) {
         sd_router_free(r);

@@ -1,0 +1,97 @@
+/* Routes: GET/POST /channels/{id}/messages, GET/PATCH/DELETE /channels/{id}/messages/{message_id},
+   POST /channels/{id}/messages/bulk-delete. */
+#include "api/v1/endpoints/messages.h"
+
+#include "api/v1/deps.h"
+
+#include <string.h>
+#include "schemas/message_schema.h"
+#include "services/message_service.h"
+
+static json_t *parse_send(const json_t *b, json_t **e)
+{
+    return sd_message_in_parse(b, true, e);
+}
+
+static json_t *parse_edit(const json_t *b, json_t **e)
+{
+    return sd_message_in_parse(b, false, e);
+}
+
+static const char *channel(sd_request_t *req)
+{
+    return sd_request_param(req, "channel_id");
+}
+
+static const char *message(sd_request_t *req)
+{
+    return sd_request_param(req, "message_id");
+}
+
+static void send_message(sd_request_t *req, void *app)
+{
+    json_t *in = sd_deps_parse(req, parse_send);
+    if (in) sd_message_service_send(app, sd_deps_user_id(req), channel(req), in, sd_deps_outcome, req);
+}
+
+/* Reads the query id name into *out (NULL when absent); false when it is not an id (the request is then
+   answered with 400 and released: nothing of it may be read after). */
+static bool query_id(sd_request_t *req, const char *name, const char **out)
+{
+    const char *v = sd_request_query(req, name);
+    *out = v && *v ? v : NULL;
+    if (!*out) return true;
+    size_t n = strlen(v);
+    if (n <= 20 && strspn(v, "0123456789") == n) return true;
+    sd_deps_field_error(req, name, "NUMBER_TYPE_COERCE", "Value is not snowflake.");
+    return false;
+}
+
+static void list_messages(sd_request_t *req, void *app)
+{
+    long limit;
+    const char *before, *after, *around;
+    if (!sd_deps_query_int(req, "limit", 1, 100, 50, &limit) || !query_id(req, "before", &before) ||
+        !query_id(req, "after", &after) || !query_id(req, "around", &around))
+        return;
+    sd_message_service_list(app, sd_deps_user_id(req), channel(req), before, after, around, (int)limit,
+                            sd_deps_outcome, req);
+}
+
+static void get_message(sd_request_t *req, void *app)
+{
+    sd_message_service_get(app, sd_deps_user_id(req), channel(req), message(req), sd_deps_outcome, req);
+}
+
+static void edit_message(sd_request_t *req, void *app)
+{
+    json_t *in = sd_deps_parse(req, parse_edit);
+    if (in)
+        sd_message_service_edit(app, sd_deps_user_id(req), channel(req), message(req), in, sd_deps_outcome,
+                                req);
+}
+
+static void delete_message(sd_request_t *req, void *app)
+{
+    sd_message_service_delete(app, sd_deps_user_id(req), channel(req), message(req), sd_deps_outcome, req);
+}
+
+static void bulk_delete(sd_request_t *req, void *app)
+{
+    json_t *ids = sd_deps_parse(req, sd_bulk_delete_in_parse);
+    if (ids)
+        sd_message_service_bulk_delete(app, sd_deps_user_id(req), channel(req), ids, sd_deps_outcome, req);
+}
+
+sd_err_t sd_messages_endpoints_register(sd_router_t *r, const char *prefix)
+{
+    static const sd_route_def_t routes[] = {
+        {"GET", "/channels/{channel_id}/messages", list_messages, SD_API_AUTH},
+        {"POST", "/channels/{channel_id}/messages", send_message, SD_API_AUTH},
+        {"POST", "/channels/{channel_id}/messages/bulk-delete", bulk_delete, SD_API_AUTH},
+        {"GET", "/channels/{channel_id}/messages/{message_id}", get_message, SD_API_AUTH},
+        {"PATCH", "/channels/{channel_id}/messages/{message_id}", edit_message, SD_API_AUTH},
+        {"DELETE", "/channels/{channel_id}/messages/{message_id}", delete_message, SD_API_AUTH},
+    };
+    return sd_deps_register(r, prefix, routes, sizeof routes / sizeof *routes);
+}

@@ -1,0 +1,207 @@
+#include "repositories/message_repo.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "services/snowflake.h"
+
+uint64_t sd_message_bucket(uint64_t id)
+{
+    return (id >> 22) / SD_MESSAGE_BUCKET_MS;
+}
+
+void sd_message_bucket_key(const char *channel_id, uint64_t id, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s#%" PRIu64, channel_id, sd_message_bucket(id));
+}
+
+static json_t *key_of(const char *channel_id, const char *id)
+{
+    char bucket[64];
+    sd_message_bucket_key(channel_id, sd_snowflake_parse(id), bucket, sizeof bucket);
+    return json_pack("{s:s, s:s}", "bucket_key", bucket, "id", id);
+}
+
+sd_err_t sd_message_repo_create(sd_dynamo_t *db, json_t *message, const char *nonce_key,
+                                long long nonce_expires, sd_repo_cb cb, void *ctx)
+{
+    char channel_id[32], id[32], bucket[64];
+    snprintf(channel_id, sizeof channel_id, "%s", json_string_value(json_object_get(message, "channel_id")));
+    snprintf(id, sizeof id, "%s", json_string_value(json_object_get(message, "id")));
+    sd_message_bucket_key(channel_id, sd_snowflake_parse(id), bucket, sizeof bucket);
+    json_object_set_new(message, "bucket_key", json_string(bucket));
+    json_t *tx = json_pack(
+        "[o, o]", sd_repo_tx_put(db, "messages", message, "attribute_not_exists(id)", NULL),
+        sd_repo_tx_update(db, "channels", json_pack("{s:s}", "id", channel_id), "SET last_message_id = :m",
+                          "attribute_exists(id)", NULL, json_pack("{s:s}", ":m", id)));
+    if (tx && nonce_key)
+        json_array_append_new(
+            tx, sd_repo_tx_put(db, "nonces",
+                               json_pack("{s:s, s:s, s:s, s:I}", "key", nonce_key, "message_id", id,
+                                         "channel_id", channel_id, "expires_at", (json_int_t)nonce_expires),
+                               /* TTL deletion is lazy: an expired record may linger */
+                               "attribute_not_exists(message_id) OR expires_at < :now",
+                               json_pack("{s:I}", ":now", (json_int_t)time(NULL))));
+    return tx ? sd_repo_transact(db, tx, cb, ctx) : SD_ERR_NOMEM;
+}
+
+sd_err_t sd_message_repo_get(sd_dynamo_t *db, const char *channel_id, const char *id, sd_repo_cb cb,
+                             void *ctx)
+{
+    return sd_repo_get(db, "messages", key_of(channel_id, id), cb, ctx);
+}
+
+sd_err_t sd_message_repo_get_many(sd_dynamo_t *db, const char *channel_id, json_t *ids, sd_repo_cb cb,
+                                  void *ctx)
+{
+    json_t *keys = json_array();
+    size_t i;
+    json_t *id;
+    json_array_foreach(ids, i, id) json_array_append_new(keys, key_of(channel_id, json_string_value(id)));
+    json_decref(ids);
+    return sd_repo_batch_get(db, "messages", keys, cb, ctx);
+}
+
+sd_err_t sd_message_repo_update(sd_dynamo_t *db, const char *channel_id, const char *id, json_t *changes,
+                                sd_repo_cb cb, void *ctx)
+{
+    json_t *names = json_object(), *values = json_object();
+    size_t cap = 16 + json_object_size(changes) * 24, n = 0;
+    char *expr = malloc(cap);
+    if (!expr) {
+        json_decref(changes);
+        json_decref(names);
+        json_decref(values);
+        return SD_ERR_NOMEM;
+    }
+    n += (size_t)snprintf(expr, cap, "SET ");
+    int i = 0;
+    const char *k;
+    json_t *v;
+    json_object_foreach(changes, k, v)
+    {
+        char name[16], value[16];
+        snprintf(name, sizeof name, "#f%d", i);
+        snprintf(value, sizeof value, ":f%d", i);
+        json_object_set_new(names, name, json_string(k));
+        json_object_set(values, value, v);
+        n += (size_t)snprintf(expr + n, cap - n, "%s%s = %s", i ? ", " : "", name, value);
+        i++;
+    }
+    json_decref(changes);
+    sd_err_t err = sd_repo_update(db, "messages", key_of(channel_id, id), expr, "attribute_exists(id)", names,
+                                  values, cb, ctx);
+    free(expr);
+    return err;
+}
+
+sd_err_t sd_message_repo_delete(sd_dynamo_t *db, const char *channel_id, const char *id, sd_repo_cb cb,
+                                void *ctx)
+{
+    return sd_repo_delete(db, "messages", key_of(channel_id, id), NULL, NULL, cb, ctx);
+}
+
+sd_err_t sd_message_repo_nonce(sd_dynamo_t *db, const char *nonce_key, sd_repo_cb cb, void *ctx)
+{
+    return sd_repo_get(db, "nonces", json_pack("{s:s}", "key", nonce_key), cb, ctx);
+}
+
+/* ---- the bucket walk ---- */
+
+typedef struct {
+    sd_dynamo_t *db;
+    char channel_id[32];
+    char anchor[32];
+    bool has_anchor, older, inclusive;
+    uint64_t bucket, first, last;
+    size_t limit;
+    json_t *items;
+    sd_repo_cb cb;
+    void *ctx;
+} walk_t;
+
+static void walk_end(walk_t *w, sd_err_t err)
+{
+    w->cb(err, err ? NULL : w->items, w->ctx);
+    json_decref(w->items);
+    free(w);
+}
+
+static sd_err_t walk_step(walk_t *w);
+
+static void walk_on_page(sd_err_t err, json_t *items, void *ctx)
+{
+    walk_t *w = ctx;
+    if (err) {
+        walk_end(w, err);
+        return;
+    }
+    json_array_extend(w->items, items);
+    bool more =
+        json_array_size(w->items) < w->limit && (w->older ? w->bucket > w->first : w->bucket < w->last);
+    if (!more) {
+        walk_end(w, SD_OK);
+        return;
+    }
+    w->bucket += w->older ? (uint64_t)-1 : 1;
+    err = walk_step(w);
+    if (err) walk_end(w, err);
+}
+
+static sd_err_t walk_step(walk_t *w)
+{
+    char bucket[64];
+    snprintf(bucket, sizeof bucket, "%s#%" PRIu64, w->channel_id, w->bucket);
+    const char *op = w->older ? (w->inclusive ? "<=" : "<") : (w->inclusive ? ">=" : ">");
+    char cond[64];
+    json_t *values = json_pack("{s:s}", ":b", bucket);
+    if (w->has_anchor) {
+        snprintf(cond, sizeof cond, "bucket_key = :b AND id %s :a", op);
+        json_object_set_new(values, ":a", json_string(w->anchor));
+    } else {
+        snprintf(cond, sizeof cond, "bucket_key = :b");
+    }
+    return sd_repo_query(w->db, "messages", NULL, cond, values, !w->older,
+                         w->limit - json_array_size(w->items), walk_on_page, w);
+}
+
+sd_err_t sd_message_repo_page(sd_dynamo_t *db, const char *channel_id, uint64_t anchor, bool older,
+                              bool inclusive, size_t limit, sd_repo_cb cb, void *ctx)
+{
+    walk_t *w = calloc(1, sizeof *w);
+    if (!w || !(w->items = json_array())) {
+        free(w);
+        return SD_ERR_NOMEM;
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t now_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000 - SD_DISCORD_EPOCH_MS;
+    uint64_t channel = sd_snowflake_parse(channel_id);
+    *w = (walk_t){.db = db,
+                  .older = older,
+                  .inclusive = inclusive,
+                  .limit = limit,
+                  .items = w->items,
+                  .cb = cb,
+                  .ctx = ctx,
+                  .first = sd_message_bucket(channel),
+                  .last = now_ms / SD_MESSAGE_BUCKET_MS + 1};
+    snprintf(w->channel_id, sizeof w->channel_id, "%s", channel_id);
+    /* Stored ids all have 19 digits: an anchor of another length is outside them, so it is clamped. */
+    uint64_t lo = 1000000000000000000ULL;
+    bool nothing_older = anchor != 0 && anchor < lo && older;
+    if (anchor != 0 && anchor < lo) anchor = 0;
+    w->has_anchor = anchor != 0 || nothing_older;
+    snprintf(w->anchor, sizeof w->anchor, "%" PRIu64, anchor); /* "0": below every id */
+    uint64_t b = anchor ? sd_message_bucket(anchor) : (older && !nothing_older ? w->last : w->first);
+    w->bucket = b < w->first ? w->first : (b > w->last ? w->last : b);
+    sd_err_t err = walk_step(w);
+    if (err) {
+        json_decref(w->items);
+        free(w);
+    }
+    return err;
+}

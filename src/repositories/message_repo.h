@@ -1,0 +1,49 @@
+/*
+ * message_repo: messages partitioned as Discord partitions them, by channel and 10-day bucket of the message
+ * snowflake's time ("<channel_id>#<bucket>"), sorted by id inside. A page of history is a few Query calls
+ * that walk buckets from the anchor towards the channel's first bucket (the bucket of the channel's own id)
+ * or towards now, until the page is full. Ids are snowflakes of one length, so string order is time order.
+ */
+#ifndef SD_REPOSITORIES_MESSAGE_REPO_H
+#define SD_REPOSITORIES_MESSAGE_REPO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "repositories/repo.h"
+
+#define SD_MESSAGE_BUCKET_MS (10ULL * 24 * 3600 * 1000)
+
+/* The bucket of a snowflake id (by its time). */
+uint64_t sd_message_bucket(uint64_t id);
+/* "<channel_id>#<bucket of id>" into out. */
+void sd_message_bucket_key(const char *channel_id, uint64_t id, char *out, size_t cap);
+
+/*
+ * Stores message (stolen; its bucket_key is set here) and moves the channel's last_message_id, in one
+ * transaction; with nonce_key also records the nonce (for nonce_ttl seconds). On SD_ERR_CONFLICT,
+ * sd_repo_failed_entry is 1 when the channel is gone and 2 when the nonce was used already.
+ */
+sd_err_t sd_message_repo_create(sd_dynamo_t *db, json_t *message, const char *nonce_key,
+                                long long nonce_expires, sd_repo_cb cb, void *ctx);
+sd_err_t sd_message_repo_get(sd_dynamo_t *db, const char *channel_id, const char *id, sd_repo_cb cb,
+                             void *ctx);
+/* Messages by id (array of strings, stolen) of one channel; missing ones are left out. */
+sd_err_t sd_message_repo_get_many(sd_dynamo_t *db, const char *channel_id, json_t *ids, sd_repo_cb cb,
+                                  void *ctx);
+/* Sets the fields of changes (stolen) on an existing message; returns the new message. */
+sd_err_t sd_message_repo_update(sd_dynamo_t *db, const char *channel_id, const char *id, json_t *changes,
+                                sd_repo_cb cb, void *ctx);
+sd_err_t sd_message_repo_delete(sd_dynamo_t *db, const char *channel_id, const char *id, sd_repo_cb cb,
+                                void *ctx);
+/* The nonce record {key, message_id} of nonce_key. */
+sd_err_t sd_message_repo_nonce(sd_dynamo_t *db, const char *nonce_key, sd_repo_cb cb, void *ctx);
+
+/*
+ * One page of a channel's history. older: messages with id < anchor (anchor 0: the newest), newest first;
+ * otherwise id > anchor, oldest first. inclusive also takes the anchor itself. At most limit messages.
+ */
+sd_err_t sd_message_repo_page(sd_dynamo_t *db, const char *channel_id, uint64_t anchor, bool older,
+                              bool inclusive, size_t limit, sd_repo_cb cb, void *ctx);
+
+#endif

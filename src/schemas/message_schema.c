@@ -1,0 +1,219 @@
+#include "schemas/message_schema.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/errors.h"
+#include "schemas/fields.h"
+
+static json_t *done(json_t *out, json_t *errors, json_t **errors_out)
+{
+    *errors_out = sd_field_finish(errors);
+    if (*errors_out) {
+        json_decref(out);
+        return NULL;
+    }
+    return out;
+}
+
+static bool id_list(const json_t *v, size_t max)
+{
+    if (!json_is_array(v) || json_array_size(v) > max) return false;
+    size_t i;
+    json_t *e;
+    json_array_foreach(v, i, e)
+    {
+        const char *s = json_string_value(e);
+        if (!s || !*s || strlen(s) > 20 || strspn(s, "0123456789") != strlen(s)) return false;
+    }
+    return true;
+}
+
+static void parse_allowed(const json_t *body, json_t *errors, json_t *out)
+{
+    const json_t *am = json_object_get(body, "allowed_mentions");
+    if (!am || json_is_null(am)) return;
+    bool ok = json_is_object(am);
+    const json_t *parse = json_object_get(am, "parse");
+    if (ok && parse) {
+        ok = json_is_array(parse);
+        size_t i;
+        json_t *p;
+        json_array_foreach(parse, i, p)
+        {
+            const char *s = json_string_value(p);
+            if (!s || (strcmp(s, "users") && strcmp(s, "roles") && strcmp(s, "everyone"))) ok = false;
+        }
+    }
+    if (ok && json_object_get(am, "users")) ok = id_list(json_object_get(am, "users"), 100);
+    if (ok && json_object_get(am, "roles")) ok = id_list(json_object_get(am, "roles"), 100);
+    if (ok)
+        json_object_set(out, "allowed_mentions", (json_t *)am);
+    else
+        sd_form_error_add(errors, "allowed_mentions", "ALLOWED_MENTIONS_INVALID",
+                          "Invalid allowed_mentions.");
+}
+
+json_t *sd_message_in_parse(const json_t *body, bool create, json_t **errors_out)
+{
+    json_t *errors = json_object(), *out = json_object();
+    if (!json_is_object(body)) {
+        sd_form_error_add(errors, "_root", "DICT_TYPE_CONVERT",
+                          "Only dictionaries may be used in a DictType");
+        return done(out, errors, errors_out);
+    }
+    const char *content;
+    if (sd_field_string(body, errors, "content", 1, SD_MESSAGE_MAX, false, &content))
+        json_object_set_new(out, "content", json_string(content));
+    else if (!json_object_get(body, "content") && create)
+        sd_form_error_add(errors, "content", "BASE_TYPE_REQUIRED", "Cannot send an empty message");
+    parse_allowed(body, errors, out);
+    if (!create) return done(out, errors, errors_out);
+
+    const json_t *nonce = json_object_get(body, "nonce");
+    if (nonce && !json_is_null(nonce)) {
+        char buf[32];
+        if (json_is_integer(nonce)) {
+            snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, json_integer_value(nonce));
+            json_object_set_new(out, "nonce", json_string(buf));
+        } else if (json_is_string(nonce) && json_string_length(nonce) <= 25 &&
+                   json_string_length(nonce) > 0) {
+            json_object_set(out, "nonce", (json_t *)nonce);
+        } else {
+            sd_form_error_add(errors, "nonce", "BASE_TYPE_BAD_LENGTH", "Must be 25 or fewer in length.");
+        }
+    }
+    bool b;
+    if (sd_field_bool(body, errors, "enforce_nonce", &b))
+        json_object_set_new(out, "enforce_nonce", json_boolean(b));
+    sd_field_bool(body, errors, "tts", &b);
+    const json_t *ref = json_object_get(body, "message_reference");
+    if (ref && !json_is_null(ref)) {
+        json_t *sub = json_object(), *r = json_object();
+        const char *id;
+        if (sd_field_id(ref, sub, "message_id", false, &id))
+            json_object_set_new(r, "message_id", json_string(id));
+        else if (!json_object_size(sub))
+            sd_field_required(sub, "message_id");
+        if (sd_field_id(ref, sub, "channel_id", false, &id))
+            json_object_set_new(r, "channel_id", json_string(id));
+        if (sd_field_bool(ref, sub, "fail_if_not_exists", &b))
+            json_object_set_new(r, "fail_if_not_exists", json_boolean(b));
+        if (json_object_size(sub))
+            json_object_set(errors, "message_reference", sub);
+        else
+            json_object_set(out, "message_reference", r);
+        json_decref(sub);
+        json_decref(r);
+    }
+    return done(out, errors, errors_out);
+}
+
+json_t *sd_bulk_delete_in_parse(const json_t *body, json_t **errors_out)
+{
+    json_t *errors = json_object();
+    const json_t *ids = json_object_get(body, "messages");
+    if (!json_is_object(body) || !id_list(ids, 100) || json_array_size(ids) < 2) {
+        sd_form_error_add(errors, "messages", "BASE_TYPE_BAD_LENGTH",
+                          "Must be between 2 and 100 message ids.");
+        return done(NULL, errors, errors_out);
+    }
+    return done(json_deep_copy(ids), errors, errors_out);
+}
+
+/* ---- mentions ---- */
+
+static bool allowed(const json_t *am, const char *kind, const char *id)
+{
+    if (!am) return true;
+    const json_t *list = json_object_get(am, kind);
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(am, "parse"), i, p)
+    {
+        if (!strcmp(json_string_value(p), kind)) return true;
+    }
+    json_array_foreach(list, i, p)
+    {
+        if (id && !strcmp(json_string_value(p), id)) return true;
+    }
+    return false;
+}
+
+static void add_unique(json_t *list, const char *id)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(list, i, e)
+    {
+        if (!strcmp(json_string_value(e), id)) return;
+    }
+    if (json_array_size(list) < 100) json_array_append_new(list, json_string(id));
+}
+
+json_t *sd_message_mentions(const char *content, const json_t *am)
+{
+    json_t *users = json_array(), *roles = json_array();
+    bool everyone = false;
+    for (const char *p = content; *p; p++) {
+        if (p[0] == '<' && p[1] == '@') {
+            const char *q = p + 2;
+            bool role = false;
+            if (*q == '!')
+                q++;
+            else if (*q == '&') {
+                role = true;
+                q++;
+            }
+            size_t n = strspn(q, "0123456789");
+            if (n > 0 && n <= 20 && q[n] == '>') {
+                char id[24];
+                memcpy(id, q, n);
+                id[n] = '\0';
+                if (role && allowed(am, "roles", id)) add_unique(roles, id);
+                if (!role && allowed(am, "users", id)) add_unique(users, id);
+                p = q + n;
+            }
+        } else if (p[0] == '@' && (!strncmp(p + 1, "everyone", 8) || !strncmp(p + 1, "here", 4))) {
+            if (allowed(am, "everyone", NULL)) everyone = true;
+        }
+    }
+    return json_pack("{s:o, s:o, s:b}", "users", users, "roles", roles, "everyone", everyone);
+}
+
+/* ---- output ---- */
+
+json_t *sd_message_json(const json_t *m, const json_t *users, const json_t *referenced)
+{
+    json_t *mentions = json_array();
+    size_t i;
+    json_t *id;
+    json_array_foreach(json_object_get(m, "mentions"), i, id)
+    {
+        json_t *u = json_object_get(users, json_string_value(id));
+        if (u) json_array_append(mentions, u);
+    }
+    json_t *author = json_object_get(users, json_string_value(json_object_get(m, "author_id")));
+    json_t *edited = json_object_get(m, "edited_timestamp");
+    json_t *out =
+        json_pack("{s:O, s:i, s:O, s:O, s:O, s:O, s:b, s:O, s:o, s:O, s:[], s:[], s:O, s:i, s:[]}", "id",
+                  json_object_get(m, "id"), "type", (int)json_integer_value(json_object_get(m, "type")),
+                  "channel_id", json_object_get(m, "channel_id"), "author", author ? author : json_null(),
+                  "content", json_object_get(m, "content"), "timestamp", json_object_get(m, "timestamp"),
+                  "tts", 0, "edited_timestamp", edited ? edited : json_null(), "mentions", mentions,
+                  "mention_roles", json_object_get(m, "mention_roles"), "attachments", "embeds",
+                  "mention_everyone", json_object_get(m, "mention_everyone"), "flags", 0, "components");
+    if (!out) return NULL;
+    json_object_set_new(out, "pinned", json_boolean(json_is_true(json_object_get(m, "pinned"))));
+    const json_t *g = json_object_get(m, "guild_id");
+    if (json_is_string(g)) json_object_set(out, "guild_id", (json_t *)g);
+    const json_t *nonce = json_object_get(m, "nonce");
+    if (nonce) json_object_set(out, "nonce", (json_t *)nonce);
+    const json_t *ref = json_object_get(m, "message_reference");
+    if (ref) {
+        json_object_set(out, "message_reference", (json_t *)ref);
+        json_object_set_new(out, "referenced_message",
+                            referenced ? sd_message_json(referenced, users, NULL) : json_null());
+    }
+    return out;
+}

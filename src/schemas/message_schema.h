@@ -1,0 +1,39 @@
+/*
+ * message_schema: the bodies of POST and PATCH /channels/{id}/messages validated into stored-shape changes,
+ * the mention syntax of message content (<@id>, <@!id>, <@&id>, @everyone, @here), and Discord's message
+ * object.
+ *
+ * Stored message: {bucket_key, id, channel_id, guild_id, author_id, content, timestamp, edited_timestamp,
+ *                  mentions: [user ids], mention_roles: [role ids], mention_everyone, pinned, type (0, or 19
+ * for a reply), message_reference?: {message_id, channel_id, guild_id}, nonce?}
+ */
+#ifndef SD_SCHEMAS_MESSAGE_SCHEMA_H
+#define SD_SCHEMAS_MESSAGE_SCHEMA_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#define SD_MESSAGE_MAX 2000
+#define SD_MESSAGE_DEFAULT 0
+#define SD_MESSAGE_REPLY 19
+
+/*
+ * {content (1-2000), nonce? (string of at most 25 or integer), enforce_nonce?, tts?, message_reference?
+ * {message_id, channel_id?, fail_if_not_exists?}, allowed_mentions? {parse: ["users","roles","everyone"],
+ * users, roles}}. On edit only content and allowed_mentions. Returns a new object or NULL with *errors.
+ */
+json_t *sd_message_in_parse(const json_t *body, bool create, json_t **errors);
+/* {messages: [2-100 ids]}: returns the array of ids. */
+json_t *sd_bulk_delete_in_parse(const json_t *body, json_t **errors);
+
+/*
+ * The mentions in content, as allowed_mentions (may be NULL: everything) lets them count:
+ * {"users": [ids], "roles": [ids], "everyone": bool}. New reference.
+ */
+json_t *sd_message_mentions(const char *content, const json_t *allowed_mentions);
+
+/* Discord's message object: users maps user id -> public user object (for the author and mentions);
+   referenced is the stored referenced message (or NULL). New reference. */
+json_t *sd_message_json(const json_t *message, const json_t *users, const json_t *referenced);
+
+#endif

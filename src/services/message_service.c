@@ -1,0 +1,503 @@
+#include "services/message_service.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "repositories/message_repo.h"
+#include "repositories/user_repo.h"
+#include "schemas/guild_schema.h"
+#include "schemas/message_schema.h"
+#include "services/gjob.h"
+#include "services/permissions.h"
+#include "services/snowflake.h"
+
+#define NONCE_TTL_SECONDS 300
+#define BULK_DELETE_MAX_AGE_MS (14ULL * 24 * 3600 * 1000)
+
+static void unknown_message(sd_gjob_t *j)
+{
+    sd_gjob_fail(j, SD_ERR_NOT_FOUND, 10008, "Unknown Message");
+}
+
+static void fail_store(sd_gjob_t *j, sd_err_t err)
+{
+    sd_gjob_store_fail(j, err, 10008, "Unknown Message");
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- answering with messages: their authors and mentioned users looked up in one go ---- */
+
+/* j->found = {"messages": [...], "referenced": {id: message}, "one": bool, "status": n} */
+static void on_users(sd_err_t err, json_t *by_id, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    json_t *refs = json_object_get(j->found, "referenced");
+    json_t *out = json_array();
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(j->found, "messages"), i, m)
+    {
+        const char *rid =
+            json_string_value(json_object_get(json_object_get(m, "message_reference"), "message_id"));
+        json_array_append_new(out, sd_message_json(m, by_id, rid ? json_object_get(refs, rid) : NULL));
+    }
+    int status = (int)json_integer_value(json_object_get(j->found, "status"));
+    if (json_is_true(json_object_get(j->found, "one"))) {
+        json_t *first = json_incref(json_array_get(out, 0));
+        json_decref(out);
+        sd_gjob_ok(j, status, first);
+        return;
+    }
+    sd_gjob_ok(j, status, out);
+}
+
+static void add_user(json_t *ids, const json_t *id)
+{
+    if (json_is_string(id)) json_object_set_new(ids, json_string_value(id), json_true());
+}
+
+static void on_referenced(sd_err_t err, json_t *messages, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    json_t *refs = json_object_get(j->found, "referenced");
+    size_t i;
+    json_t *m;
+    json_array_foreach(messages, i, m) json_object_set(refs, json_string_value(json_object_get(m, "id")), m);
+    json_t *ids = json_object();
+    json_t *all[2] = {json_object_get(j->found, "messages"), messages};
+    for (int k = 0; k < 2; k++) {
+        json_array_foreach(all[k], i, m)
+        {
+            add_user(ids, json_object_get(m, "author_id"));
+            size_t x;
+            json_t *u;
+            json_array_foreach(json_object_get(m, "mentions"), x, u) add_user(ids, u);
+        }
+    }
+    json_t *list = json_array();
+    const char *id;
+    json_t *v;
+    json_object_foreach(ids, id, v) json_array_append_new(list, json_string(id));
+    json_decref(ids);
+    sd_gjob_started(j, sd_user_repo_public_many(j->app->db, list, on_users, j));
+}
+
+/* Answers with messages (reference stolen): one message (one) or a list, with status. */
+static void answer(sd_gjob_t *j, json_t *messages, bool one, int status)
+{
+    json_decref(j->found);
+    j->found =
+        json_pack("{s:o, s:{}, s:b, s:i}", "messages", messages, "referenced", "one", one, "status", status);
+    json_t *ids = json_array();
+    size_t i;
+    json_t *m;
+    json_array_foreach(messages, i, m)
+    {
+        json_t *rid = json_object_get(json_object_get(m, "message_reference"), "message_id");
+        if (rid) json_array_append(ids, rid);
+    }
+    sd_gjob_started(j, sd_message_repo_get_many(j->app->db, j->channel_id, ids, on_referenced, j));
+}
+
+/* ---- send ---- */
+
+/* Mentions of the content, kept to what may count: roles of this guild, @everyone only with the permission.
+ */
+static void set_mentions(sd_gjob_t *j, json_t *message)
+{
+    json_t *found = sd_message_mentions(json_string_value(json_object_get(message, "content")),
+                                        json_object_get(j->input, "allowed_mentions"));
+    json_t *roles = json_array();
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(found, "roles"), i, r)
+    {
+        if (json_object_get(json_object_get(j->guild, "roles"), json_string_value(r)))
+            json_array_append(roles, r);
+    }
+    json_object_set(message, "mentions", json_object_get(found, "users"));
+    json_object_set_new(message, "mention_roles", roles);
+    json_object_set_new(message, "mention_everyone",
+                        json_boolean(json_is_true(json_object_get(found, "everyone")) &&
+                                     (j->perms & SD_PERM_MENTION_EVERYONE)));
+    json_decref(found);
+}
+
+static void on_nonce_message(sd_err_t err, json_t *message, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    answer(j, json_pack("[O]", message), true, 200);
+}
+
+static void on_nonce(sd_err_t err, json_t *record, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    sd_gjob_started(j, sd_message_repo_get(j->app->db, j->channel_id,
+                                           json_string_value(json_object_get(record, "message_id")),
+                                           on_nonce_message, j));
+}
+
+static void nonce_key(const sd_gjob_t *j, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s#%s#%s", j->channel_id, j->user_id,
+             json_string_value(json_object_get(j->input, "nonce")));
+}
+
+static void on_sent(sd_err_t err, json_t *res, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err == SD_ERR_CONFLICT &&
+        sd_repo_failed_entry(res) == 2) { /* the nonce was used: the first message */
+        char key[128];
+        nonce_key(j, key, sizeof key);
+        sd_gjob_started(j, sd_message_repo_nonce(j->app->db, key, on_nonce, j));
+        return;
+    }
+    if (err == SD_ERR_CONFLICT) {
+        sd_gjob_fail(j, SD_ERR_NOT_FOUND, SD_CODE_UNKNOWN_CHANNEL, "Unknown Channel");
+        return;
+    }
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    json_t *message = json_incref(json_object_get(j->found, "message"));
+    answer(j, json_pack("[o]", message), true, 200);
+}
+
+static void send_write(sd_gjob_t *j, json_t *reference)
+{
+    char id[24], when[32], key[128];
+    sd_gjob_new_id(j, id);
+    sd_iso_time(now_ms(), when);
+    json_t *m = json_pack("{s:s, s:s, s:s, s:s, s:O, s:s, s:n, s:b, s:i}", "id", id, "channel_id",
+                          j->channel_id, "guild_id", j->guild_id, "author_id", j->user_id, "content",
+                          json_object_get(j->input, "content"), "timestamp", when, "edited_timestamp",
+                          "pinned", 0, "type", reference ? SD_MESSAGE_REPLY : SD_MESSAGE_DEFAULT);
+    set_mentions(j, m);
+    if (reference) json_object_set(m, "message_reference", reference);
+    const json_t *nonce = json_object_get(j->input, "nonce");
+    if (nonce) json_object_set(m, "nonce", (json_t *)nonce);
+    bool enforce = nonce && json_is_true(json_object_get(j->input, "enforce_nonce"));
+    if (enforce) nonce_key(j, key, sizeof key);
+    json_decref(j->found);
+    j->found = json_pack("{s:O}", "message", m);
+    sd_gjob_started(j, sd_message_repo_create(j->app->db, m, enforce ? key : NULL,
+                                              (long long)time(NULL) + NONCE_TTL_SECONDS, on_sent, j));
+}
+
+static void on_reply_target(sd_err_t err, json_t *target, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    json_t *ref = json_object_get(j->input, "message_reference");
+    if (err == SD_ERR_NOT_FOUND) {
+        if (json_is_false(json_object_get(ref, "fail_if_not_exists"))) {
+            send_write(j, NULL);
+            return;
+        }
+        sd_gjob_field_error(j, "message_reference", "REPLIES_UNKNOWN_MESSAGE", "Unknown message");
+        return;
+    }
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    json_t *reference = json_pack("{s:O, s:s, s:s}", "message_id", json_object_get(target, "id"),
+                                  "channel_id", j->channel_id, "guild_id", j->guild_id);
+    send_write(j, reference);
+    json_decref(reference);
+}
+
+static void send_step(sd_gjob_t *j)
+{
+    if (json_integer_value(json_object_get(j->channel, "type")) != SD_CHANNEL_TEXT) {
+        sd_gjob_fail(j, SD_ERR_INVALID, 50008, "Cannot send messages in a non-text channel");
+        return;
+    }
+    if (!sd_gjob_require(j, SD_PERM_SEND_MESSAGES)) return;
+    json_t *ref = json_object_get(j->input, "message_reference");
+    if (!ref) {
+        send_write(j, NULL);
+        return;
+    }
+    if (!sd_gjob_require(j, SD_PERM_READ_MESSAGE_HISTORY)) return;
+    const char *ref_channel = json_string_value(json_object_get(ref, "channel_id"));
+    if (ref_channel && strcmp(ref_channel, j->channel_id) != 0) {
+        sd_gjob_field_error(j, "message_reference", "REPLIES_CANNOT_REFERENCE_OTHER_CHANNEL",
+                            "Cannot reply to a message in another channel");
+        return;
+    }
+    sd_gjob_started(j, sd_message_repo_get(j->app->db, j->channel_id,
+                                           json_string_value(json_object_get(ref, "message_id")),
+                                           on_reply_target, j));
+}
+
+void sd_message_service_send(sd_app_t *app, const char *user_id, const char *channel_id, json_t *input,
+                             sd_outcome_cb cb, void *ctx)
+{
+    sd_gjob_run(app, user_id, input, NULL, NULL, channel_id, send_step, cb, ctx);
+}
+
+/* ---- history ---- */
+
+static void reverse(json_t *list)
+{
+    size_t n = json_array_size(list);
+    for (size_t i = 0; i < n / 2; i++) {
+        json_t *a = json_incref(json_array_get(list, i));
+        json_array_set(list, i, json_array_get(list, n - 1 - i));
+        json_array_set_new(list, n - 1 - i, a);
+    }
+}
+
+static void on_page(sd_err_t err, json_t *messages, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    const char *mode = json_string_value(json_object_get(j->input, "mode"));
+    json_t *list = json_copy(messages);
+    if (!strcmp(mode, "after")) reverse(list); /* Discord answers newest first */
+    if (!strcmp(mode, "around-newer")) {
+        /* first half done (ids above the anchor, oldest first): now the anchor and what is older */
+        reverse(list);
+        json_object_set_new(j->input, "newer", list);
+        json_object_set_new(j->input, "mode", json_string("around-older"));
+        long limit = (long)json_integer_value(json_object_get(j->input, "limit"));
+        size_t want = (size_t)limit - json_array_size(list);
+        sd_gjob_started(j, sd_message_repo_page(
+                               j->app->db, j->channel_id,
+                               sd_snowflake_parse(json_string_value(json_object_get(j->input, "anchor"))),
+                               true, true, want, on_page, j));
+        return;
+    }
+    if (!strcmp(mode, "around-older")) {
+        json_t *all = json_copy(json_object_get(j->input, "newer"));
+        json_array_extend(all, list);
+        json_decref(list);
+        list = all;
+    }
+    answer(j, list, false, 200);
+}
+
+static void list_step(sd_gjob_t *j)
+{
+    if (!(j->perms & SD_PERM_READ_MESSAGE_HISTORY)) {
+        sd_gjob_ok(j, 200, json_array());
+        return;
+    }
+    const char *mode = json_string_value(json_object_get(j->input, "mode"));
+    size_t limit = (size_t)json_integer_value(json_object_get(j->input, "limit"));
+    uint64_t anchor = sd_snowflake_parse(json_string_value(json_object_get(j->input, "anchor")));
+    if (!strcmp(mode, "around-newer")) limit = limit / 2;
+    if (limit == 0) { /* around with limit 1: only the anchor */
+        json_object_set_new(j->input, "mode", json_string("around-older"));
+        json_object_set_new(j->input, "newer", json_array());
+        limit = 1;
+        sd_gjob_started(
+            j, sd_message_repo_page(j->app->db, j->channel_id, anchor, true, true, limit, on_page, j));
+        return;
+    }
+    bool older = !strcmp(mode, "before");
+    sd_gjob_started(j,
+                    sd_message_repo_page(j->app->db, j->channel_id, anchor, older, false, limit, on_page, j));
+}
+
+void sd_message_service_list(sd_app_t *app, const char *user_id, const char *channel_id, const char *before,
+                             const char *after, const char *around, int limit, sd_outcome_cb cb, void *ctx)
+{
+    const char *mode = around ? "around-newer" : after ? "after" : "before";
+    const char *anchor = around ? around : after ? after : before ? before : "0";
+    json_t *input = json_pack("{s:s, s:s, s:i}", "mode", mode, "anchor", anchor, "limit", limit);
+    sd_gjob_run(app, user_id, input, NULL, NULL, channel_id, list_step, cb, ctx);
+}
+
+/* ---- one message ---- */
+
+static void on_one(sd_err_t err, json_t *message, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err)
+        fail_store(j, err);
+    else
+        answer(j, json_pack("[O]", message), true, 200);
+}
+
+static bool plausible(const char *id)
+{
+    return sd_snowflake_parse(id) != 0;
+}
+
+static void get_step(sd_gjob_t *j)
+{
+    if (!(j->perms & SD_PERM_READ_MESSAGE_HISTORY)) {
+        sd_gjob_fail(j, SD_ERR_FORBIDDEN, SD_CODE_MISSING_ACCESS, "Missing Access");
+        return;
+    }
+    if (!plausible(j->target)) {
+        unknown_message(j);
+        return;
+    }
+    sd_gjob_started(j, sd_message_repo_get(j->app->db, j->channel_id, j->target, on_one, j));
+}
+
+void sd_message_service_get(sd_app_t *app, const char *user_id, const char *channel_id,
+                            const char *message_id, sd_outcome_cb cb, void *ctx)
+{
+    sd_gjob_run(app, user_id, NULL, message_id, NULL, channel_id, get_step, cb, ctx);
+}
+
+/* ---- edit ---- */
+
+static void on_edit_target(sd_err_t err, json_t *message, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    if (strcmp(json_string_value(json_object_get(message, "author_id")), j->user_id) != 0) {
+        sd_gjob_fail(j, SD_ERR_FORBIDDEN, 50005, "Cannot edit a message authored by another user");
+        return;
+    }
+    json_t *changes = json_object();
+    if (json_object_get(j->input, "content")) {
+        char when[32];
+        sd_iso_time(now_ms(), when);
+        json_object_set(changes, "content", json_object_get(j->input, "content"));
+        json_object_set_new(changes, "edited_timestamp", json_string(when));
+        json_t *probe = json_pack("{s:O}", "content", json_object_get(j->input, "content"));
+        set_mentions(j, probe);
+        json_object_del(probe, "content");
+        json_object_update(changes, probe);
+        json_decref(probe);
+    }
+    sd_gjob_started(j, sd_message_repo_update(j->app->db, j->channel_id, j->target, changes, on_one, j));
+}
+
+static void edit_step(sd_gjob_t *j)
+{
+    if (!plausible(j->target)) {
+        unknown_message(j);
+        return;
+    }
+    sd_gjob_started(j, sd_message_repo_get(j->app->db, j->channel_id, j->target, on_edit_target, j));
+}
+
+void sd_message_service_edit(sd_app_t *app, const char *user_id, const char *channel_id,
+                             const char *message_id, json_t *input, sd_outcome_cb cb, void *ctx)
+{
+    sd_gjob_run(app, user_id, input, message_id, NULL, channel_id, edit_step, cb, ctx);
+}
+
+/* ---- delete ---- */
+
+static void on_deleted(sd_err_t err, json_t *res, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err)
+        fail_store(j, err);
+    else
+        sd_gjob_ok(j, 204, NULL);
+}
+
+static void on_delete_target(sd_err_t err, json_t *message, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    bool author = !strcmp(json_string_value(json_object_get(message, "author_id")), j->user_id);
+    if (!author && !sd_gjob_require(j, SD_PERM_MANAGE_MESSAGES)) return;
+    sd_gjob_started(j, sd_message_repo_delete(j->app->db, j->channel_id, j->target, on_deleted, j));
+}
+
+static void delete_step(sd_gjob_t *j)
+{
+    if (!plausible(j->target)) {
+        unknown_message(j);
+        return;
+    }
+    sd_gjob_started(j, sd_message_repo_get(j->app->db, j->channel_id, j->target, on_delete_target, j));
+}
+
+void sd_message_service_delete(sd_app_t *app, const char *user_id, const char *channel_id,
+                               const char *message_id, sd_outcome_cb cb, void *ctx)
+{
+    sd_gjob_run(app, user_id, NULL, message_id, NULL, channel_id, delete_step, cb, ctx);
+}
+
+/* ---- bulk delete ---- */
+
+static void on_one_deleted(sd_err_t err, json_t *res, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err && err != SD_ERR_NOT_FOUND && !j->found) j->found = json_integer(err);
+    if (--j->counter > 0) return;
+    if (j->found)
+        fail_store(j, (sd_err_t)json_integer_value(j->found));
+    else
+        sd_gjob_ok(j, 204, NULL);
+}
+
+static void bulk_step(sd_gjob_t *j)
+{
+    if (!sd_gjob_require(j, SD_PERM_MANAGE_MESSAGES)) return;
+    uint64_t oldest = (uint64_t)now_ms() - BULK_DELETE_MAX_AGE_MS;
+    size_t i;
+    json_t *id;
+    json_array_foreach(j->input, i, id)
+    {
+        if (sd_snowflake_unix_ms(sd_snowflake_parse(json_string_value(id))) < oldest) {
+            sd_gjob_fail(j, SD_ERR_INVALID, 50034,
+                         "You can only bulk delete messages that are under 14 days old.");
+            return;
+        }
+    }
+    /* Duplicates count once. */
+    json_t *unique = json_object();
+    json_array_foreach(j->input, i, id) json_object_set_new(unique, json_string_value(id), json_true());
+    j->counter = (int)json_object_size(unique);
+    const char *mid;
+    json_t *v;
+    json_object_foreach(unique, mid, v)
+    {
+        /* A delete that cannot start counts as answered: the job ends when the last one is in. */
+        sd_err_t err = sd_message_repo_delete(j->app->db, j->channel_id, mid, on_one_deleted, j);
+        if (err) on_one_deleted(err, NULL, j);
+    }
+    json_decref(unique);
+}
+
+void sd_message_service_bulk_delete(sd_app_t *app, const char *user_id, const char *channel_id, json_t *ids,
+                                    sd_outcome_cb cb, void *ctx)
+{
+    sd_gjob_run(app, user_id, ids, NULL, NULL, channel_id, bulk_step, cb, ctx);
+}
