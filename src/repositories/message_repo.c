@@ -109,6 +109,81 @@ sd_err_t sd_message_repo_nonce(sd_dynamo_t *db, const char *nonce_key, sd_repo_c
     return sd_repo_get(db, "nonces", json_pack("{s:s}", "key", nonce_key), cb, ctx);
 }
 
+/* ---- reactions ---- */
+
+void sd_reaction_key(const char *emoji, const char *user_id, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s\x1f%s", emoji, user_id);
+}
+
+sd_err_t sd_reaction_repo_set(sd_dynamo_t *db, const char *channel_id, const char *message_id,
+                              const char *emoji, const char *user_id, bool remove, sd_repo_cb cb, void *ctx)
+{
+    char key[256];
+    sd_reaction_key(emoji, user_id, key, sizeof key);
+    json_t *first =
+        remove ? sd_repo_tx_delete(db, "reactions",
+                                   json_pack("{s:s, s:s}", "message_id", message_id, "emoji_user", key),
+                                   "attribute_exists(emoji_user)", NULL)
+               : sd_repo_tx_put(db, "reactions",
+                                json_pack("{s:s, s:s, s:s, s:s, s:s}", "message_id", message_id, "emoji_user",
+                                          key, "emoji", emoji, "user_id", user_id, "channel_id", channel_id),
+                                "attribute_not_exists(emoji_user)", NULL);
+    /* The counts map always exists: messages are created with an empty one. */
+    json_t *count = sd_repo_tx_update(
+        db, "messages", key_of(channel_id, message_id), "ADD #r.#e :d", "attribute_exists(id)",
+        json_pack("{s:s, s:s}", "#r", "reactions", "#e", emoji), json_pack("{s:i}", ":d", remove ? -1 : 1));
+    json_t *tx = json_pack("[o, o]", first, count);
+    return tx ? sd_repo_transact(db, tx, cb, ctx) : SD_ERR_NOMEM;
+}
+
+sd_err_t sd_reaction_repo_users(sd_dynamo_t *db, const char *message_id, const char *emoji, const char *after,
+                                size_t limit, sd_repo_cb cb, void *ctx)
+{
+    /* This emoji's keys run from "<emoji>\x1f" to "<emoji>\x1f\x7f"; after <id> starts just past
+       "<emoji>\x1f<id>"
+       ("\x01" sorts below every digit, so it passes only that one key). */
+    char from[300], upto[300];
+    snprintf(from, sizeof from, "%s\x1f%s%s", emoji, after ? after : "", after ? "\x01" : "");
+    snprintf(upto, sizeof upto, "%s\x1f\x7f", emoji);
+    return sd_repo_query(db, "reactions", NULL, "message_id = :m AND emoji_user BETWEEN :from AND :upto",
+                         json_pack("{s:s, s:s, s:s}", ":m", message_id, ":from", from, ":upto", upto), true,
+                         limit, cb, ctx);
+}
+
+sd_err_t sd_reaction_repo_find(sd_dynamo_t *db, json_t *keys, sd_repo_cb cb, void *ctx)
+{
+    return sd_repo_batch_get(db, "reactions", keys, cb, ctx);
+}
+
+/* ---- pins ---- */
+
+sd_err_t sd_pin_repo_set(sd_dynamo_t *db, const char *channel_id, const char *message_id, bool pin,
+                         sd_repo_cb cb, void *ctx)
+{
+    /* The message must be in the opposite state: :p is the new one. */
+    json_t *message =
+        sd_repo_tx_update(db, "messages", key_of(channel_id, message_id), "SET pinned = :p",
+                          "attribute_exists(id) AND pinned <> :p", NULL, json_pack("{s:b}", ":p", pin));
+    json_t *channel = sd_repo_tx_update(
+        db, "channels", json_pack("{s:s}", "id", channel_id), "ADD pin_count :d",
+        pin ? "attribute_exists(id) AND (attribute_not_exists(pin_count) OR "
+              "pin_count < :max)"
+            : "attribute_exists(id)",
+        NULL, pin ? json_pack("{s:i, s:i}", ":d", 1, ":max", 50) : json_pack("{s:i}", ":d", -1));
+    json_t *row = json_pack("{s:s, s:s}", "channel_id", channel_id, "message_id", message_id);
+    json_t *index =
+        pin ? sd_repo_tx_put(db, "pins", row, NULL, NULL) : sd_repo_tx_delete(db, "pins", row, NULL, NULL);
+    json_t *tx = json_pack("[o, o, o]", message, channel, index);
+    return tx ? sd_repo_transact(db, tx, cb, ctx) : SD_ERR_NOMEM;
+}
+
+sd_err_t sd_pin_repo_list(sd_dynamo_t *db, const char *channel_id, sd_repo_cb cb, void *ctx)
+{
+    return sd_repo_query(db, "pins", NULL, "channel_id = :c", json_pack("{s:s}", ":c", channel_id), false, 50,
+                         cb, ctx);
+}
+
 /* ---- the bucket walk ---- */
 
 typedef struct {

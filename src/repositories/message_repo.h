@@ -40,6 +40,29 @@ sd_err_t sd_message_repo_delete(sd_dynamo_t *db, const char *channel_id, const c
 sd_err_t sd_message_repo_nonce(sd_dynamo_t *db, const char *nonce_key, sd_repo_cb cb, void *ctx);
 
 /*
+ * Reactions: add (remove=false) or remove user's reaction emoji on a message, moving the message's count in
+ * the same transaction. SD_ERR_CONFLICT with failed entry 0: already there (add) / not there (remove).
+ */
+sd_err_t sd_reaction_repo_set(sd_dynamo_t *db, const char *channel_id, const char *message_id,
+                              const char *emoji, const char *user_id, bool remove, sd_repo_cb cb, void *ctx);
+/* Users who reacted with emoji, user id > after, at most limit: [{message_id, emoji_user, user_id}]. */
+sd_err_t sd_reaction_repo_users(sd_dynamo_t *db, const char *message_id, const char *emoji, const char *after,
+                                size_t limit, sd_repo_cb cb, void *ctx);
+/* Which of keys ([{message_id, emoji_user}], stolen) exist. */
+sd_err_t sd_reaction_repo_find(sd_dynamo_t *db, json_t *keys, sd_repo_cb cb, void *ctx);
+/* The emoji_user key of a reaction, into out. */
+void sd_reaction_key(const char *emoji, const char *user_id, char *out, size_t cap);
+
+/*
+ * Pins: pin (or unpin) a message, with the channel's pin_count, at most 50. SD_ERR_CONFLICT with failed entry
+ * 0: already (un)pinned, 1: the channel has 50 pins.
+ */
+sd_err_t sd_pin_repo_set(sd_dynamo_t *db, const char *channel_id, const char *message_id, bool pin,
+                         sd_repo_cb cb, void *ctx);
+/* Pins of a channel: [{channel_id, message_id}], newest message first. */
+sd_err_t sd_pin_repo_list(sd_dynamo_t *db, const char *channel_id, sd_repo_cb cb, void *ctx);
+
+/*
  * One page of a channel's history. older: messages with id < anchor (anchor 0: the newest), newest first;
  * otherwise id > anchor, oldest first. inclusive also takes the anchor itself. At most limit messages.
  */

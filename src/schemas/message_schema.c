@@ -183,6 +183,42 @@ json_t *sd_message_mentions(const char *content, const json_t *am)
 
 /* ---- output ---- */
 
+/* Discord's emoji object of a reaction key: "name:id" for a custom emoji, else the unicode emoji itself. */
+static json_t *emoji_json(const char *emoji)
+{
+    const char *colon = strrchr(emoji, ':');
+    if (colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1))
+        return json_pack("{s:s, s:s%}", "id", colon + 1, "name", emoji, (size_t)(colon - emoji));
+    return json_pack("{s:n, s:s}", "id", "name", emoji);
+}
+
+json_t *sd_reactions_json(const json_t *m)
+{
+    json_t *out = json_array();
+    const json_t *me = json_object_get(m, "_me");
+    const char *emoji;
+    json_t *count;
+    json_object_foreach(json_object_get(m, "reactions"), emoji, count)
+    {
+        json_int_t n = json_integer_value(count);
+        if (n <= 0) continue;
+        json_array_append_new(out, json_pack("{s:I, s:{s:i, s:I}, s:b, s:b, s:o, s:[]}", "count", n,
+                                             "count_details", "burst", 0, "normal", n, "me",
+                                             json_is_true(json_object_get(me, emoji)), "me_burst", 0, "emoji",
+                                             emoji_json(emoji), "burst_colors"));
+    }
+    return out;
+}
+
+bool sd_emoji_valid(const char *emoji)
+{
+    size_t n = strlen(emoji);
+    if (n == 0 || n > 64) return false;
+    for (const unsigned char *p = (const unsigned char *)emoji; *p; p++)
+        if (*p < 0x20 || *p == 0x7f) return false;
+    return true;
+}
+
 json_t *sd_message_json(const json_t *m, const json_t *users, const json_t *referenced)
 {
     json_t *mentions = json_array();
@@ -209,6 +245,11 @@ json_t *sd_message_json(const json_t *m, const json_t *users, const json_t *refe
     if (json_is_string(g)) json_object_set(out, "guild_id", (json_t *)g);
     const json_t *nonce = json_object_get(m, "nonce");
     if (nonce) json_object_set(out, "nonce", (json_t *)nonce);
+    json_t *reactions = sd_reactions_json(m);
+    if (json_array_size(reactions))
+        json_object_set_new(out, "reactions", reactions);
+    else
+        json_decref(reactions);
     const json_t *ref = json_object_get(m, "message_reference");
     if (ref) {
         json_object_set(out, "message_reference", (json_t *)ref);

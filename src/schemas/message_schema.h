@@ -36,4 +36,10 @@ json_t *sd_message_mentions(const char *content, const json_t *allowed_mentions)
    referenced is the stored referenced message (or NULL). New reference. */
 json_t *sd_message_json(const json_t *message, const json_t *users, const json_t *referenced);
 
+/* The reactions array of a stored message: its "reactions" counts map, and "_me" {emoji: true} for the
+ * reader. */
+json_t *sd_reactions_json(const json_t *message);
+/* A reaction emoji as the path gives it: a unicode emoji or "name:id", 1..64 bytes, no control characters. */
+bool sd_emoji_valid(const char *emoji);
+
 #endif

@@ -98,21 +98,67 @@ static void on_referenced(sd_err_t err, json_t *messages, void *ctx)
     sd_gjob_started(j, sd_user_repo_public_many(j->app->db, list, on_users, j));
 }
 
-/* Answers with messages (reference stolen): one message (one) or a list, with status. */
-static void answer(sd_gjob_t *j, json_t *messages, bool one, int status)
+static void load_referenced(sd_gjob_t *j)
 {
-    json_decref(j->found);
-    j->found =
-        json_pack("{s:o, s:{}, s:b, s:i}", "messages", messages, "referenced", "one", one, "status", status);
     json_t *ids = json_array();
     size_t i;
     json_t *m;
-    json_array_foreach(messages, i, m)
+    json_array_foreach(json_object_get(j->found, "messages"), i, m)
     {
         json_t *rid = json_object_get(json_object_get(m, "message_reference"), "message_id");
         if (rid) json_array_append(ids, rid);
     }
     sd_gjob_started(j, sd_message_repo_get_many(j->app->db, j->channel_id, ids, on_referenced, j));
+}
+
+static void on_mine(sd_err_t err, json_t *found, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    json_t *by_id = json_object();
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(j->found, "messages"), i, m)
+        json_object_set(by_id, json_string_value(json_object_get(m, "id")), m);
+    json_t *r;
+    json_array_foreach(found, i, r)
+    {
+        json_t *m2 = json_object_get(by_id, json_string_value(json_object_get(r, "message_id")));
+        if (!m2) continue;
+        json_t *me = json_object_get(m2, "_me");
+        if (!me) json_object_set_new(m2, "_me", me = json_object());
+        json_object_set_new(me, json_string_value(json_object_get(r, "emoji")), json_true());
+    }
+    json_decref(by_id);
+    load_referenced(j);
+}
+
+void sd_message_service_answer(sd_gjob_t *j, json_t *messages, bool one, int status)
+{
+    json_decref(j->found);
+    j->found =
+        json_pack("{s:o, s:{}, s:b, s:i}", "messages", messages, "referenced", "one", one, "status", status);
+    /* Which of these reactions are the reader's own ("me")? */
+    json_t *keys = json_array();
+    size_t i;
+    json_t *m;
+    json_array_foreach(messages, i, m)
+    {
+        const char *emoji;
+        json_t *count;
+        json_object_foreach(json_object_get(m, "reactions"), emoji, count)
+        {
+            if (json_integer_value(count) <= 0) continue;
+            char key[300];
+            sd_reaction_key(emoji, j->user_id, key, sizeof key);
+            json_array_append_new(
+                keys, json_pack("{s:O, s:s}", "message_id", json_object_get(m, "id"), "emoji_user", key));
+        }
+    }
+    sd_gjob_started(j, sd_reaction_repo_find(j->app->db, keys, on_mine, j));
 }
 
 /* ---- send ---- */
@@ -146,7 +192,7 @@ static void on_nonce_message(sd_err_t err, json_t *message, void *ctx)
         fail_store(j, err);
         return;
     }
-    answer(j, json_pack("[O]", message), true, 200);
+    sd_message_service_answer(j, json_pack("[O]", message), true, 200);
 }
 
 static void on_nonce(sd_err_t err, json_t *record, void *ctx)
@@ -186,7 +232,7 @@ static void on_sent(sd_err_t err, json_t *res, void *ctx)
         return;
     }
     json_t *message = json_incref(json_object_get(j->found, "message"));
-    answer(j, json_pack("[o]", message), true, 200);
+    sd_message_service_answer(j, json_pack("[o]", message), true, 200);
 }
 
 static void send_write(sd_gjob_t *j, json_t *reference)
@@ -194,10 +240,11 @@ static void send_write(sd_gjob_t *j, json_t *reference)
     char id[24], when[32], key[128];
     sd_gjob_new_id(j, id);
     sd_iso_time(now_ms(), when);
-    json_t *m = json_pack("{s:s, s:s, s:s, s:s, s:O, s:s, s:n, s:b, s:i}", "id", id, "channel_id",
-                          j->channel_id, "guild_id", j->guild_id, "author_id", j->user_id, "content",
-                          json_object_get(j->input, "content"), "timestamp", when, "edited_timestamp",
-                          "pinned", 0, "type", reference ? SD_MESSAGE_REPLY : SD_MESSAGE_DEFAULT);
+    json_t *m =
+        json_pack("{s:s, s:s, s:s, s:s, s:O, s:s, s:n, s:b, s:i, s:{}}", "id", id, "channel_id",
+                  j->channel_id, "guild_id", j->guild_id, "author_id", j->user_id, "content",
+                  json_object_get(j->input, "content"), "timestamp", when, "edited_timestamp", "pinned", 0,
+                  "type", reference ? SD_MESSAGE_REPLY : SD_MESSAGE_DEFAULT, "reactions");
     set_mentions(j, m);
     if (reference) json_object_set(m, "message_reference", reference);
     const json_t *nonce = json_object_get(j->input, "nonce");
@@ -303,7 +350,7 @@ static void on_page(sd_err_t err, json_t *messages, void *ctx)
         json_decref(list);
         list = all;
     }
-    answer(j, list, false, 200);
+    sd_message_service_answer(j, list, false, 200);
 }
 
 static void list_step(sd_gjob_t *j)
@@ -346,7 +393,7 @@ static void on_one(sd_err_t err, json_t *message, void *ctx)
     if (err)
         fail_store(j, err);
     else
-        answer(j, json_pack("[O]", message), true, 200);
+        sd_message_service_answer(j, json_pack("[O]", message), true, 200);
 }
 
 static bool plausible(const char *id)

@@ -11,6 +11,7 @@
 #define SD_SERVICES_MESSAGE_SERVICE_H
 
 #include "core/app.h"
+#include "services/gjob.h"
 #include "services/outcome.h"
 
 /* input (stolen): validated sd_message_in_parse. */
@@ -28,5 +29,10 @@ void sd_message_service_delete(sd_app_t *app, const char *user_id, const char *c
 /* ids (stolen): 2..100 message ids. */
 void sd_message_service_bulk_delete(sd_app_t *app, const char *user_id, const char *channel_id, json_t *ids,
                                     sd_outcome_cb cb, void *ctx);
+
+/* Answers job j with stored messages (stolen): authors, mentioned users, referenced messages and the reader's
+   own reactions looked up, as one message (one) or a list, with status. For the services of reactions and
+   pins. */
+void sd_message_service_answer(sd_gjob_t *j, json_t *messages, bool one, int status);
 
 #endif

@@ -1,5 +1,5 @@
-/* Routes: GET/POST /channels/{id}/messages, GET/PATCH/DELETE /channels/{id}/messages/{message_id},
-   POST /channels/{id}/messages/bulk-delete. */
+/* Routes: GET/POST /channels/{id}/messages, reactions, pins, GET/PATCH/DELETE
+   /channels/{id}/messages/{message_id}, POST /channels/{id}/messages/bulk-delete. */
 #include "api/v1/endpoints/messages.h"
 
 #include "api/v1/deps.h"
@@ -7,6 +7,7 @@
 #include <string.h>
 #include "schemas/message_schema.h"
 #include "services/message_service.h"
+#include "services/reaction_service.h"
 
 static json_t *parse_send(const json_t *b, json_t **e)
 {
@@ -83,6 +84,64 @@ static void bulk_delete(sd_request_t *req, void *app)
         sd_message_service_bulk_delete(app, sd_deps_user_id(req), channel(req), ids, sd_deps_outcome, req);
 }
 
+/* The emoji of the path, or NULL after answering 400 (the request is then released). */
+static const char *emoji(sd_request_t *req)
+{
+    const char *e = sd_request_param(req, "emoji");
+    if (sd_emoji_valid(e)) return e;
+    sd_http_respond_error(req, 400, 10014, "Unknown Emoji", NULL);
+    return NULL;
+}
+
+static void react(sd_request_t *req, void *app, const char *target, bool remove)
+{
+    const char *e = emoji(req);
+    if (e)
+        sd_reaction_service_set(app, sd_deps_user_id(req), channel(req), message(req), e, target, remove,
+                                sd_deps_outcome, req);
+}
+
+static void put_reaction(sd_request_t *req, void *app)
+{
+    react(req, app, "@me", false);
+}
+
+static void delete_own_reaction(sd_request_t *req, void *app)
+{
+    react(req, app, "@me", true);
+}
+
+static void delete_user_reaction(sd_request_t *req, void *app)
+{
+    react(req, app, sd_request_param(req, "user_id"), true);
+}
+
+static void get_reactions(sd_request_t *req, void *app)
+{
+    long limit;
+    const char *after, *e;
+    if (!sd_deps_query_int(req, "limit", 1, 100, 25, &limit) || !query_id(req, "after", &after) ||
+        !(e = emoji(req)))
+        return;
+    sd_reaction_service_users(app, sd_deps_user_id(req), channel(req), message(req), e, after, (int)limit,
+                              sd_deps_outcome, req);
+}
+
+static void pin(sd_request_t *req, void *app)
+{
+    sd_pin_service_set(app, sd_deps_user_id(req), channel(req), message(req), true, sd_deps_outcome, req);
+}
+
+static void unpin(sd_request_t *req, void *app)
+{
+    sd_pin_service_set(app, sd_deps_user_id(req), channel(req), message(req), false, sd_deps_outcome, req);
+}
+
+static void list_pins(sd_request_t *req, void *app)
+{
+    sd_pin_service_list(app, sd_deps_user_id(req), channel(req), sd_deps_outcome, req);
+}
+
 sd_err_t sd_messages_endpoints_register(sd_router_t *r, const char *prefix)
 {
     static const sd_route_def_t routes[] = {
@@ -92,6 +151,16 @@ sd_err_t sd_messages_endpoints_register(sd_router_t *r, const char *prefix)
         {"GET", "/channels/{channel_id}/messages/{message_id}", get_message, SD_API_AUTH},
         {"PATCH", "/channels/{channel_id}/messages/{message_id}", edit_message, SD_API_AUTH},
         {"DELETE", "/channels/{channel_id}/messages/{message_id}", delete_message, SD_API_AUTH},
+        {"PUT", "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me", put_reaction,
+         SD_API_AUTH},
+        {"DELETE", "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me", delete_own_reaction,
+         SD_API_AUTH},
+        {"DELETE", "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/{user_id}",
+         delete_user_reaction, SD_API_AUTH},
+        {"GET", "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}", get_reactions, SD_API_AUTH},
+        {"GET", "/channels/{channel_id}/pins", list_pins, SD_API_AUTH},
+        {"PUT", "/channels/{channel_id}/pins/{message_id}", pin, SD_API_AUTH},
+        {"DELETE", "/channels/{channel_id}/pins/{message_id}", unpin, SD_API_AUTH},
     };
     return sd_deps_register(r, prefix, routes, sizeof routes / sizeof *routes);
 }

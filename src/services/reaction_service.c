@@ -1,0 +1,228 @@
+#include "services/reaction_service.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "repositories/message_repo.h"
+#include "repositories/user_repo.h"
+#include "schemas/message_schema.h"
+#include "services/gjob.h"
+#include "services/message_service.h"
+#include "services/permissions.h"
+#include "services/snowflake.h"
+
+static void fail_store(sd_gjob_t *j, sd_err_t err)
+{
+    sd_gjob_store_fail(j, err, 10008, "Unknown Message");
+}
+
+/* input: {"message_id", "emoji", "remove", "after", "limit"} */
+static const char *in(const sd_gjob_t *j, const char *k)
+{
+    return json_string_value(json_object_get(j->input, k));
+}
+
+static bool message_ok(sd_gjob_t *j)
+{
+    if (sd_snowflake_parse(in(j, "message_id"))) return true;
+    sd_gjob_fail(j, SD_ERR_NOT_FOUND, 10008, "Unknown Message");
+    return false;
+}
+
+/* ---- add / remove ---- */
+
+static void on_set(sd_err_t err, json_t *res, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err == SD_ERR_CONFLICT && sd_repo_failed_entry(res) == 0) err = SD_OK; /* already so: nothing to do */
+    if (err == SD_ERR_CONFLICT) err = SD_ERR_NOT_FOUND;                        /* the message went away */
+    if (err)
+        fail_store(j, err);
+    else
+        sd_gjob_ok(j, 204, NULL);
+}
+
+static void on_target_message(sd_err_t err, json_t *message, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    bool remove = json_is_true(json_object_get(j->input, "remove"));
+    const char *emoji = in(j, "emoji");
+    if (!remove && json_integer_value(json_object_get(json_object_get(message, "reactions"), emoji)) <= 0 &&
+        !sd_gjob_require(j, SD_PERM_ADD_REACTIONS))
+        return;
+    sd_gjob_started(j, sd_reaction_repo_set(j->app->db, j->channel_id, in(j, "message_id"), emoji, j->target,
+                                            remove, on_set, j));
+}
+
+static void set_step(sd_gjob_t *j)
+{
+    if (!message_ok(j) || !sd_gjob_require(j, SD_PERM_READ_MESSAGE_HISTORY)) return;
+    if (strcmp(j->target, j->user_id) != 0 && !sd_gjob_require(j, SD_PERM_MANAGE_MESSAGES)) return;
+    sd_gjob_started(
+        j, sd_message_repo_get(j->app->db, j->channel_id, in(j, "message_id"), on_target_message, j));
+}
+
+void sd_reaction_service_set(sd_app_t *app, const char *user_id, const char *channel_id,
+                             const char *message_id, const char *emoji, const char *target, bool remove,
+                             sd_outcome_cb cb, void *ctx)
+{
+    json_t *input = json_pack("{s:s, s:s, s:b}", "message_id", message_id, "emoji", emoji, "remove", remove);
+    sd_gjob_run(app, user_id, input, target, NULL, channel_id, set_step, cb, ctx);
+}
+
+/* ---- who reacted ---- */
+
+static void on_users(sd_err_t err, json_t *by_id, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    json_t *out = json_array();
+    size_t i;
+    json_t *r;
+    json_array_foreach(j->found, i, r)
+    {
+        json_t *u = json_object_get(by_id, json_string_value(json_object_get(r, "user_id")));
+        if (u) json_array_append(out, u);
+    }
+    sd_gjob_ok(j, 200, out);
+}
+
+static void on_reactions(sd_err_t err, json_t *rows, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    j->found = json_incref(rows);
+    json_t *ids = json_array();
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) json_array_append(ids, json_object_get(r, "user_id"));
+    sd_gjob_started(j, sd_user_repo_public_many(j->app->db, ids, on_users, j));
+}
+
+static void users_step(sd_gjob_t *j)
+{
+    if (!message_ok(j) || !sd_gjob_require(j, SD_PERM_READ_MESSAGE_HISTORY)) return;
+    sd_gjob_started(j, sd_reaction_repo_users(j->app->db, in(j, "message_id"), in(j, "emoji"), in(j, "after"),
+                                              (size_t)json_integer_value(json_object_get(j->input, "limit")),
+                                              on_reactions, j));
+}
+
+void sd_reaction_service_users(sd_app_t *app, const char *user_id, const char *channel_id,
+                               const char *message_id, const char *emoji, const char *after, int limit,
+                               sd_outcome_cb cb, void *ctx)
+{
+    json_t *input = json_pack("{s:s, s:s, s:i}", "message_id", message_id, "emoji", emoji, "limit", limit);
+    if (after) json_object_set_new(input, "after", json_string(after));
+    sd_gjob_run(app, user_id, input, NULL, NULL, channel_id, users_step, cb, ctx);
+}
+
+/* ---- pins ---- */
+
+static void on_pinned(sd_err_t err, json_t *res, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err == SD_ERR_CONFLICT) {
+        int entry = sd_repo_failed_entry(res);
+        if (entry == 1) {
+            sd_gjob_fail(j, SD_ERR_INVALID, SD_CODE_MAX_PINS, "Maximum number of pins reached (50)");
+            return;
+        }
+        err = entry == 0 ? SD_OK : SD_ERR_NOT_FOUND; /* already (un)pinned, or gone */
+    }
+    if (err)
+        fail_store(j, err);
+    else
+        sd_gjob_ok(j, 204, NULL);
+}
+
+static void on_pin_target(sd_err_t err, json_t *message, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    bool pin = !json_is_true(json_object_get(j->input, "remove"));
+    if (json_is_true(json_object_get(message, "pinned")) == pin) { /* already so */
+        sd_gjob_ok(j, 204, NULL);
+        return;
+    }
+    sd_gjob_started(j, sd_pin_repo_set(j->app->db, j->channel_id, in(j, "message_id"), pin, on_pinned, j));
+}
+
+static void pin_step(sd_gjob_t *j)
+{
+    if (!message_ok(j) || !sd_gjob_require(j, SD_PERM_MANAGE_MESSAGES)) return;
+    sd_gjob_started(j, sd_message_repo_get(j->app->db, j->channel_id, in(j, "message_id"), on_pin_target, j));
+}
+
+void sd_pin_service_set(sd_app_t *app, const char *user_id, const char *channel_id, const char *message_id,
+                        bool pin, sd_outcome_cb cb, void *ctx)
+{
+    json_t *input = json_pack("{s:s, s:b}", "message_id", message_id, "remove", !pin);
+    sd_gjob_run(app, user_id, input, NULL, NULL, channel_id, pin_step, cb, ctx);
+}
+
+static void on_pinned_messages(sd_err_t err, json_t *messages, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    /* Newest first, as the pin rows came. */
+    json_t *by_id = json_object();
+    size_t i;
+    json_t *m;
+    json_array_foreach(messages, i, m) json_object_set(by_id, json_string_value(json_object_get(m, "id")), m);
+    json_t *ordered = json_array();
+    json_t *row;
+    json_array_foreach(j->found, i, row)
+    {
+        json_t *msg = json_object_get(by_id, json_string_value(json_object_get(row, "message_id")));
+        if (msg) json_array_append(ordered, msg);
+    }
+    json_decref(by_id);
+    sd_message_service_answer(j, ordered, false, 200);
+}
+
+static void on_pins(sd_err_t err, json_t *rows, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    j->found = json_incref(rows);
+    json_t *ids = json_array();
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) json_array_append(ids, json_object_get(r, "message_id"));
+    sd_gjob_started(j, sd_message_repo_get_many(j->app->db, j->channel_id, ids, on_pinned_messages, j));
+}
+
+static void pins_step(sd_gjob_t *j)
+{
+    if (!(j->perms & SD_PERM_READ_MESSAGE_HISTORY)) {
+        sd_gjob_ok(j, 200, json_array());
+        return;
+    }
+    sd_gjob_started(j, sd_pin_repo_list(j->app->db, j->channel_id, on_pins, j));
+}
+
+void sd_pin_service_list(sd_app_t *app, const char *user_id, const char *channel_id, sd_outcome_cb cb,
+                         void *ctx)
+{
+    sd_gjob_run(app, user_id, NULL, NULL, NULL, channel_id, pins_step, cb, ctx);
+}
