@@ -355,6 +355,28 @@ json_t *sd_channel_json(const json_t *channel)
                      get_or(channel, "last_message_id", json_null()), "rate_limit_per_user", 0, "flags");
 }
 
+json_t *sd_dm_channel_json(const json_t *channel, const json_t *users, const char *viewer_id)
+{
+    json_t *recipients = json_array();
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(channel, "recipients"), i, r)
+    {
+        json_t *u = json_object_get(users, json_string_value(r));
+        if (u && strcmp(json_string_value(r), viewer_id) != 0) json_array_append(recipients, u);
+    }
+    json_t *c =
+        json_pack("{s:O, s:o, s:o, s:o, s:i}", "id", json_object_get(channel, "id"), "type",
+                  get_or(channel, "type", json_integer(1)), "last_message_id",
+                  get_or(channel, "last_message_id", json_null()), "recipients", recipients, "flags", 0);
+    if (c && json_integer_value(json_object_get(channel, "type")) == SD_CHANNEL_GROUP_DM) {
+        json_object_set_new(c, "name", get_or(channel, "name", json_null()));
+        json_object_set_new(c, "owner_id", get_or(channel, "owner_id", json_null()));
+        json_object_set_new(c, "icon", json_null());
+    }
+    return c;
+}
+
 json_t *sd_member_json(const json_t *member, json_t *user, const json_t *guild)
 {
     /* Only roles that still exist: a deleted role may linger in a member item. */

@@ -20,6 +20,8 @@
 #include <stdbool.h>
 
 #define SD_CHANNEL_TEXT 0
+#define SD_CHANNEL_DM 1
+#define SD_CHANNEL_GROUP_DM 3
 #define SD_CHANNEL_CATEGORY 4
 
 /* {name (2-100), icon?} on create; the same, optional, plus owner_id on update. */
@@ -47,6 +49,8 @@ json_t *sd_guild_json(const json_t *guild);
 /* The partial guild of GET /users/@me/guilds: id, name, icon, owner, permissions, features. */
 json_t *sd_guild_partial_json(const json_t *guild, bool owner, const char *permissions);
 json_t *sd_channel_json(const json_t *channel);
+/* A DM or group DM: users maps id -> public user; the reader (viewer_id) is left out of recipients. */
+json_t *sd_dm_channel_json(const json_t *channel, const json_t *users, const char *viewer_id);
 /* user is the member's public user object (reference taken), may be NULL. */
 json_t *sd_member_json(const json_t *member, json_t *user, const json_t *guild);
 json_t *sd_invite_json(const json_t *invite, const json_t *guild, const json_t *channel, json_t *inviter);

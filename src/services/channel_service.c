@@ -6,6 +6,7 @@
 
 #include "repositories/guild_repo.h"
 #include "schemas/guild_schema.h"
+#include "services/dm_service.h"
 #include "services/gjob.h"
 #include "services/permissions.h"
 
@@ -49,15 +50,15 @@ static void on_list(sd_err_t err, json_t *channels, void *ctx)
         fail_store(j, err);
         return;
     }
-    json_t *out = json_array();
+    json_t *visible = json_array();
     size_t i;
     json_t *c;
     json_array_foreach(channels, i, c)
     {
         if (sd_permissions_channel(j->base, j->guild, j->member, c) & SD_PERM_VIEW_CHANNEL)
-            json_array_append_new(out, sd_channel_json(c));
+            json_array_append(visible, c);
     }
-    sd_gjob_ok(j, 200, out);
+    sd_dm_service_answer_channels(j, visible, false);
 }
 
 static void list_step(sd_gjob_t *j)
@@ -131,7 +132,7 @@ void sd_channel_service_create(sd_app_t *app, const char *user_id, const char *g
 
 static void get_step(sd_gjob_t *j)
 {
-    sd_gjob_ok(j, 200, sd_channel_json(j->channel));
+    sd_dm_service_answer_channels(j, json_pack("[O]", j->channel), true);
 }
 
 void sd_channel_service_get(sd_app_t *app, const char *user_id, const char *channel_id, sd_outcome_cb cb,

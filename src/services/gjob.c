@@ -162,6 +162,16 @@ static void on_channel(sd_err_t err, json_t *channel, void *ctx)
         return;
     }
     const char *gid = json_string_value(json_object_get(channel, "guild_id"));
+    if (!gid && !j->guild_id[0]) { /* a DM: its recipients are its members */
+        j->channel = json_incref(channel);
+        j->base = j->perms = sd_permissions_dm(channel, j->user_id);
+        if (!j->perms) {
+            sd_gjob_fail(j, SD_ERR_NOT_FOUND, SD_CODE_UNKNOWN_CHANNEL, "Unknown Channel");
+            return;
+        }
+        j->next(j);
+        return;
+    }
     if (!gid || (j->guild_id[0] && strcmp(gid, j->guild_id) != 0)) {
         sd_gjob_fail(j, SD_ERR_NOT_FOUND, SD_CODE_UNKNOWN_CHANNEL, "Unknown Channel");
         return;

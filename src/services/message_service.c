@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "repositories/dm_repo.h"
 #include "repositories/message_repo.h"
 #include "repositories/user_repo.h"
 #include "schemas/guild_schema.h"
@@ -232,6 +233,17 @@ static void on_sent(sd_err_t err, json_t *res, void *ctx)
         return;
     }
     json_t *message = json_incref(json_object_get(j->found, "message"));
+    /* Unread mentions: the users it mentions, and in a DM every other recipient. */
+    json_t *notify = json_array();
+    json_t *source =
+        j->guild_id[0] ? json_object_get(message, "mentions") : json_object_get(j->channel, "recipients");
+    size_t i;
+    json_t *u;
+    json_array_foreach(source, i, u)
+    {
+        if (strcmp(json_string_value(u), j->user_id) != 0) json_array_append(notify, u);
+    }
+    sd_read_state_repo_mention(j->app->db, j->channel_id, notify);
     sd_message_service_answer(j, json_pack("[o]", message), true, 200);
 }
 
@@ -245,6 +257,7 @@ static void send_write(sd_gjob_t *j, json_t *reference)
                   j->channel_id, "guild_id", j->guild_id, "author_id", j->user_id, "content",
                   json_object_get(j->input, "content"), "timestamp", when, "edited_timestamp", "pinned", 0,
                   "type", reference ? SD_MESSAGE_REPLY : SD_MESSAGE_DEFAULT, "reactions");
+    if (!j->guild_id[0]) json_object_del(m, "guild_id"); /* a DM */
     set_mentions(j, m);
     if (reference) json_object_set(m, "message_reference", reference);
     const json_t *nonce = json_object_get(j->input, "nonce");
@@ -273,15 +286,17 @@ static void on_reply_target(sd_err_t err, json_t *target, void *ctx)
         fail_store(j, err);
         return;
     }
-    json_t *reference = json_pack("{s:O, s:s, s:s}", "message_id", json_object_get(target, "id"),
-                                  "channel_id", j->channel_id, "guild_id", j->guild_id);
+    json_t *reference =
+        json_pack("{s:O, s:s}", "message_id", json_object_get(target, "id"), "channel_id", j->channel_id);
+    if (j->guild_id[0]) json_object_set_new(reference, "guild_id", json_string(j->guild_id));
     send_write(j, reference);
     json_decref(reference);
 }
 
 static void send_step(sd_gjob_t *j)
 {
-    if (json_integer_value(json_object_get(j->channel, "type")) != SD_CHANNEL_TEXT) {
+    json_int_t type = json_integer_value(json_object_get(j->channel, "type"));
+    if (type != SD_CHANNEL_TEXT && type != SD_CHANNEL_DM && type != SD_CHANNEL_GROUP_DM) {
         sd_gjob_fail(j, SD_ERR_INVALID, 50008, "Cannot send messages in a non-text channel");
         return;
     }

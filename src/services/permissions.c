@@ -138,3 +138,14 @@ bool sd_permissions_can_manage_member(const json_t *guild, const json_t *actor, 
     if (is_owner(guild, actor)) return true;
     return sd_permissions_top_position(guild, target) < sd_permissions_top_position(guild, actor);
 }
+
+uint64_t sd_permissions_dm(const json_t *channel, const char *user_id)
+{
+    size_t i;
+    const json_t *r;
+    json_array_foreach(json_object_get(channel, "recipients"), i, r)
+    {
+        if (json_is_string(r) && strcmp(json_string_value(r), user_id) == 0) return SD_PERM_DM;
+    }
+    return 0;
+}

@@ -52,6 +52,14 @@
      SD_PERM_EMBED_LINKS | SD_PERM_ATTACH_FILES | SD_PERM_READ_MESSAGE_HISTORY | SD_PERM_MENTION_EVERYONE |  \
      SD_PERM_USE_EXTERNAL_EMOJIS | SD_PERM_CHANGE_NICKNAME)
 
+/* What a recipient may do in a DM or group DM (no one moderates there). */
+#define SD_PERM_DM                                                                                           \
+    (SD_PERM_VIEW_CHANNEL | SD_PERM_SEND_MESSAGES | SD_PERM_READ_MESSAGE_HISTORY | SD_PERM_ADD_REACTIONS |   \
+     SD_PERM_EMBED_LINKS | SD_PERM_ATTACH_FILES | SD_PERM_USE_EXTERNAL_EMOJIS)
+
+/* Permissions of user_id in a DM channel {"recipients": [ids]}: SD_PERM_DM for a recipient, else 0. */
+uint64_t sd_permissions_dm(const json_t *channel, const char *user_id);
+
 /* Parses a decimal permission string (or integer); false for anything else or a value past 64 bits. */
 bool sd_permissions_parse(const json_t *value, uint64_t *out);
 /* Writes the decimal string of perms into out (at least 21 bytes). */

@@ -5,6 +5,7 @@
 #include "api/v1/deps.h"
 #include "api/v1/endpoints/auth.h"
 #include "api/v1/endpoints/channels.h"
+#include "api/v1/endpoints/dms.h"
 #include "api/v1/endpoints/guilds.h"
 #include "api/v1/endpoints/invites.h"
 #include "api/v1/endpoints/members.h"
@@ -30,6 +31,7 @@ sd_router_t *sd_api_router_new(void)
         if (!err) err = sd_members_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_invites_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_messages_endpoints_register(r, prefixes[i]);
+        if (!err) err = sd_dms_endpoints_register(r, prefixes[i]);
     }
     if (err) {
         sd_router_free(r);
