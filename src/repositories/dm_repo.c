@@ -40,12 +40,7 @@ sd_err_t sd_dm_repo_list(sd_dynamo_t *db, const char *user_id, sd_repo_cb cb, vo
 
 sd_err_t sd_dm_repo_channels(sd_dynamo_t *db, json_t *ids, sd_repo_cb cb, void *ctx)
 {
-    json_t *keys = json_array();
-    size_t i;
-    json_t *id;
-    json_array_foreach(ids, i, id) json_array_append_new(keys, json_pack("{s:O}", "id", id));
-    json_decref(ids);
-    return sd_repo_batch_get(db, "channels", keys, cb, ctx);
+    return sd_repo_batch_get_ids(db, "channels", "id", ids, cb, ctx);
 }
 
 sd_err_t sd_read_state_repo_ack(sd_dynamo_t *db, const char *user_id, const char *channel_id,

@@ -14,63 +14,6 @@ static json_t *member_key(const char *guild_id, const char *user_id)
     return json_pack("{s:s, s:s}", "guild_id", guild_id, "user_id", user_id);
 }
 
-/*
- * Appends "<path> = :<tag><i>" to expr for each member of obj, where path is path_fmt with the member's #name
- * (#<tag><i>) in place of %s; names and values receive the placeholders. *i numbers them across calls.
- */
-static void add_assignments(char *expr, size_t cap, size_t *n, int *i, json_t *obj, const char *tag,
-                            const char *path_fmt, json_t *names, json_t *values)
-{
-    const char *k;
-    json_t *v;
-    json_object_foreach(obj, k, v)
-    {
-        char name[16], value[16], path[64];
-        snprintf(name, sizeof name, "#%s%d", tag, *i);
-        snprintf(value, sizeof value, ":%s%d", tag, *i);
-        snprintf(path, sizeof path, path_fmt, name);
-        json_object_set_new(names, name, json_string(k));
-        json_object_set(values, value, v);
-        *n += (size_t)snprintf(expr + *n, cap - *n, "%s%s = %s", *n > 4 ? ", " : "", path, value);
-        (*i)++;
-    }
-}
-
-/* "SET #f0 = :f0, #f1 = :f1 ..." over the fields of changes (stolen); names and values receive the parts. */
-static char *set_expression(json_t *changes, json_t *names, json_t *values)
-{
-    size_t cap = 16 + json_object_size(changes) * 24, n = 0;
-    char *expr = malloc(cap);
-    if (!expr) return NULL;
-    n += (size_t)snprintf(expr, cap, "SET ");
-    int i = 0;
-    add_assignments(expr, cap, &n, &i, changes, "f", "%s", names, values);
-    json_decref(changes);
-    return expr;
-}
-
-static sd_err_t update_fields(sd_dynamo_t *db, const char *table, json_t *key, json_t *changes,
-                              const char *cond, json_t *names, json_t *values, sd_repo_cb cb, void *ctx)
-{
-    if (json_object_size(changes) == 0) { /* nothing to set: read back instead */
-        json_decref(changes);
-        json_decref(names);
-        json_decref(values);
-        return sd_repo_get(db, table, key, cb, ctx);
-    }
-    char *expr = set_expression(changes, names, values);
-    if (!expr) {
-        json_decref(key);
-        json_decref(names);
-        json_decref(values);
-        return SD_ERR_NOMEM;
-    }
-    /* values is never empty here: set_expression added one per change. */
-    sd_err_t err = sd_repo_update(db, table, key, expr, cond, names, values, cb, ctx);
-    free(expr);
-    return err;
-}
-
 /* ---- guilds ---- */
 
 sd_err_t sd_guild_repo_create(sd_dynamo_t *db, json_t *guild, json_t *member, json_t *channel, sd_repo_cb cb,
@@ -89,12 +32,7 @@ sd_err_t sd_guild_repo_get(sd_dynamo_t *db, const char *id, sd_repo_cb cb, void 
 
 sd_err_t sd_guild_repo_get_many(sd_dynamo_t *db, json_t *ids, sd_repo_cb cb, void *ctx)
 {
-    json_t *keys = json_array();
-    size_t i;
-    json_t *id;
-    json_array_foreach(ids, i, id) json_array_append_new(keys, json_pack("{s:O}", "id", id));
-    json_decref(ids);
-    return sd_repo_batch_get(db, "guilds", keys, cb, ctx);
+    return sd_repo_batch_get_ids(db, "guilds", "id", ids, cb, ctx);
 }
 
 sd_err_t sd_guild_repo_update(sd_dynamo_t *db, const char *id, json_t *changes, const char *current_owner,
@@ -106,7 +44,7 @@ sd_err_t sd_guild_repo_update(sd_dynamo_t *db, const char *id, json_t *changes, 
         json_object_set_new(values, ":owner", json_string(current_owner));
         cond = "attribute_exists(id) AND owner_id = :owner";
     }
-    return update_fields(db, "guilds", id_key(id), changes, cond, json_object(), values, cb, ctx);
+    return sd_repo_update_fields(db, "guilds", id_key(id), changes, cond, values, cb, ctx);
 }
 
 sd_err_t sd_guild_repo_delete(sd_dynamo_t *db, const char *id, const char *owner_id, sd_repo_cb cb, void *ctx)
@@ -149,7 +87,7 @@ sd_err_t sd_guild_repo_role_positions(sd_dynamo_t *db, const char *guild_id, jso
         n += (size_t)snprintf(expr + n, cap - n, "#roles.#new = :new");
         i++;
     }
-    add_assignments(expr, cap, &n, &i, positions, "r", "#roles.%s.#pos", names, values);
+    sd_repo_assignments(expr, cap, &n, &i, positions, "r", "#roles.%s.#pos", names, values);
     json_decref(positions);
     if (i == 0) { /* nothing moves: read back */
         free(expr);
@@ -183,8 +121,7 @@ sd_err_t sd_channel_repo_list(sd_dynamo_t *db, const char *guild_id, sd_repo_cb 
 
 sd_err_t sd_channel_repo_update(sd_dynamo_t *db, const char *id, json_t *changes, sd_repo_cb cb, void *ctx)
 {
-    return update_fields(db, "channels", id_key(id), changes, "attribute_exists(id)", json_object(),
-                         json_object(), cb, ctx);
+    return sd_repo_update_fields(db, "channels", id_key(id), changes, "attribute_exists(id)", NULL, cb, ctx);
 }
 
 sd_err_t sd_channel_repo_put_overwrite(sd_dynamo_t *db, const char *id, const char *target_id,
@@ -208,13 +145,19 @@ sd_err_t sd_channel_repo_positions(sd_dynamo_t *db, const char *guild_id, json_t
     {
         json_t *changes = json_deep_copy(m);
         json_object_del(changes, "id");
+        if (json_object_size(changes) == 0) { /* nothing to move for this one */
+            json_decref(changes);
+            continue;
+        }
         json_t *names = json_object(), *values = json_pack("{s:s}", ":g", guild_id);
-        char *expr = set_expression(changes, names, values);
-        json_array_append_new(
-            tx, expr ? sd_repo_tx_update(db, "channels", id_key(json_string_value(json_object_get(m, "id"))),
-                                         expr, "guild_id = :g", names, values)
-                     : json_null());
-        free(expr);
+        char expr[128]; /* at most position and parent_id */
+        size_t n = (size_t)snprintf(expr, sizeof expr, "SET ");
+        int k = 0;
+        sd_repo_assignments(expr, sizeof expr, &n, &k, changes, "f", "%s", names, values);
+        json_decref(changes);
+        json_array_append_new(tx, sd_repo_tx_update(db, "channels",
+                                                    id_key(json_string_value(json_object_get(m, "id"))), expr,
+                                                    "guild_id = :g", names, values));
     }
     json_decref(moves);
     return sd_repo_transact(db, tx, cb, ctx);
@@ -260,8 +203,8 @@ sd_err_t sd_member_repo_guilds_of(sd_dynamo_t *db, const char *user_id, const ch
 sd_err_t sd_member_repo_update(sd_dynamo_t *db, const char *guild_id, const char *user_id, json_t *changes,
                                sd_repo_cb cb, void *ctx)
 {
-    return update_fields(db, "members", member_key(guild_id, user_id), changes, "attribute_exists(user_id)",
-                         json_object(), json_object(), cb, ctx);
+    return sd_repo_update_fields(db, "members", member_key(guild_id, user_id), changes,
+                                 "attribute_exists(user_id)", NULL, cb, ctx);
 }
 
 sd_err_t sd_member_repo_join(sd_dynamo_t *db, json_t *member, const char *invite_code, long long now,

@@ -68,34 +68,8 @@ sd_err_t sd_message_repo_get_many(sd_dynamo_t *db, const char *channel_id, json_
 sd_err_t sd_message_repo_update(sd_dynamo_t *db, const char *channel_id, const char *id, json_t *changes,
                                 sd_repo_cb cb, void *ctx)
 {
-    json_t *names = json_object(), *values = json_object();
-    size_t cap = 16 + json_object_size(changes) * 24, n = 0;
-    char *expr = malloc(cap);
-    if (!expr) {
-        json_decref(changes);
-        json_decref(names);
-        json_decref(values);
-        return SD_ERR_NOMEM;
-    }
-    n += (size_t)snprintf(expr, cap, "SET ");
-    int i = 0;
-    const char *k;
-    json_t *v;
-    json_object_foreach(changes, k, v)
-    {
-        char name[16], value[16];
-        snprintf(name, sizeof name, "#f%d", i);
-        snprintf(value, sizeof value, ":f%d", i);
-        json_object_set_new(names, name, json_string(k));
-        json_object_set(values, value, v);
-        n += (size_t)snprintf(expr + n, cap - n, "%s%s = %s", i ? ", " : "", name, value);
-        i++;
-    }
-    json_decref(changes);
-    sd_err_t err = sd_repo_update(db, "messages", key_of(channel_id, id), expr, "attribute_exists(id)", names,
-                                  values, cb, ctx);
-    free(expr);
-    return err;
+    return sd_repo_update_fields(db, "messages", key_of(channel_id, id), changes, "attribute_exists(id)",
+                                 NULL, cb, ctx);
 }
 
 sd_err_t sd_message_repo_delete(sd_dynamo_t *db, const char *channel_id, const char *id, sd_repo_cb cb,

@@ -1,5 +1,6 @@
 #include "repositories/repo.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -244,4 +245,61 @@ int sd_repo_failed_entry(const json_t *result)
         if (code && strcmp(code, "ConditionalCheckFailed") == 0) return (int)i;
     }
     return -1;
+}
+
+void sd_repo_assignments(char *expr, size_t cap, size_t *n, int *i, json_t *obj, const char *tag,
+                         const char *path_fmt, json_t *names, json_t *values)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(obj, k, v)
+    {
+        char name[16], value[16], path[64];
+        snprintf(name, sizeof name, "#%s%d", tag, *i);
+        snprintf(value, sizeof value, ":%s%d", tag, *i);
+        snprintf(path, sizeof path, path_fmt, name);
+        json_object_set_new(names, name, json_string(k));
+        json_object_set(values, value, v);
+        *n += (size_t)snprintf(expr + *n, cap - *n, "%s%s = %s", *n > 4 ? ", " : "", path, value);
+        (*i)++;
+    }
+}
+
+sd_err_t sd_repo_update_fields(sd_dynamo_t *db, const char *table, json_t *key, json_t *changes,
+                               const char *condition, json_t *values, sd_repo_cb cb, void *ctx)
+{
+    if (json_object_size(changes) == 0) {
+        json_decref(changes);
+        json_decref(values);
+        return sd_repo_get(db, table, key, cb, ctx);
+    }
+    size_t cap = 16 + json_object_size(changes) * 24, n = 0;
+    char *expr = malloc(cap);
+    json_t *names = json_object();
+    if (!values) values = json_object();
+    if (!expr) {
+        json_decref(key);
+        json_decref(changes);
+        json_decref(names);
+        json_decref(values);
+        return SD_ERR_NOMEM;
+    }
+    n += (size_t)snprintf(expr, cap, "SET ");
+    int i = 0;
+    sd_repo_assignments(expr, cap, &n, &i, changes, "f", "%s", names, values);
+    json_decref(changes);
+    sd_err_t err = sd_repo_update(db, table, key, expr, condition, names, values, cb, ctx);
+    free(expr);
+    return err;
+}
+
+sd_err_t sd_repo_batch_get_ids(sd_dynamo_t *db, const char *table, const char *key_name, json_t *ids,
+                               sd_repo_cb cb, void *ctx)
+{
+    json_t *keys = json_array();
+    size_t i;
+    json_t *id;
+    json_array_foreach(ids, i, id) json_array_append_new(keys, json_pack("{s:O}", key_name, id));
+    json_decref(ids);
+    return sd_repo_batch_get(db, table, keys, cb, ctx);
 }

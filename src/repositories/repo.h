@@ -36,6 +36,23 @@ sd_err_t sd_repo_query(sd_dynamo_t *db, const char *table, const char *index, co
 /* BatchGetItem of keys (array, stolen) from one table; the answer is an array of the objects found. */
 sd_err_t sd_repo_batch_get(sd_dynamo_t *db, const char *table, json_t *keys, sd_repo_cb cb, void *ctx);
 
+/*
+ * UpdateItem setting every field of changes (stolen; no fields: the item is read back instead), returning the
+ * new item; condition may use values (stolen, may be NULL).
+ */
+sd_err_t sd_repo_update_fields(sd_dynamo_t *db, const char *table, json_t *key, json_t *changes,
+                               const char *condition, json_t *values, sd_repo_cb cb, void *ctx);
+/*
+ * Appends "<path> = :<tag><i>" to the SET clause in expr for each member of obj, path being path_fmt with the
+ * member's #name placeholder (#<tag><i>) in place of %s; names and values receive the placeholders; *i
+ * numbers them across calls, *n is the length of expr so far ("SET " included).
+ */
+void sd_repo_assignments(char *expr, size_t cap, size_t *n, int *i, json_t *obj, const char *tag,
+                         const char *path_fmt, json_t *names, json_t *values);
+/* BatchGetItem of the items whose key_name is one of ids (array of strings, stolen). */
+sd_err_t sd_repo_batch_get_ids(sd_dynamo_t *db, const char *table, const char *key_name, json_t *ids,
+                               sd_repo_cb cb, void *ctx);
+
 /* Builders of TransactWriteItems entries (new references). */
 json_t *sd_repo_tx_put(sd_dynamo_t *db, const char *table, json_t *object, const char *condition,
                        json_t *values);

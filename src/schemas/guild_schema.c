@@ -129,6 +129,8 @@ json_t *sd_positions_in_parse(const json_t *body, json_t **errors_out)
             sd_field_required(sub, "id");
         if (sd_field_int(e, sub, "position", 0, 10000, &pos))
             json_object_set_new(one, "position", json_integer(pos));
+        else if (!json_object_get(e, "position"))
+            sd_field_required(sub, "position");
         if (sd_field_id(e, sub, "parent_id", true, &parent))
             json_object_set_new(one, "parent_id", parent ? json_string(parent) : json_null());
         if (json_object_size(sub)) json_object_set(errors, path, sub);

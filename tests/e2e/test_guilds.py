@@ -326,3 +326,12 @@ def test_invite_without_expiry(server, dynamodb):
     _, item = ddb_call(dynamodb.endpoint, "GetItem", {"TableName": f"{prefix}invites", "Key": {"code": {"S": code}}})
     assert "expires_at" not in item["Item"], "DynamoDB's TTL must not see a 0 (a date in 1970)"
     assert join(guest, code)["new_member"] is True
+
+
+def test_moves_need_positions(server):
+    owner = new_client(server)
+    g = make_guild(owner)
+    ch = general(owner, g["id"])
+    for path in (f"/guilds/{g['id']}/channels", f"/guilds/{g['id']}/roles"):
+        r = owner.patch(path, [{"id": ch["id"]}])
+        assert r.status_code == 400 and "position" in r.json()["errors"]["0"], r.text
