@@ -12,8 +12,10 @@
 sd_gjob_t *sd_gjob_new(sd_app_t *app, const char *user_id, json_t *input, sd_outcome_cb cb, void *ctx)
 {
     sd_gjob_t *j = calloc(1, sizeof *j);
-    if (!j) {
+    if (!j) { /* answered here, so that every caller may simply stop */
         json_decref(input);
+        sd_outcome_t o = {.err = SD_ERR_NOMEM, .message = "500: Internal Server Error"};
+        cb(&o, ctx);
         return NULL;
     }
     j->app = app;

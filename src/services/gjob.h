@@ -38,7 +38,8 @@ struct sd_gjob {
     int counter;          /* free for the operation's own use */
 };
 
-/* A new job for user_id (input stolen, may be NULL); freed when it answers. NULL when out of memory. */
+/* A new job for user_id (input stolen, may be NULL); freed when it answers. When out of memory it answers cb
+   at once and returns NULL. */
 sd_gjob_t *sd_gjob_new(sd_app_t *app, const char *user_id, json_t *input, sd_outcome_cb cb, void *ctx);
 /*
  * The usual start of an operation: a new job for user_id with input (stolen) and target ("@me" means

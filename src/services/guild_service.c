@@ -31,11 +31,10 @@ static void on_created(sd_err_t err, json_t *res, void *ctx)
     sd_gjob_ok(j, 201, g);
 }
 
-sd_err_t sd_guild_service_create(sd_app_t *app, const char *user_id, json_t *input, sd_outcome_cb cb,
-                                 void *ctx)
+void sd_guild_service_create(sd_app_t *app, const char *user_id, json_t *input, sd_outcome_cb cb, void *ctx)
 {
     sd_gjob_t *j = sd_gjob_new(app, user_id, input, cb, ctx);
-    if (!j) return SD_ERR_NOMEM;
+    if (!j) return;
     char gid[24], cid[24], when[32], perms[21];
     sd_gjob_new_id(j, gid);
     sd_gjob_new_id(j, cid);
@@ -55,7 +54,6 @@ sd_err_t sd_guild_service_create(sd_app_t *app, const char *user_id, json_t *inp
     snprintf(j->guild_id, sizeof j->guild_id, "%s", gid);
     sd_gjob_started(j, sd_guild_repo_create(app->db, json_incref(j->guild), member, json_incref(j->channel),
                                             on_created, j));
-    return SD_OK;
 }
 
 /* ---- get ---- */

@@ -12,8 +12,7 @@
 #include "services/outcome.h"
 
 /* input (stolen): the validated changes of schemas/guild_schema. */
-sd_err_t sd_guild_service_create(sd_app_t *app, const char *user_id, json_t *input, sd_outcome_cb cb,
-                                 void *ctx);
+void sd_guild_service_create(sd_app_t *app, const char *user_id, json_t *input, sd_outcome_cb cb, void *ctx);
 void sd_guild_service_get(sd_app_t *app, const char *user_id, const char *guild_id, sd_outcome_cb cb,
                           void *ctx);
 void sd_guild_service_update(sd_app_t *app, const char *user_id, const char *guild_id, json_t *input,

@@ -20,8 +20,7 @@ static void post_guild(sd_request_t *req, void *app)
 {
     json_t *in = sd_deps_parse(req, parse_create);
     if (!in) return;
-    sd_err_t err = sd_guild_service_create(app, sd_deps_user_id(req), in, sd_deps_outcome, req);
-    if (err) sd_deps_fail(req, err);
+    sd_guild_service_create(app, sd_deps_user_id(req), in, sd_deps_outcome, req);
 }
 
 static void get_guild(sd_request_t *req, void *app)
