@@ -154,57 +154,6 @@ static sd_request_t *request_new(conn_t *c)
     return r;
 }
 
-const char *sd_request_header(const sd_request_t *req, const char *name)
-{
-    for (int i = 0; i < req->header_count; i++)
-        if (strcasecmp(req->headers[i].name, name) == 0) return req->headers[i].value;
-    return NULL;
-}
-
-const char *sd_request_param(const sd_request_t *req, const char *name)
-{
-    for (int i = 0; i < req->param_count; i++)
-        if (strcmp(req->params[i].name, name) == 0) return req->params[i].value;
-    return NULL;
-}
-
-static int hexval(char ch)
-{
-    if (ch >= '0' && ch <= '9') return ch - '0';
-    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
-    return -1;
-}
-
-const char *sd_request_query(const sd_request_t *req, const char *name)
-{
-    size_t nl = strlen(name);
-    for (const char *p = req->query; *p;) {
-        const char *amp = strchr(p, '&');
-        size_t len = amp ? (size_t)(amp - p) : strlen(p);
-        if (len > nl && strncmp(p, name, nl) == 0 && p[nl] == '=') {
-            const char *v = p + nl + 1;
-            size_t vl = len - nl - 1;
-            char *out = sd_arena_alloc(req->arena, vl + 1);
-            if (!out) return NULL;
-            size_t o = 0;
-            for (size_t i = 0; i < vl; i++) {
-                if (v[i] == '%' && i + 2 < vl + 1 && hexval(v[i + 1]) >= 0 && hexval(v[i + 2]) >= 0) {
-                    out[o++] = (char)(hexval(v[i + 1]) * 16 + hexval(v[i + 2]));
-                    i += 2;
-                } else {
-                    out[o++] = v[i] == '+' ? ' ' : v[i];
-                }
-            }
-            out[o] = '\0';
-            return out;
-        }
-        if (len == nl && strncmp(p, name, nl) == 0) return "";
-        p += len + (amp ? 1 : 0);
-    }
-    return NULL;
-}
-
 void sd_http_add_header(sd_request_t *req, const char *name, const char *value)
 {
     struct sd_http_internal *in = req->internal;

@@ -14,34 +14,10 @@
 #include <stdint.h>
 #include <uv.h>
 
-#include "core/arena.h"
 #include "core/errors.h"
-
-#define SD_HTTP_MAX_PARAMS 8
-#define SD_HTTP_MAX_HEADERS 64
+#include "core/http_request.h"
 
 typedef struct sd_http_server sd_http_server_t;
-
-typedef struct {
-    const char *name;
-    const char *value;
-} sd_http_pair_t;
-
-typedef struct sd_request {
-    sd_arena_t *arena;  /* freed when the response has been handed to the socket */
-    const char *method; /* "GET", "POST", ... */
-    const char *path;   /* raw path, without the query */
-    const char *query;  /* raw query string without '?', or "" */
-    sd_http_pair_t headers[SD_HTTP_MAX_HEADERS];
-    int header_count;
-    const char *body; /* NUL-terminated; body_len bytes */
-    size_t body_len;
-    sd_http_pair_t params[SD_HTTP_MAX_PARAMS]; /* path parameters, filled by the router */
-    int param_count;
-    char request_id[17];
-    void *user; /* per-request data of the layer above (e.g. the authenticated user) */
-    struct sd_http_internal *internal;
-} sd_request_t;
 
 typedef void (*sd_http_handler_fn)(sd_request_t *req, void *ctx);
 typedef void (*sd_http_closed_fn)(void *ctx);
@@ -65,13 +41,6 @@ void sd_http_server_shutdown(sd_http_server_t *srv, sd_http_closed_fn done, void
 void sd_http_server_free(sd_http_server_t *srv);
 /* Number of requests dispatched and not answered yet. */
 int sd_http_server_in_flight(const sd_http_server_t *srv);
-
-/* A request header by case-insensitive name; borrowed, or NULL. */
-const char *sd_request_header(const sd_request_t *req, const char *name);
-/* A path parameter by name; borrowed, or NULL. */
-const char *sd_request_param(const sd_request_t *req, const char *name);
-/* A query parameter by name, percent-decoded into the request arena; NULL when absent. */
-const char *sd_request_query(const sd_request_t *req, const char *name);
 
 /* Adds a response header (copied) for the answer still to come. */
 void sd_http_add_header(sd_request_t *req, const char *name, const char *value);

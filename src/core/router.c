@@ -55,35 +55,6 @@ const sd_route_t *sd_router_routes(const sd_router_t *r, int *count)
     return r->routes;
 }
 
-static int hexval(char ch)
-{
-    if (ch >= '0' && ch <= '9') return ch - '0';
-    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
-    return -1;
-}
-
-/* Percent-decodes s[0..n) into the arena; NULL on a bad escape or a decoded NUL. */
-static char *decode_segment(sd_arena_t *a, const char *s, size_t n)
-{
-    char *out = sd_arena_alloc(a, n + 1);
-    if (!out) return NULL;
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '%') {
-            if (i + 2 >= n + 1 || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0) return NULL;
-            char ch = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
-            if (ch == '\0') return NULL;
-            out[o++] = ch;
-            i += 2;
-        } else {
-            out[o++] = s[i];
-        }
-    }
-    out[o] = '\0';
-    return out;
-}
-
 /* Matches path against pattern; fills params when req != NULL. Returns 1 on a match. */
 static int match_pattern(const char *pattern, const char *path, sd_request_t *req)
 {
@@ -101,7 +72,7 @@ static int match_pattern(const char *pattern, const char *path, sd_request_t *re
             if (sl == 0 || nparams == SD_HTTP_MAX_PARAMS) return 0;
             if (req) {
                 char *name = sd_arena_strndup(req->arena, p + 1, pl - 2);
-                char *value = decode_segment(req->arena, s, sl);
+                char *value = sd_request_decode(req->arena, s, sl, false);
                 if (!name || !value) return 0;
                 req->params[nparams] = (sd_http_pair_t){name, value};
             }

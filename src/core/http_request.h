@@ -1,0 +1,51 @@
+/*
+ * http_request: the request a handler receives (method, path, query, headers, body, path parameters, its
+ * arena) and the accessors that read it, including the one percent-decoder of the server (paths and query
+ * strings). core/http_server fills requests and answers them.
+ */
+#ifndef SD_CORE_HTTP_REQUEST_H
+#define SD_CORE_HTTP_REQUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/arena.h"
+
+#define SD_HTTP_MAX_PARAMS 8
+#define SD_HTTP_MAX_HEADERS 64
+
+typedef struct {
+    const char *name;
+    const char *value;
+} sd_http_pair_t;
+
+typedef struct sd_request {
+    sd_arena_t *arena;  /* freed when the response has been handed to the socket */
+    const char *method; /* "GET", "POST", ... */
+    const char *path;   /* raw path, without the query */
+    const char *query;  /* raw query string without '?', or "" */
+    sd_http_pair_t headers[SD_HTTP_MAX_HEADERS];
+    int header_count;
+    const char *body; /* NUL-terminated; body_len bytes */
+    size_t body_len;
+    sd_http_pair_t params[SD_HTTP_MAX_PARAMS]; /* path parameters, filled by the router */
+    int param_count;
+    char request_id[17];
+    void *user; /* per-request data of the layer above (e.g. the authenticated user) */
+    struct sd_http_internal *internal;
+} sd_request_t;
+
+/* A request header by case-insensitive name; borrowed, or NULL. */
+const char *sd_request_header(const sd_request_t *req, const char *name);
+/* A path parameter by name; borrowed, or NULL. */
+const char *sd_request_param(const sd_request_t *req, const char *name);
+/* A query parameter by name, percent-decoded into the request arena; NULL when absent. */
+const char *sd_request_query(const sd_request_t *req, const char *name);
+
+/*
+ * Percent-decodes s[0..n) into a new string in arena a; with plus_is_space, '+' becomes ' ' (query strings).
+ * NULL on a bad escape or a decoded NUL byte.
+ */
+char *sd_request_decode(sd_arena_t *a, const char *s, size_t n, bool plus_is_space);
+
+#endif
