@@ -18,9 +18,11 @@ case "${1:-}" in
   start)
     if answers; then echo "DynamoDB Local already answers on 127.0.0.1:$PORT"; exit 0; fi
     mkdir -p "$DATA"
-    # java itself is the background job, so its pid is the one recorded and no shell holds our output open.
-    nohup java -Djava.library.path="$PWD/.local/dynamodb/DynamoDBLocal_lib" -jar "$PWD/.local/dynamodb/DynamoDBLocal.jar" \
-      -sharedDb -dbPath "$PWD/$DATA" -port "$PORT" > .local/dynamodb.log 2>&1 < /dev/null &
+    # java runs in its own folder (it writes a metadata file where it runs); exec makes the background job java
+    # itself, so its pid is the one recorded and no shell holds our output open.
+    root=$PWD
+    (cd .local/dynamodb && exec nohup java -Djava.library.path=./DynamoDBLocal_lib -jar DynamoDBLocal.jar \
+      -sharedDb -dbPath "$root/$DATA" -port "$PORT" > "$root/.local/dynamodb.log" 2>&1 < /dev/null) &
     echo $! > "$PIDFILE"
     for _ in $(seq 1 100); do
       if answers; then echo "DynamoDB Local is up on 127.0.0.1:$PORT (data in $DATA)"; exit 0; fi
