@@ -293,10 +293,7 @@ void sd_channel_service_positions(sd_app_t *app, const char *user_id, const char
 static void on_overwritten(sd_err_t err, json_t *res, void *ctx)
 {
     sd_gjob_t *j = ctx;
-    if (err)
-        fail_store(j, err);
-    else
-        sd_gjob_ok(j, 204, NULL);
+    sd_gjob_done(j, err, SD_CODE_UNKNOWN_CHANNEL, "Unknown Channel");
 }
 
 static void overwrite_step(sd_gjob_t *j)

@@ -257,7 +257,7 @@ static void on_ack_message(sd_err_t err, json_t *message, void *ctx)
 {
     sd_gjob_t *j = ctx;
     if (err) {
-        sd_gjob_store_fail(j, err, 10008, "Unknown Message");
+        sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_MESSAGE, "Unknown Message");
         return;
     }
     sd_gjob_started(j, sd_read_state_repo_ack(j->app->db, j->user_id, j->channel_id, j->target, on_acked, j));
@@ -266,7 +266,7 @@ static void on_ack_message(sd_err_t err, json_t *message, void *ctx)
 static void ack_step(sd_gjob_t *j)
 {
     if (!sd_snowflake_parse(j->target)) {
-        sd_gjob_fail(j, SD_ERR_NOT_FOUND, 10008, "Unknown Message");
+        sd_gjob_fail(j, SD_ERR_NOT_FOUND, SD_CODE_UNKNOWN_MESSAGE, "Unknown Message");
         return;
     }
     sd_gjob_started(j, sd_message_repo_get(j->app->db, j->channel_id, j->target, on_ack_message, j));

@@ -88,6 +88,14 @@ void sd_gjob_store_fail(sd_gjob_t *j, sd_err_t err, int unknown_code, const char
     }
 }
 
+void sd_gjob_done(sd_gjob_t *j, sd_err_t err, int unknown_code, const char *unknown_message)
+{
+    if (err)
+        sd_gjob_store_fail(j, err, unknown_code, unknown_message);
+    else
+        sd_gjob_ok(j, 204, NULL);
+}
+
 bool sd_gjob_started(sd_gjob_t *j, sd_err_t err)
 {
     if (err) sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_GUILD, "Unknown Guild");

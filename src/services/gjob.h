@@ -61,6 +61,8 @@ void sd_gjob_form(sd_gjob_t *j, json_t *errors);
 void sd_gjob_field_error(sd_gjob_t *j, const char *field, const char *code, const char *message);
 /* Answers a storage error: not found as unknown_code, anything else as it maps. */
 void sd_gjob_store_fail(sd_gjob_t *j, sd_err_t err, int unknown_code, const char *unknown_message);
+/* The end of a write that answers no content: 204 on SD_OK, else as sd_gjob_store_fail. */
+void sd_gjob_done(sd_gjob_t *j, sd_err_t err, int unknown_code, const char *unknown_message);
 /* True when the actor has every bit of perm; otherwise answers 403 Missing Permissions and returns false. */
 bool sd_gjob_require(sd_gjob_t *j, uint64_t perm);
 /* True when err is 0; otherwise answers it (as sd_gjob_store_fail with Unknown Guild) and returns false. */

@@ -245,11 +245,8 @@ void sd_guild_service_list_mine(sd_app_t *app, const char *user_id, const char *
 static void on_left(sd_err_t err, json_t *res, void *ctx)
 {
     sd_gjob_t *j = ctx;
-    if (err)
-        sd_gjob_store_fail(j, err == SD_ERR_CONFLICT ? SD_ERR_NOT_FOUND : err, SD_CODE_UNKNOWN_GUILD,
-                           "Unknown Guild");
-    else
-        sd_gjob_ok(j, 204, NULL);
+    /* A conflict: the membership was gone already. */
+    sd_gjob_done(j, err == SD_ERR_CONFLICT ? SD_ERR_NOT_FOUND : err, SD_CODE_UNKNOWN_GUILD, "Unknown Guild");
 }
 
 static void leave_step(sd_gjob_t *j)

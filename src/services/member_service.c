@@ -194,10 +194,7 @@ static void on_removed(sd_err_t err, json_t *res, void *ctx)
 {
     sd_gjob_t *j = ctx;
     if (err == SD_ERR_CONFLICT) err = SD_ERR_NOT_FOUND; /* left meanwhile */
-    if (err)
-        fail_member(j, err);
-    else
-        sd_gjob_ok(j, 204, NULL);
+    sd_gjob_done(j, err, SD_CODE_UNKNOWN_MEMBER, "Unknown Member");
 }
 
 static void on_kick_target(sd_err_t err, json_t *target, void *ctx)
@@ -239,10 +236,7 @@ static json_t *ban_item(sd_gjob_t *j)
 static void on_banned(sd_err_t err, json_t *res, void *ctx)
 {
     sd_gjob_t *j = ctx;
-    if (err)
-        fail_member(j, err);
-    else
-        sd_gjob_ok(j, 204, NULL);
+    sd_gjob_done(j, err, SD_CODE_UNKNOWN_MEMBER, "Unknown Member");
 }
 
 static void on_ban_member(sd_err_t err, json_t *target, void *ctx)
@@ -294,10 +288,7 @@ void sd_member_service_ban(sd_app_t *app, const char *user_id, const char *guild
 static void on_unbanned(sd_err_t err, json_t *res, void *ctx)
 {
     sd_gjob_t *j = ctx;
-    if (err)
-        sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_BAN, "Unknown Ban");
-    else
-        sd_gjob_ok(j, 204, NULL);
+    sd_gjob_done(j, err, SD_CODE_UNKNOWN_BAN, "Unknown Ban");
 }
 
 static void unban_step(sd_gjob_t *j)

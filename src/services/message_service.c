@@ -19,12 +19,12 @@
 
 static void unknown_message(sd_gjob_t *j)
 {
-    sd_gjob_fail(j, SD_ERR_NOT_FOUND, 10008, "Unknown Message");
+    sd_gjob_fail(j, SD_ERR_NOT_FOUND, SD_CODE_UNKNOWN_MESSAGE, "Unknown Message");
 }
 
 static void fail_store(sd_gjob_t *j, sd_err_t err)
 {
-    sd_gjob_store_fail(j, err, 10008, "Unknown Message");
+    sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_MESSAGE, "Unknown Message");
 }
 
 static long long now_ms(void)
@@ -483,10 +483,7 @@ void sd_message_service_edit(sd_app_t *app, const char *user_id, const char *cha
 static void on_deleted(sd_err_t err, json_t *res, void *ctx)
 {
     sd_gjob_t *j = ctx;
-    if (err)
-        fail_store(j, err);
-    else
-        sd_gjob_ok(j, 204, NULL);
+    sd_gjob_done(j, err, SD_CODE_UNKNOWN_MESSAGE, "Unknown Message");
 }
 
 static void on_delete_target(sd_err_t err, json_t *message, void *ctx)

@@ -14,7 +14,7 @@
 
 static void fail_store(sd_gjob_t *j, sd_err_t err)
 {
-    sd_gjob_store_fail(j, err, 10008, "Unknown Message");
+    sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_MESSAGE, "Unknown Message");
 }
 
 /* input: {"message_id", "emoji", "remove", "after", "limit"} */
@@ -26,7 +26,7 @@ static const char *in(const sd_gjob_t *j, const char *k)
 static bool message_ok(sd_gjob_t *j)
 {
     if (sd_snowflake_parse(in(j, "message_id"))) return true;
-    sd_gjob_fail(j, SD_ERR_NOT_FOUND, 10008, "Unknown Message");
+    sd_gjob_fail(j, SD_ERR_NOT_FOUND, SD_CODE_UNKNOWN_MESSAGE, "Unknown Message");
     return false;
 }
 
@@ -37,10 +37,7 @@ static void on_set(sd_err_t err, json_t *res, void *ctx)
     sd_gjob_t *j = ctx;
     if (err == SD_ERR_CONFLICT && sd_repo_failed_entry(res) == 0) err = SD_OK; /* already so: nothing to do */
     if (err == SD_ERR_CONFLICT) err = SD_ERR_NOT_FOUND;                        /* the message went away */
-    if (err)
-        fail_store(j, err);
-    else
-        sd_gjob_ok(j, 204, NULL);
+    sd_gjob_done(j, err, SD_CODE_UNKNOWN_MESSAGE, "Unknown Message");
 }
 
 static void on_target_message(sd_err_t err, json_t *message, void *ctx)
@@ -140,10 +137,7 @@ static void on_pinned(sd_err_t err, json_t *res, void *ctx)
         }
         err = entry == 0 ? SD_OK : SD_ERR_NOT_FOUND; /* already (un)pinned, or gone */
     }
-    if (err)
-        fail_store(j, err);
-    else
-        sd_gjob_ok(j, 204, NULL);
+    sd_gjob_done(j, err, SD_CODE_UNKNOWN_MESSAGE, "Unknown Message");
 }
 
 static void on_pin_target(sd_err_t err, json_t *message, void *ctx)

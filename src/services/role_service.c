@@ -146,10 +146,7 @@ static void on_role_deleted(sd_err_t err, json_t *guild, void *ctx)
 {
     sd_gjob_t *j = ctx;
     if (err == SD_ERR_CONFLICT) err = SD_ERR_NOT_FOUND; /* deleted meanwhile */
-    if (err)
-        fail_store(j, err);
-    else
-        sd_gjob_ok(j, 204, NULL);
+    sd_gjob_done(j, err, SD_CODE_UNKNOWN_ROLE, "Unknown Role");
 }
 
 static void delete_step(sd_gjob_t *j)
