@@ -55,10 +55,10 @@ static void issue(bench_t *b)
     char id[24];
     snprintf(id, sizeof id, "%" PRIu64, sd_snowflake_next(&b->ids));
     json_t *m =
-        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:n, s:[], s:[], s:b, s:b, s:i}", "id", id, "channel_id",
-                  b->channel, "guild_id", b->guild, "author_id", b->author, "content", "benchmark message",
-                  "timestamp", "2026-01-01T00:00:00.000000+00:00", "edited_timestamp", "mentions",
-                  "mention_roles", "mention_everyone", 0, "pinned", 0, "type", 0);
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:n, s:[], s:[], s:b, s:b, s:i, s:{}}", "id", id,
+                  "channel_id", b->channel, "guild_id", b->guild, "author_id", b->author, "content",
+                  "benchmark message", "timestamp", "2026-01-01T00:00:00.000000+00:00", "edited_timestamp",
+                  "mentions", "mention_roles", "mention_everyone", 0, "pinned", 0, "type", 0, "reactions");
     b->in_flight++;
     if (sd_message_repo_create(b->db, m, NULL, 0, on_written, o) != SD_OK) {
         b->in_flight--;

@@ -5,11 +5,6 @@ wrk.headers["Authorization"] = os.getenv("SD_TOKEN")
 wrk.path = "/api/v10/channels/" .. os.getenv("SD_CHANNEL") .. "/messages"
 wrk.body = '{"content": "benchmark message"}'
 
-local failures = 0
-response = function(status, headers, body)
-  if status ~= 200 then failures = failures + 1 end
-end
-
 done = function(summary, latency, requests)
   io.write(string.format('{"requests": %d, "non_200": %d, "seconds": %.3f, "per_second": %.1f, "p50_ms": %.2f, "p99_ms": %.2f}\n',
     summary.requests, summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,

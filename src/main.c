@@ -15,7 +15,9 @@
 #include "core/config.h"
 #include "core/http_server.h"
 #include "core/log.h"
+#include "db/cache.h"
 #include "db/dynamo.h"
+#include "db/table_spec.h"
 #include "infra/local/init_db.h"
 #include "services/snowflake.h"
 
@@ -79,11 +81,25 @@ static int serve(const sd_config_t *cfg)
     sd_snowflake_init(&ids, (unsigned)cfg->worker_id);
     sd_app_t app = {.loop = loop, .cfg = cfg, .ids = &ids};
     lifespan_t ls = {.app = &app};
+    sd_dcache_t *cache = NULL;
 
     if (cfg->token_secret_generated)
         sd_log(SD_LOG_WARN, "TOKEN_SECRET is not set: using a random one, tokens will not survive a restart",
                NULL);
     app.db = sd_dynamo_new_from_config(loop, cfg);
+    if (cfg->cache_ttl_ms > 0) {
+        char why[512];
+        json_t *spec = sd_table_spec_load(cfg->tables_file, why, sizeof why);
+        if (!spec) {
+            sd_log(SD_LOG_ERROR, "cannot read the table descriptions", json_pack("{s:s}", "error", why));
+            goto out;
+        }
+        cache = sd_dcache_new(loop, spec, cfg->table_prefix, (uint64_t)cfg->cache_ttl_ms,
+                              (size_t)cfg->cache_max_entries);
+        json_decref(spec);
+        if (!cache) goto out;
+        if (app.db) sd_dynamo_set_cache(app.db, cache);
+    }
     app.router = sd_api_router_new();
     sd_http_limits_t limits = {.idle_timeout_ms = (uint64_t)cfg->http_idle_timeout_ms,
                                .request_timeout_ms = (uint64_t)cfg->http_request_timeout_ms};
@@ -103,13 +119,18 @@ static int serve(const sd_config_t *cfg)
                      cfg->table_prefix));
     uv_run(loop, UV_RUN_DEFAULT);
     rc = ls.stopping && !sd_http_server_in_flight(app.http) ? 0 : 1;
-    sd_log(SD_LOG_INFO, "stopped", json_pack("{s:i}", "exit_code", rc));
+    sd_dcache_stats_t st = cache ? sd_dcache_stats(cache) : (sd_dcache_stats_t){0};
+    sd_log(SD_LOG_INFO, "stopped",
+           json_pack("{s:i, s:{s:I, s:I, s:I, s:I}}", "exit_code", rc, "cache", "hits", (json_int_t)st.hits,
+                     "misses", (json_int_t)st.misses, "shared", (json_int_t)st.shared, "drops",
+                     (json_int_t)st.drops));
 out:
     if (rc != 0 && !ls.stopping) sd_log(SD_LOG_ERROR, "server could not start", NULL);
     if (app.db) {
         sd_dynamo_close(app.db);
         uv_run(loop, UV_RUN_NOWAIT);
     }
+    sd_dcache_free(cache);
     sd_router_free(app.router);
     if (!ls.stopping || rc == 0) sd_http_server_free(app.http);
     uv_loop_close(loop);

@@ -78,6 +78,10 @@ sd_err_t sd_config_from_lookup(sd_config_t *cfg, sd_config_lookup_fn lookup, voi
     if ((rc = get_long(lookup, ctx, "HTTP_REQUEST_TIMEOUT_MS", 15000, 100, 600000, &n, err, errlen)))
         return rc;
     cfg->http_request_timeout_ms = n;
+    if ((rc = get_long(lookup, ctx, "CACHE_TTL_MS", 30000, 0, 3600000, &n, err, errlen))) return rc;
+    cfg->cache_ttl_ms = n;
+    if ((rc = get_long(lookup, ctx, "CACHE_MAX_ENTRIES", 100000, 1, 100000000, &n, err, errlen))) return rc;
+    cfg->cache_max_entries = n;
 
     const char *level = lookup("LOG_LEVEL", ctx);
     cfg->log_level = level ? sd_log_level_parse(level) : SD_LOG_INFO;

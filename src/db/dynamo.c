@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "db/cache.h"
 
 #define MAX_RESPONSE (20 * 1024 * 1024)
 
@@ -34,6 +35,7 @@ struct sd_dynamo {
     int handles_open;
     bool closing;
     sock_ctx_t *socks;
+    sd_dcache_t *cache; /* borrowed, may be NULL */
 };
 
 typedef struct call {
@@ -372,20 +374,32 @@ static sd_err_t call_start(call_t *c)
     return SD_OK;
 }
 
+void sd_dynamo_set_cache(sd_dynamo_t *db, sd_dcache_t *cache)
+{
+    db->cache = cache;
+}
+
 sd_err_t sd_dynamo_call(sd_dynamo_t *db, const char *op, json_t *request, sd_dynamo_cb cb, void *ctx)
 {
-    char *body = request ? json_dumps(request, JSON_COMPACT) : NULL;
-    json_decref(request);
-    if (!body) return SD_ERR_NOMEM;
     if (db->closing) {
-        free(body);
+        json_decref(request);
         return SD_ERR_UNAVAILABLE;
     }
-    call_t *c = calloc(1, sizeof *c);
+    sd_dynamo_cb wrap_cb = cb;
+    void *wrap_ctx = ctx;
+    sd_err_t taken;
+    if (db->cache && sd_dcache_intercept(db->cache, op, request, cb, ctx, &wrap_cb, &wrap_ctx, &taken))
+        return taken;
+    char *body = request ? json_dumps(request, JSON_COMPACT) : NULL;
+    json_decref(request);
+    call_t *c = body ? calloc(1, sizeof *c) : NULL;
     if (!c) {
         free(body);
+        if (wrap_ctx != ctx) sd_dcache_cancel(wrap_ctx);
         return SD_ERR_NOMEM;
     }
+    cb = wrap_cb;
+    ctx = wrap_ctx;
     c->db = db;
     snprintf(c->target, sizeof c->target, "DynamoDB_20120810.%s", op);
     c->body = body;
@@ -596,6 +610,18 @@ static void batch_nothing(uv_timer_t *t)
 
 sd_err_t sd_dynamo_batch_get(sd_dynamo_t *db, json_t *request_items, sd_dynamo_cb cb, void *ctx)
 {
+    if (db->cache && request_items) { /* all cached: answered without slicing and re-asking */
+        sd_dynamo_cb unused_cb;
+        void *unused_ctx;
+        sd_err_t taken;
+        json_t *req = json_pack("{s:O}", "RequestItems", request_items);
+        if (req &&
+            sd_dcache_intercept(db->cache, "BatchGetItem", req, cb, ctx, &unused_cb, &unused_ctx, &taken)) {
+            json_decref(request_items);
+            return taken;
+        }
+        json_decref(req);
+    }
     batch_t *b = calloc(1, sizeof *b);
     if (!b || !(b->responses = json_object())) {
         free(b);

@@ -20,6 +20,7 @@
 #include "core/errors.h"
 
 typedef struct sd_dynamo sd_dynamo_t;
+struct sd_dcache;
 
 typedef struct {
     const char
@@ -48,6 +49,8 @@ void sd_dynamo_close(sd_dynamo_t *db);
 /* sd_dynamo_new with the endpoint, region, credentials and table prefix of the configuration. */
 sd_dynamo_t *sd_dynamo_new_from_config(uv_loop_t *loop, const sd_config_t *cfg);
 int sd_dynamo_in_flight(const sd_dynamo_t *db);
+/* Puts a read cache (db/cache, borrowed; NULL: none) in front of every call from now on. */
+void sd_dynamo_set_cache(sd_dynamo_t *db, struct sd_dcache *cache);
 
 /* Writes prefix + logical into out; returns out. */
 const char *sd_dynamo_table(const sd_dynamo_t *db, const char *logical, char *out, size_t cap);
@@ -56,7 +59,8 @@ const char *sd_dynamo_table(const sd_dynamo_t *db, const char *logical, char *ou
  * Starts one operation: op is the API name ("GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query",
  * "TransactWriteItems", "CreateTable", "DescribeTable", "UpdateTimeToLive", "DescribeTimeToLive",
  * "ListTables",
- * ...); request is the operation's JSON input, reference stolen. cb runs later, never from inside this call.
+ * ...); request is the operation's JSON input, reference stolen. cb runs later, never from inside this call;
+ * its result may be shared with other callers (the cache) and must not be changed.
  */
 sd_err_t sd_dynamo_call(sd_dynamo_t *db, const char *op, json_t *request, sd_dynamo_cb cb, void *ctx);
 

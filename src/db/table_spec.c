@@ -49,7 +49,8 @@ static sd_err_t check_key(const json_t *t, const json_t *attrs, json_t *used, co
 static sd_err_t check_table(const char *name, const json_t *t, const char *file, char *err, size_t errlen)
 {
     static const char *const known[] = {
-        "hash_key", "range_key", "attributes", "global_secondary_indexes", "ttl_attribute", "description"};
+        "hash_key",      "range_key",   "attributes", "global_secondary_indexes",
+        "ttl_attribute", "description", "cached"};
     if (!json_is_object(t)) return bad(err, errlen, file, name, "must be an object");
     if (!valid_name(name, 3, 200))
         return bad(err, errlen, file, name, "name must be 3-200 of [A-Za-z0-9_.-]");
@@ -62,6 +63,9 @@ static sd_err_t check_table(const char *name, const json_t *t, const char *file,
             ok |= strcmp(field, known[i]) == 0;
         if (!ok) return bad(err, errlen, file, name, "unknown field '%s'", field);
     }
+    const json_t *cached = json_object_get(t, "cached");
+    if (cached && !json_is_boolean(cached))
+        return bad(err, errlen, file, name, "'cached' must be true or false");
     const json_t *attrs = json_object_get(t, "attributes");
     if (!json_is_object(attrs) || json_object_size(attrs) == 0)
         return bad(err, errlen, file, name, "'attributes' must be a non-empty object");
