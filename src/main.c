@@ -10,7 +10,9 @@
 #include <string.h>
 #include <uv.h>
 
+#include "api/gateway/gateway.h"
 #include "api/v1/api.h"
+#include "core/broker.h"
 #include "core/app.h"
 #include "core/config.h"
 #include "core/http_server.h"
@@ -70,7 +72,37 @@ static void on_signal(uv_signal_t *s, int signum)
     sd_log(SD_LOG_INFO, "shutting down",
            json_pack("{s:s}", "signal", signum == SIGINT ? "SIGINT" : "SIGTERM"));
     uv_timer_start(&ls->grace, on_grace_over, SHUTDOWN_GRACE_MS, 0);
+    sd_gateway_shutdown(ls->app->gateway);
     sd_http_server_shutdown(ls->app->http, on_http_closed, ls);
+}
+
+/*
+ * Every change to a cached table, made here or by another process: the read cache forgets it (when it came
+ * from elsewhere; ours is already done) and the gateway reloads what it judges permissions with.
+ * Message: "<table>\n<key>".
+ */
+#define CHANGES_TOPIC "changes"
+
+static void on_change(const char *payload, size_t len, bool remote, void *ctx)
+{
+    sd_app_t *app = ctx;
+    char buf[512];
+    if (len >= sizeof buf) return;
+    memcpy(buf, payload, len);
+    buf[len] = '\0';
+    char *key = strchr(buf, '\n');
+    if (!key) return;
+    *key++ = '\0';
+    if (remote) sd_dcache_drop(app->cache, buf, key);
+    sd_gateway_on_change(app->gateway, buf, key);
+}
+
+static void on_local_change(const char *table, const char *key, void *ctx)
+{
+    sd_app_t *app = ctx;
+    char buf[512];
+    int n = snprintf(buf, sizeof buf, "%s\n%s", table, key);
+    if (n > 0 && (size_t)n < sizeof buf) sd_broker_publish(app->broker, CHANGES_TOPIC, buf, (size_t)n);
 }
 
 static int serve(const sd_config_t *cfg)
@@ -87,7 +119,7 @@ static int serve(const sd_config_t *cfg)
         sd_log(SD_LOG_WARN, "TOKEN_SECRET is not set: using a random one, tokens will not survive a restart",
                NULL);
     app.db = sd_dynamo_new_from_config(loop, cfg);
-    if (cfg->cache_ttl_ms > 0) {
+    {
         char why[512];
         json_t *spec = sd_table_spec_load(cfg->tables_file, why, sizeof why);
         if (!spec) {
@@ -98,8 +130,15 @@ static int serve(const sd_config_t *cfg)
                               (size_t)cfg->cache_max_entries);
         json_decref(spec);
         if (!cache) goto out;
+        app.cache = cache;
         if (app.db) sd_dynamo_set_cache(app.db, cache);
     }
+    app.broker = sd_broker_new(loop, cfg->redis_url, cfg->table_prefix);
+    if (!app.broker || !app.db) goto out;
+    app.gateway = sd_gateway_new(&app);
+    if (!app.gateway) goto out;
+    sd_broker_subscribe(app.broker, CHANGES_TOPIC, on_change, &app);
+    sd_dcache_set_listener(cache, on_local_change, &app);
     app.router = sd_api_router_new();
     sd_http_limits_t limits = {.idle_timeout_ms = (uint64_t)cfg->http_idle_timeout_ms,
                                .request_timeout_ms = (uint64_t)cfg->http_request_timeout_ms};
@@ -130,6 +169,9 @@ out:
         sd_dynamo_close(app.db);
         uv_run(loop, UV_RUN_NOWAIT);
     }
+    sd_gateway_free(app.gateway);
+    sd_broker_close(app.broker);
+    if (app.broker) uv_run(loop, UV_RUN_NOWAIT);
     sd_dcache_free(cache);
     sd_router_free(app.router);
     if (!ls.stopping || rc == 0) sd_http_server_free(app.http);

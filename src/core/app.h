@@ -13,6 +13,9 @@
 struct sd_dynamo;
 struct sd_router;
 struct sd_http_server;
+struct sd_broker;
+struct sd_dcache;
+struct sd_gateway;
 
 typedef struct sd_app {
     uv_loop_t *loop;
@@ -20,7 +23,10 @@ typedef struct sd_app {
     struct sd_dynamo *db;
     struct sd_router *router;
     struct sd_http_server *http;
-    void *ids; /* sd_snowflake_t, owned by main */
+    void *ids;                  /* sd_snowflake_t, owned by main */
+    struct sd_dcache *cache;    /* the read cache inside db (db/cache) */
+    struct sd_broker *broker;   /* events between processes (core/broker) */
+    struct sd_gateway *gateway; /* the WebSocket sessions of this process */
 } sd_app_t;
 
 #endif

@@ -82,6 +82,13 @@ sd_err_t sd_config_from_lookup(sd_config_t *cfg, sd_config_lookup_fn lookup, voi
     cfg->cache_ttl_ms = n;
     if ((rc = get_long(lookup, ctx, "CACHE_MAX_ENTRIES", 100000, 1, 100000000, &n, err, errlen))) return rc;
     cfg->cache_max_entries = n;
+    if ((rc = get_long(lookup, ctx, "GATEWAY_HEARTBEAT_MS", 41250, 100, 600000, &n, err, errlen))) return rc;
+    cfg->gateway_heartbeat_ms = n;
+    if ((rc = get_long(lookup, ctx, "GATEWAY_RESUME_MS", 120000, 0, 3600000, &n, err, errlen))) return rc;
+    cfg->gateway_resume_ms = n;
+    if ((rc = get_long(lookup, ctx, "GATEWAY_MAX_QUEUED_BYTES", 1048576, 4096, 1073741824, &n, err, errlen)))
+        return rc;
+    cfg->gateway_max_queued = n;
 
     const char *level = lookup("LOG_LEVEL", ctx);
     cfg->log_level = level ? sd_log_level_parse(level) : SD_LOG_INFO;

@@ -29,6 +29,9 @@ typedef struct {
     long http_request_timeout_ms; /* first to last byte of one request */
     long cache_ttl_ms;            /* how long a cached read may be served; 0: no cache */
     long cache_max_entries;       /* cached items kept at most */
+    long gateway_heartbeat_ms;    /* the heartbeat interval HELLO announces */
+    long gateway_resume_ms;       /* how long a dropped session can be resumed */
+    long gateway_max_queued;      /* bytes a session may fall behind before it is closed */
     char tables_file[512];
     char web_dir[512];
 } sd_config_t;

@@ -12,7 +12,7 @@
 
 #define READ_CHUNK 65536
 
-typedef struct conn conn_t;
+typedef struct sd_http_stream conn_t; /* a connection; once upgraded, a raw byte stream */
 
 /* The part of a request the handler does not see. */
 struct sd_http_internal {
@@ -25,7 +25,7 @@ struct sd_http_internal {
     size_t extra_len;
 };
 
-struct conn {
+struct sd_http_stream {
     uv_tcp_t tcp;
     uv_timer_t timer;
     sd_http_server_t *srv;
@@ -48,6 +48,9 @@ struct conn {
     bool reading;
     int handles_open;
     conn_t *prev, *next;
+    const sd_http_stream_cbs_t *raw; /* set once upgraded: bytes go to its owner */
+    void *raw_ctx;
+    bool raw_flushed; /* the 101 is out: pending input may be handed over */
 };
 
 struct sd_http_server {
@@ -64,6 +67,7 @@ struct sd_http_server {
     sd_http_closed_fn done;
     void *done_ctx;
     int port;
+    char raw_buf[READ_CHUNK]; /* upgraded connections read here in turn: idle ones hold no buffer */
 };
 
 typedef struct {
@@ -81,6 +85,7 @@ static void conn_process(conn_t *c);
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf);
 static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
 static void arm_timer(conn_t *c, uint64_t ms);
+static void raw_start(conn_t *c);
 
 static uint64_t now_ns(void)
 {
@@ -92,6 +97,8 @@ const char *sd_http_status_text(int status)
     switch (status) {
     case 100:
         return "Continue";
+    case 101:
+        return "Switching Protocols";
     case 200:
         return "OK";
     case 201:
@@ -209,6 +216,13 @@ static void on_write(uv_write_t *w, int status)
     free(wr->body);
     free(wr);
     if (c->closing) return;
+    if (c->raw) {
+        if (status < 0)
+            conn_close(c);
+        else if (!c->raw_flushed)
+            raw_start(c);
+        return;
+    }
     if (close_after) {
         if (status < 0)
             conn_close(c);
@@ -310,6 +324,73 @@ int sd_http_server_in_flight(const sd_http_server_t *srv)
     return srv->in_flight;
 }
 
+/* ---- upgraded connections ---- */
+
+/* The 101 is out: input that came with the request goes to the owner, then reading continues raw. */
+static void raw_start(conn_t *c)
+{
+    c->raw_flushed = true;
+    size_t left = c->in_len - c->in_off;
+    char *pending = c->in;
+    size_t off = c->in_off;
+    c->in = NULL;
+    c->in_len = c->in_off = c->in_cap = 0;
+    if (!c->reading) {
+        uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
+        c->reading = true;
+    }
+    if (left) c->raw->on_data(c->raw_ctx, pending + off, left);
+    free(pending);
+}
+
+sd_http_stream_t *sd_http_upgrade(sd_request_t *req, const sd_http_stream_cbs_t *cbs, void *ctx)
+{
+    struct sd_http_internal *in = req->internal;
+    conn_t *c = in->conn;
+    if (!c || c->closing || in->srv->draining) {
+        sd_http_respond_error(req, 503, SD_API_GENERAL, "503: Service Unavailable", NULL);
+        return NULL;
+    }
+    size_t cap = 128 + in->extra_len;
+    char *head = malloc(cap);
+    if (!head) {
+        sd_http_respond_error(req, 500, SD_API_GENERAL, "500: Internal Server Error", NULL);
+        return NULL;
+    }
+    int n = snprintf(head, cap, "HTTP/1.1 101 Switching Protocols\r\nX-Request-Id: %s\r\n%.*s\r\n",
+                     req->request_id, (int)in->extra_len, in->extra_headers ? in->extra_headers : "");
+    log_request(req, 101);
+    in->srv->in_flight--;
+    c->active = NULL;
+    c->raw = cbs;
+    c->raw_ctx = ctx;
+    uv_timer_stop(&c->timer);
+    sd_arena_free(req->arena);
+    conn_write(c, head, (size_t)n, NULL, 0, false);
+    return c;
+}
+
+sd_err_t sd_http_stream_write(sd_http_stream_t *c, const void *data, size_t len)
+{
+    if (c->closing || c->lingering) return SD_ERR_UNAVAILABLE;
+    char *copy = malloc(len ? len : 1);
+    if (!copy) return SD_ERR_NOMEM;
+    memcpy(copy, data, len);
+    conn_write(c, NULL, 0, copy, len, false);
+    return SD_OK;
+}
+
+size_t sd_http_stream_queued(const sd_http_stream_t *c)
+{
+    return c->tcp.write_queue_size;
+}
+
+void sd_http_stream_close(sd_http_stream_t *c)
+{
+    if (c->closing || c->lingering) return;
+    start_linger(c); /* what is queued goes out first; the peer's close or a timeout ends it */
+}
+
 /* ---- connections ---- */
 
 static void on_handle_closed(uv_handle_t *h)
@@ -323,6 +404,7 @@ static void on_handle_closed(uv_handle_t *h)
         srv->conns = c->next;
     if (c->next) c->next->prev = c->prev;
     srv->conn_count--;
+    if (c->raw && c->raw->on_closed) c->raw->on_closed(c->raw_ctx);
     free(c->in);
     free(c->url);
     free(c);
@@ -379,6 +461,10 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 {
     conn_t *c = h->data;
     (void)suggested;
+    if (c->raw && (c->raw_flushed || c->lingering)) {
+        *buf = uv_buf_init(c->srv->raw_buf, sizeof c->srv->raw_buf);
+        return;
+    }
     if (c->in_cap - c->in_len < READ_CHUNK) {
         if (c->in_off) { /* slide unparsed bytes down before growing */
             memmove(c->in, c->in + c->in_off, c->in_len - c->in_off);
@@ -402,10 +488,18 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 {
     conn_t *c = s->data;
-    (void)buf;
     if (c->lingering) {
         if (nread < 0) conn_close(c);
-        c->in_len = c->in_off = 0;
+        if (!c->raw) c->in_len = c->in_off = 0;
+        return;
+    }
+    if (c->raw) {
+        if (nread < 0)
+            conn_close(c);
+        else if (!c->raw_flushed) /* kept in order behind what came with the request */
+            c->in_len += (size_t)nread;
+        else if (nread > 0)
+            c->raw->on_data(c->raw_ctx, buf->base, (size_t)nread);
         return;
     }
     if (nread < 0) {
@@ -464,7 +558,9 @@ static void dispatch(conn_t *c)
     c->in_message = false;
     uv_timer_stop(&c->timer);
     r->method = http_method_str((enum http_method)c->parser.method);
-    r->internal->keep_alive = http_should_keep_alive(&c->parser) != 0;
+    /* After a request asking for another protocol, the parser reads no more HTTP: unless the handler
+       upgrades the connection, it closes after the answer. */
+    r->internal->keep_alive = http_should_keep_alive(&c->parser) != 0 && !c->parser.upgrade;
     r->internal->head = c->parser.method == HTTP_HEAD;
     char *url = sd_arena_strndup(r->arena, c->url ? c->url : "/", c->url_len);
     c->url_len = 0;
@@ -753,7 +849,7 @@ void sd_http_server_shutdown(sd_http_server_t *srv, sd_http_closed_fn done, void
     }
     for (conn_t *c = srv->conns, *next; c; c = next) {
         next = c->next;
-        if (!c->active && !c->in_message) conn_close(c);
+        if (!c->active && !c->in_message && !c->raw) conn_close(c); /* upgraded ones: their owner's */
     }
     if (srv->conn_count == 0 && srv->in_flight == 0 && srv->done) {
         srv->done = NULL;

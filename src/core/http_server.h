@@ -51,6 +51,31 @@ void sd_http_respond_json(sd_request_t *req, int status, json_t *body);
 /* Answers with Discord's error body {code, message[, errors]}; errors reference stolen. */
 void sd_http_respond_error(sd_request_t *req, int status, int code, const char *message, json_t *errors);
 
+/*
+ * Upgraded connections (WebSocket): after sd_http_upgrade the connection is a plain byte stream owned by the
+ * caller. on_data receives what the peer sends (borrowed, valid during the call); on_closed runs once when
+ * the connection is gone, after which the stream must not be used.
+ */
+typedef struct sd_http_stream sd_http_stream_t;
+typedef struct {
+    void (*on_data)(void *ctx, const char *data, size_t len);
+    void (*on_closed)(void *ctx);
+} sd_http_stream_cbs_t;
+
+/*
+ * Answers req with 101 Switching Protocols and the headers added so far, and hands the connection to cbs
+ * (kept borrowed). req is invalid afterwards. Returns NULL (having answered an error) when the client is gone
+ * or the server is shutting down; then no callback runs.
+ */
+sd_http_stream_t *sd_http_upgrade(sd_request_t *req, const sd_http_stream_cbs_t *cbs, void *ctx);
+/* Queues len bytes (copied) for the peer. */
+sd_err_t sd_http_stream_write(sd_http_stream_t *s, const void *data, size_t len);
+/* Bytes written and not yet taken by the kernel: how far the peer is behind. */
+size_t sd_http_stream_queued(const sd_http_stream_t *s);
+/* Sends what is queued, then closes; on_closed follows. Upgraded connections are not closed by
+   sd_http_server_shutdown: their owner closes them. */
+void sd_http_stream_close(sd_http_stream_t *s);
+
 /* The reason phrase for a status ("Not Found"). */
 const char *sd_http_status_text(int status);
 

@@ -249,8 +249,8 @@ void sd_iso_time(long long unix_ms, char *out)
     time_t secs = (time_t)(unix_ms / 1000);
     struct tm tm;
     gmtime_r(&secs, &tm);
-    size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(out + n, 32 - n, ".%03lld000+00:00", unix_ms % 1000);
+    size_t n = strftime(out, SD_ISO_TIME_SIZE, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out + n, SD_ISO_TIME_SIZE - n, ".%03lld000+00:00", unix_ms % 1000);
 }
 
 static json_t *get_or(const json_t *o, const char *k, json_t *dflt)
@@ -401,7 +401,7 @@ json_t *sd_member_json(const json_t *member, json_t *user, const json_t *guild)
 json_t *sd_invite_json(const json_t *invite, const json_t *guild, const json_t *channel, json_t *inviter)
 {
     long long expires = json_integer_value(json_object_get(invite, "expires_at"));
-    char when[32];
+    char when[40];
     json_t *exp = json_null();
     if (expires > 0) {
         sd_iso_time(expires * 1000, when);

@@ -55,7 +55,9 @@ json_t *sd_dm_channel_json(const json_t *channel, const json_t *users, const cha
 json_t *sd_member_json(const json_t *member, json_t *user, const json_t *guild);
 json_t *sd_invite_json(const json_t *invite, const json_t *guild, const json_t *channel, json_t *inviter);
 
-/* The ISO 8601 time of a Unix time in milliseconds, written into out (at least 32 bytes). */
+/* "2026-01-01T00:00:00.000000+00:00" and its NUL. */
+#define SD_ISO_TIME_SIZE 33
+/* The ISO 8601 time of a Unix time in milliseconds, written into out (at least SD_ISO_TIME_SIZE bytes). */
 void sd_iso_time(long long unix_ms, char *out);
 
 #endif

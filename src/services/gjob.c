@@ -1,5 +1,7 @@
 #include "services/gjob.h"
 
+#include "services/events.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +36,18 @@ static void finish(sd_gjob_t *j, const sd_outcome_t *o)
     json_decref(j->channel);
     json_decref(j->input);
     json_decref(j->found);
+    json_decref(j->event_data);
     free(j);
+}
+
+/* The event an operation asked for, to the channel's audience (a DM's recipients, or the guild's members). */
+static void publish(sd_gjob_t *j, json_t *body)
+{
+    json_t *data = j->event_data ? json_incref(j->event_data) : json_incref(body);
+    if (!data) return;
+    json_t *users = NULL;
+    if (!j->guild_id[0] && j->channel) users = json_deep_copy(json_object_get(j->channel, "recipients"));
+    sd_events_publish(j->app, j->event, j->guild_id, j->channel_id, users, data);
 }
 
 void sd_gjob_ok(sd_gjob_t *j, int status, json_t *body)
@@ -42,6 +55,8 @@ void sd_gjob_ok(sd_gjob_t *j, int status, json_t *body)
     sd_outcome_t o = {.err = SD_OK, .status = status, .body = body};
     if (status != 204 && !body)
         o = (sd_outcome_t){.err = SD_ERR_NOMEM, .code = 0, .message = "500: Internal Server Error"};
+    else if (j->event)
+        publish(j, body);
     finish(j, &o);
     json_decref(body);
 }

@@ -36,6 +36,8 @@ struct sd_gjob {
     sd_gjob_step next;
     bool member_optional; /* set by sd_gjob_load_guild_only */
     int counter;          /* free for the operation's own use */
+    const char *event;    /* set by an operation: the dispatch its success publishes (services/events) */
+    json_t *event_data;   /* its data (owned by the job); NULL: the answer's body */
 };
 
 /* A new job for user_id (input stolen, may be NULL); freed when it answers. When out of memory it answers cb

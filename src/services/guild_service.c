@@ -35,7 +35,7 @@ void sd_guild_service_create(sd_app_t *app, const char *user_id, json_t *input, 
 {
     sd_gjob_t *j = sd_gjob_new(app, user_id, input, cb, ctx);
     if (!j) return;
-    char gid[24], cid[24], when[32], perms[21];
+    char gid[24], cid[24], when[40], perms[21];
     sd_gjob_new_id(j, gid);
     sd_gjob_new_id(j, cid);
     now_iso(when);

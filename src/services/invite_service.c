@@ -79,7 +79,7 @@ static void create_step(sd_gjob_t *j)
         code[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
     code[CODE_LENGTH] = '\0';
     long long age = json_integer_value(json_object_get(j->input, "max_age"));
-    char when[32];
+    char when[40];
     sd_iso_time(now_s() * 1000, when);
     json_decref(j->found);
     j->found =
@@ -208,7 +208,7 @@ static void on_already(sd_err_t err, json_t *member, void *ctx)
         fail_store(j, err);
         return;
     }
-    char when[32];
+    char when[40];
     sd_iso_time(now_s() * 1000, when);
     json_t *m = json_pack("{s:s, s:s, s:n, s:[], s:s}", "guild_id", j->guild_id, "user_id", j->user_id,
                           "nick", "roles", "joined_at", when);

@@ -244,12 +244,13 @@ static void on_sent(sd_err_t err, json_t *res, void *ctx)
         if (strcmp(json_string_value(u), j->user_id) != 0) json_array_append(notify, u);
     }
     sd_read_state_repo_mention(j->app->db, j->channel_id, notify);
+    j->event = "MESSAGE_CREATE";
     sd_message_service_answer(j, json_pack("[o]", message), true, 200);
 }
 
 static void send_write(sd_gjob_t *j, json_t *reference)
 {
-    char id[24], when[32], key[128];
+    char id[24], when[40], key[128];
     sd_gjob_new_id(j, id);
     sd_iso_time(now_ms(), when);
     json_t *m =
@@ -450,7 +451,7 @@ static void on_edit_target(sd_err_t err, json_t *message, void *ctx)
     }
     json_t *changes = json_object();
     if (json_object_get(j->input, "content")) {
-        char when[32];
+        char when[40];
         sd_iso_time(now_ms(), when);
         json_object_set(changes, "content", json_object_get(j->input, "content"));
         json_object_set_new(changes, "edited_timestamp", json_string(when));
@@ -460,6 +461,7 @@ static void on_edit_target(sd_err_t err, json_t *message, void *ctx)
         json_object_update(changes, probe);
         json_decref(probe);
     }
+    j->event = "MESSAGE_UPDATE";
     sd_gjob_started(j, sd_message_repo_update(j->app->db, j->channel_id, j->target, changes, on_one, j));
 }
 
@@ -483,6 +485,9 @@ void sd_message_service_edit(sd_app_t *app, const char *user_id, const char *cha
 static void on_deleted(sd_err_t err, json_t *res, void *ctx)
 {
     sd_gjob_t *j = ctx;
+    j->event = "MESSAGE_DELETE";
+    j->event_data = json_pack("{s:s, s:s}", "id", j->target, "channel_id", j->channel_id);
+    if (j->guild_id[0]) json_object_set_new(j->event_data, "guild_id", json_string(j->guild_id));
     sd_gjob_done(j, err, SD_CODE_UNKNOWN_MESSAGE, "Unknown Message");
 }
 
@@ -511,6 +516,24 @@ void sd_message_service_delete(sd_app_t *app, const char *user_id, const char *c
                                const char *message_id, sd_outcome_cb cb, void *ctx)
 {
     sd_gjob_run(app, user_id, NULL, message_id, NULL, channel_id, delete_step, cb, ctx);
+}
+
+/* ---- typing ---- */
+
+static void typing_step(sd_gjob_t *j)
+{
+    if (!sd_gjob_require(j, SD_PERM_SEND_MESSAGES)) return;
+    j->event = "TYPING_START";
+    j->event_data = json_pack("{s:s, s:s, s:I}", "channel_id", j->channel_id, "user_id", j->user_id,
+                              "timestamp", (json_int_t)time(NULL));
+    if (j->guild_id[0]) json_object_set_new(j->event_data, "guild_id", json_string(j->guild_id));
+    sd_gjob_ok(j, 204, NULL);
+}
+
+void sd_message_service_typing(sd_app_t *app, const char *user_id, const char *channel_id, sd_outcome_cb cb,
+                               void *ctx)
+{
+    sd_gjob_run(app, user_id, NULL, NULL, NULL, channel_id, typing_step, cb, ctx);
 }
 
 /* ---- bulk delete ---- */
@@ -544,6 +567,9 @@ static void bulk_step(sd_gjob_t *j)
     json_t *unique = json_object();
     json_array_foreach(j->input, i, id) json_object_set_new(unique, json_string_value(id), json_true());
     j->counter = (int)json_object_size(unique);
+    j->event = "MESSAGE_DELETE_BULK";
+    j->event_data = json_pack("{s:O, s:s}", "ids", j->input, "channel_id", j->channel_id);
+    if (j->guild_id[0]) json_object_set_new(j->event_data, "guild_id", json_string(j->guild_id));
     const char *mid;
     json_t *v;
     json_object_foreach(unique, mid, v)

@@ -24,6 +24,9 @@ void sd_message_service_get(sd_app_t *app, const char *user_id, const char *chan
                             const char *message_id, sd_outcome_cb cb, void *ctx);
 void sd_message_service_edit(sd_app_t *app, const char *user_id, const char *channel_id,
                              const char *message_id, json_t *input, sd_outcome_cb cb, void *ctx);
+/* POST /channels/{id}/typing: TYPING_START to those who can see the channel (needs SEND_MESSAGES). */
+void sd_message_service_typing(sd_app_t *app, const char *user_id, const char *channel_id, sd_outcome_cb cb,
+                               void *ctx);
 void sd_message_service_delete(sd_app_t *app, const char *user_id, const char *channel_id,
                                const char *message_id, sd_outcome_cb cb, void *ctx);
 /* ids (stolen): 2..100 message ids. */

@@ -37,6 +37,12 @@ static void on_set(sd_err_t err, json_t *res, void *ctx)
     sd_gjob_t *j = ctx;
     if (err == SD_ERR_CONFLICT && sd_repo_failed_entry(res) == 0) err = SD_OK; /* already so: nothing to do */
     if (err == SD_ERR_CONFLICT) err = SD_ERR_NOT_FOUND;                        /* the message went away */
+    bool remove = json_is_true(json_object_get(j->input, "remove"));
+    j->event = remove ? "MESSAGE_REACTION_REMOVE" : "MESSAGE_REACTION_ADD";
+    j->event_data =
+        json_pack("{s:s, s:s, s:s, s:{s:n, s:s}}", "user_id", j->target, "channel_id", j->channel_id,
+                  "message_id", in(j, "message_id"), "emoji", "id", "name", in(j, "emoji"));
+    if (j->guild_id[0]) json_object_set_new(j->event_data, "guild_id", json_string(j->guild_id));
     sd_gjob_done(j, err, SD_CODE_UNKNOWN_MESSAGE, "Unknown Message");
 }
 
@@ -137,6 +143,9 @@ static void on_pinned(sd_err_t err, json_t *res, void *ctx)
         }
         err = entry == 0 ? SD_OK : SD_ERR_NOT_FOUND; /* already (un)pinned, or gone */
     }
+    j->event = "CHANNEL_PINS_UPDATE";
+    j->event_data = json_pack("{s:s}", "channel_id", j->channel_id);
+    if (j->guild_id[0]) json_object_set_new(j->event_data, "guild_id", json_string(j->guild_id));
     sd_gjob_done(j, err, SD_CODE_UNKNOWN_MESSAGE, "Unknown Message");
 }
 

@@ -1,6 +1,8 @@
 """Messages against the real server and DynamoDB Local: send, history across buckets, replies, mentions,
 nonces, edits, deletes, and the permission rules around them."""
 import concurrent.futures
+import datetime
+import re
 import time
 
 import pytest
@@ -44,6 +46,9 @@ def test_send_and_read_back(room):
     assert m["author"]["id"] == owner.id and m["type"] == 0 and m["edited_timestamp"] is None
     assert m["mentions"] == [] and m["mention_roles"] == [] and m["mention_everyone"] is False
     assert m["attachments"] == [] and m["embeds"] == [] and m["pinned"] is False
+    # Discord's timestamp format, whole: clients parse it (this once lost its last character).
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00", m["timestamp"]), m["timestamp"]
+    assert abs(datetime.datetime.fromisoformat(m["timestamp"]).timestamp() - time.time()) < 60
     assert ok(owner.get(f"/channels/{ch['id']}/messages/{m['id']}")) == m
     assert history(owner, ch["id"]) == [m]
     assert ok(owner.get(f"/channels/{ch['id']}"))["last_message_id"] == m["id"]

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "api/gateway/gateway.h"
 #include "api/v1/deps.h"
 #include "api/v1/endpoints/auth.h"
 #include "api/v1/endpoints/channels.h"
@@ -22,6 +23,7 @@ sd_router_t *sd_api_router_new(void)
     sd_router_t *r = sd_router_new();
     if (!r) return NULL;
     sd_err_t err = sd_health_endpoints_register(r);
+    if (!err) err = sd_gateway_socket_register(r);
     for (size_t i = 0; !err && i < sizeof prefixes / sizeof *prefixes; i++) {
         if (!err) err = sd_auth_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_users_endpoints_register(r, prefixes[i]);
@@ -32,6 +34,7 @@ sd_router_t *sd_api_router_new(void)
         if (!err) err = sd_invites_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_messages_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_dms_endpoints_register(r, prefixes[i]);
+        if (!err) err = sd_gateway_endpoints_register(r, prefixes[i]);
     }
     if (err) {
         sd_router_free(r);

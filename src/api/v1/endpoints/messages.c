@@ -77,6 +77,11 @@ static void delete_message(sd_request_t *req, void *app)
     sd_message_service_delete(app, sd_deps_user_id(req), channel(req), message(req), sd_deps_outcome, req);
 }
 
+static void typing(sd_request_t *req, void *app)
+{
+    sd_message_service_typing(app, sd_deps_user_id(req), channel(req), sd_deps_outcome, req);
+}
+
 static void bulk_delete(sd_request_t *req, void *app)
 {
     json_t *ids = sd_deps_parse(req, sd_bulk_delete_in_parse);
@@ -148,6 +153,7 @@ sd_err_t sd_messages_endpoints_register(sd_router_t *r, const char *prefix)
         {"GET", "/channels/{channel_id}/messages", list_messages, SD_API_AUTH},
         {"POST", "/channels/{channel_id}/messages", send_message, SD_API_AUTH},
         {"POST", "/channels/{channel_id}/messages/bulk-delete", bulk_delete, SD_API_AUTH},
+        {"POST", "/channels/{channel_id}/typing", typing, SD_API_AUTH},
         {"GET", "/channels/{channel_id}/messages/{message_id}", get_message, SD_API_AUTH},
         {"PATCH", "/channels/{channel_id}/messages/{message_id}", edit_message, SD_API_AUTH},
         {"DELETE", "/channels/{channel_id}/messages/{message_id}", delete_message, SD_API_AUTH},

@@ -10,6 +10,19 @@ static void get_me(sd_request_t *req, void *app)
     sd_http_respond_json(req, 200, sd_user_private_json(sd_deps_user(req)));
 }
 
+/* GET /oauth2/applications/@me: every account here is its own application, as a bot's is on Discord. Bot
+   libraries read it at login. */
+static void get_application(sd_request_t *req, void *app)
+{
+    (void)app;
+    const sd_user_t *u = sd_deps_user(req);
+    sd_http_respond_json(req, 200,
+                         json_pack("{s:s, s:s, s:s, s:n, s:b, s:b, s:o, s:s, s:i, s:[], s:[]}", "id", u->id,
+                                   "name", u->username, "description", "", "icon", "bot_public", 0,
+                                   "bot_require_code_grant", 0, "owner", sd_user_public_json(u), "verify_key",
+                                   "", "flags", 0, "tags", "redirect_uris"));
+}
+
 static void on_updated(const sd_user_result_t *r, void *ctx)
 {
     sd_request_t *req = ctx;
@@ -69,6 +82,8 @@ sd_err_t sd_users_endpoints_register(sd_router_t *r, const char *prefix)
     snprintf(path, sizeof path, "%s/users/@me", prefix);
     if ((err = sd_router_add(r, "GET", path, get_me, SD_API_AUTH))) return err;
     if ((err = sd_router_add(r, "PATCH", path, patch_me, SD_API_AUTH))) return err;
+    snprintf(path, sizeof path, "%s/oauth2/applications/@me", prefix);
+    if ((err = sd_router_add(r, "GET", path, get_application, SD_API_AUTH))) return err;
     snprintf(path, sizeof path, "%s/users/{user_id}", prefix);
     return sd_router_add(r, "GET", path, get_user, SD_API_AUTH);
 }

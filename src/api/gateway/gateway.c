@@ -1,0 +1,876 @@
+#include "api/gateway/gateway.h"
+
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+
+#include "api/v1/deps.h"
+#include "core/broker.h"
+#include "core/log.h"
+#include "core/websocket.h"
+#include "schemas/user_schema.h"
+#include "services/events.h"
+#include "services/gateway_service.h"
+#include "services/user_service.h"
+
+#define RING 256 /* dispatches kept for RESUME */
+#define MAX_CLIENT_MESSAGE 16384
+#define COMMANDS_PER_MINUTE 120
+
+enum {
+    OP_DISPATCH = 0,
+    OP_HEARTBEAT = 1,
+    OP_IDENTIFY = 2,
+    OP_PRESENCE = 3,
+    OP_RESUME = 6,
+    OP_RECONNECT = 7,
+    OP_REQUEST_MEMBERS = 8,
+    OP_INVALID_SESSION = 9,
+    OP_HELLO = 10,
+    OP_HEARTBEAT_ACK = 11
+};
+
+/* Discord's intents. */
+#define I_GUILDS (1u << 0)
+#define I_GUILD_MEMBERS (1u << 1)
+#define I_GUILD_MODERATION (1u << 2)
+#define I_GUILD_INVITES (1u << 6)
+#define I_GUILD_PRESENCES (1u << 8)
+#define I_GUILD_MESSAGES (1u << 9)
+#define I_GUILD_REACTIONS (1u << 10)
+#define I_GUILD_TYPING (1u << 11)
+#define I_DMS (1u << 12)
+#define I_DM_REACTIONS (1u << 13)
+#define I_DM_TYPING (1u << 14)
+#define I_MESSAGE_CONTENT (1u << 15)
+#define I_ALL ((1u << 26) - 1)
+
+typedef struct session session_t;
+
+/* One socket; it points to the session it serves (RESUME moves it to the resumed one). */
+typedef struct {
+    sd_ws_t *ws;
+    session_t *s;
+} link_t;
+
+typedef struct {
+    long seq;
+    char *frame;
+    size_t len;
+} sent_t;
+
+struct session {
+    sd_gateway_t *gw;
+    link_t *link; /* NULL while disconnected and waiting to be resumed */
+    char id[33];
+    char resume_id[33]; /* the session this socket asked to resume */
+    char user_id[24];
+    json_t *user; /* public user object */
+    bool identified, pending_auth, dead;
+    uint64_t intents;
+    long seq;
+    char status[16];
+    json_t *guilds;   /* guild_id -> true: guilds this session has had GUILD_CREATE for */
+    uv_timer_t timer; /* heartbeat watchdog; while disconnected, the end of the resume window */
+    uint64_t last_beat;
+    sent_t ring[RING];
+    int ring_start, ring_count;
+    int commands;
+    uint64_t window_start;
+    UT_hash_handle hh;
+};
+
+struct sd_gateway {
+    sd_app_t *app;
+    session_t *sessions; /* by id, identified ones */
+    json_t *states;      /* guild_id -> state (services/gateway_service) */
+    json_t *channel_guild;
+    int reloading;
+    json_t *waiting; /* envelopes held while a reload is in flight */
+    char t_guilds[160], t_channels[160], t_members[160];
+    int open;
+    bool closing;
+};
+
+static void deliver(sd_gateway_t *gw, json_t *env);
+
+/* ---- sending ---- */
+
+static void close_link(link_t *l, int code, const char *reason)
+{
+    if (l && l->ws) sd_ws_close(l->ws, code, reason);
+}
+
+static void send_json(session_t *s, json_t *payload)
+{
+    char *text = json_dumps(payload, JSON_COMPACT);
+    json_decref(payload);
+    if (text && s->link) sd_ws_send_text(s->link->ws, text, strlen(text));
+    free(text);
+}
+
+static void remember(session_t *s, long seq, char *frame, size_t len)
+{
+    int slot = (s->ring_start + s->ring_count) % RING;
+    if (s->ring_count == RING) {
+        free(s->ring[s->ring_start].frame);
+        s->ring_start = (s->ring_start + 1) % RING;
+        slot = (s->ring_start + s->ring_count - 1) % RING;
+    } else {
+        s->ring_count++;
+    }
+    s->ring[slot] = (sent_t){seq, frame, len};
+}
+
+/* Sends dispatch t with data (JSON text) to s, numbered and kept for RESUME. */
+static void dispatch(session_t *s, const char *t, const char *data)
+{
+    size_t cap = strlen(t) + strlen(data) + 64;
+    char *frame = malloc(cap);
+    if (!frame) return;
+    int n = snprintf(frame, cap, "{\"op\":0,\"s\":%ld,\"t\":\"%s\",\"d\":%s}", ++s->seq, t, data);
+    remember(s, s->seq, frame, (size_t)n);
+    if (!s->link) return;
+    if (sd_ws_queued(s->link->ws) > (size_t)s->gw->app->cfg->gateway_max_queued) {
+        /* Too far behind: close, but resumably, instead of holding ever more for it. */
+        close_link(s->link, 4000, "falling behind");
+        return;
+    }
+    sd_ws_send_text(s->link->ws, frame, (size_t)n);
+}
+
+static void dispatch_json(session_t *s, const char *t, json_t *data)
+{
+    char *text = data ? json_dumps(data, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    json_decref(data);
+    if (text) dispatch(s, t, text);
+    free(text);
+}
+
+/* ---- sessions ---- */
+
+static void session_free_now(uv_handle_t *h)
+{
+    session_t *s = h->data;
+    for (int i = 0; i < s->ring_count; i++)
+        free(s->ring[(s->ring_start + i) % RING].frame);
+    json_decref(s->user);
+    json_decref(s->guilds);
+    s->gw->open--;
+    free(s);
+}
+
+static void presence(session_t *s, const char *status);
+static void presence_in(session_t *s, const char *guild_id, const char *status);
+
+/* Ends a session for good: it can no longer be resumed. */
+static void session_end(session_t *s)
+{
+    if (s->dead) return;
+    s->dead = true;
+    if (s->identified) {
+        HASH_DEL(s->gw->sessions, s);
+        presence(s, "offline");
+    }
+    if (s->link) {
+        s->link->s = NULL;
+        close_link(s->link, 4000, "session ended");
+        s->link = NULL;
+    }
+    if (s->pending_auth) return; /* freed when the answer comes */
+    uv_close((uv_handle_t *)&s->timer, session_free_now);
+}
+
+static void on_resume_window(uv_timer_t *t)
+{
+    session_end(t->data);
+}
+
+static void on_watchdog(uv_timer_t *t)
+{
+    session_t *s = t->data;
+    uint64_t interval = (uint64_t)s->gw->app->cfg->gateway_heartbeat_ms;
+    if (uv_now(t->loop) - s->last_beat >= interval * 3 / 2) {
+        close_link(s->link, 4009, "Session timed out");
+        return;
+    }
+    uv_timer_start(&s->timer, on_watchdog, interval / 4 + 1, 0);
+}
+
+static session_t *session_new(sd_gateway_t *gw, link_t *l)
+{
+    session_t *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->gw = gw;
+    s->link = l;
+    s->guilds = json_object();
+    snprintf(s->status, sizeof s->status, "online");
+    unsigned char raw[16];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(s->id, sizeof s->id, raw, sizeof raw);
+    uv_timer_init(gw->app->loop, &s->timer);
+    s->timer.data = s;
+    s->last_beat = uv_now(gw->app->loop);
+    gw->open++;
+    uv_timer_start(&s->timer, on_watchdog, (uint64_t)gw->app->cfg->gateway_heartbeat_ms / 4 + 1, 0);
+    return s;
+}
+
+/* ---- guild states ---- */
+
+static json_t *user_ids_in(sd_gateway_t *gw, const char *guild_id)
+{
+    json_t *seen = json_object(), *out = json_array();
+    for (session_t *s = gw->sessions; s; s = s->hh.next)
+        if (json_object_get(s->guilds, guild_id) && !json_object_get(seen, s->user_id)) {
+            json_object_set_new(seen, s->user_id, json_true());
+            json_array_append_new(out, json_string(s->user_id));
+        }
+    json_decref(seen);
+    return out;
+}
+
+static void index_channels(sd_gateway_t *gw, const char *guild_id, const json_t *state)
+{
+    const char *cid;
+    json_t *c;
+    json_object_foreach(json_object_get(state, "channels"), cid, c)
+        json_object_set_new(gw->channel_guild, cid, json_string(guild_id));
+}
+
+static void reload_done(sd_gateway_t *gw)
+{
+    if (--gw->reloading > 0) return;
+    json_t *waiting = gw->waiting;
+    gw->waiting = json_array();
+    size_t i;
+    json_t *env;
+    json_array_foreach(waiting, i, env) deliver(gw, env);
+    json_decref(waiting);
+}
+
+typedef struct {
+    sd_gateway_t *gw;
+    char guild_id[64];
+    char user_id[64];
+    char channel_id[64];
+    char only[33]; /* the session a guild is loaded for (its GUILD_CREATE), by id: it may end meanwhile */
+} reload_t;
+
+static void guild_created(session_t *s, const char *guild_id)
+{
+    json_t *state = json_object_get(s->gw->states, guild_id);
+    if (!state || !json_object_get(json_object_get(state, "members"), s->user_id)) return;
+    json_object_set_new(s->guilds, guild_id, json_true());
+    /* Discord sends GUILD_CREATE whatever the intents. */
+    dispatch_json(s, "GUILD_CREATE", sd_gateway_service_guild_create(state, s->user_id, s->user));
+    presence_in(s, guild_id, s->status);
+}
+
+static void guild_gone(sd_gateway_t *gw, const char *guild_id, const char *user_id)
+{
+    for (session_t *s = gw->sessions; s; s = s->hh.next) {
+        if ((user_id && strcmp(s->user_id, user_id)) || !json_object_get(s->guilds, guild_id)) continue;
+        json_object_del(s->guilds, guild_id);
+        dispatch_json(s, "GUILD_DELETE", json_pack("{s:s}", "id", guild_id));
+    }
+}
+
+static session_t *find_session(sd_gateway_t *gw, const char *id)
+{
+    session_t *s = NULL;
+    if (id[0]) HASH_FIND_STR(gw->sessions, id, s);
+    return s && !s->dead ? s : NULL;
+}
+
+static void on_guild_loaded(sd_err_t err, json_t *state, void *ctx)
+{
+    reload_t *r = ctx;
+    sd_gateway_t *gw = r->gw;
+    session_t *only = find_session(gw, r->only);
+    if (err == SD_ERR_NOT_FOUND) {
+        json_object_del(gw->states, r->guild_id);
+        guild_gone(gw, r->guild_id, NULL);
+    } else if (!err) {
+        json_t *old = json_object_get(gw->states, r->guild_id);
+        /* Memberships loaded by earlier loads stay; this load's are newer. */
+        if (old)
+            json_object_update_missing(json_object_get(state, "members"), json_object_get(old, "members"));
+        json_object_set(gw->states, r->guild_id, state);
+        index_channels(gw, r->guild_id, state);
+        if (only) guild_created(only, r->guild_id);
+    }
+    free(r);
+    reload_done(gw);
+}
+
+static void load_guild(sd_gateway_t *gw, const char *guild_id, session_t *only)
+{
+    reload_t *r = calloc(1, sizeof *r);
+    if (!r) return;
+    r->gw = gw;
+    if (only) snprintf(r->only, sizeof r->only, "%s", only->id);
+    snprintf(r->guild_id, sizeof r->guild_id, "%s", guild_id);
+    json_t *users = user_ids_in(gw, guild_id);
+    bool listed = false;
+    size_t i;
+    json_t *u;
+    json_array_foreach(users, i, u) listed |= only && !strcmp(json_string_value(u), only->user_id);
+    if (only && !listed) json_array_append_new(users, json_string(only->user_id));
+    gw->reloading++;
+    if (sd_gateway_service_guild(gw->app, guild_id, users, on_guild_loaded, r) != SD_OK) {
+        free(r);
+        reload_done(gw);
+    }
+}
+
+static void on_channel_loaded(sd_err_t err, json_t *channel, void *ctx)
+{
+    reload_t *r = ctx;
+    sd_gateway_t *gw = r->gw;
+    const char *gid = json_string_value(json_object_get(gw->channel_guild, r->channel_id));
+    if (!err) gid = json_string_value(json_object_get(channel, "guild_id"));
+    json_t *state = gid ? json_object_get(gw->states, gid) : NULL;
+    if (state) {
+        if (err == SD_ERR_NOT_FOUND)
+            json_object_del(json_object_get(state, "channels"), r->channel_id);
+        else if (!err) {
+            json_object_set(json_object_get(state, "channels"), r->channel_id, channel);
+            json_object_set_new(gw->channel_guild, r->channel_id, json_string(gid));
+        }
+    }
+    free(r);
+    reload_done(gw);
+}
+
+static void on_member_loaded(sd_err_t err, json_t *member, void *ctx)
+{
+    reload_t *r = ctx;
+    sd_gateway_t *gw = r->gw;
+    json_t *state = json_object_get(gw->states, r->guild_id);
+    if (err == SD_ERR_NOT_FOUND) {
+        if (state) json_object_del(json_object_get(state, "members"), r->user_id);
+        guild_gone(gw, r->guild_id, r->user_id);
+    } else if (!err) {
+        if (state) json_object_set(json_object_get(state, "members"), r->user_id, member);
+        /* A user of this process joined: their sessions get the guild. */
+        for (session_t *s = gw->sessions; s; s = s->hh.next) {
+            if (strcmp(s->user_id, r->user_id) || json_object_get(s->guilds, r->guild_id)) continue;
+            if (state)
+                guild_created(s, r->guild_id);
+            else
+                load_guild(gw, r->guild_id, s);
+        }
+    }
+    free(r);
+    reload_done(gw);
+}
+
+static bool has_user(sd_gateway_t *gw, const char *user_id)
+{
+    for (session_t *s = gw->sessions; s; s = s->hh.next)
+        if (!strcmp(s->user_id, user_id)) return true;
+    return false;
+}
+
+void sd_gateway_on_change(sd_gateway_t *gw, const char *table, const char *key)
+{
+    char a[64] = "", b[64] = "";
+    const char *sep = strchr(key, '\x1f');
+    snprintf(a, sizeof a, "%.*s", sep ? (int)(sep - key) : (int)strlen(key), key);
+    if (sep) snprintf(b, sizeof b, "%s", sep + 1);
+    reload_t *r = calloc(1, sizeof *r);
+    if (!r) return;
+    r->gw = gw;
+    sd_err_t err = SD_ERR_INVALID;
+    if (!strcmp(table, gw->t_guilds) && json_object_get(gw->states, a)) {
+        free(r);
+        load_guild(gw, a, NULL);
+        return;
+    } else if (!strcmp(table, gw->t_channels) && json_object_size(gw->states)) {
+        snprintf(r->channel_id, sizeof r->channel_id, "%s", a);
+        gw->reloading++;
+        err = sd_gateway_service_channel(gw->app, a, on_channel_loaded, r);
+    } else if (!strcmp(table, gw->t_members) && (json_object_get(gw->states, a) || has_user(gw, b))) {
+        snprintf(r->guild_id, sizeof r->guild_id, "%s", a);
+        snprintf(r->user_id, sizeof r->user_id, "%s", b);
+        gw->reloading++;
+        err = sd_gateway_service_member(gw->app, a, b, on_member_loaded, r);
+    } else {
+        free(r);
+        return;
+    }
+    if (err) {
+        free(r);
+        reload_done(gw);
+    }
+}
+
+/* ---- delivery ---- */
+
+static uint64_t intent_of(const char *t, bool guild)
+{
+    static const struct {
+        const char *prefix;
+        uint64_t guild, dm;
+    } map[] = {{"MESSAGE_REACTION_", I_GUILD_REACTIONS, I_DM_REACTIONS},
+               {"MESSAGE_", I_GUILD_MESSAGES, I_DMS},
+               {"TYPING_START", I_GUILD_TYPING, I_DM_TYPING},
+               {"GUILD_MEMBER_", I_GUILD_MEMBERS, 0},
+               {"GUILD_BAN_", I_GUILD_MODERATION, 0},
+               {"INVITE_", I_GUILD_INVITES, 0},
+               {"PRESENCE_UPDATE", I_GUILD_PRESENCES, 0},
+               {"CHANNEL_PINS_UPDATE", I_GUILDS, I_DMS},
+               {"CHANNEL_", I_GUILDS, 0},
+               {"GUILD_", I_GUILDS, 0}};
+    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+        if (!strncmp(t, map[i].prefix, strlen(map[i].prefix))) return guild ? map[i].guild : map[i].dm;
+    return 0;
+}
+
+static bool named(const json_t *users, const char *user_id)
+{
+    size_t i;
+    json_t *u;
+    json_array_foreach(users, i, u) if (!strcmp(json_string_value(u), user_id)) return true;
+    return false;
+}
+
+/* Without MESSAGE_CONTENT a session sees no content of others' guild messages unless mentioned (Discord). */
+static bool content_hidden(const session_t *s, const char *t, const json_t *d, bool guild)
+{
+    if (!guild || (s->intents & I_MESSAGE_CONTENT) || strncmp(t, "MESSAGE_", 8) ||
+        !strncmp(t, "MESSAGE_REACT", 13))
+        return false;
+    const char *author = json_string_value(json_object_get(json_object_get(d, "author"), "id"));
+    if (!author || !strcmp(author, s->user_id)) return false;
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(d, "mentions"), i, m)
+    {
+        const char *id = json_string_value(json_object_get(m, "id"));
+        if (id && !strcmp(id, s->user_id)) return false;
+    }
+    return true;
+}
+
+static void deliver(sd_gateway_t *gw, json_t *env)
+{
+    const char *t = json_string_value(json_object_get(env, "t"));
+    const char *g = json_string_value(json_object_get(env, "g"));
+    const char *c = json_string_value(json_object_get(env, "c"));
+    json_t *d = json_object_get(env, "d");
+    json_t *users = json_object_get(env, "u");
+    if (!t || !d) return;
+    uint64_t intent = intent_of(t, g != NULL);
+    json_t *state = g ? json_object_get(gw->states, g) : NULL;
+    char *full = NULL, *bare = NULL;
+    for (session_t *s = gw->sessions; s; s = s->hh.next) {
+        if (intent && !(s->intents & intent)) continue;
+        if (users) {
+            if (!named(users, s->user_id)) continue;
+        } else if (!g || !state || !json_object_get(s->guilds, g) ||
+                   !json_object_get(json_object_get(state, "members"), s->user_id) ||
+                   (c && !sd_gateway_service_can_view(state, s->user_id, c))) {
+            continue;
+        }
+        bool hide = content_hidden(s, t, d, g != NULL);
+        char **text = hide ? &bare : &full;
+        if (!*text) {
+            json_t *copy = hide ? json_deep_copy(d) : json_incref(d);
+            if (hide) {
+                json_object_set_new(copy, "content", json_string(""));
+                json_object_set_new(copy, "embeds", json_array());
+                json_object_set_new(copy, "attachments", json_array());
+            }
+            *text = json_dumps(copy, JSON_COMPACT);
+            json_decref(copy);
+        }
+        if (*text) dispatch(s, t, *text);
+    }
+    free(full);
+    free(bare);
+}
+
+static void on_event(const char *payload, size_t len, bool remote, void *ctx)
+{
+    sd_gateway_t *gw = ctx;
+    (void)remote;
+    json_t *env = json_loadb(payload, len, 0, NULL);
+    if (!env) return;
+    if (gw->reloading > 0)
+        json_array_append(gw->waiting, env);
+    else
+        deliver(gw, env);
+    json_decref(env);
+}
+
+/* ---- presence ---- */
+
+static void presence_in(session_t *s, const char *guild_id, const char *status)
+{
+    const char *shown = !strcmp(status, "invisible") ? "offline" : status;
+    sd_events_publish(s->gw->app, "PRESENCE_UPDATE", guild_id, NULL, NULL,
+                      json_pack("{s:{s:s}, s:s, s:s, s:[], s:{s:s}}", "user", "id", s->user_id, "guild_id",
+                                guild_id, "status", shown, "activities", "client_status", "web", shown));
+}
+
+/* The user's status to the members of each guild of the session. */
+static void presence(session_t *s, const char *status)
+{
+    const char *gid;
+    json_t *v;
+    json_object_foreach(s->guilds, gid, v) presence_in(s, gid, status);
+}
+
+/* ---- the protocol ---- */
+
+static void send_ready(session_t *s, json_t *guild_ids)
+{
+    char url[300];
+    json_t *guilds = json_array();
+    size_t i;
+    json_t *id;
+    json_array_foreach(guild_ids, i, id)
+        json_array_append_new(guilds, json_pack("{s:O, s:b}", "id", id, "unavailable", 1));
+    snprintf(url, sizeof url, "ws://%s:%d/gateway", s->gw->app->cfg->host, s->gw->app->cfg->port);
+    json_t *private_user = json_deep_copy(s->user);
+    dispatch_json(s, "READY",
+                  json_pack("{s:i, s:o, s:o, s:s, s:s, s:s, s:{s:s, s:i}, s:[], s:[], s:{}, s:[], s:[i, i]}",
+                            "v", 10, "user", private_user, "guilds", guilds, "session_id", s->id,
+                            "resume_gateway_url", url, "session_type", "normal", "application", "id",
+                            s->user_id, "flags", 0, "private_channels", "relationships", "user_settings",
+                            "presences", "shard", 0, 1));
+    json_array_foreach(guild_ids, i, id)
+    {
+        const char *gid = json_string_value(id);
+        load_guild(s->gw, gid, s);
+    }
+}
+
+static void on_guild_ids(sd_err_t err, json_t *ids, void *ctx)
+{
+    session_t *s = ctx;
+    s->pending_auth = false;
+    if (s->dead) {
+        uv_close((uv_handle_t *)&s->timer, session_free_now);
+        return;
+    }
+    if (err) {
+        close_link(s->link, 4000, "Unknown error");
+        return;
+    }
+    s->identified = true;
+    HASH_ADD_STR(s->gw->sessions, id, s);
+    send_ready(s, ids);
+}
+
+static void on_identified(const sd_user_result_t *r, void *ctx)
+{
+    session_t *s = ctx;
+    if (s->dead) {
+        s->pending_auth = false;
+        uv_close((uv_handle_t *)&s->timer, session_free_now);
+        return;
+    }
+    if (r->err) {
+        s->pending_auth = false;
+        close_link(s->link, 4004, "Authentication failed");
+        return;
+    }
+    snprintf(s->user_id, sizeof s->user_id, "%s", r->user->id);
+    s->user = sd_user_private_json(r->user);
+    if (sd_gateway_service_guild_ids(s->gw->app, s->user_id, on_guild_ids, s) != SD_OK) {
+        s->pending_auth = false;
+        close_link(s->link, 4000, "Unknown error");
+    }
+}
+
+static void identify(session_t *s, json_t *d)
+{
+    const char *token = json_string_value(json_object_get(d, "token"));
+    json_t *intents = json_object_get(d, "intents");
+    if (s->identified || s->pending_auth) {
+        close_link(s->link, 4005, "Already authenticated");
+        return;
+    }
+    if (!json_is_integer(intents) || json_integer_value(intents) < 0 ||
+        ((uint64_t)json_integer_value(intents) & ~(uint64_t)I_ALL)) {
+        close_link(s->link, 4013, "Invalid intent(s)");
+        return;
+    }
+    if (!token || !json_is_object(json_object_get(d, "properties"))) {
+        close_link(s->link, 4002, "Decode error");
+        return;
+    }
+    s->intents = (uint64_t)json_integer_value(intents);
+    const char *status = json_string_value(json_object_get(json_object_get(d, "presence"), "status"));
+    if (status) snprintf(s->status, sizeof s->status, "%s", status);
+    s->pending_auth = true;
+    if (sd_user_service_authenticate(s->gw->app, token, on_identified, s) != SD_OK) {
+        s->pending_auth = false;
+        close_link(s->link, 4004, "Authentication failed");
+    }
+}
+
+typedef struct {
+    session_t *fresh; /* kept alive by pending_auth */
+    long seq;
+} resuming_t;
+
+static void invalid_session(session_t *fresh)
+{
+    send_json(fresh, json_pack("{s:i, s:b}", "op", OP_INVALID_SESSION, "d", 0));
+}
+
+/* The token checked: the socket moves to the old session if the token is its user's and seq is still held. */
+static void on_resume_auth(const sd_user_result_t *r, void *ctx)
+{
+    resuming_t *rs = ctx;
+    session_t *fresh = rs->fresh;
+    long from = rs->seq;
+    session_t *old = NULL;
+    free(rs);
+    fresh->pending_auth = false;
+    if (fresh->dead) {
+        uv_close((uv_handle_t *)&fresh->timer, session_free_now);
+        return;
+    }
+    link_t *l = fresh->link;
+    if (r->err == SD_OK) old = find_session(fresh->gw, fresh->resume_id);
+    bool ok = old && !old->link && !strcmp(old->user_id, r->user->id) && from <= old->seq &&
+              (old->ring_count == 0 || from >= old->ring[old->ring_start].seq - 1);
+    if (!ok) {
+        invalid_session(fresh);
+        return;
+    }
+    fresh->link = NULL;
+    session_end(fresh);
+    old->link = l;
+    l->s = old;
+    old->last_beat = uv_now(old->gw->app->loop);
+    uv_timer_start(&old->timer, on_watchdog, (uint64_t)old->gw->app->cfg->gateway_heartbeat_ms / 4 + 1, 0);
+    for (int i = 0; i < old->ring_count; i++) {
+        const sent_t *m = &old->ring[(old->ring_start + i) % RING];
+        if (m->seq > from) sd_ws_send_text(l->ws, m->frame, m->len);
+    }
+    dispatch(old, "RESUMED", "{}");
+}
+
+static void resume(link_t *l, json_t *d)
+{
+    session_t *fresh = l->s;
+    const char *sid = json_string_value(json_object_get(d, "session_id"));
+    const char *token = json_string_value(json_object_get(d, "token"));
+    json_t *seq = json_object_get(d, "seq");
+    resuming_t *rs = sid && token && json_is_integer(seq) ? calloc(1, sizeof *rs) : NULL;
+    if (!rs) {
+        invalid_session(fresh);
+        return;
+    }
+    rs->fresh = fresh;
+    rs->seq = (long)json_integer_value(seq);
+    snprintf(fresh->resume_id, sizeof fresh->resume_id, "%s", sid);
+    fresh->pending_auth = true;
+    if (sd_user_service_authenticate(fresh->gw->app, token, on_resume_auth, rs) != SD_OK) {
+        fresh->pending_auth = false;
+        free(rs);
+        invalid_session(fresh);
+    }
+}
+
+static void on_text(void *ctx, const char *msg, size_t len)
+{
+    link_t *l = ctx;
+    session_t *s = l->s;
+    if (!s) return;
+    uint64_t now = uv_now(s->gw->app->loop);
+    if (now - s->window_start >= 60000) {
+        s->window_start = now;
+        s->commands = 0;
+    }
+    if (++s->commands > COMMANDS_PER_MINUTE) {
+        close_link(l, 4008, "Rate limited");
+        return;
+    }
+    json_t *p = json_loadb(msg, len, JSON_REJECT_DUPLICATES, NULL);
+    json_t *op = json_object_get(p, "op");
+    if (!json_is_object(p) || !json_is_integer(op)) {
+        close_link(l, 4002, "Decode error");
+        json_decref(p);
+        return;
+    }
+    json_t *d = json_object_get(p, "d");
+    switch (json_integer_value(op)) {
+    case OP_HEARTBEAT:
+        s->last_beat = now;
+        send_json(s, json_pack("{s:i}", "op", OP_HEARTBEAT_ACK));
+        break;
+    case OP_IDENTIFY:
+        if (!json_is_object(d))
+            close_link(l, 4002, "Decode error");
+        else
+            identify(s, d);
+        break;
+    case OP_RESUME:
+        if (s->identified || s->pending_auth)
+            close_link(l, 4005, "Already authenticated");
+        else if (!json_is_object(d))
+            close_link(l, 4002, "Decode error");
+        else
+            resume(l, d);
+        break;
+    case OP_PRESENCE:
+    case OP_REQUEST_MEMBERS:
+        if (!s->identified) {
+            close_link(l, 4003, "Not authenticated");
+        } else if (json_integer_value(op) == OP_PRESENCE) {
+            const char *st = json_string_value(json_object_get(d, "status"));
+            if (!st ||
+                (strcmp(st, "online") && strcmp(st, "idle") && strcmp(st, "dnd") && strcmp(st, "invisible")))
+                close_link(l, 4002, "Decode error");
+            else {
+                snprintf(s->status, sizeof s->status, "%s", st);
+                presence(s, st);
+            }
+        }
+        break;
+    default:
+        close_link(l, 4001, "Unknown opcode");
+    }
+    json_decref(p);
+}
+
+static void on_gone(void *ctx, int code)
+{
+    link_t *l = ctx;
+    session_t *s = l->s;
+    free(l);
+    if (!s) return;
+    s->link = NULL;
+    /* A clean close (1000/1001) ends the session as Discord does; anything else leaves it resumable. */
+    if (!s->identified || code == 1000 || code == 1001 || s->gw->closing ||
+        s->gw->app->cfg->gateway_resume_ms == 0) {
+        session_end(s);
+        return;
+    }
+    uv_timer_start(&s->timer, on_resume_window, (uint64_t)s->gw->app->cfg->gateway_resume_ms, 0);
+}
+
+static const sd_ws_cbs_t ws_cbs = {on_text, on_gone};
+
+static void get_socket(sd_request_t *req, void *ctx)
+{
+    sd_app_t *app = ctx;
+    sd_gateway_t *gw = app->gateway;
+    link_t *l = calloc(1, sizeof *l);
+    if (!gw || gw->closing || !l) {
+        free(l);
+        sd_http_respond_error(req, 503, 0, "503: Service Unavailable", NULL);
+        return;
+    }
+    const char *v = sd_request_query(req, "v");
+    l->ws = sd_ws_accept(req, MAX_CLIENT_MESSAGE, &ws_cbs, l);
+    if (!l->ws) {
+        free(l);
+        return;
+    }
+    l->s = session_new(gw, l);
+    if (!l->s) {
+        close_link(l, 4000, "Unknown error");
+        return;
+    }
+    if (v && strcmp(v, "10") && strcmp(v, "9")) {
+        close_link(l, 4012, "Invalid API version");
+        return;
+    }
+    send_json(l->s, json_pack("{s:i, s:{s:i}}", "op", OP_HELLO, "d", "heartbeat_interval",
+                              (int)app->cfg->gateway_heartbeat_ms));
+}
+
+/* ---- REST ---- */
+
+static json_t *socket_url(sd_request_t *req)
+{
+    const char *host = sd_request_header(req, "Host");
+    char url[300];
+    snprintf(url, sizeof url, "ws://%s/gateway", host && host[0] ? host : "127.0.0.1");
+    return json_pack("{s:s}", "url", url);
+}
+
+static void get_gateway(sd_request_t *req, void *app)
+{
+    (void)app;
+    sd_http_respond_json(req, 200, socket_url(req));
+}
+
+static void get_gateway_bot(sd_request_t *req, void *app)
+{
+    (void)app;
+    json_t *out = socket_url(req);
+    json_object_set_new(out, "shards", json_integer(1));
+    json_object_set_new(out, "session_start_limit",
+                        json_pack("{s:i, s:i, s:i, s:i}", "total", 1000, "remaining", 1000, "reset_after", 0,
+                                  "max_concurrency", 1));
+    sd_http_respond_json(req, 200, out);
+}
+
+sd_err_t sd_gateway_endpoints_register(sd_router_t *r, const char *prefix)
+{
+    static const sd_route_def_t defs[] = {{"GET", "/gateway", get_gateway, 0},
+                                          {"GET", "/gateway/bot", get_gateway_bot, SD_API_AUTH}};
+    return sd_deps_register(r, prefix, defs, sizeof defs / sizeof *defs);
+}
+
+sd_err_t sd_gateway_socket_register(sd_router_t *r)
+{
+    return sd_router_add(r, "GET", "/gateway", get_socket, 0);
+}
+
+/* ---- lifetime ---- */
+
+sd_gateway_t *sd_gateway_new(sd_app_t *app)
+{
+    sd_gateway_t *gw = calloc(1, sizeof *gw);
+    if (!gw) return NULL;
+    gw->app = app;
+    gw->states = json_object();
+    gw->channel_guild = json_object();
+    gw->waiting = json_array();
+    snprintf(gw->t_guilds, sizeof gw->t_guilds, "%sguilds", app->cfg->table_prefix);
+    snprintf(gw->t_channels, sizeof gw->t_channels, "%schannels", app->cfg->table_prefix);
+    snprintf(gw->t_members, sizeof gw->t_members, "%smembers", app->cfg->table_prefix);
+    if (!gw->states || !gw->channel_guild || !gw->waiting ||
+        sd_broker_subscribe(app->broker, SD_EVENTS_TOPIC, on_event, gw) != SD_OK) {
+        sd_gateway_free(gw);
+        return NULL;
+    }
+    return gw;
+}
+
+void sd_gateway_shutdown(sd_gateway_t *gw)
+{
+    gw->closing = true;
+    for (session_t *s = gw->sessions, *next; s; s = next) {
+        next = s->hh.next;
+        if (s->link) send_json(s, json_pack("{s:i, s:n}", "op", OP_RECONNECT, "d"));
+        session_end(s);
+    }
+}
+
+int sd_gateway_open_sessions(const sd_gateway_t *gw)
+{
+    return gw->open;
+}
+
+void sd_gateway_free(sd_gateway_t *gw)
+{
+    if (!gw) return;
+    json_decref(gw->states);
+    json_decref(gw->channel_guild);
+    json_decref(gw->waiting);
+    free(gw);
+}

@@ -1,0 +1,196 @@
+#include "core/websocket.h"
+
+#include <openssl/evp.h>
+#include <sodium.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <wslay/wslay.h>
+
+#include "core/http_server.h"
+
+struct sd_ws {
+    wslay_event_context_ptr ctx;
+    sd_http_stream_t *stream;
+    const sd_ws_cbs_t *cbs;
+    void *cb_ctx;
+    const char *in; /* the bytes being fed to wslay */
+    size_t in_len;
+    bool closing; /* our close frame is queued: nothing more goes out, nothing more is delivered */
+};
+
+void sd_ws_accept_key(const char *key, char out[29])
+{
+    static const char guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    char joined[128];
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int md_len = 0;
+    int n = snprintf(joined, sizeof joined, "%s%s", key, guid);
+    out[0] = '\0';
+    if (n < 0 || (size_t)n >= sizeof joined) return;
+    if (!EVP_Digest(joined, (size_t)n, md, &md_len, EVP_sha1(), NULL) || md_len != 20) return;
+    sodium_bin2base64(out, 29, md, 20, sodium_base64_VARIANT_ORIGINAL);
+}
+
+/* Does the comma-separated header value hold token (case-insensitively)? */
+static bool has_token(const char *value, const char *token)
+{
+    size_t tl = strlen(token);
+    for (const char *p = value; p && *p;) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+            len--;
+        if (len == tl && strncasecmp(p, token, tl) == 0) return true;
+        p = end;
+    }
+    return false;
+}
+
+static bool valid_key(const char *key)
+{
+    unsigned char raw[32];
+    size_t raw_len = 0;
+    return key && strlen(key) == 24 &&
+           sodium_base642bin(raw, sizeof raw, key, 24, NULL, &raw_len, NULL,
+                             sodium_base64_VARIANT_ORIGINAL) == 0 &&
+           raw_len == 16;
+}
+
+/* ---- wslay callbacks ---- */
+
+static ssize_t on_recv(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags, void *user)
+{
+    sd_ws_t *ws = user;
+    (void)flags;
+    if (ws->in_len == 0) {
+        wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
+        return -1;
+    }
+    size_t n = len < ws->in_len ? len : ws->in_len;
+    memcpy(buf, ws->in, n);
+    ws->in += n;
+    ws->in_len -= n;
+    return (ssize_t)n;
+}
+
+static ssize_t on_send(wslay_event_context_ptr ctx, const uint8_t *data, size_t len, int flags, void *user)
+{
+    sd_ws_t *ws = user;
+    (void)flags;
+    if (sd_http_stream_write(ws->stream, data, len) != SD_OK) {
+        wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
+        return -1;
+    }
+    return (ssize_t)len;
+}
+
+static void on_message(wslay_event_context_ptr ctx, const struct wslay_event_on_msg_recv_arg *arg, void *user)
+{
+    sd_ws_t *ws = user;
+    if (ws->closing) return;
+    if (arg->opcode == WSLAY_TEXT_FRAME)
+        ws->cbs->on_text(ws->cb_ctx, (const char *)arg->msg, arg->msg_length);
+    else if (arg->opcode == WSLAY_BINARY_FRAME)
+        sd_ws_close(ws, 1003, "binary messages are not supported");
+    (void)ctx; /* ping, pong and close are wslay's own */
+}
+
+/* Sends what wslay has queued; closes the stream once neither side has anything left to say. */
+static void pump(sd_ws_t *ws)
+{
+    if (wslay_event_send(ws->ctx) != 0 ||
+        (!wslay_event_want_read(ws->ctx) && !wslay_event_want_write(ws->ctx)))
+        sd_http_stream_close(ws->stream);
+}
+
+/* ---- stream callbacks ---- */
+
+static void on_data(void *user, const char *data, size_t len)
+{
+    sd_ws_t *ws = user;
+    ws->in = data;
+    ws->in_len = len;
+    int rc = wslay_event_recv(ws->ctx);
+    ws->in = NULL;
+    ws->in_len = 0;
+    if (rc != 0) {
+        sd_http_stream_close(ws->stream);
+        return;
+    }
+    pump(ws);
+}
+
+static void on_closed(void *user)
+{
+    sd_ws_t *ws = user;
+    int code = wslay_event_get_close_received(ws->ctx) ? wslay_event_get_status_code_received(ws->ctx) : 1006;
+    ws->cbs->on_gone(ws->cb_ctx, code);
+    wslay_event_context_free(ws->ctx);
+    free(ws);
+}
+
+static const sd_http_stream_cbs_t stream_cbs = {on_data, on_closed};
+
+sd_ws_t *sd_ws_accept(sd_request_t *req, size_t max_message, const sd_ws_cbs_t *cbs, void *ctx)
+{
+    const char *key = sd_request_header(req, "Sec-WebSocket-Key");
+    const char *version = sd_request_header(req, "Sec-WebSocket-Version");
+    if (strcmp(req->method, "GET") != 0 || !has_token(sd_request_header(req, "Upgrade"), "websocket") ||
+        !has_token(sd_request_header(req, "Connection"), "upgrade") || !version ||
+        strcmp(version, "13") != 0 || !valid_key(key)) {
+        sd_http_add_header(req, "Sec-WebSocket-Version", "13");
+        sd_http_respond_error(req, 400, 0, "400: Bad Request (a WebSocket upgrade was expected)", NULL);
+        return NULL;
+    }
+    sd_ws_t *ws = calloc(1, sizeof *ws);
+    static const struct wslay_event_callbacks callbacks = {on_recv, on_send, NULL,      NULL,
+                                                           NULL,    NULL,    on_message};
+    if (!ws || wslay_event_context_server_init(&ws->ctx, &callbacks, ws) != 0) {
+        free(ws);
+        sd_http_respond_error(req, 500, 0, "500: Internal Server Error", NULL);
+        return NULL;
+    }
+    wslay_event_config_set_max_recv_msg_length(ws->ctx, max_message);
+    ws->cbs = cbs;
+    ws->cb_ctx = ctx;
+    char accept[29];
+    sd_ws_accept_key(key, accept);
+    sd_http_add_header(req, "Upgrade", "websocket");
+    sd_http_add_header(req, "Connection", "Upgrade");
+    sd_http_add_header(req, "Sec-WebSocket-Accept", accept);
+    ws->stream = sd_http_upgrade(req, &stream_cbs, ws);
+    if (!ws->stream) {
+        wslay_event_context_free(ws->ctx);
+        free(ws);
+        return NULL;
+    }
+    return ws;
+}
+
+sd_err_t sd_ws_send_text(sd_ws_t *ws, const char *msg, size_t len)
+{
+    if (ws->closing) return SD_ERR_UNAVAILABLE;
+    struct wslay_event_msg m = {WSLAY_TEXT_FRAME, (const uint8_t *)msg, len};
+    if (wslay_event_queue_msg(ws->ctx, &m) != 0) return SD_ERR_NOMEM;
+    pump(ws);
+    return SD_OK;
+}
+
+void sd_ws_close(sd_ws_t *ws, int code, const char *reason)
+{
+    if (ws->closing) return;
+    ws->closing = true;
+    wslay_event_queue_close(ws->ctx, (uint16_t)code, (const uint8_t *)reason, reason ? strlen(reason) : 0);
+    wslay_event_send(ws->ctx);
+    /* Our side is done: the peer gets what is queued, then the connection ends. */
+    sd_http_stream_close(ws->stream);
+}
+
+size_t sd_ws_queued(const sd_ws_t *ws)
+{
+    return sd_http_stream_queued(ws->stream);
+}

@@ -1,0 +1,41 @@
+/*
+ * websocket: RFC 6455 server connections on top of an upgraded HTTP connection (core/http_server), with the
+ * framing done by wslay. It checks the handshake (GET, Upgrade: websocket, Sec-WebSocket-Version 13, a
+ * 16-byte Sec-WebSocket-Key), answers 101 with the accept key, then hands whole text messages to its owner,
+ * answers pings, and completes the closing handshake. Binary messages, and messages over max_message bytes,
+ * close the connection (1003 / 1009) as the RFC says; invalid UTF-8 in text closes it with 1007.
+ */
+#ifndef SD_CORE_WEBSOCKET_H
+#define SD_CORE_WEBSOCKET_H
+
+#include <stddef.h>
+
+#include "core/errors.h"
+#include "core/http_request.h"
+
+typedef struct sd_ws sd_ws_t;
+
+typedef struct {
+    /* One whole text message; msg is borrowed for the call. */
+    void (*on_text)(void *ctx, const char *msg, size_t len);
+    /* The connection is gone; code is what the peer's close frame said, or 1006 when it sent none. The ws is
+       freed after this returns. */
+    void (*on_gone)(void *ctx, int code);
+} sd_ws_cbs_t;
+
+/*
+ * Completes the handshake of req and returns the new connection (owned by itself: it frees itself after
+ * on_gone), or NULL after answering 400 when req is not a valid WebSocket upgrade. cbs is kept borrowed.
+ */
+sd_ws_t *sd_ws_accept(sd_request_t *req, size_t max_message, const sd_ws_cbs_t *cbs, void *ctx);
+/* Queues a text message (copied). */
+sd_err_t sd_ws_send_text(sd_ws_t *ws, const char *msg, size_t len);
+/* Sends a close frame with code and reason, then closes; on_gone follows. Later sends are dropped. */
+void sd_ws_close(sd_ws_t *ws, int code, const char *reason);
+/* Bytes waiting to reach the peer. */
+size_t sd_ws_queued(const sd_ws_t *ws);
+
+/* Exposed for tests: Sec-WebSocket-Accept for key, written into out (29 bytes with the NUL). */
+void sd_ws_accept_key(const char *key, char out[29]);
+
+#endif

@@ -1,0 +1,24 @@
+#include "services/events.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/broker.h"
+
+void sd_events_publish(sd_app_t *app, const char *type, const char *guild_id, const char *channel_id,
+                       json_t *users, json_t *data)
+{
+    json_t *env = json_pack("{s:s, s:o}", "t", type, "d", data ? data : json_null());
+    if (!env || !app->broker) {
+        json_decref(env);
+        json_decref(users);
+        return;
+    }
+    if (guild_id && guild_id[0]) json_object_set_new(env, "g", json_string(guild_id));
+    if (channel_id && channel_id[0]) json_object_set_new(env, "c", json_string(channel_id));
+    if (users) json_object_set_new(env, "u", users);
+    char *text = json_dumps(env, JSON_COMPACT);
+    json_decref(env);
+    if (text) sd_broker_publish(app->broker, SD_EVENTS_TOPIC, text, strlen(text));
+    free(text);
+}

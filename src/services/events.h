@@ -1,0 +1,24 @@
+/*
+ * events: how a change becomes a gateway dispatch. A service that changed something publishes the event's
+ * type and data with its audience (the guild and channel it belongs to, or explicit users such as the
+ * recipients of a DM); the broker carries it to every server process, and each process's gateway delivers it
+ * to the sessions allowed to see it. The envelope on the broker is {"t", "d", "g"?, "c"?, "u"?: [user ids]}.
+ */
+#ifndef SD_SERVICES_EVENTS_H
+#define SD_SERVICES_EVENTS_H
+
+#include <jansson.h>
+
+#include "core/app.h"
+
+/* The broker topic that carries dispatches. */
+#define SD_EVENTS_TOPIC "events"
+
+/*
+ * Publishes event type with data (stolen). guild_id / channel_id may be NULL or ""; users (stolen, may be
+ * NULL) limits the audience to those users.
+ */
+void sd_events_publish(sd_app_t *app, const char *type, const char *guild_id, const char *channel_id,
+                       json_t *users, json_t *data);
+
+#endif

@@ -1,0 +1,178 @@
+#include "services/gateway_service.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "repositories/guild_repo.h"
+#include "repositories/repo.h"
+#include "schemas/guild_schema.h"
+#include "services/permissions.h"
+
+typedef struct {
+    sd_app_t *app;
+    sd_gateway_service_cb cb;
+    void *ctx;
+    json_t *state;
+    json_t *user_ids;
+    char guild_id[24];
+} load_t;
+
+static void load_end(load_t *l, sd_err_t err)
+{
+    l->cb(err, err ? NULL : l->state, l->ctx);
+    json_decref(l->state);
+    json_decref(l->user_ids);
+    free(l);
+}
+
+static void on_ids(sd_err_t err, json_t *rows, void *ctx)
+{
+    load_t *l = ctx;
+    json_t *ids = json_array();
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row) json_array_append(ids, json_object_get(row, "guild_id"));
+    l->state = ids;
+    load_end(l, err);
+}
+
+static load_t *load_new(sd_app_t *app, sd_gateway_service_cb cb, void *ctx)
+{
+    load_t *l = calloc(1, sizeof *l);
+    if (l) *l = (load_t){.app = app, .cb = cb, .ctx = ctx};
+    return l;
+}
+
+/* Runs start's error through the callback path: a call that did not start frees l. */
+static sd_err_t started(load_t *l, sd_err_t err)
+{
+    if (err) {
+        json_decref(l->state);
+        json_decref(l->user_ids);
+        free(l);
+    }
+    return err;
+}
+
+sd_err_t sd_gateway_service_guild_ids(sd_app_t *app, const char *user_id, sd_gateway_service_cb cb, void *ctx)
+{
+    load_t *l = load_new(app, cb, ctx);
+    if (!l) return SD_ERR_NOMEM;
+    /* Discord caps a user at 200 guilds (bots at more, sharded): this server reads up to 1000. */
+    return started(l, sd_member_repo_guilds_of(app->db, user_id, NULL, NULL, 1000, on_ids, l));
+}
+
+static void on_members(sd_err_t err, json_t *rows, void *ctx)
+{
+    load_t *l = ctx;
+    json_t *members = json_object_get(l->state, "members");
+    size_t i;
+    json_t *m;
+    json_array_foreach(rows, i, m)
+        json_object_set(members, json_string_value(json_object_get(m, "user_id")), m);
+    load_end(l, err);
+}
+
+static void on_channels(sd_err_t err, json_t *rows, void *ctx)
+{
+    load_t *l = ctx;
+    if (err) {
+        load_end(l, err);
+        return;
+    }
+    json_t *channels = json_object_get(l->state, "channels");
+    size_t i;
+    json_t *c;
+    json_array_foreach(rows, i, c) json_object_set(channels, json_string_value(json_object_get(c, "id")), c);
+    json_t *keys = json_array();
+    json_t *u;
+    json_array_foreach(l->user_ids, i, u)
+        json_array_append_new(keys, json_pack("{s:s, s:O}", "guild_id", l->guild_id, "user_id", u));
+    err = sd_repo_batch_get(l->app->db, "members", keys, on_members, l);
+    if (err) load_end(l, err);
+}
+
+static void on_guild(sd_err_t err, json_t *guild, void *ctx)
+{
+    load_t *l = ctx;
+    if (err) {
+        load_end(l, err);
+        return;
+    }
+    l->state = json_pack("{s:O, s:{}, s:{}}", "guild", guild, "channels", "members");
+    err = l->state ? sd_channel_repo_list(l->app->db, l->guild_id, on_channels, l) : SD_ERR_NOMEM;
+    if (err) load_end(l, err);
+}
+
+sd_err_t sd_gateway_service_guild(sd_app_t *app, const char *guild_id, json_t *user_ids,
+                                  sd_gateway_service_cb cb, void *ctx)
+{
+    load_t *l = load_new(app, cb, ctx);
+    if (!l) {
+        json_decref(user_ids);
+        return SD_ERR_NOMEM;
+    }
+    l->user_ids = user_ids;
+    snprintf(l->guild_id, sizeof l->guild_id, "%s", guild_id);
+    return started(l, sd_guild_repo_get(app->db, guild_id, on_guild, l));
+}
+
+static void on_item(sd_err_t err, json_t *item, void *ctx)
+{
+    load_t *l = ctx;
+    l->state = json_incref(item);
+    load_end(l, err);
+}
+
+sd_err_t sd_gateway_service_channel(sd_app_t *app, const char *id, sd_gateway_service_cb cb, void *ctx)
+{
+    load_t *l = load_new(app, cb, ctx);
+    return l ? started(l, sd_channel_repo_get(app->db, id, on_item, l)) : SD_ERR_NOMEM;
+}
+
+sd_err_t sd_gateway_service_member(sd_app_t *app, const char *guild_id, const char *user_id,
+                                   sd_gateway_service_cb cb, void *ctx)
+{
+    load_t *l = load_new(app, cb, ctx);
+    return l ? started(l, sd_member_repo_get(app->db, guild_id, user_id, on_item, l)) : SD_ERR_NOMEM;
+}
+
+int sd_gateway_service_can_view(const json_t *state, const char *user_id, const char *channel_id)
+{
+    const json_t *guild = json_object_get(state, "guild");
+    const json_t *member = json_object_get(json_object_get(state, "members"), user_id);
+    const json_t *channel = json_object_get(json_object_get(state, "channels"), channel_id);
+    if (!member || !channel) return 0;
+    uint64_t base = sd_permissions_base(guild, member);
+    return (sd_permissions_channel(base, guild, member, channel) & SD_PERM_VIEW_CHANNEL) != 0;
+}
+
+json_t *sd_gateway_service_guild_create(const json_t *state, const char *user_id, const json_t *user)
+{
+    const json_t *guild = json_object_get(state, "guild");
+    const json_t *member = json_object_get(json_object_get(state, "members"), user_id);
+    json_t *out = sd_guild_json(guild);
+    if (!out) return NULL;
+    json_t *channels = json_array();
+    const char *id;
+    json_t *c;
+    json_object_foreach(json_object_get(state, "channels"), id, c)
+    {
+        if (sd_gateway_service_can_view(state, user_id, id))
+            json_array_append_new(channels, sd_channel_json(c));
+    }
+    json_t *members = json_array();
+    if (member) json_array_append_new(members, sd_member_json(member, (json_t *)user, guild));
+    json_object_set_new(out, "channels", channels);
+    json_object_set_new(out, "members", members);
+    json_object_set(out, "joined_at", member ? json_object_get(member, "joined_at") : json_null());
+    json_object_set_new(out, "large", json_false());
+    json_object_set_new(out, "unavailable", json_false());
+    json_t *empty[] = {json_array(), json_array(), json_array(), json_array()};
+    const char *names[] = {"voice_states", "presences", "threads", "stage_instances"};
+    for (int i = 0; i < 4; i++)
+        json_object_set_new(out, names[i], empty[i]);
+    if (!json_object_get(out, "member_count"))
+        json_object_set(out, "member_count", json_object_get(guild, "member_count"));
+    return out;
+}
