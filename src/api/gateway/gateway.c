@@ -772,7 +772,9 @@ static void get_socket(sd_request_t *req, void *ctx)
         sd_http_respond_error(req, 503, 0, "503: Service Unavailable", NULL);
         return;
     }
+    /* Read before the upgrade: the request is gone after it. */
     const char *v = sd_request_query(req, "v");
+    bool bad_version = v && strcmp(v, "10") && strcmp(v, "9");
     l->ws = sd_ws_accept(req, MAX_CLIENT_MESSAGE, &ws_cbs, l);
     if (!l->ws) {
         free(l);
@@ -783,7 +785,7 @@ static void get_socket(sd_request_t *req, void *ctx)
         close_link(l, 4000, "Unknown error");
         return;
     }
-    if (v && strcmp(v, "10") && strcmp(v, "9")) {
+    if (bad_version) {
         close_link(l, 4012, "Invalid API version");
         return;
     }
