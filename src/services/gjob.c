@@ -117,10 +117,15 @@ bool sd_gjob_started(sd_gjob_t *j, sd_err_t err)
     return err == SD_OK;
 }
 
+void sd_gjob_forbidden(sd_gjob_t *j)
+{
+    sd_gjob_fail(j, SD_ERR_FORBIDDEN, SD_CODE_MISSING_PERMISSIONS, "Missing Permissions");
+}
+
 bool sd_gjob_require(sd_gjob_t *j, uint64_t perm)
 {
     if ((j->perms & perm) == perm) return true;
-    sd_gjob_fail(j, SD_ERR_FORBIDDEN, SD_CODE_MISSING_PERMISSIONS, "Missing Permissions");
+    sd_gjob_forbidden(j);
     return false;
 }
 

@@ -65,7 +65,9 @@ void sd_gjob_field_error(sd_gjob_t *j, const char *field, const char *code, cons
 void sd_gjob_store_fail(sd_gjob_t *j, sd_err_t err, int unknown_code, const char *unknown_message);
 /* The end of a write that answers no content: 204 on SD_OK, else as sd_gjob_store_fail. */
 void sd_gjob_done(sd_gjob_t *j, sd_err_t err, int unknown_code, const char *unknown_message);
-/* True when the actor has every bit of perm; otherwise answers 403 Missing Permissions and returns false. */
+/* Answers 403 Missing Permissions (50013). */
+void sd_gjob_forbidden(sd_gjob_t *j);
+/* True when the actor has every bit of perm; otherwise answers as sd_gjob_forbidden and returns false. */
 bool sd_gjob_require(sd_gjob_t *j, uint64_t perm);
 /* True when err is 0; otherwise answers it (as sd_gjob_store_fail with Unknown Guild) and returns false. */
 bool sd_gjob_started(sd_gjob_t *j, sd_err_t err);

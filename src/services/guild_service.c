@@ -106,7 +106,7 @@ static void update_step(sd_gjob_t *j)
     const char *owner = json_string_value(json_object_get(j->input, "owner_id"));
     if (owner) {
         if (!sd_gjob_is_owner(j)) {
-            sd_gjob_fail(j, SD_ERR_FORBIDDEN, SD_CODE_MISSING_PERMISSIONS, "Missing Permissions");
+            sd_gjob_forbidden(j);
             return;
         }
         if (json_object_size(j->input) > 1 && !sd_gjob_require(j, SD_PERM_MANAGE_GUILD)) return;
@@ -143,7 +143,7 @@ static void on_deleted(sd_err_t err, json_t *res, void *ctx)
 static void delete_step(sd_gjob_t *j)
 {
     if (!sd_gjob_is_owner(j)) {
-        sd_gjob_fail(j, SD_ERR_FORBIDDEN, SD_CODE_MISSING_PERMISSIONS, "Missing Permissions");
+        sd_gjob_forbidden(j);
         return;
     }
     sd_gjob_started(j, sd_guild_repo_delete(j->app->db, j->guild_id, j->user_id, on_deleted, j));

@@ -240,7 +240,7 @@ static void on_deleted(sd_err_t err, json_t *old, void *ctx)
 static void delete_step(sd_gjob_t *j)
 {
     if (!(j->perms & SD_PERM_MANAGE_CHANNELS) && !(j->base & SD_PERM_MANAGE_GUILD)) {
-        sd_gjob_fail(j, SD_ERR_FORBIDDEN, SD_CODE_MISSING_PERMISSIONS, "Missing Permissions");
+        sd_gjob_forbidden(j);
         return;
     }
     sd_gjob_started(j, sd_invite_repo_delete(j->app->db, j->target, on_deleted, j));

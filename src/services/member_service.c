@@ -15,11 +15,6 @@ static void fail_member(sd_gjob_t *j, sd_err_t err)
     sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_MEMBER, "Unknown Member");
 }
 
-static void forbid(sd_gjob_t *j)
-{
-    sd_gjob_fail(j, SD_ERR_FORBIDDEN, SD_CODE_MISSING_PERMISSIONS, "Missing Permissions");
-}
-
 /* ---- list / get: members with their users ---- */
 
 static void on_users(sd_err_t err, json_t *by_id, void *ctx)
@@ -143,7 +138,7 @@ static bool roles_ok(sd_gjob_t *j, const json_t *target)
         }
         if (!sd_permissions_can_manage_position(j->guild, j->member,
                                                 (int)json_integer_value(json_object_get(role, "position")))) {
-            forbid(j);
+            sd_gjob_forbidden(j);
             ok = false;
             break;
         }
@@ -165,7 +160,7 @@ static void on_update_target(sd_err_t err, json_t *target, void *ctx)
         if (self && (j->perms & SD_PERM_MANAGE_NICKNAMES)) need = SD_PERM_MANAGE_NICKNAMES;
         if (!sd_gjob_require(j, need)) return;
         if (!self && !sd_permissions_can_manage_member(j->guild, j->member, target)) {
-            forbid(j);
+            sd_gjob_forbidden(j);
             return;
         }
     }
@@ -205,7 +200,7 @@ static void on_kick_target(sd_err_t err, json_t *target, void *ctx)
         return;
     }
     if (!sd_permissions_can_manage_member(j->guild, j->member, target)) {
-        forbid(j);
+        sd_gjob_forbidden(j);
         return;
     }
     sd_gjob_started(j, sd_member_repo_remove(j->app->db, j->guild_id, j->target, NULL, on_removed, j));
@@ -251,7 +246,7 @@ static void on_ban_member(sd_err_t err, json_t *target, void *ctx)
         return;
     }
     if (!sd_permissions_can_manage_member(j->guild, j->member, target)) {
-        forbid(j);
+        sd_gjob_forbidden(j);
         return;
     }
     sd_gjob_started(j, sd_member_repo_remove(j->app->db, j->guild_id, j->target, ban_item(j), on_banned, j));
@@ -273,7 +268,7 @@ static void ban_step(sd_gjob_t *j)
     if (!sd_gjob_require(j, SD_PERM_BAN_MEMBERS)) return;
     const char *owner = json_string_value(json_object_get(j->guild, "owner_id"));
     if ((owner && !strcmp(owner, j->target)) || !strcmp(j->target, j->user_id)) {
-        forbid(j);
+        sd_gjob_forbidden(j);
         return;
     }
     sd_gjob_started(j, sd_user_repo_public_many(j->app->db, json_pack("[s]", j->target), on_ban_user, j));

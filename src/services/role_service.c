@@ -14,11 +14,6 @@ static void fail_store(sd_gjob_t *j, sd_err_t err)
     sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_ROLE, "Unknown Role");
 }
 
-static void forbid(sd_gjob_t *j)
-{
-    sd_gjob_fail(j, SD_ERR_FORBIDDEN, SD_CODE_MISSING_PERMISSIONS, "Missing Permissions");
-}
-
 static json_t *roles(const sd_gjob_t *j)
 {
     return json_object_get(j->guild, "roles");
@@ -31,7 +26,7 @@ static bool grantable(sd_gjob_t *j)
     const json_t *p = json_object_get(j->input, "permissions");
     if (!p || !sd_permissions_parse(p, &want)) return true;
     if ((want & ~j->base) == 0) return true;
-    forbid(j);
+    sd_gjob_forbidden(j);
     return false;
 }
 
@@ -106,7 +101,7 @@ static json_t *managed_role(sd_gjob_t *j)
     bool everyone = !strcmp(j->target, j->guild_id);
     int position = (int)json_integer_value(json_object_get(role, "position"));
     if (!everyone && !sd_permissions_can_manage_position(j->guild, j->member, position)) {
-        forbid(j);
+        sd_gjob_forbidden(j);
         return NULL;
     }
     return role;
@@ -200,7 +195,7 @@ static void positions_step(sd_gjob_t *j)
         int from = (int)json_integer_value(json_object_get(role, "position"));
         if (!owner && (from >= top || json_integer_value(pos) >= top)) {
             json_decref(moves);
-            forbid(j);
+            sd_gjob_forbidden(j);
             return;
         }
         json_object_set(moves, id, pos);
