@@ -43,6 +43,8 @@ static void finish(sd_gjob_t *j, const sd_outcome_t *o)
 /* The event an operation asked for, to the channel's audience (a DM's recipients, or the guild's members). */
 static void publish(sd_gjob_t *j, json_t *body)
 {
+    if (json_is_object(j->event_data) && j->guild_id[0] && !json_object_get(j->event_data, "guild_id"))
+        json_object_set_new(j->event_data, "guild_id", json_string(j->guild_id));
     json_t *data = j->event_data ? json_incref(j->event_data) : json_incref(body);
     if (!data) return;
     json_t *users = NULL;

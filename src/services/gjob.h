@@ -37,7 +37,7 @@ struct sd_gjob {
     bool member_optional; /* set by sd_gjob_load_guild_only */
     int counter;          /* free for the operation's own use */
     const char *event;    /* set by an operation: the dispatch its success publishes (services/events) */
-    json_t *event_data;   /* its data (owned by the job); NULL: the answer's body */
+    json_t *event_data;   /* its data (owned by the job; guild_id is added); NULL: the answer's body */
 };
 
 /* A new job for user_id (input stolen, may be NULL); freed when it answers. When out of memory it answers cb

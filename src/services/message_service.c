@@ -487,7 +487,6 @@ static void on_deleted(sd_err_t err, json_t *res, void *ctx)
     sd_gjob_t *j = ctx;
     j->event = "MESSAGE_DELETE";
     j->event_data = json_pack("{s:s, s:s}", "id", j->target, "channel_id", j->channel_id);
-    if (j->guild_id[0]) json_object_set_new(j->event_data, "guild_id", json_string(j->guild_id));
     sd_gjob_done(j, err, SD_CODE_UNKNOWN_MESSAGE, "Unknown Message");
 }
 
@@ -526,7 +525,6 @@ static void typing_step(sd_gjob_t *j)
     j->event = "TYPING_START";
     j->event_data = json_pack("{s:s, s:s, s:I}", "channel_id", j->channel_id, "user_id", j->user_id,
                               "timestamp", (json_int_t)time(NULL));
-    if (j->guild_id[0]) json_object_set_new(j->event_data, "guild_id", json_string(j->guild_id));
     sd_gjob_ok(j, 204, NULL);
 }
 
@@ -569,7 +567,6 @@ static void bulk_step(sd_gjob_t *j)
     j->counter = (int)json_object_size(unique);
     j->event = "MESSAGE_DELETE_BULK";
     j->event_data = json_pack("{s:O, s:s}", "ids", j->input, "channel_id", j->channel_id);
-    if (j->guild_id[0]) json_object_set_new(j->event_data, "guild_id", json_string(j->guild_id));
     const char *mid;
     json_t *v;
     json_object_foreach(unique, mid, v)

@@ -42,7 +42,6 @@ static void on_set(sd_err_t err, json_t *res, void *ctx)
     j->event_data =
         json_pack("{s:s, s:s, s:s, s:{s:n, s:s}}", "user_id", j->target, "channel_id", j->channel_id,
                   "message_id", in(j, "message_id"), "emoji", "id", "name", in(j, "emoji"));
-    if (j->guild_id[0]) json_object_set_new(j->event_data, "guild_id", json_string(j->guild_id));
     sd_gjob_done(j, err, SD_CODE_UNKNOWN_MESSAGE, "Unknown Message");
 }
 
@@ -145,7 +144,6 @@ static void on_pinned(sd_err_t err, json_t *res, void *ctx)
     }
     j->event = "CHANNEL_PINS_UPDATE";
     j->event_data = json_pack("{s:s}", "channel_id", j->channel_id);
-    if (j->guild_id[0]) json_object_set_new(j->event_data, "guild_id", json_string(j->guild_id));
     sd_gjob_done(j, err, SD_CODE_UNKNOWN_MESSAGE, "Unknown Message");
 }
 

@@ -68,12 +68,12 @@ def test_message_events_reach_members_live(room):
     assert gw.expect("MESSAGE_UPDATE")["d"]["content"] == "edited"
     ok(member.put(f"/channels/{ch['id']}/messages/{sent['id']}/reactions/%F0%9F%91%8D/@me"), 204)
     react = gw.expect("MESSAGE_REACTION_ADD")["d"]
-    assert react["user_id"] == member.id and react["message_id"] == sent["id"]
+    assert react["user_id"] == member.id and react["message_id"] == sent["id"] and react["guild_id"] == g["id"]
     ok(owner.delete(f"/channels/{ch['id']}/messages/{sent['id']}"), 204)
     assert gw.expect("MESSAGE_DELETE")["d"] == {"id": sent["id"], "channel_id": ch["id"], "guild_id": g["id"]}
     ok(member.post(f"/channels/{ch['id']}/typing"), 204)
     typing = gw.expect("TYPING_START")["d"]
-    assert typing["user_id"] == member.id and typing["channel_id"] == ch["id"]
+    assert typing["user_id"] == member.id and typing["channel_id"] == ch["id"] and typing["guild_id"] == g["id"]
     gw.close()
 
 
