@@ -610,18 +610,6 @@ static void batch_nothing(uv_timer_t *t)
 
 sd_err_t sd_dynamo_batch_get(sd_dynamo_t *db, json_t *request_items, sd_dynamo_cb cb, void *ctx)
 {
-    if (db->cache && request_items) { /* all cached: answered without slicing and re-asking */
-        sd_dynamo_cb unused_cb;
-        void *unused_ctx;
-        sd_err_t taken;
-        json_t *req = json_pack("{s:O}", "RequestItems", request_items);
-        if (req &&
-            sd_dcache_intercept(db->cache, "BatchGetItem", req, cb, ctx, &unused_cb, &unused_ctx, &taken)) {
-            json_decref(request_items);
-            return taken;
-        }
-        json_decref(req);
-    }
     batch_t *b = calloc(1, sizeof *b);
     if (!b || !(b->responses = json_object())) {
         free(b);
