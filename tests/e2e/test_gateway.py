@@ -46,6 +46,8 @@ def test_hello_identify_ready_and_guild_create(room):
     d = ready["d"]
     assert d["v"] == 10 and d["user"]["id"] == member.id and d["session_id"] and d["resume_gateway_url"]
     assert d["guilds"] == [{"id": g["id"], "unavailable": True}]
+    # Where the client found the socket (not the address the server binds, which may be 0.0.0.0).
+    assert d["resume_gateway_url"] == f"ws://127.0.0.1:{srv.port}/gateway"
     created = gw.expect("GUILD_CREATE")["d"]
     assert created["id"] == g["id"] and created["name"] == g["name"]
     assert ch["id"] in [c["id"] for c in created["channels"]]

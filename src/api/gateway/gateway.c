@@ -68,7 +68,8 @@ struct session {
     char id[33];
     char resume_id[33]; /* the session this socket asked to resume */
     char user_id[24];
-    json_t *user; /* public user object */
+    json_t *user;     /* public user object */
+    char *resume_url; /* the socket's URL as the client reached it */
     bool identified, pending_auth, dead;
     uint64_t intents;
     long seq;
@@ -115,10 +116,9 @@ static void send_json(session_t *s, json_t *payload)
 static void remember(session_t *s, long seq, char *frame, size_t len)
 {
     int slot = (s->ring_start + s->ring_count) % RING;
-    if (s->ring_count == RING) {
-        free(s->ring[s->ring_start].frame);
+    if (s->ring_count == RING) { /* full: the oldest makes room */
+        free(s->ring[slot].frame);
         s->ring_start = (s->ring_start + 1) % RING;
-        slot = (s->ring_start + s->ring_count - 1) % RING;
     } else {
         s->ring_count++;
     }
@@ -159,6 +159,7 @@ static void session_free_now(uv_handle_t *h)
         free(s->ring[(s->ring_start + i) % RING].frame);
     json_decref(s->user);
     json_decref(s->guilds);
+    free(s->resume_url);
     s->gw->open--;
     free(s);
 }
@@ -221,14 +222,16 @@ static session_t *session_new(sd_gateway_t *gw, link_t *l)
 
 /* ---- guild states ---- */
 
-static json_t *user_ids_in(sd_gateway_t *gw, const char *guild_id)
+/* The users with a session here that has guild_id, and extra (may be NULL), each once. */
+static json_t *user_ids_in(sd_gateway_t *gw, const char *guild_id, const char *extra)
 {
     json_t *seen = json_object(), *out = json_array();
+    if (extra) json_object_set_new(seen, extra, json_true());
     for (session_t *s = gw->sessions; s; s = s->hh.next)
-        if (json_object_get(s->guilds, guild_id) && !json_object_get(seen, s->user_id)) {
-            json_object_set_new(seen, s->user_id, json_true());
-            json_array_append_new(out, json_string(s->user_id));
-        }
+        if (json_object_get(s->guilds, guild_id)) json_object_set_new(seen, s->user_id, json_true());
+    const char *id;
+    json_t *v;
+    json_object_foreach(seen, id, v) json_array_append_new(out, json_string(id));
     json_decref(seen);
     return out;
 }
@@ -314,12 +317,7 @@ static void load_guild(sd_gateway_t *gw, const char *guild_id, session_t *only)
     r->gw = gw;
     if (only) snprintf(r->only, sizeof r->only, "%s", only->id);
     snprintf(r->guild_id, sizeof r->guild_id, "%s", guild_id);
-    json_t *users = user_ids_in(gw, guild_id);
-    bool listed = false;
-    size_t i;
-    json_t *u;
-    json_array_foreach(users, i, u) listed |= only && !strcmp(json_string_value(u), only->user_id);
-    if (only && !listed) json_array_append_new(users, json_string(only->user_id));
+    json_t *users = user_ids_in(gw, guild_id, only ? only->user_id : NULL);
     gw->reloading++;
     if (sd_gateway_service_guild(gw->app, guild_id, users, on_guild_loaded, r) != SD_OK) {
         free(r);
@@ -382,27 +380,24 @@ void sd_gateway_on_change(sd_gateway_t *gw, const char *table, const char *key)
     const char *sep = strchr(key, '\x1f');
     snprintf(a, sizeof a, "%.*s", sep ? (int)(sep - key) : (int)strlen(key), key);
     if (sep) snprintf(b, sizeof b, "%s", sep + 1);
+    bool channel = !strcmp(table, gw->t_channels), member = !strcmp(table, gw->t_members);
+    if (!strcmp(table, gw->t_guilds)) {
+        if (json_object_get(gw->states, a)) load_guild(gw, a, NULL);
+        return;
+    }
+    /* A channel matters once any guild is held (it may be new); a membership when its guild or user is here.
+     */
+    if (!(channel && json_object_size(gw->states)) &&
+        !(member && (json_object_get(gw->states, a) || has_user(gw, b))))
+        return;
     reload_t *r = calloc(1, sizeof *r);
     if (!r) return;
     r->gw = gw;
-    sd_err_t err = SD_ERR_INVALID;
-    if (!strcmp(table, gw->t_guilds) && json_object_get(gw->states, a)) {
-        free(r);
-        load_guild(gw, a, NULL);
-        return;
-    } else if (!strcmp(table, gw->t_channels) && json_object_size(gw->states)) {
-        snprintf(r->channel_id, sizeof r->channel_id, "%s", a);
-        gw->reloading++;
-        err = sd_gateway_service_channel(gw->app, a, on_channel_loaded, r);
-    } else if (!strcmp(table, gw->t_members) && (json_object_get(gw->states, a) || has_user(gw, b))) {
-        snprintf(r->guild_id, sizeof r->guild_id, "%s", a);
-        snprintf(r->user_id, sizeof r->user_id, "%s", b);
-        gw->reloading++;
-        err = sd_gateway_service_member(gw->app, a, b, on_member_loaded, r);
-    } else {
-        free(r);
-        return;
-    }
+    snprintf(channel ? r->channel_id : r->guild_id, sizeof r->guild_id, "%s", a);
+    snprintf(r->user_id, sizeof r->user_id, "%s", b);
+    gw->reloading++;
+    sd_err_t err = channel ? sd_gateway_service_channel(gw->app, a, on_channel_loaded, r)
+                           : sd_gateway_service_member(gw->app, a, b, on_member_loaded, r);
     if (err) {
         free(r);
         reload_done(gw);
@@ -528,22 +523,27 @@ static void presence(session_t *s, const char *status)
 
 /* ---- the protocol ---- */
 
+/* The socket's URL, by the Host the client used: what GET /gateway gives and READY's resume_gateway_url. */
+static void socket_url(const sd_request_t *req, char *out, size_t cap)
+{
+    const char *host = sd_request_header(req, "Host");
+    snprintf(out, cap, "ws://%s/gateway", host && host[0] ? host : "127.0.0.1");
+}
+
 static void send_ready(session_t *s, json_t *guild_ids)
 {
-    char url[300];
     json_t *guilds = json_array();
     size_t i;
     json_t *id;
     json_array_foreach(guild_ids, i, id)
         json_array_append_new(guilds, json_pack("{s:O, s:b}", "id", id, "unavailable", 1));
-    snprintf(url, sizeof url, "ws://%s:%d/gateway", s->gw->app->cfg->host, s->gw->app->cfg->port);
     json_t *private_user = json_deep_copy(s->user);
     dispatch_json(s, "READY",
                   json_pack("{s:i, s:o, s:o, s:s, s:s, s:s, s:{s:s, s:i}, s:[], s:[], s:{}, s:[], s:[i, i]}",
                             "v", 10, "user", private_user, "guilds", guilds, "session_id", s->id,
-                            "resume_gateway_url", url, "session_type", "normal", "application", "id",
-                            s->user_id, "flags", 0, "private_channels", "relationships", "user_settings",
-                            "presences", "shard", 0, 1));
+                            "resume_gateway_url", s->resume_url, "session_type", "normal", "application",
+                            "id", s->user_id, "flags", 0, "private_channels", "relationships",
+                            "user_settings", "presences", "shard", 0, 1));
     json_array_foreach(guild_ids, i, id)
     {
         const char *gid = json_string_value(id);
@@ -775,12 +775,19 @@ static void get_socket(sd_request_t *req, void *ctx)
     /* Read before the upgrade: the request is gone after it. */
     const char *v = sd_request_query(req, "v");
     bool bad_version = v && strcmp(v, "10") && strcmp(v, "9");
+    char url[300];
+    socket_url(req, url, sizeof url);
     l->ws = sd_ws_accept(req, MAX_CLIENT_MESSAGE, &ws_cbs, l);
     if (!l->ws) {
         free(l);
         return;
     }
     l->s = session_new(gw, l);
+    if (l->s && !(l->s->resume_url = strdup(url))) {
+        l->s->link = NULL;
+        session_end(l->s);
+        l->s = NULL;
+    }
     if (!l->s) {
         close_link(l, 4000, "Unknown error");
         return;
@@ -795,24 +802,23 @@ static void get_socket(sd_request_t *req, void *ctx)
 
 /* ---- REST ---- */
 
-static json_t *socket_url(sd_request_t *req)
+static json_t *url_object(const sd_request_t *req)
 {
-    const char *host = sd_request_header(req, "Host");
     char url[300];
-    snprintf(url, sizeof url, "ws://%s/gateway", host && host[0] ? host : "127.0.0.1");
+    socket_url(req, url, sizeof url);
     return json_pack("{s:s}", "url", url);
 }
 
 static void get_gateway(sd_request_t *req, void *app)
 {
     (void)app;
-    sd_http_respond_json(req, 200, socket_url(req));
+    sd_http_respond_json(req, 200, url_object(req));
 }
 
 static void get_gateway_bot(sd_request_t *req, void *app)
 {
     (void)app;
-    json_t *out = socket_url(req);
+    json_t *out = url_object(req);
     json_object_set_new(out, "shards", json_integer(1));
     json_object_set_new(out, "session_start_limit",
                         json_pack("{s:i, s:i, s:i, s:i}", "total", 1000, "remaining", 1000, "reset_after", 0,
