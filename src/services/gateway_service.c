@@ -1,5 +1,6 @@
 #include "services/gateway_service.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,12 +18,17 @@ typedef struct {
     char guild_id[24];
 } load_t;
 
-static void load_end(load_t *l, sd_err_t err)
+static void load_free(load_t *l)
 {
-    l->cb(err, err ? NULL : l->state, l->ctx);
     json_decref(l->state);
     json_decref(l->user_ids);
     free(l);
+}
+
+static void load_end(load_t *l, sd_err_t err)
+{
+    l->cb(err, err ? NULL : l->state, l->ctx);
+    load_free(l);
 }
 
 static void on_ids(sd_err_t err, json_t *rows, void *ctx)
@@ -43,14 +49,10 @@ static load_t *load_new(sd_app_t *app, sd_gateway_service_cb cb, void *ctx)
     return l;
 }
 
-/* Runs start's error through the callback path: a call that did not start frees l. */
+/* A load that did not start answers nothing: the caller gets err. */
 static sd_err_t started(load_t *l, sd_err_t err)
 {
-    if (err) {
-        json_decref(l->state);
-        json_decref(l->user_ids);
-        free(l);
-    }
+    if (err) load_free(l);
     return err;
 }
 
