@@ -27,7 +27,7 @@ typedef struct {
     int worker_id;                /* snowflake worker id, 0..1023 */
     long http_idle_timeout_ms;    /* keep-alive connection with no request */
     long http_request_timeout_ms; /* first to last byte of one request */
-    long cache_ttl_ms;            /* how long a cached read may be served; 0: no cache */
+    long cache_ttl_ms;            /* how long a cached read may be served; 0: never */
     long cache_max_entries;       /* cached items kept at most */
     long gateway_heartbeat_ms;    /* the heartbeat interval HELLO announces */
     long gateway_resume_ms;       /* how long a dropped session can be resumed */
