@@ -55,6 +55,9 @@ static void on_http_closed(void *ctx)
     /* The DynamoDB client goes once nothing waits on it; its handles close on this loop. */
     sd_dynamo_close(ls->app->db);
     ls->app->db = NULL;
+    /* So do the broker's Redis connections and retry timer: then the loop has nothing left and ends. */
+    sd_broker_close(ls->app->broker);
+    ls->app->broker = NULL;
 }
 
 static void on_grace_over(uv_timer_t *t)
@@ -101,6 +104,7 @@ static void on_local_change(const char *table, const char *key, void *ctx)
 {
     sd_app_t *app = ctx;
     char buf[512];
+    if (!app->broker) return; /* shutting down */
     int n = snprintf(buf, sizeof buf, "%s\n%s", table, key);
     if (n > 0 && (size_t)n < sizeof buf) sd_broker_publish(app->broker, CHANGES_TOPIC, buf, (size_t)n);
 }

@@ -46,6 +46,33 @@ def ddb_call(endpoint, op, payload):
     return r.status_code, r.json()
 
 
+class Redis:
+    """A real redis-server on a free port that keeps nothing on disk; stop() and start() again on the same port."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}"
+        self.proc = None
+
+    def start(self):
+        self.proc = subprocess.Popen(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                                      "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+        def up():
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return True
+            except OSError:
+                return False
+        wait_until(up, 10, "redis-server")
+        return self
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
 class DynamoDBLocal:
     """AWS's DynamoDB Local (Java) with one shared, persistent database in data_dir."""
 
@@ -191,6 +218,13 @@ def server(dynamodb, tmp_path_factory):
     srv = Server(dynamodb.endpoint, prefix, tmp_path_factory.mktemp("server")).start()
     yield srv
     srv.stop()
+
+
+@pytest.fixture
+def redis():
+    r = Redis().start()
+    yield r
+    r.stop()
 
 
 @pytest.fixture

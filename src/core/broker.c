@@ -12,7 +12,7 @@
 
 #define MAX_TOPICS 8
 #define ORIGIN_LEN 16
-#define BACKOFF_MIN_MS 100
+#define BACKOFF_MIN_MS 250 /* also the least time a connect is given */
 #define BACKOFF_MAX_MS 5000
 
 typedef struct {
@@ -61,9 +61,28 @@ static void set_state(sd_broker_t *b)
     b->was_up = up;
 }
 
+/*
+ * Frees the contexts still connecting (connected_too: all of them, at close). hiredis calls nothing back for
+ * them, and its libuv adapter drops the error of a refused connection, so such a context would wait forever.
+ */
+static void drop_contexts(sd_broker_t *b, bool connected_too)
+{
+    redisAsyncContext **both[2] = {&b->pub, &b->sub};
+    for (int i = 0; i < 2; i++) {
+        redisAsyncContext *ac = *both[i];
+        if (!ac || (!connected_too && (ac->c.flags & REDIS_CONNECTED))) continue;
+        *both[i] = NULL;
+        ac->data = NULL; /* whatever hiredis calls back while freeing it is no longer ours */
+        redisAsyncFree(ac);
+        b->open--;
+    }
+}
+
 static void on_retry(uv_timer_t *t)
 {
-    connect_all(t->data);
+    sd_broker_t *b = t->data;
+    drop_contexts(b, false);
+    connect_all(b);
 }
 
 static void schedule_retry(sd_broker_t *b)
@@ -77,6 +96,7 @@ static void schedule_retry(sd_broker_t *b)
 static void context_gone(const redisAsyncContext *ac)
 {
     sd_broker_t *b = ac->data;
+    if (!b) return;
     if (ac == b->pub) {
         b->pub = NULL;
         b->pub_up = false;
@@ -84,16 +104,15 @@ static void context_gone(const redisAsyncContext *ac)
         b->sub = NULL;
         b->sub_up = false;
     }
+    b->open--; /* the close path never comes here: it detaches its contexts first */
     set_state(b);
-    if (b->closing)
-        release(b);
-    else
-        schedule_retry(b);
+    schedule_retry(b);
 }
 
 static void on_message(redisAsyncContext *ac, void *reply, void *privdata)
 {
     sd_broker_t *b = ac->data;
+    if (!b) return;
     redisReply *r = reply;
     (void)privdata;
     if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 3 || r->element[0]->type != REDIS_REPLY_STRING)
@@ -112,20 +131,19 @@ static void on_message(redisAsyncContext *ac, void *reply, void *privdata)
             b->topics[i].fn(msg->str + ORIGIN_LEN, msg->len - ORIGIN_LEN, true, b->topics[i].ctx);
 }
 
+/* On failure hiredis frees the context after this, and calls no disconnect callback. */
 static void on_connect(const redisAsyncContext *ac, int status)
 {
     sd_broker_t *b = ac->data;
-    if (status != REDIS_OK) return; /* hiredis calls on_disconnect-like cleanup: see context_gone */
-    if (ac == b->pub) {
+    if (!b) return;
+    if (status != REDIS_OK) {
+        context_gone(ac);
+        return;
+    }
+    if (ac == b->pub) { /* the subscriber is up once its SUBSCRIBE is answered */
         b->pub_up = true;
         set_state(b);
     }
-}
-
-static void on_connect_cb(const redisAsyncContext *ac, int status)
-{
-    on_connect(ac, status);
-    if (status != REDIS_OK) context_gone(ac);
 }
 
 static void on_disconnect(const redisAsyncContext *ac, int status)
@@ -144,25 +162,26 @@ static redisAsyncContext *open_context(sd_broker_t *b)
     }
     ac->data = b;
     redisLibuvAttach(ac, b->loop);
-    redisAsyncSetConnectCallback(ac, on_connect_cb);
+    redisAsyncSetConnectCallback(ac, on_connect);
     redisAsyncSetDisconnectCallback(ac, on_disconnect);
     b->open++;
     if (b->password[0]) redisAsyncCommand(ac, NULL, NULL, "AUTH %s", b->password);
+    /* hiredis learns that the connection is up from the first write it waits for: a command must be queued.
+     */
+    redisAsyncCommand(ac, NULL, NULL, "PING");
     return ac;
 }
 
 static void connect_all(sd_broker_t *b)
 {
     if (b->closing) return;
-    if (!b->pub && !(b->pub = open_context(b))) schedule_retry(b);
-    if (!b->sub) {
-        if (!(b->sub = open_context(b))) {
-            schedule_retry(b);
-            return;
-        }
+    if (!b->pub) b->pub = open_context(b);
+    if (!b->sub && (b->sub = open_context(b)))
         for (int i = 0; i < b->ntopics; i++)
             redisAsyncCommand(b->sub, on_message, NULL, "SUBSCRIBE %s", b->topics[i].channel);
-    }
+    /* Look again later: a context that failed to open, or is still connecting then, is tried anew. */
+    if (!b->pub || !b->sub || !(b->pub->c.flags & REDIS_CONNECTED) || !(b->sub->c.flags & REDIS_CONNECTED))
+        schedule_retry(b);
 }
 
 static bool parse_url(sd_broker_t *b, const char *url)
@@ -226,19 +245,7 @@ void sd_broker_close(sd_broker_t *b)
     if (b->redis) {
         uv_timer_stop(&b->retry);
         uv_close((uv_handle_t *)&b->retry, on_timer_closed);
-        redisAsyncContext *both[2] = {b->pub, b->sub};
-        for (int i = 0; i < 2; i++) {
-            if (!both[i]) continue;
-            if (both[i]->c.flags & REDIS_CONNECTED) {
-                redisAsyncDisconnect(both[i]); /* on_disconnect releases it */
-            } else {
-                /* Still connecting: hiredis calls nothing back for it */
-                if (both[i] == b->pub) b->pub = NULL;
-                if (both[i] == b->sub) b->sub = NULL;
-                redisAsyncFree(both[i]);
-                b->open--;
-            }
-        }
+        drop_contexts(b, true); /* what is still unsent is lost: the process is stopping */
     }
     release(b);
 }
