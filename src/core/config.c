@@ -89,6 +89,9 @@ sd_err_t sd_config_from_lookup(sd_config_t *cfg, sd_config_lookup_fn lookup, voi
     if ((rc = get_long(lookup, ctx, "GATEWAY_MAX_QUEUED_BYTES", 1048576, 4096, 1073741824, &n, err, errlen)))
         return rc;
     cfg->gateway_max_queued = n;
+    if ((rc = get_long(lookup, ctx, "GATEWAY_SEND_BUFFER_BYTES", 65536, 0, 16777216, &n, err, errlen)))
+        return rc;
+    cfg->gateway_send_buffer = n;
 
     const char *level = lookup("LOG_LEVEL", ctx);
     cfg->log_level = level ? sd_log_level_parse(level) : SD_LOG_INFO;

@@ -32,6 +32,7 @@ typedef struct {
     long gateway_heartbeat_ms;    /* the heartbeat interval HELLO announces */
     long gateway_resume_ms;       /* how long a dropped session can be resumed */
     long gateway_max_queued;      /* bytes a session may fall behind before it is closed */
+    long gateway_send_buffer; /* the kernel's send buffer per gateway socket (SO_SNDBUF); 0: its default */
     char tables_file[512];
     char web_dir[512];
 } sd_config_t;

@@ -370,14 +370,31 @@ sd_http_stream_t *sd_http_upgrade(sd_request_t *req, const sd_http_stream_cbs_t 
     return c;
 }
 
-sd_err_t sd_http_stream_write(sd_http_stream_t *c, const void *data, size_t len)
+sd_err_t sd_http_stream_write(sd_http_stream_t *c, const void *head, size_t head_len, const void *data,
+                              size_t len)
 {
     if (c->closing || c->lingering) return SD_ERR_UNAVAILABLE;
-    char *copy = malloc(len ? len : 1);
-    if (!copy) return SD_ERR_NOMEM;
-    memcpy(copy, data, len);
-    conn_write(c, NULL, 0, copy, len, false);
+    /* Most writes go straight into the socket: no copy, one system call. libuv refuses (EAGAIN) while
+       earlier writes wait, so the order holds. */
+    uv_buf_t bufs[2] = {uv_buf_init((char *)head, (unsigned)head_len),
+                        uv_buf_init((char *)data, (unsigned)len)};
+    size_t total = head_len + len;
+    int n = uv_try_write((uv_stream_t *)&c->tcp, bufs, 2);
+    size_t sent = n > 0 ? (size_t)n : 0;
+    if (sent == total) return SD_OK;
+    char *rest = malloc(total - sent);
+    if (!rest) return SD_ERR_NOMEM;
+    size_t head_left = sent < head_len ? head_len - sent : 0;
+    size_t data_sent = sent > head_len ? sent - head_len : 0;
+    if (head_left) memcpy(rest, (const char *)head + (head_len - head_left), head_left);
+    if (len > data_sent) memcpy(rest + head_left, (const char *)data + data_sent, len - data_sent);
+    conn_write(c, NULL, 0, rest, total - sent, false);
     return SD_OK;
+}
+
+void sd_http_stream_send_buffer(sd_http_stream_t *c, int bytes)
+{
+    if (bytes > 0) uv_send_buffer_size((uv_handle_t *)&c->tcp, &bytes);
 }
 
 size_t sd_http_stream_queued(const sd_http_stream_t *c)

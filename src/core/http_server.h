@@ -68,8 +68,13 @@ typedef struct {
  * or the server is shutting down; then no callback runs.
  */
 sd_http_stream_t *sd_http_upgrade(sd_request_t *req, const sd_http_stream_cbs_t *cbs, void *ctx);
-/* Queues len bytes (copied) for the peer. */
-sd_err_t sd_http_stream_write(sd_http_stream_t *s, const void *data, size_t len);
+/* Sends head then data (either may be empty) to the peer: at once when the socket takes them, otherwise
+   queued (copied). Borrowed for the call only. */
+sd_err_t sd_http_stream_write(sd_http_stream_t *s, const void *head, size_t head_len, const void *data,
+                              size_t len);
+/* Sets the kernel's send buffer of the connection (SO_SNDBUF) to bytes, so that a peer that stops reading
+   shows in sd_http_stream_queued soon rather than after megabytes of kernel memory. */
+void sd_http_stream_send_buffer(sd_http_stream_t *s, int bytes);
 /* Bytes written and not yet taken by the kernel: how far the peer is behind. */
 size_t sd_http_stream_queued(const sd_http_stream_t *s);
 /* Sends what is queued, then closes; on_closed follows. Upgraded connections are not closed by

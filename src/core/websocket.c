@@ -17,6 +17,8 @@ struct sd_ws {
     void *cb_ctx;
     const char *in; /* the bytes being fed to wslay */
     size_t in_len;
+    uint8_t head[16]; /* a frame header wslay handed over, sent with the payload that follows it */
+    size_t head_len;
     bool closing; /* our close frame is queued: nothing more goes out, nothing more is delivered */
 };
 
@@ -80,8 +82,14 @@ static ssize_t on_recv(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, in
 static ssize_t on_send(wslay_event_context_ptr ctx, const uint8_t *data, size_t len, int flags, void *user)
 {
     sd_ws_t *ws = user;
-    (void)flags;
-    if (sd_http_stream_write(ws->stream, data, len) != SD_OK) {
+    if ((flags & WSLAY_MSG_MORE) && len <= sizeof ws->head - ws->head_len) {
+        memcpy(ws->head + ws->head_len, data, len);
+        ws->head_len += len;
+        return (ssize_t)len;
+    }
+    sd_err_t err = sd_http_stream_write(ws->stream, ws->head, ws->head_len, data, len);
+    ws->head_len = 0;
+    if (err != SD_OK) {
         wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
         return -1;
     }
@@ -188,6 +196,11 @@ void sd_ws_close(sd_ws_t *ws, int code, const char *reason)
     wslay_event_send(ws->ctx);
     /* Our side is done: the peer gets what is queued, then the connection ends. */
     sd_http_stream_close(ws->stream);
+}
+
+void sd_ws_send_buffer(sd_ws_t *ws, int bytes)
+{
+    sd_http_stream_send_buffer(ws->stream, bytes);
 }
 
 size_t sd_ws_queued(const sd_ws_t *ws)

@@ -32,6 +32,8 @@ sd_ws_t *sd_ws_accept(sd_request_t *req, size_t max_message, const sd_ws_cbs_t *
 sd_err_t sd_ws_send_text(sd_ws_t *ws, const char *msg, size_t len);
 /* Sends a close frame with code and reason, then closes; on_gone follows. Later sends are dropped. */
 void sd_ws_close(sd_ws_t *ws, int code, const char *reason);
+/* Sets the connection's kernel send buffer (sd_http_stream_send_buffer). */
+void sd_ws_send_buffer(sd_ws_t *ws, int bytes);
 /* Bytes waiting to reach the peer. */
 size_t sd_ws_queued(const sd_ws_t *ws);
 

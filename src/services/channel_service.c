@@ -7,6 +7,7 @@
 #include "repositories/guild_repo.h"
 #include "schemas/guild_schema.h"
 #include "services/dm_service.h"
+#include "services/events.h"
 #include "services/gjob.h"
 #include "services/permissions.h"
 
@@ -99,6 +100,8 @@ static void on_siblings(sd_err_t err, json_t *channels, void *ctx)
     }
     char id[24];
     sd_gjob_new_id(j, id);
+    snprintf(j->channel_id, sizeof j->channel_id, "%s", id); /* the event's audience: who sees it */
+    j->event = "CHANNEL_CREATE";
     json_t *c = j->input;
     json_object_set_new(c, "id", json_string(id));
     json_object_set_new(c, "guild_id", json_string(j->guild_id));
@@ -154,6 +157,7 @@ static void on_updated(sd_err_t err, json_t *channel, void *ctx)
 
 static void update_write(sd_gjob_t *j)
 {
+    j->event = "CHANNEL_UPDATE";
     json_t *changes = j->input;
     j->input = NULL;
     sd_gjob_started(j, sd_channel_repo_update(j->app->db, j->channel_id, changes, on_updated, j));
@@ -189,23 +193,35 @@ void sd_channel_service_update(sd_app_t *app, const char *user_id, const char *c
 
 /* ---- delete ---- */
 
-static void ignore(sd_err_t err, json_t *res, void *ctx) {}
+/* CHANNEL_UPDATE for channel (a stored item; borrowed), to those who see it. */
+static void updated_event(sd_gjob_t *j, const json_t *channel)
+{
+    sd_events_publish(j->app, "CHANNEL_UPDATE", j->guild_id,
+                      json_string_value(json_object_get(channel, "id")), NULL, 0, sd_channel_json(channel));
+}
+
+static void on_orphaned(sd_err_t err, json_t *channel, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (!err) updated_event(j, channel);
+    if (--j->counter == 0) sd_gjob_ok(j, 200, sd_channel_json(j->channel));
+}
 
 static void on_children(sd_err_t err, json_t *channels, void *ctx)
 {
     sd_gjob_t *j = ctx;
     size_t i;
     json_t *c;
-    if (!err) {
-        json_array_foreach(channels, i, c)
-        {
-            const char *parent = json_string_value(json_object_get(c, "parent_id"));
-            if (parent && !strcmp(parent, j->channel_id))
-                sd_channel_repo_update(j->app->db, json_string_value(json_object_get(c, "id")),
-                                       json_pack("{s:n}", "parent_id"), ignore, NULL);
-        }
+    j->counter = 1; /* the children's updates answer, the last one answers the request */
+    json_array_foreach(err ? NULL : channels, i, c)
+    {
+        const char *parent = json_string_value(json_object_get(c, "parent_id"));
+        if (parent && !strcmp(parent, j->channel_id) &&
+            !sd_channel_repo_update(j->app->db, json_string_value(json_object_get(c, "id")),
+                                    json_pack("{s:n}", "parent_id"), on_orphaned, j))
+            j->counter++;
     }
-    sd_gjob_ok(j, 200, sd_channel_json(j->channel));
+    on_orphaned(SD_ERR_NOT_FOUND, NULL, j);
 }
 
 static void on_deleted(sd_err_t err, json_t *res, void *ctx)
@@ -221,6 +237,7 @@ static void on_deleted(sd_err_t err, json_t *res, void *ctx)
 
 static void delete_step(sd_gjob_t *j)
 {
+    j->event = "CHANNEL_DELETE";
     if (sd_gjob_require(j, SD_PERM_MANAGE_CHANNELS))
         sd_gjob_started(j, sd_channel_repo_delete(j->app->db, j->channel_id, on_deleted, j));
 }
@@ -240,8 +257,18 @@ static void on_moved(sd_err_t err, json_t *res, void *ctx)
         sd_gjob_field_error(j, "id", "CHANNEL_UNKNOWN", "Unknown channel in this guild.");
     else if (err)
         fail_store(j, err);
-    else
+    else {
+        size_t i;
+        json_t *m;
+        json_array_foreach(j->input, i, m)
+        {
+            json_t *c = json_deep_copy(find(j, json_string_value(json_object_get(m, "id"))));
+            json_object_update_existing(c, m); /* position, parent_id */
+            updated_event(j, c);
+            json_decref(c);
+        }
         sd_gjob_ok(j, 204, NULL);
+    }
 }
 
 static void on_move_siblings(sd_err_t err, json_t *channels, void *ctx)
@@ -271,9 +298,8 @@ static void on_move_siblings(sd_err_t err, json_t *channels, void *ctx)
         sd_gjob_field_error(j, "_root", "BASE_TYPE_MAX_LENGTH", "At most 100 channels move at once.");
         return;
     }
-    json_t *moves = j->input;
-    j->input = NULL;
-    sd_gjob_started(j, sd_channel_repo_positions(j->app->db, j->guild_id, moves, on_moved, j));
+    sd_gjob_started(j,
+                    sd_channel_repo_positions(j->app->db, j->guild_id, json_incref(j->input), on_moved, j));
 }
 
 static void positions_step(sd_gjob_t *j)
@@ -290,9 +316,10 @@ void sd_channel_service_positions(sd_app_t *app, const char *user_id, const char
 
 /* ---- overwrites ---- */
 
-static void on_overwritten(sd_err_t err, json_t *res, void *ctx)
+static void on_overwritten(sd_err_t err, json_t *channel, void *ctx)
 {
     sd_gjob_t *j = ctx;
+    if (!err) updated_event(j, channel);
     sd_gjob_done(j, err, SD_CODE_UNKNOWN_CHANNEL, "Unknown Channel");
 }
 

@@ -10,6 +10,7 @@
 #include "repositories/user_repo.h"
 #include "schemas/fields.h"
 #include "schemas/guild_schema.h"
+#include "services/events.h"
 #include "services/permissions.h"
 #include "services/snowflake.h"
 
@@ -125,6 +126,12 @@ static void on_created(sd_err_t err, json_t *res, void *ctx)
         fail_store(j, err);
         return;
     }
+    /* A new DM appears at once for each recipient, as they see it. */
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(j->channel, "recipients"), i, r)
+        sd_events_publish(j->app, "CHANNEL_CREATE", NULL, NULL, json_pack("[O]", r), 0,
+                          sd_dm_channel_json(j->channel, j->found, json_string_value(r)));
     sd_dm_service_answer_channels(j, json_pack("[O]", j->channel), true);
 }
 
@@ -159,6 +166,7 @@ static void on_recipients(sd_err_t err, json_t *by_id, void *ctx)
         return;
     }
     json_t *wanted = json_object_get(j->input, "recipients");
+    j->found = json_incref(by_id); /* the users, for the new channel's events */
     size_t i;
     json_t *r;
     json_array_foreach(wanted, i, r)
@@ -206,8 +214,9 @@ void sd_dm_service_open(sd_app_t *app, const char *user_id, json_t *input, sd_ou
         return;
     }
     json_decref(errors);
-    sd_gjob_started(j, sd_user_repo_public_many(app->db, json_deep_copy(json_object_get(input, "recipients")),
-                                                on_recipients, j));
+    json_t *ids = json_deep_copy(json_object_get(input, "recipients"));
+    json_array_append_new(ids, json_string(user_id));
+    sd_gjob_started(j, sd_user_repo_public_many(app->db, ids, on_recipients, j));
 }
 
 /* ---- list ---- */

@@ -139,14 +139,29 @@ sd_err_t sd_gateway_service_member(sd_app_t *app, const char *guild_id, const ch
     return l ? started(l, sd_member_repo_get(app->db, guild_id, user_id, on_item, l)) : SD_ERR_NOMEM;
 }
 
-int sd_gateway_service_can_view(const json_t *state, const char *user_id, const char *channel_id)
+int sd_gateway_service_allowed(const json_t *state, const char *user_id, const char *channel_id,
+                               uint64_t perms)
 {
     const json_t *guild = json_object_get(state, "guild");
     const json_t *member = json_object_get(json_object_get(state, "members"), user_id);
-    const json_t *channel = json_object_get(json_object_get(state, "channels"), channel_id);
-    if (!member || !channel) return 0;
+    if (!member) return 0;
     uint64_t base = sd_permissions_base(guild, member);
-    return (sd_permissions_channel(base, guild, member, channel) & SD_PERM_VIEW_CHANNEL) != 0;
+    if (!channel_id) return (base & perms) == perms;
+    const json_t *channel = json_object_get(json_object_get(state, "channels"), channel_id);
+    if (!channel) channel = json_object_get(json_object_get(state, "gone"), channel_id);
+    if (!channel) return 0;
+    perms |= SD_PERM_VIEW_CHANNEL;
+    return (sd_permissions_channel(base, guild, member, channel) & perms) == perms;
+}
+
+void sd_gateway_service_channel_gone(json_t *state, const char *channel_id)
+{
+    json_t *channels = json_object_get(state, "channels");
+    json_t *channel = json_object_get(channels, channel_id);
+    if (!channel) return;
+    if (!json_object_get(state, "gone")) json_object_set_new(state, "gone", json_object());
+    json_object_set(json_object_get(state, "gone"), channel_id, channel);
+    json_object_del(channels, channel_id);
 }
 
 json_t *sd_gateway_service_guild_create(const json_t *state, const char *user_id, const json_t *user)
@@ -160,7 +175,7 @@ json_t *sd_gateway_service_guild_create(const json_t *state, const char *user_id
     json_t *c;
     json_object_foreach(json_object_get(state, "channels"), id, c)
     {
-        if (sd_gateway_service_can_view(state, user_id, id))
+        if (sd_gateway_service_allowed(state, user_id, id, 0))
             json_array_append_new(channels, sd_channel_json(c));
     }
     json_t *members = json_array();

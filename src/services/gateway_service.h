@@ -9,6 +9,7 @@
 #define SD_SERVICES_GATEWAY_SERVICE_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 #include "core/app.h"
 #include "core/errors.h"
@@ -30,7 +31,14 @@ sd_err_t sd_gateway_service_member(sd_app_t *app, const char *guild_id, const ch
 /* The GUILD_CREATE data of state for user (its public JSON, borrowed): the channels it can see and its own
    member object. A new reference. */
 json_t *sd_gateway_service_guild_create(const json_t *state, const char *user_id, const json_t *user);
-/* May user_id see channel_id of state (VIEW_CHANNEL through services/permissions)? */
-int sd_gateway_service_can_view(const json_t *state, const char *user_id, const char *channel_id);
+/*
+ * Does user_id hold perms in channel_id of state (through services/permissions), or in the guild when
+ * channel_id is NULL? A channel's events need VIEW_CHANNEL on top. A channel deleted since the state loaded
+ * is still judged by its last known form (in state's "gone"), so that its deletion reaches who saw it.
+ */
+int sd_gateway_service_allowed(const json_t *state, const char *user_id, const char *channel_id,
+                               uint64_t perms);
+/* Moves channel_id of state to its "gone" channels (a deletion). */
+void sd_gateway_service_channel_gone(json_t *state, const char *channel_id);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "repositories/guild_repo.h"
+#include "repositories/user_repo.h"
 #include "services/permissions.h"
 #include "services/snowflake.h"
 
@@ -40,16 +41,54 @@ static void finish(sd_gjob_t *j, const sd_outcome_t *o)
     free(j);
 }
 
+typedef struct {
+    sd_app_t *app;
+    const char *type;
+    char guild_id[24], channel_id[24];
+    json_t *users, *data;
+    uint64_t perms;
+} pending_t;
+
+static void send_pending(pending_t *p)
+{
+    sd_events_publish(p->app, p->type, p->guild_id, p->channel_id, p->users, p->perms, p->data);
+    free(p);
+}
+
+static void on_event_user(sd_err_t err, json_t *by_id, void *ctx)
+{
+    pending_t *p = ctx;
+    json_t *user = err ? NULL : json_object_get(by_id, json_string_value(json_object_get(p->data, "user")));
+    if (user)
+        json_object_set(p->data, "user", user);
+    else /* gone meanwhile: the id is all there is to say */
+        json_object_set_new(p->data, "user", json_pack("{s:O}", "id", json_object_get(p->data, "user")));
+    send_pending(p);
+}
+
 /* The event an operation asked for, to the channel's audience (a DM's recipients, or the guild's members). */
 static void publish(sd_gjob_t *j, json_t *body)
 {
-    if (json_is_object(j->event_data) && j->guild_id[0] && !json_object_get(j->event_data, "guild_id"))
-        json_object_set_new(j->event_data, "guild_id", json_string(j->guild_id));
-    json_t *data = j->event_data ? json_incref(j->event_data) : json_incref(body);
-    if (!data) return;
-    json_t *users = NULL;
-    if (!j->guild_id[0] && j->channel) users = json_deep_copy(json_object_get(j->channel, "recipients"));
-    sd_events_publish(j->app, j->event, j->guild_id, j->channel_id, users, data);
+    json_t *data = j->event_data ? json_copy(j->event_data) : json_copy(body);
+    pending_t *p = data ? calloc(1, sizeof *p) : NULL;
+    if (!p) {
+        json_decref(data);
+        return;
+    }
+    const char *id = json_string_value(json_object_get(data, "id"));
+    if (j->guild_id[0] && !json_object_get(data, "guild_id") && !(id && !strcmp(id, j->guild_id)))
+        json_object_set_new(data, "guild_id", json_string(j->guild_id));
+    *p = (pending_t){.app = j->app, .type = j->event, .data = data, .perms = j->event_perms};
+    snprintf(p->guild_id, sizeof p->guild_id, "%s", j->guild_id);
+    snprintf(p->channel_id, sizeof p->channel_id, "%s", j->channel_id);
+    if (!j->guild_id[0] && j->channel) p->users = json_deep_copy(json_object_get(j->channel, "recipients"));
+    if (!j->event_user[0]) {
+        send_pending(p);
+        return;
+    }
+    json_object_set_new(data, "user", json_string(j->event_user));
+    if (sd_user_repo_public_many(j->app->db, json_pack("[s]", j->event_user), on_event_user, p))
+        on_event_user(SD_ERR_INTERNAL, NULL, p);
 }
 
 void sd_gjob_ok(sd_gjob_t *j, int status, json_t *body)
@@ -135,6 +174,14 @@ bool sd_gjob_is_owner(const sd_gjob_t *j)
 {
     const char *owner = json_string_value(json_object_get(j->guild, "owner_id"));
     return owner && strcmp(owner, j->user_id) == 0;
+}
+
+void sd_gjob_user_event(sd_gjob_t *j, const char *type, const char *user_id)
+{
+    j->event = type;
+    json_decref(j->event_data);
+    j->event_data = json_object();
+    snprintf(j->event_user, sizeof j->event_user, "%s", user_id);
 }
 
 void sd_gjob_new_id(sd_gjob_t *j, char *out)

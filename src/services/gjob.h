@@ -37,7 +37,10 @@ struct sd_gjob {
     bool member_optional; /* set by sd_gjob_load_guild_only */
     int counter;          /* free for the operation's own use */
     const char *event;    /* set by an operation: the dispatch its success publishes (services/events) */
-    json_t *event_data;   /* its data (owned by the job; guild_id is added); NULL: the answer's body */
+    json_t *event_data;   /* its data (owned by the job); NULL: the answer's body. guild_id is added to data
+                             about anything but the guild itself */
+    uint64_t event_perms; /* what the event's audience must hold beyond seeing the channel (0: nothing) */
+    char event_user[24];  /* when set, this user's public object is loaded into the data as "user" */
 };
 
 /* A new job for user_id (input stolen, may be NULL); freed when it answers. When out of memory it answers cb
@@ -73,6 +76,8 @@ bool sd_gjob_require(sd_gjob_t *j, uint64_t perm);
 bool sd_gjob_started(sd_gjob_t *j, sd_err_t err);
 /* Is the actor the guild's owner? */
 bool sd_gjob_is_owner(const sd_gjob_t *j);
+/* Makes type, with {"user": user_id's public object, "guild_id"} as its data, the event of j's success. */
+void sd_gjob_user_event(sd_gjob_t *j, const char *type, const char *user_id);
 /* A fresh snowflake id as a string, written into out (24 bytes). */
 void sd_gjob_new_id(sd_gjob_t *j, char *out);
 

@@ -85,6 +85,7 @@ static void on_updated(sd_err_t err, json_t *guild, void *ctx)
 
 static void update_write(sd_gjob_t *j)
 {
+    j->event = "GUILD_UPDATE";
     json_t *changes = j->input;
     j->input = NULL;
     sd_gjob_started(j, sd_guild_repo_update(j->app->db, j->guild_id, changes, j->user_id, on_updated, j));
@@ -256,6 +257,7 @@ static void leave_step(sd_gjob_t *j)
                      "The owner cannot leave the guild; transfer ownership or delete it");
         return;
     }
+    sd_gjob_user_event(j, "GUILD_MEMBER_REMOVE", j->user_id);
     sd_gjob_started(j, sd_member_repo_remove(j->app->db, j->guild_id, j->user_id, NULL, on_left, j));
 }
 

@@ -67,6 +67,13 @@ static void on_created(sd_err_t err, json_t *res, void *ctx)
         fail_store(j, err);
         return;
     }
+    j->event = "INVITE_CREATE";
+    j->event_perms = SD_PERM_MANAGE_CHANNELS; /* as Discord: those who manage the channel */
+    j->event_data = json_pack(
+        "{s:O, s:O, s:O, s:O, s:O, s:O, s:i}", "channel_id", json_object_get(j->found, "channel_id"), "code",
+        json_object_get(j->found, "code"), "created_at", json_object_get(j->found, "created_at"), "max_age",
+        json_object_get(j->found, "max_age"), "max_uses", json_object_get(j->found, "max_uses"), "temporary",
+        json_object_get(j->found, "temporary"), "uses", 0);
     sd_gjob_ok(j, 200, sd_invite_json(j->found, j->guild, j->channel, NULL));
 }
 
@@ -173,7 +180,8 @@ static void on_joined(sd_err_t err, json_t *res, void *ctx)
             sd_gjob_fail(j, SD_ERR_FORBIDDEN, SD_CODE_BANNED, "You are banned from this guild.");
             return;
         case 2:
-            break; /* already a member: Discord answers as for a join */
+            j->event = NULL; /* already a member: Discord answers as for a join */
+            break;
         default:
             sd_gjob_fail(j, SD_ERR_NOT_FOUND, SD_CODE_UNKNOWN_GUILD, "Unknown Guild");
             return;
@@ -212,6 +220,9 @@ static void on_already(sd_err_t err, json_t *member, void *ctx)
     sd_iso_time(now_s() * 1000, when);
     json_t *m = json_pack("{s:s, s:s, s:n, s:[], s:s}", "guild_id", j->guild_id, "user_id", j->user_id,
                           "nick", "roles", "joined_at", when);
+    sd_gjob_user_event(j, "GUILD_MEMBER_ADD", j->user_id);
+    json_decref(j->event_data);
+    j->event_data = sd_member_json(m, NULL, j->guild);
     sd_gjob_started(j, sd_member_repo_join(j->app->db, m, j->target, now_s(), on_joined, j));
 }
 
@@ -231,10 +242,15 @@ void sd_invite_service_join(sd_app_t *app, const char *user_id, const char *code
 static void on_deleted(sd_err_t err, json_t *old, void *ctx)
 {
     sd_gjob_t *j = ctx;
-    if (err)
+    if (err) {
         fail_store(j, err);
-    else
-        sd_gjob_ok(j, 200, sd_invite_json(old, j->guild, j->channel, NULL));
+        return;
+    }
+    j->event = "INVITE_DELETE";
+    j->event_perms = SD_PERM_MANAGE_CHANNELS;
+    j->event_data = json_pack("{s:O, s:O}", "channel_id", json_object_get(old, "channel_id"), "code",
+                              json_object_get(old, "code"));
+    sd_gjob_ok(j, 200, sd_invite_json(old, j->guild, j->channel, NULL));
 }
 
 static void delete_step(sd_gjob_t *j)

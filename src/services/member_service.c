@@ -7,6 +7,7 @@
 #include "repositories/guild_repo.h"
 #include "repositories/user_repo.h"
 #include "schemas/guild_schema.h"
+#include "services/events.h"
 #include "services/gjob.h"
 #include "services/permissions.h"
 
@@ -169,6 +170,7 @@ static void on_update_target(sd_err_t err, json_t *target, void *ctx)
     }
     json_t *changes = j->input;
     j->input = NULL;
+    j->event = "GUILD_MEMBER_UPDATE";
     sd_gjob_started(j, sd_member_repo_update(j->app->db, j->guild_id, j->target, changes, on_one, j));
 }
 
@@ -208,6 +210,7 @@ static void on_kick_target(sd_err_t err, json_t *target, void *ctx)
 
 static void kick_step(sd_gjob_t *j)
 {
+    sd_gjob_user_event(j, "GUILD_MEMBER_REMOVE", j->target);
     if (sd_gjob_require(j, SD_PERM_KICK_MEMBERS))
         sd_gjob_started(j, sd_member_repo_get(j->app->db, j->guild_id, j->target, on_kick_target, j));
 }
@@ -231,6 +234,12 @@ static json_t *ban_item(sd_gjob_t *j)
 static void on_banned(sd_err_t err, json_t *res, void *ctx)
 {
     sd_gjob_t *j = ctx;
+    json_t *user = json_object_get(j->found, j->target);
+    if (!err && j->counter) /* a member was removed by the ban */
+        sd_events_publish(j->app, "GUILD_MEMBER_REMOVE", j->guild_id, NULL, NULL, 0,
+                          json_pack("{s:s, s:O}", "guild_id", j->guild_id, "user", user));
+    j->event = "GUILD_BAN_ADD";
+    j->event_data = json_pack("{s:O}", "user", user);
     sd_gjob_done(j, err, SD_CODE_UNKNOWN_MEMBER, "Unknown Member");
 }
 
@@ -249,6 +258,7 @@ static void on_ban_member(sd_err_t err, json_t *target, void *ctx)
         sd_gjob_forbidden(j);
         return;
     }
+    j->counter = 1; /* a member goes */
     sd_gjob_started(j, sd_member_repo_remove(j->app->db, j->guild_id, j->target, ban_item(j), on_banned, j));
 }
 
@@ -260,6 +270,7 @@ static void on_ban_user(sd_err_t err, json_t *by_id, void *ctx)
         sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_USER, "Unknown User");
         return;
     }
+    j->found = json_incref(by_id);
     sd_gjob_started(j, sd_member_repo_get(j->app->db, j->guild_id, j->target, on_ban_member, j));
 }
 
@@ -288,6 +299,7 @@ static void on_unbanned(sd_err_t err, json_t *res, void *ctx)
 
 static void unban_step(sd_gjob_t *j)
 {
+    sd_gjob_user_event(j, "GUILD_BAN_REMOVE", j->target);
     if (sd_gjob_require(j, SD_PERM_BAN_MEMBERS))
         sd_gjob_started(j, sd_ban_repo_delete(j->app->db, j->guild_id, j->target, on_unbanned, j));
 }

@@ -6,6 +6,7 @@
 
 #include "repositories/guild_repo.h"
 #include "schemas/guild_schema.h"
+#include "services/events.h"
 #include "services/gjob.h"
 #include "services/permissions.h"
 
@@ -43,14 +44,21 @@ void sd_role_service_list(sd_app_t *app, const char *user_id, const char *guild_
 
 /* ---- create ---- */
 
+/* Answers with the role j->target of guild, and publishes its event (j->event) with it. */
+static void answer_role(sd_gjob_t *j, json_t *guild)
+{
+    json_t *role = sd_role_json(j->target, json_object_get(json_object_get(guild, "roles"), j->target));
+    j->event_data = json_pack("{s:O}", "role", role);
+    sd_gjob_ok(j, 200, role);
+}
+
 static void on_created(sd_err_t err, json_t *guild, void *ctx)
 {
     sd_gjob_t *j = ctx;
     if (err)
         fail_store(j, err);
     else
-        sd_gjob_ok(j, 200,
-                   sd_role_json(j->target, json_object_get(json_object_get(guild, "roles"), j->target)));
+        answer_role(j, guild);
 }
 
 static void create_step(sd_gjob_t *j)
@@ -70,6 +78,7 @@ static void create_step(sd_gjob_t *j)
         if (strcmp(id, j->guild_id) != 0) json_object_set_new(shifts, id, json_integer(pos + 1));
     }
     sd_gjob_new_id(j, j->target);
+    j->event = "GUILD_ROLE_CREATE";
     json_t *role = j->input;
     j->input = NULL;
     json_object_set_new(role, "position", json_integer(1));
@@ -113,8 +122,7 @@ static void on_role_written(sd_err_t err, json_t *guild, void *ctx)
     if (err)
         fail_store(j, err);
     else
-        sd_gjob_ok(j, 200,
-                   sd_role_json(j->target, json_object_get(json_object_get(guild, "roles"), j->target)));
+        answer_role(j, guild);
 }
 
 static void update_step(sd_gjob_t *j)
@@ -127,6 +135,7 @@ static void update_step(sd_gjob_t *j)
     }
     json_t *merged = json_deep_copy(role);
     json_object_update(merged, j->input);
+    j->event = "GUILD_ROLE_UPDATE";
     sd_gjob_started(j,
                     sd_guild_repo_put_role(j->app->db, j->guild_id, j->target, merged, on_role_written, j));
 }
@@ -151,6 +160,8 @@ static void delete_step(sd_gjob_t *j)
         sd_gjob_fail(j, SD_ERR_INVALID, 50028, "Invalid Role: @everyone cannot be deleted");
         return;
     }
+    j->event = "GUILD_ROLE_DELETE";
+    j->event_data = json_pack("{s:s}", "role_id", j->target);
     sd_gjob_started(j, sd_guild_repo_put_role(j->app->db, j->guild_id, j->target, NULL, on_role_deleted, j));
 }
 
@@ -165,10 +176,20 @@ void sd_role_service_delete(sd_app_t *app, const char *user_id, const char *guil
 static void on_moved(sd_err_t err, json_t *guild, void *ctx)
 {
     sd_gjob_t *j = ctx;
-    if (err)
+    if (err) {
         fail_store(j, err);
-    else
-        sd_gjob_ok(j, 200, sd_roles_json(guild));
+        return;
+    }
+    size_t i;
+    json_t *m;
+    json_array_foreach(j->input, i, m)
+    {
+        const char *id = json_string_value(json_object_get(m, "id"));
+        json_t *role = sd_role_json(id, json_object_get(json_object_get(guild, "roles"), id));
+        sd_events_publish(j->app, "GUILD_ROLE_UPDATE", j->guild_id, NULL, NULL, 0,
+                          json_pack("{s:s, s:o}", "guild_id", j->guild_id, "role", role));
+    }
+    sd_gjob_ok(j, 200, sd_roles_json(guild));
 }
 
 static void positions_step(sd_gjob_t *j)

@@ -9,6 +9,8 @@
 
 #include "db/dynamo.h"
 #include "repositories/user_repo.h"
+#include "schemas/user_schema.h"
+#include "services/events.h"
 #include "services/password.h"
 #include "services/snowflake.h"
 #include "services/token.h"
@@ -183,6 +185,9 @@ static void upd_on_written(sd_err_t err, const sd_user_t *user, const char *conf
 {
     job_t *j = ctx;
     if (!err && j->new_password) err = make_token(j);
+    if (!err) /* the user's own sessions see their account change */
+        sd_events_publish(j->app, "USER_UPDATE", NULL, NULL, json_pack("[s]", j->user.id), 0,
+                          sd_user_private_json(&j->user));
     job_end(j, err, conflict, NULL);
 }
 

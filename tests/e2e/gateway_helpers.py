@@ -9,8 +9,9 @@ ALL_INTENTS = (1 << 16) - 1
 
 
 class Gateway:
-    def __init__(self, server, path="/gateway?v=10&encoding=json", heartbeat=True):
-        self.ws = websocket.create_connection(f"ws://127.0.0.1:{server.port}{path}", timeout=10)
+    def __init__(self, server, path="/gateway?v=10&encoding=json", heartbeat=True, sockopt=()):
+        self.ws = websocket.create_connection(f"ws://127.0.0.1:{server.port}{path}", timeout=10,
+                                              sockopt=sockopt)
         self.seq = None
         self.session_id = None
         self.hello = self.recv()

@@ -12,16 +12,30 @@ from gateway_helpers import Gateway
 from guild_helpers import general, invite_code, join, make_guild, new_client, ok
 
 
-def test_stock_discord_py_bot_replies(server):
+def setup_guild(server):
+    """An owner's guild with a bot account in it; the library pointed at this server."""
     owner = new_client(server, "owner")
     g = make_guild(owner)
     ch = general(owner, g["id"])
     bot_user = new_client(server, "bot")
     join(bot_user, invite_code(owner, ch["id"]))
-
     # The only changes to the library: where its REST API and its gateway live.
     discord.http.Route.BASE = f"http://127.0.0.1:{server.port}/api/v10"
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(f"ws://127.0.0.1:{server.port}/gateway")
+    return owner, g, ch, bot_user
+
+
+def stop(client, loop, thread):
+    if client is not None:
+        try:  # discord.py's close can outlast this; the bot thread is a daemon either way
+            asyncio.run_coroutine_threadsafe(client.close(), loop).result(10)
+        except (TimeoutError, concurrent.futures.TimeoutError):
+            pass
+    thread.join(5)
+
+
+def test_stock_discord_py_bot_replies(server):
+    owner, g, ch, bot_user = setup_guild(server)
 
     intents = discord.Intents.default()
     intents.message_content = True
@@ -62,9 +76,66 @@ def test_stock_discord_py_bot_replies(server):
         assert [m["content"] for m in stored] == ["pong: ping"]
     finally:
         watcher.close()
-        if client is not None:
-            try:  # discord.py's close can outlast this; the bot thread is a daemon either way
-                asyncio.run_coroutine_threadsafe(client.close(), loop).result(10)
-            except (TimeoutError, concurrent.futures.TimeoutError):
-                pass
-        thread.join(5)
+        stop(client, loop, thread)
+
+
+def test_stock_discord_py_bot_with_members_intent_sees_guild_changes(server):
+    """With the members intent discord.py asks for every guild's members (op 8) before on_ready, then keeps its
+    cache by the member, channel and role events."""
+    owner, g, ch, bot_user = setup_guild(server)
+    intents = discord.Intents.default()
+    intents.members = True
+    seen = {"ready": threading.Event(), "members": [], "chunked": None, "joined": threading.Event(),
+            "channel": threading.Event(), "role": threading.Event()}
+    loop = asyncio.new_event_loop()
+    client = None
+
+    async def run():
+        nonlocal client
+        client = discord.Client(intents=intents)
+
+        @client.event
+        async def on_ready():
+            guild = client.guilds[0]
+            seen["members"] = sorted(str(m.id) for m in guild.members)
+            seen["chunked"] = guild.chunked
+            seen["ready"].set()
+
+        @client.event
+        async def on_member_join(member):
+            seen["join_name"] = member.name
+            seen["joined"].set()
+
+        @client.event
+        async def on_guild_channel_create(channel):
+            seen["channel_name"] = channel.name
+            seen["channel"].set()
+
+        @client.event
+        async def on_guild_role_create(role):
+            seen["role_name"] = role.name
+            seen["role"].set()
+
+        await client.start(bot_user.token)
+
+    thread = threading.Thread(target=lambda: loop.run_until_complete(run()), daemon=True)
+    thread.start()
+    try:
+        assert seen["ready"].wait(30), "on_ready never came"
+        assert seen["chunked"] is True
+        assert seen["members"] == sorted([owner.id, bot_user.id])
+        newcomer = new_client(server, "newcomer")
+        join(newcomer, invite_code(owner, ch["id"]))
+        assert seen["joined"].wait(10) and seen["join_name"] == newcomer.user["username"]
+        ok(owner.post(f"/guilds/{g['id']}/channels", {"name": "announcements"}))
+        assert seen["channel"].wait(10) and seen["channel_name"] == "announcements"
+        ok(owner.post(f"/guilds/{g['id']}/roles", {"name": "helpers"}))
+        assert seen["role"].wait(10) and seen["role_name"] == "helpers"
+        guild_members = asyncio.run_coroutine_threadsafe(_member_ids(client), loop).result(10)
+        assert sorted(guild_members) == sorted([owner.id, bot_user.id, newcomer.id])
+    finally:
+        stop(client, loop, thread)
+
+
+async def _member_ids(client):
+    return [str(m.id) for m in client.guilds[0].members]

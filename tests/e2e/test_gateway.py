@@ -252,3 +252,62 @@ def test_presence_reaches_guild_members(room):
     assert watcher.expect("PRESENCE_UPDATE", match=lambda d: d["user"]["id"] == member.id)["d"]["status"] == "dnd"
     gw.ws.close()  # a clean close ends the session: offline
     assert watcher.expect("PRESENCE_UPDATE", match=lambda d: d["user"]["id"] == member.id)["d"]["status"] == "offline"
+
+
+def test_a_slow_consumer_is_closed_resumably_and_resumes(make_server):
+    """A session that stops reading is cut off once its outgoing queue passes the limit, instead of growing the
+    server's memory; it then resumes and gets what it missed, in order."""
+    import socket
+
+    srv = make_server(GATEWAY_HEARTBEAT_MS="5000", GATEWAY_MAX_QUEUED_BYTES="32768")
+    owner = new_client(srv, "owner")
+    g = make_guild(owner)
+    ch = general(owner, g["id"])
+    slow = Gateway(srv, sockopt=((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096),))
+    slow.identify(owner.token)
+    # It keeps its heartbeats going but reads nothing while the messages pile up.
+    sent = []
+    for i in range(150):
+        sent.append(ok(owner.post(f"/channels/{ch['id']}/messages", {"content": f"{i:04d} " + "x" * 1900}))["id"])
+    # Reading now: some of the messages, then the end of the connection (the server gave up on it).
+    got = []
+    slow.ws.settimeout(5)
+    while True:
+        try:
+            text = slow.ws.recv()
+        except (websocket.WebSocketConnectionClosedException, ConnectionError):
+            break
+        if not text:  # the close frame
+            break
+        msg = json.loads(text)
+        slow.seq = msg.get("s") or slow.seq
+        if msg.get("t") == "MESSAGE_CREATE":
+            got.append(msg["d"]["id"])
+    assert len(got) < len(sent), "the slow session was never cut off"
+    assert got == sent[:len(got)]
+    fresh = Gateway(srv)
+    fresh.send(6, {"token": owner.token, "session_id": slow.session_id, "seq": slow.seq})
+    replayed = []
+    while len(got) + len(replayed) < len(sent):
+        msg = fresh.recv()
+        assert msg.get("op") == 0, msg
+        if msg["t"] == "MESSAGE_CREATE":
+            replayed.append(msg["d"]["id"])
+    assert got + replayed == sent
+    fresh.close()
+
+
+def test_resume_from_before_a_guild_create_asks_for_a_new_identify(room):
+    """READY and GUILD_CREATE are not kept for replay (they are the large ones): a client that missed one gets
+    op 9 and identifies again, which sends them afresh."""
+    srv, owner, member, g, ch = room
+    gw = Gateway(srv)
+    gw.send(2, {"token": member.token, "intents": 513, "properties": {}})
+    ready = gw.expect("READY")
+    gw.expect("GUILD_CREATE")
+    gw.stopped.set()
+    gw.ws.sock.close()
+    again = Gateway(srv)
+    again.send(6, {"token": member.token, "session_id": ready["d"]["session_id"], "seq": ready["s"]})
+    assert again.recv()["op"] == 9
+    again.identify(member.token)  # and the session starts over, guild and all

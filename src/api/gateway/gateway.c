@@ -7,6 +7,7 @@
 #include <string.h>
 #include <uthash.h>
 
+#include "api/gateway/chunks.h"
 #include "api/v1/deps.h"
 #include "core/broker.h"
 #include "core/log.h"
@@ -68,7 +69,7 @@ struct session {
     char id[33];
     char resume_id[33]; /* the session this socket asked to resume */
     char user_id[24];
-    json_t *user;     /* public user object */
+    char *user;       /* the user's own object, as JSON text (small; parsed when needed) */
     char *resume_url; /* the socket's URL as the client reached it */
     bool identified, pending_auth, dead;
     uint64_t intents;
@@ -77,8 +78,9 @@ struct session {
     json_t *guilds;   /* guild_id -> true: guilds this session has had GUILD_CREATE for */
     uv_timer_t timer; /* heartbeat watchdog; while disconnected, the end of the resume window */
     uint64_t last_beat;
-    sent_t ring[RING];
-    int ring_start, ring_count;
+    sent_t *ring; /* grows to RING entries as dispatches come: an idle session holds few */
+    int ring_cap, ring_start, ring_count;
+    long unkept_seq; /* the last dispatch not kept (READY, GUILD_CREATE): a resume from before it cannot be */
     int commands;
     uint64_t window_start;
     UT_hash_handle hh;
@@ -113,33 +115,61 @@ static void send_json(session_t *s, json_t *payload)
     free(text);
 }
 
-static void remember(session_t *s, long seq, char *frame, size_t len)
+/* Keeps frame (taken) for RESUME; false when there was no room for it (the caller still owns it). */
+static bool remember(session_t *s, long seq, char *frame, size_t len)
 {
-    int slot = (s->ring_start + s->ring_count) % RING;
-    if (s->ring_count == RING) { /* full: the oldest makes room */
+    if (s->ring_count == s->ring_cap && s->ring_cap < RING) { /* grow, oldest first again */
+        int cap = s->ring_cap ? s->ring_cap * 2 : 4;
+        sent_t *grown = malloc((size_t)cap * sizeof *grown);
+        if (grown) {
+            for (int i = 0; i < s->ring_count; i++)
+                grown[i] = s->ring[(s->ring_start + i) % s->ring_cap];
+            free(s->ring);
+            s->ring = grown;
+            s->ring_cap = cap;
+            s->ring_start = 0;
+        }
+    }
+    if (s->ring_cap == 0) return false;
+    int slot = (s->ring_start + s->ring_count) % s->ring_cap;
+    if (s->ring_count == s->ring_cap) { /* full: the oldest makes room */
         free(s->ring[slot].frame);
-        s->ring_start = (s->ring_start + 1) % RING;
+        s->ring_start = (s->ring_start + 1) % s->ring_cap;
     } else {
         s->ring_count++;
     }
     s->ring[slot] = (sent_t){seq, frame, len};
+    return true;
 }
 
 /* Sends dispatch t with data (JSON text) to s, numbered and kept for RESUME. */
 static void dispatch(session_t *s, const char *t, const char *data)
 {
-    size_t cap = strlen(t) + strlen(data) + 64;
-    char *frame = malloc(cap);
+    /* {"op":0,"s":<seq>,"t":"<t>","d":<data>}, built by copying: this runs once per session per event. */
+    char seq[24];
+    size_t sl = (size_t)snprintf(seq, sizeof seq, "%ld", ++s->seq), tl = strlen(t), dl = strlen(data);
+    size_t n = 12 + sl + 7 + tl + 6 + dl + 1;
+    char *frame = malloc(n + 1);
     if (!frame) return;
-    int n = snprintf(frame, cap, "{\"op\":0,\"s\":%ld,\"t\":\"%s\",\"d\":%s}", ++s->seq, t, data);
-    remember(s, s->seq, frame, (size_t)n);
-    if (!s->link) return;
-    if (sd_ws_queued(s->link->ws) > (size_t)s->gw->app->cfg->gateway_max_queued) {
-        /* Too far behind: close, but resumably, instead of holding ever more for it. */
-        close_link(s->link, 4000, "falling behind");
-        return;
-    }
-    sd_ws_send_text(s->link->ws, frame, (size_t)n);
+    char *p = frame;
+    memcpy(p, "{\"op\":0,\"s\":", 12), p += 12;
+    memcpy(p, seq, sl), p += sl;
+    memcpy(p, ",\"t\":\"", 6), p += 6;
+    memcpy(p, t, tl), p += tl;
+    memcpy(p, "\",\"d\":", 6), p += 6;
+    memcpy(p, data, dl), p += dl;
+    *p++ = '}';
+    *p = '\0';
+    n = (size_t)(p - frame);
+    /* READY and GUILD_CREATE, the big ones, are not kept: a client that missed one identifies again. */
+    bool big = !strcmp(t, "READY") || !strcmp(t, "GUILD_CREATE");
+    if (big) s->unkept_seq = s->seq;
+    bool kept = !big && remember(s, s->seq, frame, (size_t)n);
+    if (s->link && sd_ws_queued(s->link->ws) > (size_t)s->gw->app->cfg->gateway_max_queued)
+        close_link(s->link, 4000, "falling behind"); /* too far behind: closed, resumably, not held */
+    else if (s->link)
+        sd_ws_send_text(s->link->ws, frame, (size_t)n);
+    if (!kept) free(frame);
 }
 
 static void dispatch_json(session_t *s, const char *t, json_t *data)
@@ -156,8 +186,9 @@ static void session_free_now(uv_handle_t *h)
 {
     session_t *s = h->data;
     for (int i = 0; i < s->ring_count; i++)
-        free(s->ring[(s->ring_start + i) % RING].frame);
-    json_decref(s->user);
+        free(s->ring[(s->ring_start + i) % s->ring_cap].frame);
+    free(s->ring);
+    free(s->user);
     json_decref(s->guilds);
     free(s->resume_url);
     s->gw->open--;
@@ -269,7 +300,9 @@ static void guild_created(session_t *s, const char *guild_id)
     if (!state || !json_object_get(json_object_get(state, "members"), s->user_id)) return;
     json_object_set_new(s->guilds, guild_id, json_true());
     /* Discord sends GUILD_CREATE whatever the intents. */
-    dispatch_json(s, "GUILD_CREATE", sd_gateway_service_guild_create(state, s->user_id, s->user));
+    json_t *user = json_loads(s->user, 0, NULL);
+    dispatch_json(s, "GUILD_CREATE", sd_gateway_service_guild_create(state, s->user_id, user));
+    json_decref(user);
     presence_in(s, guild_id, s->status);
 }
 
@@ -334,7 +367,7 @@ static void on_channel_loaded(sd_err_t err, json_t *channel, void *ctx)
     json_t *state = gid ? json_object_get(gw->states, gid) : NULL;
     if (state) {
         if (err == SD_ERR_NOT_FOUND)
-            json_object_del(json_object_get(state, "channels"), r->channel_id);
+            sd_gateway_service_channel_gone(state, r->channel_id);
         else if (!err) {
             json_object_set(json_object_get(state, "channels"), r->channel_id, channel);
             json_object_set_new(gw->channel_guild, r->channel_id, json_string(gid));
@@ -374,6 +407,23 @@ static bool has_user(sd_gateway_t *gw, const char *user_id)
     return false;
 }
 
+/* Reloads one channel (id), or one membership (guild id, user id), into the guild states. */
+static void reload(sd_gateway_t *gw, bool channel, const char *id, const char *user_id)
+{
+    reload_t *r = calloc(1, sizeof *r);
+    if (!r) return;
+    r->gw = gw;
+    snprintf(channel ? r->channel_id : r->guild_id, sizeof r->guild_id, "%s", id);
+    snprintf(r->user_id, sizeof r->user_id, "%s", user_id);
+    gw->reloading++;
+    sd_err_t err = channel ? sd_gateway_service_channel(gw->app, id, on_channel_loaded, r)
+                           : sd_gateway_service_member(gw->app, id, user_id, on_member_loaded, r);
+    if (err) {
+        free(r);
+        reload_done(gw);
+    }
+}
+
 void sd_gateway_on_change(sd_gateway_t *gw, const char *table, const char *key)
 {
     char a[64] = "", b[64] = "";
@@ -390,18 +440,7 @@ void sd_gateway_on_change(sd_gateway_t *gw, const char *table, const char *key)
     if (!(channel && json_object_size(gw->states)) &&
         !(member && (json_object_get(gw->states, a) || has_user(gw, b))))
         return;
-    reload_t *r = calloc(1, sizeof *r);
-    if (!r) return;
-    r->gw = gw;
-    snprintf(channel ? r->channel_id : r->guild_id, sizeof r->guild_id, "%s", a);
-    snprintf(r->user_id, sizeof r->user_id, "%s", b);
-    gw->reloading++;
-    sd_err_t err = channel ? sd_gateway_service_channel(gw->app, a, on_channel_loaded, r)
-                           : sd_gateway_service_member(gw->app, a, b, on_member_loaded, r);
-    if (err) {
-        free(r);
-        reload_done(gw);
-    }
+    reload(gw, channel, a, b);
 }
 
 /* ---- delivery ---- */
@@ -459,6 +498,8 @@ static void deliver(sd_gateway_t *gw, json_t *env)
     const char *c = json_string_value(json_object_get(env, "c"));
     json_t *d = json_object_get(env, "d");
     json_t *users = json_object_get(env, "u");
+    const char *p = json_string_value(json_object_get(env, "p"));
+    uint64_t perms = p ? strtoull(p, NULL, 10) : 0;
     if (!t || !d) return;
     uint64_t intent = intent_of(t, g != NULL);
     json_t *state = g ? json_object_get(gw->states, g) : NULL;
@@ -469,7 +510,7 @@ static void deliver(sd_gateway_t *gw, json_t *env)
             if (!named(users, s->user_id)) continue;
         } else if (!g || !state || !json_object_get(s->guilds, g) ||
                    !json_object_get(json_object_get(state, "members"), s->user_id) ||
-                   (c && !sd_gateway_service_can_view(state, s->user_id, c))) {
+                   ((c || perms) && !sd_gateway_service_allowed(state, s->user_id, c, perms))) {
             continue;
         }
         bool hide = content_hidden(s, t, d, g != NULL);
@@ -484,7 +525,15 @@ static void deliver(sd_gateway_t *gw, json_t *env)
             *text = json_dumps(copy, JSON_COMPACT);
             json_decref(copy);
         }
-        if (*text) dispatch(s, t, *text);
+        if (!*text) continue;
+        dispatch(s, t, *text);
+        if (!strcmp(t, "USER_UPDATE")) { /* later GUILD_CREATEs show the user as it is now */
+            char *now = strdup(*text);
+            if (now) {
+                free(s->user);
+                s->user = now;
+            }
+        }
     }
     free(full);
     free(bare);
@@ -508,7 +557,7 @@ static void on_event(const char *payload, size_t len, bool remote, void *ctx)
 static void presence_in(session_t *s, const char *guild_id, const char *status)
 {
     const char *shown = !strcmp(status, "invisible") ? "offline" : status;
-    sd_events_publish(s->gw->app, "PRESENCE_UPDATE", guild_id, NULL, NULL,
+    sd_events_publish(s->gw->app, "PRESENCE_UPDATE", guild_id, NULL, NULL, 0,
                       json_pack("{s:{s:s}, s:s, s:s, s:[], s:{s:s}}", "user", "id", s->user_id, "guild_id",
                                 guild_id, "status", shown, "activities", "client_status", "web", shown));
 }
@@ -522,6 +571,35 @@ static void presence(session_t *s, const char *status)
 }
 
 /* ---- the protocol ---- */
+
+typedef struct {
+    sd_gateway_t *gw;
+    char session[33];
+} asker_t;
+
+static void on_chunks(json_t *chunks, void *ctx)
+{
+    asker_t *a = ctx;
+    session_t *s = find_session(a->gw, a->session);
+    size_t i;
+    json_t *c;
+    json_array_foreach(s ? chunks : NULL, i, c) dispatch_json(s, "GUILD_MEMBERS_CHUNK", json_incref(c));
+    free(a);
+}
+
+/* Request Guild Members (op 8): GUILD_MEMBERS_CHUNK dispatches follow. */
+static void request_members(session_t *s, const json_t *d)
+{
+    asker_t *a = calloc(1, sizeof *a);
+    if (!a) return;
+    a->gw = s->gw;
+    snprintf(a->session, sizeof a->session, "%s", s->id);
+    int code = sd_chunks_request(s->gw->app, s->user_id, d, on_chunks, a);
+    if (code) {
+        free(a);
+        close_link(s->link, code, code == 4002 ? "Decode error" : "Unknown error");
+    }
+}
 
 /* The socket's URL, by the Host the client used: what GET /gateway gives and READY's resume_gateway_url. */
 static void socket_url(const sd_request_t *req, char *out, size_t cap)
@@ -537,7 +615,7 @@ static void send_ready(session_t *s, json_t *guild_ids)
     json_t *id;
     json_array_foreach(guild_ids, i, id)
         json_array_append_new(guilds, json_pack("{s:O, s:b}", "id", id, "unavailable", 1));
-    json_t *private_user = json_deep_copy(s->user);
+    json_t *private_user = json_loads(s->user, 0, NULL);
     dispatch_json(s, "READY",
                   json_pack("{s:i, s:o, s:o, s:s, s:s, s:s, s:{s:s, s:i}, s:[], s:[], s:{}, s:[], s:[i, i]}",
                             "v", 10, "user", private_user, "guilds", guilds, "session_id", s->id,
@@ -546,8 +624,15 @@ static void send_ready(session_t *s, json_t *guild_ids)
                             "user_settings", "presences", "shard", 0, 1));
     json_array_foreach(guild_ids, i, id)
     {
+        /* A guild held already needs only this user's membership (on_member_loaded sends GUILD_CREATE). */
         const char *gid = json_string_value(id);
-        load_guild(s->gw, gid, s);
+        json_t *state = json_object_get(s->gw->states, gid);
+        if (json_object_get(json_object_get(state, "members"), s->user_id))
+            guild_created(s, gid);
+        else if (state)
+            reload(s->gw, false, gid, s->user_id);
+        else
+            load_guild(s->gw, gid, s);
     }
 }
 
@@ -582,7 +667,9 @@ static void on_identified(const sd_user_result_t *r, void *ctx)
         return;
     }
     snprintf(s->user_id, sizeof s->user_id, "%s", r->user->id);
-    s->user = sd_user_private_json(r->user);
+    json_t *user = sd_user_private_json(r->user);
+    s->user = user ? json_dumps(user, JSON_COMPACT) : NULL;
+    json_decref(user);
     if (sd_gateway_service_guild_ids(s->gw->app, s->user_id, on_guild_ids, s) != SD_OK) {
         s->pending_auth = false;
         close_link(s->link, 4000, "Unknown error");
@@ -641,11 +728,15 @@ static void on_resume_auth(const sd_user_result_t *r, void *ctx)
     }
     link_t *l = fresh->link;
     if (r->err == SD_OK) old = find_session(fresh->gw, fresh->resume_id);
-    bool ok = old && !old->link && !strcmp(old->user_id, r->user->id) && from <= old->seq &&
+    bool ok = old && !strcmp(old->user_id, r->user->id) && from <= old->seq && from >= old->unkept_seq &&
               (old->ring_count == 0 || from >= old->ring[old->ring_start].seq - 1);
     if (!ok) {
         invalid_session(fresh);
         return;
+    }
+    if (old->link) { /* its old socket may not have ended yet (a zombie, or still closing): it ends now */
+        old->link->s = NULL;
+        close_link(old->link, 4000, "Session resumed elsewhere");
     }
     fresh->link = NULL;
     session_end(fresh);
@@ -654,7 +745,7 @@ static void on_resume_auth(const sd_user_result_t *r, void *ctx)
     old->last_beat = uv_now(old->gw->app->loop);
     uv_timer_start(&old->timer, on_watchdog, (uint64_t)old->gw->app->cfg->gateway_heartbeat_ms / 4 + 1, 0);
     for (int i = 0; i < old->ring_count; i++) {
-        const sent_t *m = &old->ring[(old->ring_start + i) % RING];
+        const sent_t *m = &old->ring[(old->ring_start + i) % old->ring_cap];
         if (m->seq > from) sd_ws_send_text(l->ws, m->frame, m->len);
     }
     dispatch(old, "RESUMED", "{}");
@@ -727,7 +818,9 @@ static void on_text(void *ctx, const char *msg, size_t len)
     case OP_REQUEST_MEMBERS:
         if (!s->identified) {
             close_link(l, 4003, "Not authenticated");
-        } else if (json_integer_value(op) == OP_PRESENCE) {
+        } else if (json_integer_value(op) == OP_REQUEST_MEMBERS) {
+            request_members(s, d);
+        } else {
             const char *st = json_string_value(json_object_get(d, "status"));
             if (!st ||
                 (strcmp(st, "online") && strcmp(st, "idle") && strcmp(st, "dnd") && strcmp(st, "invisible")))
@@ -782,6 +875,7 @@ static void get_socket(sd_request_t *req, void *ctx)
         free(l);
         return;
     }
+    sd_ws_send_buffer(l->ws, (int)app->cfg->gateway_send_buffer);
     l->s = session_new(gw, l);
     if (l->s && !(l->s->resume_url = strdup(url))) {
         l->s->link = NULL;
