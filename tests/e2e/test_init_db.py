@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from conftest import ROOT, ddb_call, init_db
+from conftest import ROOT, DynamoDBLocal, ddb_call, init_db
 
 SPEC = {
     "tables": {
@@ -54,7 +54,18 @@ def test_creates_tables_with_indexes_and_ttl_then_changes_nothing(dynamodb, tmp_
     assert "created" not in second.stdout
 
 
-def test_adds_a_missing_index_to_an_existing_table(dynamodb, tmp_path):
+@pytest.fixture
+def fresh_dynamodb(tmp_path):
+    """A DynamoDB Local of its own: on the shared one, holding the tables of every earlier test, adding an index
+    to an existing table was seen to stay CREATING for minutes."""
+    (tmp_path / "ddb").mkdir()
+    ddb = DynamoDBLocal(tmp_path / "ddb").start()
+    yield ddb
+    ddb.stop()
+
+
+def test_adds_a_missing_index_to_an_existing_table(fresh_dynamodb, tmp_path):
+    dynamodb = fresh_dynamodb
     p = prefix()
     v1 = {"tables": {"grow": {"hash_key": "id", "attributes": {"id": "S"}}}}
     v2 = {"tables": {"grow": {"hash_key": "id", "attributes": {"id": "S", "email": "S"},
