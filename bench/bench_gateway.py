@@ -72,7 +72,7 @@ class Load:
         return {r["m"]: r for r in map(json.loads, out.splitlines())}
 
 
-def run_phases(send, label):
+def run_phases(send):
     """Latency messages one at a time, then a burst; send(m) posts message m stamped 'bench:m:ns' and returns
     the ns. Returns the figures."""
     sent = {}
@@ -144,7 +144,7 @@ def gateway_run(tmp, ddb):
         ramp = time.time() - t0
         time.sleep(2)
         per_session = (rss_kib(srv.proc.pid) - before) / SESSIONS
-        sent = run_phases(send, "gateway")
+        sent = run_phases(send)
         lines = load.finish()
         out = summarize(lines, sent, "gateway")
         out.update(kib_per_session=per_session, ramp_s=ramp, frame=frame_like["d"])
@@ -173,7 +173,7 @@ def bare_run(frame_data):
         load.ready()
         time.sleep(2)
         per_session = (rss_kib(proc.pid) - before) / SESSIONS
-        sent = run_phases(send, "bare")
+        sent = run_phases(send)
         out = summarize(load.finish(), sent, "bare")
         out.update(kib_per_session=per_session)
         return out

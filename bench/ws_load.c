@@ -37,7 +37,7 @@ typedef struct {
 
 static uv_loop_t *loop;
 static client_t *clients;
-static int n_clients, n_ready, n_started, n_gone;
+static int n_clients, n_ready, n_started;
 static const char *host, *mode;
 static int port;
 static char **tokens;
@@ -172,17 +172,11 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
     *buf = uv_buf_init(shared_buf, sizeof shared_buf);
 }
 
-static void on_closed(uv_handle_t *h)
-{
-    (void)h;
-    n_gone++;
-}
-
 static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 {
     client_t *c = s->data;
     if (nread < 0) {
-        if (!uv_is_closing((uv_handle_t *)s)) uv_close((uv_handle_t *)s, on_closed);
+        if (!uv_is_closing((uv_handle_t *)s)) uv_close((uv_handle_t *)s, NULL);
         return;
     }
     const char *data = buf->base;

@@ -159,7 +159,9 @@ void sd_gateway_service_channel_gone(json_t *state, const char *channel_id)
     json_t *channels = json_object_get(state, "channels");
     json_t *channel = json_object_get(channels, channel_id);
     if (!channel) return;
-    if (!json_object_get(state, "gone")) json_object_set_new(state, "gone", json_object());
+    /* Needed only until the deletion's own event is delivered, just after: a few are plenty. */
+    if (json_object_size(json_object_get(state, "gone")) >= 64 || !json_object_get(state, "gone"))
+        json_object_set_new(state, "gone", json_object());
     json_object_set(json_object_get(state, "gone"), channel_id, channel);
     json_object_del(channels, channel_id);
 }

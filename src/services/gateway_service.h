@@ -38,7 +38,7 @@ json_t *sd_gateway_service_guild_create(const json_t *state, const char *user_id
  */
 int sd_gateway_service_allowed(const json_t *state, const char *user_id, const char *channel_id,
                                uint64_t perms);
-/* Moves channel_id of state to its "gone" channels (a deletion). */
+/* Moves channel_id of state to its "gone" channels (a deletion); at 64 the earlier ones are forgotten. */
 void sd_gateway_service_channel_gone(json_t *state, const char *channel_id);
 
 #endif

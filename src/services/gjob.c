@@ -69,15 +69,19 @@ static void on_event_user(sd_err_t err, json_t *by_id, void *ctx)
 /* The event an operation asked for, to the channel's audience (a DM's recipients, or the guild's members). */
 static void publish(sd_gjob_t *j, json_t *body)
 {
-    json_t *data = j->event_data ? json_copy(j->event_data) : json_copy(body);
+    json_t *data = j->event_data; /* the job's own: taken */
+    j->event_data = NULL;
+    const json_t *src = data ? data : body;
+    const char *id = json_string_value(json_object_get(src, "id"));
+    bool add_guild = json_is_object(src) && j->guild_id[0] && !json_object_get(src, "guild_id") &&
+                     !(id && !strcmp(id, j->guild_id));
+    if (!data) data = add_guild ? json_copy(body) : json_incref(body); /* the answer itself stays as it is */
     pending_t *p = data ? calloc(1, sizeof *p) : NULL;
     if (!p) {
         json_decref(data);
         return;
     }
-    const char *id = json_string_value(json_object_get(data, "id"));
-    if (j->guild_id[0] && !json_object_get(data, "guild_id") && !(id && !strcmp(id, j->guild_id)))
-        json_object_set_new(data, "guild_id", json_string(j->guild_id));
+    if (add_guild) json_object_set_new(data, "guild_id", json_string(j->guild_id));
     *p = (pending_t){.app = j->app, .type = j->event, .data = data, .perms = j->event_perms};
     snprintf(p->guild_id, sizeof p->guild_id, "%s", j->guild_id);
     snprintf(p->channel_id, sizeof p->channel_id, "%s", j->channel_id);

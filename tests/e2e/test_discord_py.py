@@ -25,12 +25,19 @@ def setup_guild(server):
     return owner, g, ch, bot_user
 
 
+def start(client, token):
+    """Runs the client on a loop and thread of its own; returns both for stop()."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=lambda: loop.run_until_complete(client.start(token)), daemon=True)
+    thread.start()
+    return loop, thread
+
+
 def stop(client, loop, thread):
-    if client is not None:
-        try:  # discord.py's close can outlast this; the bot thread is a daemon either way
-            asyncio.run_coroutine_threadsafe(client.close(), loop).result(10)
-        except (TimeoutError, concurrent.futures.TimeoutError):
-            pass
+    try:  # discord.py's close can outlast this; the bot thread is a daemon either way
+        asyncio.run_coroutine_threadsafe(client.close(), loop).result(10)
+    except (TimeoutError, concurrent.futures.TimeoutError):
+        pass
     thread.join(5)
 
 
@@ -40,31 +47,23 @@ def test_stock_discord_py_bot_replies(server):
     intents = discord.Intents.default()
     intents.message_content = True
     seen = {"ready": threading.Event(), "guilds": [], "messages": []}
-    loop = asyncio.new_event_loop()
-    client = None
+    client = discord.Client(intents=intents)
 
-    async def run():
-        nonlocal client
-        client = discord.Client(intents=intents)
+    @client.event
+    async def on_ready():
+        seen["guilds"] = [str(guild.id) for guild in client.guilds]
+        seen["ready"].set()
 
-        @client.event
-        async def on_ready():
-            seen["guilds"] = [str(guild.id) for guild in client.guilds]
-            seen["ready"].set()
-
-        @client.event
-        async def on_message(message):
-            if message.author.id == client.user.id:
-                return
-            seen["messages"].append(message.content)
-            await message.channel.send(f"pong: {message.content}")
-
-        await client.start(bot_user.token)
+    @client.event
+    async def on_message(message):
+        if message.author.id == client.user.id:
+            return
+        seen["messages"].append(message.content)
+        await message.channel.send(f"pong: {message.content}")
 
     watcher = Gateway(server)
     watcher.identify(owner.token)
-    thread = threading.Thread(target=lambda: loop.run_until_complete(run()), daemon=True)
-    thread.start()
+    loop, thread = start(client, bot_user.token)
     try:
         assert seen["ready"].wait(30), "on_ready never came"
         assert seen["guilds"] == [g["id"]]
@@ -87,39 +86,31 @@ def test_stock_discord_py_bot_with_members_intent_sees_guild_changes(server):
     intents.members = True
     seen = {"ready": threading.Event(), "members": [], "chunked": None, "joined": threading.Event(),
             "channel": threading.Event(), "role": threading.Event()}
-    loop = asyncio.new_event_loop()
-    client = None
+    client = discord.Client(intents=intents)
 
-    async def run():
-        nonlocal client
-        client = discord.Client(intents=intents)
+    @client.event
+    async def on_ready():
+        guild = client.guilds[0]
+        seen["members"] = sorted(str(m.id) for m in guild.members)
+        seen["chunked"] = guild.chunked
+        seen["ready"].set()
 
-        @client.event
-        async def on_ready():
-            guild = client.guilds[0]
-            seen["members"] = sorted(str(m.id) for m in guild.members)
-            seen["chunked"] = guild.chunked
-            seen["ready"].set()
+    @client.event
+    async def on_member_join(member):
+        seen["join_name"] = member.name
+        seen["joined"].set()
 
-        @client.event
-        async def on_member_join(member):
-            seen["join_name"] = member.name
-            seen["joined"].set()
+    @client.event
+    async def on_guild_channel_create(channel):
+        seen["channel_name"] = channel.name
+        seen["channel"].set()
 
-        @client.event
-        async def on_guild_channel_create(channel):
-            seen["channel_name"] = channel.name
-            seen["channel"].set()
+    @client.event
+    async def on_guild_role_create(role):
+        seen["role_name"] = role.name
+        seen["role"].set()
 
-        @client.event
-        async def on_guild_role_create(role):
-            seen["role_name"] = role.name
-            seen["role"].set()
-
-        await client.start(bot_user.token)
-
-    thread = threading.Thread(target=lambda: loop.run_until_complete(run()), daemon=True)
-    thread.start()
+    loop, thread = start(client, bot_user.token)
     try:
         assert seen["ready"].wait(30), "on_ready never came"
         assert seen["chunked"] is True

@@ -89,7 +89,7 @@ static void on_page(const sd_outcome_t *o, void *ctx)
     }
     size_t got = json_array_size(o->body);
     bool full = j->limit && json_array_size(j->members) >= j->limit;
-    if (got < PAGE || full || !got) {
+    if (got < PAGE || full) {
         finish(j);
         return;
     }

@@ -148,19 +148,17 @@ static void dispatch(session_t *s, const char *t, const char *data)
     /* {"op":0,"s":<seq>,"t":"<t>","d":<data>}, built by copying: this runs once per session per event. */
     char seq[24];
     size_t sl = (size_t)snprintf(seq, sizeof seq, "%ld", ++s->seq), tl = strlen(t), dl = strlen(data);
-    size_t n = 12 + sl + 7 + tl + 6 + dl + 1;
+    size_t n = 12 + sl + 6 + tl + 6 + dl + 1;
     char *frame = malloc(n + 1);
     if (!frame) return;
-    char *p = frame;
-    memcpy(p, "{\"op\":0,\"s\":", 12), p += 12;
-    memcpy(p, seq, sl), p += sl;
-    memcpy(p, ",\"t\":\"", 6), p += 6;
-    memcpy(p, t, tl), p += tl;
-    memcpy(p, "\",\"d\":", 6), p += 6;
-    memcpy(p, data, dl), p += dl;
-    *p++ = '}';
-    *p = '\0';
-    n = (size_t)(p - frame);
+    const char *parts[] = {"{\"op\":0,\"s\":", seq, ",\"t\":\"", t, "\",\"d\":", data, "}"};
+    const size_t lens[] = {12, sl, 6, tl, 6, dl, 1};
+    n = 0;
+    for (size_t i = 0; i < sizeof lens / sizeof *lens; i++) {
+        memcpy(frame + n, parts[i], lens[i]);
+        n += lens[i];
+    }
+    frame[n] = '\0';
     /* READY and GUILD_CREATE, the big ones, are not kept: a client that missed one identifies again. */
     bool big = !strcmp(t, "READY") || !strcmp(t, "GUILD_CREATE");
     if (big) s->unkept_seq = s->seq;
