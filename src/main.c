@@ -17,6 +17,7 @@
 #include "core/config.h"
 #include "core/http_server.h"
 #include "core/log.h"
+#include "core/static_files.h"
 #include "db/cache.h"
 #include "db/dynamo.h"
 #include "db/table_spec.h"
@@ -144,6 +145,10 @@ static int serve(const sd_config_t *cfg)
     sd_broker_subscribe(app.broker, CHANGES_TOPIC, on_change, &app);
     sd_dcache_set_listener(cache, on_local_change, &app);
     app.router = sd_api_router_new();
+    app.web = sd_static_new(cfg->web_dir);
+    if (!app.web)
+        sd_log(SD_LOG_WARN, "no web client to serve (build it with `task web:build`)",
+               json_pack("{s:s}", "web_dir", cfg->web_dir));
     sd_http_limits_t limits = {.idle_timeout_ms = (uint64_t)cfg->http_idle_timeout_ms,
                                .request_timeout_ms = (uint64_t)cfg->http_request_timeout_ms};
     app.http = sd_http_server_new(loop, &limits, sd_api_handle, &app);
@@ -178,6 +183,7 @@ out:
     if (app.broker) uv_run(loop, UV_RUN_NOWAIT);
     sd_dcache_free(cache);
     sd_router_free(app.router);
+    sd_static_free(app.web);
     if (!ls.stopping || rc == 0) sd_http_server_free(app.http);
     uv_loop_close(loop);
     return rc;

@@ -16,6 +16,7 @@ struct sd_http_server;
 struct sd_broker;
 struct sd_dcache;
 struct sd_gateway;
+struct sd_static;
 
 typedef struct sd_app {
     uv_loop_t *loop;
@@ -27,6 +28,7 @@ typedef struct sd_app {
     struct sd_dcache *cache;    /* the read cache inside db (db/cache) */
     struct sd_broker *broker;   /* events between processes (core/broker) */
     struct sd_gateway *gateway; /* the WebSocket sessions of this process */
+    struct sd_static *web;      /* the web client's files (core/static_files), or NULL */
 } sd_app_t;
 
 #endif

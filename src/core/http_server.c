@@ -269,7 +269,7 @@ void sd_http_respond(sd_request_t *req, int status, const char *content_type, co
         size_t cap = 256 + in->extra_len + strlen(content_type);
         char *head = malloc(cap);
         char *copy = NULL;
-        size_t send_len = in->head ? 0 : len;
+        size_t send_len = in->head || status == 304 ? 0 : len;
         if (head && send_len) {
             copy = malloc(send_len);
             if (copy) memcpy(copy, body, send_len);
@@ -280,9 +280,9 @@ void sd_http_respond(sd_request_t *req, int status, const char *content_type, co
             c->active = NULL;
             conn_close(c);
         } else {
-            /* A 204 carries neither body nor Content-Length (RFC 9110). */
+            /* A 204 or 304 carries neither body nor Content-Length (RFC 9110). */
             char framing[160] = "";
-            if (status != 204)
+            if (status != 204 && status != 304)
                 snprintf(framing, sizeof framing, "Content-Type: %s\r\nContent-Length: %zu\r\n", content_type,
                          len);
             int n = snprintf(head, cap, "HTTP/1.1 %d %s\r\n%sX-Request-Id: %s\r\nConnection: %s\r\n%.*s\r\n",

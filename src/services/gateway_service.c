@@ -166,7 +166,8 @@ void sd_gateway_service_channel_gone(json_t *state, const char *channel_id)
     json_object_del(channels, channel_id);
 }
 
-json_t *sd_gateway_service_guild_create(const json_t *state, const char *user_id, const json_t *user)
+json_t *sd_gateway_service_guild_create(const json_t *state, const char *user_id, const json_t *user,
+                                        const json_t *presences)
 {
     const json_t *guild = json_object_get(state, "guild");
     const json_t *member = json_object_get(json_object_get(state, "members"), user_id);
@@ -187,11 +188,42 @@ json_t *sd_gateway_service_guild_create(const json_t *state, const char *user_id
     json_object_set(out, "joined_at", member ? json_object_get(member, "joined_at") : json_null());
     json_object_set_new(out, "large", json_false());
     json_object_set_new(out, "unavailable", json_false());
-    json_t *empty[] = {json_array(), json_array(), json_array(), json_array()};
-    const char *names[] = {"voice_states", "presences", "threads", "stage_instances"};
-    for (int i = 0; i < 4; i++)
+    json_t *shown = json_array();
+    const char *who;
+    json_t *status;
+    json_object_foreach((json_t *)presences, who, status)
+    {
+        if (json_object_get(json_object_get(state, "members"), who))
+            json_array_append_new(shown,
+                                  json_pack("{s:{s:s}, s:O, s:[], s:{s:O}}", "user", "id", who, "status",
+                                            status, "activities", "client_status", "web", status));
+    }
+    json_object_set_new(out, "presences", shown);
+    json_t *empty[] = {json_array(), json_array(), json_array()};
+    const char *names[] = {"voice_states", "threads", "stage_instances"};
+    for (int i = 0; i < 3; i++)
         json_object_set_new(out, names[i], empty[i]);
     if (!json_object_get(out, "member_count"))
         json_object_set(out, "member_count", json_object_get(guild, "member_count"));
+    return out;
+}
+
+json_t *sd_gateway_service_member_update(const json_t *state, const json_t *user)
+{
+    static const char *const public_keys[] = {
+        "id",     "username",     "discriminator",          "global_name",  "avatar",
+        "banner", "accent_color", "avatar_decoration_data", "public_flags", "flags",
+        "bot"};
+    const char *id = json_string_value(json_object_get(user, "id"));
+    const json_t *member = id ? json_object_get(json_object_get(state, "members"), id) : NULL;
+    if (!member) return NULL;
+    json_t *shown = json_object();
+    for (size_t i = 0; i < sizeof public_keys / sizeof *public_keys; i++) {
+        json_t *v = json_object_get(user, public_keys[i]);
+        if (v) json_object_set(shown, public_keys[i], v);
+    }
+    const json_t *guild = json_object_get(state, "guild");
+    json_t *out = sd_member_json(member, shown, guild);
+    if (out) json_object_set(out, "guild_id", json_object_get(guild, "id"));
     return out;
 }

@@ -28,9 +28,15 @@ sd_err_t sd_gateway_service_guild(sd_app_t *app, const char *guild_id, json_t *u
 sd_err_t sd_gateway_service_channel(sd_app_t *app, const char *id, sd_gateway_service_cb cb, void *ctx);
 sd_err_t sd_gateway_service_member(sd_app_t *app, const char *guild_id, const char *user_id,
                                    sd_gateway_service_cb cb, void *ctx);
-/* The GUILD_CREATE data of state for user (its public JSON, borrowed): the channels it can see and its own
-   member object. A new reference. */
-json_t *sd_gateway_service_guild_create(const json_t *state, const char *user_id, const json_t *user);
+/* The GUILD_CREATE data of state for user (its public JSON, borrowed): the channels it can see, its own
+   member object and the presences of the members found in presences (user_id -> status, borrowed; NULL for
+   none). A new reference. */
+json_t *sd_gateway_service_guild_create(const json_t *state, const char *user_id, const json_t *user,
+                                        const json_t *presences);
+/* The GUILD_MEMBER_UPDATE data that tells the guild of state about a changed account (user: its private
+   object, borrowed; only the public fields are passed on), or NULL when the user is not a member there. A new
+   reference. */
+json_t *sd_gateway_service_member_update(const json_t *state, const json_t *user);
 /*
  * Does user_id hold perms in channel_id of state (through services/permissions), or in the guild when
  * channel_id is NULL? A channel's events need VIEW_CHANNEL on top. A channel deleted since the state loaded

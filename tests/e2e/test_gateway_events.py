@@ -14,7 +14,7 @@ MANAGE_CHANNELS = 1 << 4
 
 @pytest.fixture
 def room(make_server):
-    srv = make_server(GATEWAY_HEARTBEAT_MS="2000")
+    srv = make_server(GATEWAY_HEARTBEAT_MS="2000", GATEWAY_RESUME_MS="1000")
     owner = new_client(srv, "owner")
     g = make_guild(owner)
     ch = general(owner, g["id"])
@@ -164,6 +164,58 @@ def test_user_update_reaches_only_the_user(room):
     upd = mine.expect("USER_UPDATE")["d"]
     assert upd["id"] == member.id and upd["global_name"] == "Member Prime"
     theirs.none("USER_UPDATE", within=0.5)
+
+
+def test_an_account_change_reaches_the_guild_as_a_member_update(room):
+    srv, owner, member, g, ch, gateway = room
+    theirs, no_intent = gateway(owner), gateway(owner, intents=GUILDS)
+    ok(member.patch("/users/@me", {"global_name": "Member Prime", "avatar": "https://example.com/a.png"}))
+    upd = theirs.expect("GUILD_MEMBER_UPDATE")["d"]
+    assert upd["guild_id"] == g["id"] and upd["user"]["id"] == member.id
+    assert upd["user"]["global_name"] == "Member Prime" and upd["user"]["avatar"] == "https://example.com/a.png"
+    assert "email" not in upd["user"] and "roles" in upd and "joined_at" in upd
+    no_intent.none("GUILD_MEMBER_UPDATE", within=0.5)
+    outsider = new_client(srv, "outsider")
+    watcher = gateway(outsider)
+    ok(member.patch("/users/@me", {"global_name": "Member Again"}))
+    assert theirs.expect("GUILD_MEMBER_UPDATE")["d"]["user"]["global_name"] == "Member Again"
+    watcher.none("GUILD_MEMBER_UPDATE", within=0.5)
+
+
+def guild_create_presences(srv, client, intents=None):
+    """Identifies a new session and returns it with {user_id: status} from its GUILD_CREATE."""
+    gw = Gateway(srv)
+    gw.send(2, {"token": client.token, "intents": ALL_INTENTS if intents is None else intents,
+                "properties": {"os": "linux", "browser": "t", "device": "t"}})
+    gw.expect("READY")
+    created = gw.expect("GUILD_CREATE")["d"]
+    return gw, {p["user"]["id"]: p["status"] for p in created["presences"]}
+
+
+def test_guild_create_lists_who_is_online(room):
+    srv, owner, member, g, ch, gateway = room
+    watch = gateway(member)
+    first = gateway(owner)
+    second = gateway(owner)
+    watch.expect("PRESENCE_UPDATE", match=lambda d: d["user"]["id"] == owner.id and d["status"] == "online")
+    gw, seen = guild_create_presences(srv, member)
+    assert seen.get(owner.id) == "online" and seen.get(member.id) == "online"
+    gw.close()
+    _, without_intent = guild_create_presences(srv, member, intents=GUILDS)
+    assert without_intent == {}, "presences need GUILD_PRESENCES"
+    first.send(3, {"since": None, "activities": [], "status": "dnd", "afk": False})
+    watch.expect("PRESENCE_UPDATE", match=lambda d: d["user"]["id"] == owner.id and d["status"] == "dnd")
+    gw, seen = guild_create_presences(srv, member)
+    assert seen.get(owner.id) == "dnd"
+    gw.close()
+    # One of two sessions ending leaves the user online; the last one ending makes them offline.
+    first.close()  # its session ends when it can no longer be resumed (1 s here)
+    watch.none("PRESENCE_UPDATE", within=2.5, match=lambda d: d["user"]["id"] == owner.id)
+    second.close()
+    watch.expect("PRESENCE_UPDATE", match=lambda d: d["user"]["id"] == owner.id and d["status"] == "offline")
+    gw, seen = guild_create_presences(srv, member)
+    assert owner.id not in seen
+    gw.close()
 
 
 def test_a_new_dm_appears_for_both_recipients(room):

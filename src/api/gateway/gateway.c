@@ -91,6 +91,8 @@ struct sd_gateway {
     session_t *sessions; /* by id, identified ones */
     json_t *states;      /* guild_id -> state (services/gateway_service) */
     json_t *channel_guild;
+    json_t *online;    /* user_id -> number of identified sessions of this process */
+    json_t *presences; /* user_id -> status, from every PRESENCE_UPDATE heard (all processes) */
     int reloading;
     json_t *waiting; /* envelopes held while a reload is in flight */
     char t_guilds[160], t_channels[160], t_members[160];
@@ -203,7 +205,13 @@ static void session_end(session_t *s)
     s->dead = true;
     if (s->identified) {
         HASH_DEL(s->gw->sessions, s);
-        presence(s, "offline");
+        json_int_t left = json_integer_value(json_object_get(s->gw->online, s->user_id)) - 1;
+        if (left > 0) {
+            json_object_set_new(s->gw->online, s->user_id, json_integer(left));
+        } else { /* the user's last session here */
+            json_object_del(s->gw->online, s->user_id);
+            presence(s, "offline");
+        }
     }
     if (s->link) {
         s->link->s = NULL;
@@ -299,7 +307,9 @@ static void guild_created(session_t *s, const char *guild_id)
     json_object_set_new(s->guilds, guild_id, json_true());
     /* Discord sends GUILD_CREATE whatever the intents. */
     json_t *user = json_loads(s->user, 0, NULL);
-    dispatch_json(s, "GUILD_CREATE", sd_gateway_service_guild_create(state, s->user_id, user));
+    dispatch_json(s, "GUILD_CREATE",
+                  sd_gateway_service_guild_create(state, s->user_id, user,
+                                                  s->intents & I_GUILD_PRESENCES ? s->gw->presences : NULL));
     json_decref(user);
     presence_in(s, guild_id, s->status);
 }
@@ -489,6 +499,72 @@ static bool content_hidden(const session_t *s, const char *t, const json_t *d, b
     return true;
 }
 
+/* GUILD_MEMBER_UPDATE for a changed account (user: its private object) to the sessions of one guild that ask
+   for member events; nothing when the user is not a member there. */
+static void member_update_in(sd_gateway_t *gw, const char *guild_id, const json_t *user)
+{
+    json_t *state = json_object_get(gw->states, guild_id);
+    json_t *data = state ? sd_gateway_service_member_update(state, user) : NULL;
+    char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
+    json_decref(data);
+    if (!text) return;
+    for (session_t *s = gw->sessions; s; s = s->hh.next)
+        if ((s->intents & I_GUILD_MEMBERS) && json_object_get(s->guilds, guild_id) &&
+            json_object_get(json_object_get(state, "members"), s->user_id))
+            dispatch(s, "GUILD_MEMBER_UPDATE", text);
+    free(text);
+}
+
+typedef struct {
+    sd_gateway_t *gw;
+    char guild_id[64];
+    json_t *user;
+} member_lookup_t;
+
+static void on_member_for_update(sd_err_t err, json_t *member, void *ctx)
+{
+    member_lookup_t *m = ctx;
+    json_t *state = json_object_get(m->gw->states, m->guild_id);
+    const char *uid = json_string_value(json_object_get(m->user, "id"));
+    if (!err && state && uid) {
+        json_object_set(json_object_get(state, "members"), uid, member);
+        member_update_in(m->gw, m->guild_id, m->user);
+    }
+    json_decref(m->user);
+    free(m);
+}
+
+/* A changed account (USER_UPDATE, which only its owner receives) is a GUILD_MEMBER_UPDATE to the members of
+   each of its guilds: every process does this for its own sessions. A guild held here may not hold the user's
+   membership (it holds those of the users connected here): it is looked up when someone there would see it.
+ */
+static void member_updates(sd_gateway_t *gw, json_t *user)
+{
+    const char *uid = json_string_value(json_object_get(user, "id"));
+    const char *gid;
+    json_t *state;
+    if (!uid) return;
+    json_object_foreach(gw->states, gid, state)
+    {
+        if (json_object_get(json_object_get(state, "members"), uid)) {
+            member_update_in(gw, gid, user);
+            continue;
+        }
+        bool wanted = false;
+        for (session_t *s = gw->sessions; s && !wanted; s = s->hh.next)
+            wanted = (s->intents & I_GUILD_MEMBERS) && json_object_get(s->guilds, gid);
+        member_lookup_t *m = wanted ? calloc(1, sizeof *m) : NULL;
+        if (!m) continue;
+        m->gw = gw;
+        snprintf(m->guild_id, sizeof m->guild_id, "%s", gid);
+        m->user = json_incref(user);
+        if (sd_gateway_service_member(gw->app, gid, uid, on_member_for_update, m)) {
+            json_decref(m->user);
+            free(m);
+        }
+    }
+}
+
 static void deliver(sd_gateway_t *gw, json_t *env)
 {
     const char *t = json_string_value(json_object_get(env, "t"));
@@ -499,6 +575,14 @@ static void deliver(sd_gateway_t *gw, json_t *env)
     const char *p = json_string_value(json_object_get(env, "p"));
     uint64_t perms = p ? strtoull(p, NULL, 10) : 0;
     if (!t || !d) return;
+    if (!strcmp(t, "PRESENCE_UPDATE")) { /* remembered for the presences of later GUILD_CREATEs */
+        const char *who = json_string_value(json_object_get(json_object_get(d, "user"), "id"));
+        const char *status = json_string_value(json_object_get(d, "status"));
+        if (who && status && strcmp(status, "offline"))
+            json_object_set_new(gw->presences, who, json_string(status));
+        else if (who)
+            json_object_del(gw->presences, who);
+    }
     uint64_t intent = intent_of(t, g != NULL);
     json_t *state = g ? json_object_get(gw->states, g) : NULL;
     char *full = NULL, *bare = NULL;
@@ -535,6 +619,7 @@ static void deliver(sd_gateway_t *gw, json_t *env)
     }
     free(full);
     free(bare);
+    if (!strcmp(t, "USER_UPDATE")) member_updates(gw, d);
 }
 
 static void on_event(const char *payload, size_t len, bool remote, void *ctx)
@@ -647,6 +732,8 @@ static void on_guild_ids(sd_err_t err, json_t *ids, void *ctx)
         return;
     }
     s->identified = true;
+    json_object_set_new(s->gw->online, s->user_id,
+                        json_integer(json_integer_value(json_object_get(s->gw->online, s->user_id)) + 1));
     HASH_ADD_STR(s->gw->sessions, id, s);
     send_ready(s, ids);
 }
@@ -938,6 +1025,8 @@ sd_gateway_t *sd_gateway_new(sd_app_t *app)
     if (!gw) return NULL;
     gw->app = app;
     gw->states = json_object();
+    gw->online = json_object();
+    gw->presences = json_object();
     gw->channel_guild = json_object();
     gw->waiting = json_array();
     snprintf(gw->t_guilds, sizeof gw->t_guilds, "%sguilds", app->cfg->table_prefix);
@@ -970,6 +1059,8 @@ void sd_gateway_free(sd_gateway_t *gw)
 {
     if (!gw) return;
     json_decref(gw->states);
+    json_decref(gw->online);
+    json_decref(gw->presences);
     json_decref(gw->channel_guild);
     json_decref(gw->waiting);
     free(gw);

@@ -14,6 +14,7 @@
 #include "api/v1/endpoints/roles.h"
 #include "api/v1/endpoints/health.h"
 #include "api/v1/endpoints/users.h"
+#include "core/static_files.h"
 #include "services/user_service.h"
 
 static const char *const prefixes[] = {"/api/v1", "/api/v10"};
@@ -81,6 +82,7 @@ void sd_api_handle(sd_request_t *req, void *ctx)
     const sd_route_t *route = NULL;
     switch (sd_router_match(app->router, req, &route)) {
     case SD_ROUTE_NOT_FOUND:
+        if (app->web && sd_static_handle(app->web, req)) return;
         sd_http_respond_error(req, 404, SD_API_GENERAL, "404: Not Found", NULL);
         return;
     case SD_ROUTE_METHOD_NOT_ALLOWED:

@@ -1,0 +1,150 @@
+// What the client knows: the signed-in user, guilds with their channels, roles, members and presences, DMs,
+// read states, loaded messages and who is typing. Gateway events change it through apply().
+
+export const TEXT = 0;
+export const DM = 1;
+export const CATEGORY = 4;
+export const GROUP_DM = 3;
+
+export function newer(a, b) {
+  if (!a) return false;
+  if (!b) return true;
+  return BigInt(a) > BigInt(b);
+}
+
+export function createStore() {
+  return {
+    me: null,
+    users: new Map(), // id -> user
+    guilds: new Map(), // id -> {guild, channels: Map, roles: Map, members: Map(user_id -> member)}
+    channels: new Map(), // every channel (guild channels and DMs) by id, with read state
+    presences: new Map(), // user_id -> status
+    messages: new Map(), // channel_id -> {list: [...] oldest first, complete: bool}
+    typing: new Map(), // channel_id -> Map(user_id -> expires at)
+  };
+}
+
+export function rememberUser(store, user) {
+  if (!user || !user.id) return;
+  store.users.set(user.id, { ...(store.users.get(user.id) || {}), ...user });
+  if (store.me && store.me.id === user.id) store.me = { ...store.me, ...user };
+}
+
+export function displayName(store, userId, guildId) {
+  const member = guildId && store.guilds.get(guildId)?.members.get(userId);
+  const user = store.users.get(userId);
+  return (member && member.nick) || (user && (user.global_name || user.username)) || 'Someone';
+}
+
+export function addChannel(store, channel) {
+  const old = store.channels.get(channel.id);
+  const merged = { ...(old || {}), ...channel };
+  if (old && old.last_read_message_id !== undefined && channel.last_read_message_id === undefined) {
+    merged.last_read_message_id = old.last_read_message_id;
+    merged.mention_count = old.mention_count;
+  }
+  store.channels.set(channel.id, merged);
+  for (const r of channel.recipients || []) rememberUser(store, r);
+  const g = channel.guild_id && store.guilds.get(channel.guild_id);
+  if (g) g.channels.set(channel.id, merged);
+  return merged;
+}
+
+export function removeChannel(store, channelId) {
+  const c = store.channels.get(channelId);
+  store.channels.delete(channelId);
+  store.messages.delete(channelId);
+  const g = c && c.guild_id && store.guilds.get(c.guild_id);
+  if (g) g.channels.delete(channelId);
+}
+
+export function addGuild(store, data) {
+  const g = { guild: data, channels: new Map(), roles: new Map(), members: new Map() };
+  store.guilds.set(data.id, g);
+  for (const r of data.roles || []) g.roles.set(r.id, r);
+  for (const c of data.channels || []) addChannel(store, { ...c, guild_id: data.id });
+  for (const m of data.members || []) addMember(store, data.id, m);
+  for (const p of data.presences || []) setPresence(store, p.user.id, p.status);
+  return g;
+}
+
+export function removeGuild(store, guildId) {
+  const g = store.guilds.get(guildId);
+  if (!g) return;
+  for (const id of g.channels.keys()) removeChannel(store, id);
+  store.guilds.delete(guildId);
+}
+
+export function addMember(store, guildId, member) {
+  const g = store.guilds.get(guildId);
+  if (!g || !member.user) return;
+  rememberUser(store, member.user);
+  g.members.set(member.user.id, { ...member, user: undefined });
+}
+
+export function setPresence(store, userId, status) {
+  if (!status || status === 'offline') store.presences.delete(userId);
+  else store.presences.set(userId, status);
+}
+
+export function isUnread(channel) {
+  return !!channel && newer(channel.last_message_id, channel.last_read_message_id);
+}
+
+export function myRoles(store, guildId) {
+  const member = store.me && store.guilds.get(guildId)?.members.get(store.me.id);
+  return new Set(member ? member.roles : []);
+}
+
+/** Does message m mention the signed-in user (by name, a role of theirs, or @everyone)? */
+export function mentionsMe(store, m) {
+  if (!store.me) return false;
+  if (m.mention_everyone) return true;
+  if ((m.mentions || []).some((u) => u.id === store.me.id)) return true;
+  const roles = myRoles(store, store.channels.get(m.channel_id)?.guild_id);
+  return (m.mention_roles || []).some((r) => roles.has(r));
+}
+
+// ---- messages ----
+
+export function messagesOf(store, channelId) {
+  return store.messages.get(channelId);
+}
+
+/** Puts a page of messages (any order) into the channel's list, keeping it sorted and free of repeats. */
+export function addMessages(store, channelId, page, { complete } = {}) {
+  let entry = store.messages.get(channelId);
+  if (!entry) {
+    entry = { list: [], complete: false };
+    store.messages.set(channelId, entry);
+  }
+  const byId = new Map(entry.list.map((m) => [m.id, m]));
+  for (const m of page) {
+    rememberUser(store, m.author);
+    byId.set(m.id, { ...(byId.get(m.id) || {}), ...m });
+  }
+  entry.list = [...byId.values()].sort((a, b) => (newer(a.id, b.id) ? 1 : -1));
+  if (complete) entry.complete = true;
+  return entry;
+}
+
+export function findMessage(store, channelId, messageId) {
+  return store.messages.get(channelId)?.list.find((m) => m.id === messageId);
+}
+
+export function reactionChanged(store, d, added) {
+  const m = findMessage(store, d.channel_id, d.message_id);
+  if (!m) return null;
+  const name = d.emoji.name;
+  const reactions = (m.reactions || []).map((r) => ({ ...r }));
+  let r = reactions.find((x) => x.emoji.name === name);
+  if (!r && added) {
+    r = { emoji: { id: null, name }, count: 0, me: false };
+    reactions.push(r);
+  }
+  if (!r) return m;
+  r.count += added ? 1 : -1;
+  if (store.me && d.user_id === store.me.id) r.me = added;
+  m.reactions = reactions.filter((x) => x.count > 0);
+  return m;
+}
