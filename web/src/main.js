@@ -185,9 +185,11 @@ function buildLayout() {
       ui.toast,
     ),
   );
-  setInterval(renderTyping, 1000);
-  document.addEventListener('visibilitychange', () => atBottom() && ackLatest());
 }
+
+// Typing notices expire; coming back to the tab reads what is on screen.
+setInterval(renderTyping, 1000);
+document.addEventListener('visibilitychange', () => ui && store && atBottom() && ackLatest());
 
 function renderAll() {
   renderRail();
