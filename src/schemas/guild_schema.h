@@ -51,7 +51,8 @@ json_t *sd_guild_partial_json(const json_t *guild, bool owner, const char *permi
 json_t *sd_channel_json(const json_t *channel);
 /* A DM or group DM: users maps id -> public user; the reader (viewer_id) is left out of recipients. */
 json_t *sd_dm_channel_json(const json_t *channel, const json_t *users, const char *viewer_id);
-/* user is the member's public user object (reference taken), may be NULL. */
+/* user is the member's public user object, may be NULL: the result holds its own reference, the caller keeps
+   its own. */
 json_t *sd_member_json(const json_t *member, json_t *user, const json_t *guild);
 json_t *sd_invite_json(const json_t *invite, const json_t *guild, const json_t *channel, json_t *inviter);
 

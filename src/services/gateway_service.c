@@ -224,6 +224,7 @@ json_t *sd_gateway_service_member_update(const json_t *state, const json_t *user
     }
     const json_t *guild = json_object_get(state, "guild");
     json_t *out = sd_member_json(member, shown, guild);
+    json_decref(shown);
     if (out) json_object_set(out, "guild_id", json_object_get(guild, "id"));
     return out;
 }
