@@ -17,6 +17,7 @@
 #include "core/config.h"
 #include "core/http_server.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/static_files.h"
 #include "db/cache.h"
 #include "db/dynamo.h"
@@ -123,7 +124,9 @@ static int serve(const sd_config_t *cfg)
     if (cfg->token_secret_generated)
         sd_log(SD_LOG_WARN, "TOKEN_SECRET is not set: using a random one, tokens will not survive a restart",
                NULL);
+    app.metrics = sd_metrics_new();
     app.db = sd_dynamo_new_from_config(loop, cfg);
+    if (app.db) sd_dynamo_set_metrics(app.db, app.metrics);
     {
         char why[512];
         json_t *spec = sd_table_spec_load(cfg->tables_file, why, sizeof why);
@@ -152,7 +155,8 @@ static int serve(const sd_config_t *cfg)
     sd_http_limits_t limits = {.idle_timeout_ms = (uint64_t)cfg->http_idle_timeout_ms,
                                .request_timeout_ms = (uint64_t)cfg->http_request_timeout_ms};
     app.http = sd_http_server_new(loop, &limits, sd_api_handle, &app);
-    if (!app.db || !app.router || !app.http) goto out;
+    if (!app.db || !app.router || !app.http || !app.metrics) goto out;
+    sd_http_server_observe(app.http, sd_api_observe, &app);
     if (sd_http_server_listen(app.http, cfg->host, cfg->port) != SD_OK) goto out;
 
     uv_signal_init(loop, &ls.sigint);
@@ -185,6 +189,7 @@ out:
     sd_router_free(app.router);
     sd_static_free(app.web);
     if (!ls.stopping || rc == 0) sd_http_server_free(app.http);
+    sd_metrics_free(app.metrics);
     uv_loop_close(loop);
     return rc;
 }

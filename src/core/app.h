@@ -17,6 +17,7 @@ struct sd_broker;
 struct sd_dcache;
 struct sd_gateway;
 struct sd_static;
+struct sd_metrics;
 
 typedef struct sd_app {
     uv_loop_t *loop;
@@ -29,6 +30,7 @@ typedef struct sd_app {
     struct sd_broker *broker;   /* events between processes (core/broker) */
     struct sd_gateway *gateway; /* the WebSocket sessions of this process */
     struct sd_static *web;      /* the web client's files (core/static_files), or NULL */
+    struct sd_metrics *metrics; /* what /metrics shows (core/metrics) */
 } sd_app_t;
 
 #endif

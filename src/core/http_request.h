@@ -31,7 +31,9 @@ typedef struct sd_request {
     sd_http_pair_t params[SD_HTTP_MAX_PARAMS]; /* path parameters, filled by the router */
     int param_count;
     char request_id[17];
-    void *user; /* per-request data of the layer above (e.g. the authenticated user) */
+    const char *route; /* the matched route pattern (set by the router), for metrics; NULL when none */
+    char peer[48];     /* the client's IP address, "" when unknown */
+    void *user;        /* per-request data of the layer above (e.g. the authenticated user) */
     struct sd_http_internal *internal;
 } sd_request_t;
 

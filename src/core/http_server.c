@@ -51,6 +51,7 @@ struct sd_http_stream {
     const sd_http_stream_cbs_t *raw; /* set once upgraded: bytes go to its owner */
     void *raw_ctx;
     bool raw_flushed; /* the 101 is out: pending input may be handed over */
+    char peer[48];
 };
 
 struct sd_http_server {
@@ -67,6 +68,8 @@ struct sd_http_server {
     sd_http_closed_fn done;
     void *done_ctx;
     int port;
+    sd_http_observer_fn observer;
+    void *observer_ctx;
     char raw_buf[READ_CHUNK]; /* upgraded connections read here in turn: idle ones hold no buffer */
 };
 
@@ -158,6 +161,7 @@ static sd_request_t *request_new(conn_t *c)
     sodium_bin2hex(r->request_id, sizeof r->request_id, id, sizeof id);
     r->query = "";
     r->body = "";
+    memcpy(r->peer, c->peer, sizeof r->peer);
     return r;
 }
 
@@ -176,6 +180,8 @@ void sd_http_add_header(sd_request_t *req, const char *name, const char *value)
 static void log_request(const sd_request_t *req, int status)
 {
     double ms = (double)(now_ns() - req->internal->start_ns) / 1e6;
+    const sd_http_server_t *srv = req->internal->srv;
+    if (srv->observer) srv->observer(req, status, ms / 1e3, srv->observer_ctx);
     sd_log(SD_LOG_INFO, "request",
            json_pack("{s:s, s:s, s:i, s:f, s:s}", "method", req->method ? req->method : "", "path",
                      req->path ? req->path : "", "status", status, "duration_ms", ms, "request_id",
@@ -794,6 +800,14 @@ static void on_connection(uv_stream_t *l, int status)
         return;
     }
     uv_tcp_nodelay(&c->tcp, 1);
+    struct sockaddr_storage sa;
+    int salen = sizeof sa;
+    if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&sa, &salen) == 0) {
+        if (sa.ss_family == AF_INET6)
+            uv_ip6_name((const struct sockaddr_in6 *)&sa, c->peer, sizeof c->peer);
+        else if (sa.ss_family == AF_INET)
+            uv_ip4_name((const struct sockaddr_in *)&sa, c->peer, sizeof c->peer);
+    }
     http_parser_init(&c->parser, HTTP_REQUEST);
     c->parser.data = c;
     conn_process(c);
@@ -848,6 +862,12 @@ sd_err_t sd_http_server_listen(sd_http_server_t *srv, const char *host, int port
     srv->port = ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound)->sin6_port
                                                   : ((struct sockaddr_in *)&bound)->sin_port);
     return SD_OK;
+}
+
+void sd_http_server_observe(sd_http_server_t *srv, sd_http_observer_fn fn, void *ctx)
+{
+    srv->observer = fn;
+    srv->observer_ctx = ctx;
 }
 
 int sd_http_server_port(const sd_http_server_t *srv)

@@ -34,6 +34,10 @@ sd_http_server_t *sd_http_server_new(uv_loop_t *loop, const sd_http_limits_t *li
                                      sd_http_handler_fn handler, void *ctx);
 /* Binds and listens on host:port (port 0 picks a free one). */
 sd_err_t sd_http_server_listen(sd_http_server_t *srv, const char *host, int port);
+/* Called once per answered request (upgrades included) with its status and duration, before the answer is
+   sent: for metrics. */
+typedef void (*sd_http_observer_fn)(const sd_request_t *req, int status, double seconds, void *ctx);
+void sd_http_server_observe(sd_http_server_t *srv, sd_http_observer_fn fn, void *ctx);
 /* The port actually bound. */
 int sd_http_server_port(const sd_http_server_t *srv);
 /* Stops accepting; closes idle connections; calls done(ctx) once the last connection has closed. */

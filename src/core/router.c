@@ -99,6 +99,7 @@ sd_route_match_t sd_router_match(const sd_router_t *r, sd_request_t *req, const 
         if (strcmp(rt->method, method) != 0) continue;
         if (!match_pattern(rt->pattern, req->path, req)) return SD_ROUTE_NOT_FOUND; /* undecodable segment */
         *route = rt;
+        req->route = rt->pattern;
         return SD_ROUTE_FOUND;
     }
     return path_matched ? SD_ROUTE_METHOD_NOT_ALLOWED : SD_ROUTE_NOT_FOUND;

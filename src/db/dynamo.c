@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "core/metrics.h"
 #include "db/cache.h"
 
 #define MAX_RESPONSE (20 * 1024 * 1024)
@@ -35,7 +36,8 @@ struct sd_dynamo {
     int handles_open;
     bool closing;
     sock_ctx_t *socks;
-    sd_dcache_t *cache; /* borrowed, may be NULL */
+    sd_dcache_t *cache;    /* borrowed, may be NULL */
+    sd_metrics_t *metrics; /* borrowed, may be NULL */
 };
 
 typedef struct call {
@@ -45,6 +47,7 @@ typedef struct call {
     sd_dynamo_cb cb;
     void *ctx;
     int attempt;
+    uint64_t start_ns;
     CURL *easy;
     struct curl_slist *headers;
     char *resp;
@@ -244,10 +247,27 @@ static void call_free_handle(uv_handle_t *h)
     free(c);
 }
 
+/* "op=\"PutItem\"" and more labels. */
+static void op_labels(const call_t *c, const char *outcome, char *out, size_t cap)
+{
+    if (outcome)
+        snprintf(out, cap, "op=\"%s\",outcome=\"%s\"", c->target + 18, outcome);
+    else
+        snprintf(out, cap, "op=\"%s\"", c->target + 18);
+}
+
 static void call_finish(call_t *c, sd_err_t err, json_t *result)
 {
     sd_dynamo_t *db = c->db;
     db->in_flight--;
+    if (db->metrics) {
+        char labels[160];
+        op_labels(c, err ? sd_err_name(err) : "ok", labels, sizeof labels);
+        sd_metrics_add(db->metrics, "sd_dynamodb_calls_total", labels, 1);
+        op_labels(c, NULL, labels, sizeof labels);
+        sd_metrics_observe(db->metrics, "sd_dynamodb_call_duration_seconds", labels,
+                           (double)(uv_hrtime() - c->start_ns) / 1e9);
+    }
     c->cb(err, result, c->ctx);
     json_decref(result);
     free(c->resp);
@@ -302,6 +322,11 @@ static void call_done(call_t *c, CURLcode res)
     c->resp_len = 0;
     if (err != SD_OK && retry && c->attempt < db->max_attempts && !db->closing) {
         json_decref(body);
+        if (db->metrics) {
+            char labels[160];
+            op_labels(c, NULL, labels, sizeof labels);
+            sd_metrics_add(db->metrics, "sd_dynamodb_retries_total", labels, 1);
+        }
         uv_timer_start(&c->retry, on_retry, (uint64_t)backoff_ms(db, c->attempt), 0);
         return;
     }
@@ -379,6 +404,11 @@ void sd_dynamo_set_cache(sd_dynamo_t *db, sd_dcache_t *cache)
     db->cache = cache;
 }
 
+void sd_dynamo_set_metrics(sd_dynamo_t *db, struct sd_metrics *metrics)
+{
+    db->metrics = metrics;
+}
+
 sd_err_t sd_dynamo_call(sd_dynamo_t *db, const char *op, json_t *request, sd_dynamo_cb cb, void *ctx)
 {
     if (db->closing) {
@@ -405,6 +435,7 @@ sd_err_t sd_dynamo_call(sd_dynamo_t *db, const char *op, json_t *request, sd_dyn
     c->body = body;
     c->cb = cb;
     c->ctx = ctx;
+    c->start_ns = uv_hrtime();
     uv_timer_init(db->loop, &c->retry);
     c->retry.data = c;
     db->in_flight++;

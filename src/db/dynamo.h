@@ -51,6 +51,9 @@ sd_dynamo_t *sd_dynamo_new_from_config(uv_loop_t *loop, const sd_config_t *cfg);
 int sd_dynamo_in_flight(const sd_dynamo_t *db);
 /* Puts a read cache (db/cache, borrowed; NULL: none) in front of every call from now on. */
 void sd_dynamo_set_cache(sd_dynamo_t *db, struct sd_dcache *cache);
+/* Counts calls, retries, errors and durations by operation into metrics (core/metrics, borrowed). */
+struct sd_metrics;
+void sd_dynamo_set_metrics(sd_dynamo_t *db, struct sd_metrics *metrics);
 
 /* Writes prefix + logical into out; returns out. */
 const char *sd_dynamo_table(const sd_dynamo_t *db, const char *logical, char *out, size_t cap);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/broker.h"
+#include "core/metrics.h"
 
 void sd_events_publish(sd_app_t *app, const char *type, const char *guild_id, const char *channel_id,
                        json_t *users, uint64_t perms, json_t *data)
@@ -26,6 +27,9 @@ void sd_events_publish(sd_app_t *app, const char *type, const char *guild_id, co
     }
     char *text = json_dumps(env, JSON_COMPACT);
     json_decref(env);
+    char label[96];
+    snprintf(label, sizeof label, "type=\"%s\"", type);
+    sd_metrics_add(app->metrics, "sd_events_published_total", label, 1);
     if (text) sd_broker_publish(app->broker, SD_EVENTS_TOPIC, text, strlen(text));
     free(text);
 }

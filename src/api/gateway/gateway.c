@@ -11,6 +11,7 @@
 #include "api/v1/deps.h"
 #include "core/broker.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/websocket.h"
 #include "schemas/user_schema.h"
 #include "services/events.h"
@@ -172,8 +173,18 @@ static void dispatch(session_t *s, const char *t, const char *data)
     if (!kept) free(frame);
 }
 
+/* Counts n dispatches of type t (once per event, not per session: the bench sends to 10,000). */
+static void count_delivered(const sd_gateway_t *gw, const char *t, long n)
+{
+    char label[96];
+    if (n <= 0) return;
+    snprintf(label, sizeof label, "type=\"%s\"", t);
+    sd_metrics_add(gw->app->metrics, "sd_events_delivered_total", label, (double)n);
+}
+
 static void dispatch_json(session_t *s, const char *t, json_t *data)
 {
+    count_delivered(s->gw, t, 1);
     char *text = data ? json_dumps(data, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
     json_decref(data);
     if (text) dispatch(s, t, text);
@@ -508,10 +519,14 @@ static void member_update_in(sd_gateway_t *gw, const char *guild_id, const json_
     char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
     json_decref(data);
     if (!text) return;
+    long n = 0;
     for (session_t *s = gw->sessions; s; s = s->hh.next)
         if ((s->intents & I_GUILD_MEMBERS) && json_object_get(s->guilds, guild_id) &&
-            json_object_get(json_object_get(state, "members"), s->user_id))
+            json_object_get(json_object_get(state, "members"), s->user_id)) {
             dispatch(s, "GUILD_MEMBER_UPDATE", text);
+            n++;
+        }
+    count_delivered(gw, "GUILD_MEMBER_UPDATE", n);
     free(text);
 }
 
@@ -586,6 +601,7 @@ static void deliver(sd_gateway_t *gw, json_t *env)
     uint64_t intent = intent_of(t, g != NULL);
     json_t *state = g ? json_object_get(gw->states, g) : NULL;
     char *full = NULL, *bare = NULL;
+    long delivered = 0;
     for (session_t *s = gw->sessions; s; s = s->hh.next) {
         if (intent && !(s->intents & intent)) continue;
         if (users) {
@@ -609,6 +625,7 @@ static void deliver(sd_gateway_t *gw, json_t *env)
         }
         if (!*text) continue;
         dispatch(s, t, *text);
+        delivered++;
         if (!strcmp(t, "USER_UPDATE")) { /* later GUILD_CREATEs show the user as it is now */
             char *now = strdup(*text);
             if (now) {
@@ -619,6 +636,7 @@ static void deliver(sd_gateway_t *gw, json_t *env)
     }
     free(full);
     free(bare);
+    count_delivered(gw, t, delivered);
     if (!strcmp(t, "USER_UPDATE")) member_updates(gw, d);
 }
 

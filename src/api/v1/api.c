@@ -1,5 +1,6 @@
 #include "api/v1/api.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "api/gateway/gateway.h"
@@ -11,9 +12,11 @@
 #include "api/v1/endpoints/invites.h"
 #include "api/v1/endpoints/members.h"
 #include "api/v1/endpoints/messages.h"
+#include "api/v1/endpoints/metrics.h"
 #include "api/v1/endpoints/roles.h"
 #include "api/v1/endpoints/health.h"
 #include "api/v1/endpoints/users.h"
+#include "core/metrics.h"
 #include "core/static_files.h"
 #include "services/user_service.h"
 
@@ -24,6 +27,7 @@ sd_router_t *sd_api_router_new(void)
     sd_router_t *r = sd_router_new();
     if (!r) return NULL;
     sd_err_t err = sd_health_endpoints_register(r);
+    if (!err) err = sd_metrics_endpoints_register(r);
     if (!err) err = sd_gateway_socket_register(r);
     for (size_t i = 0; !err && i < sizeof prefixes / sizeof *prefixes; i++) {
         if (!err) err = sd_auth_endpoints_register(r, prefixes[i]);
@@ -42,6 +46,19 @@ sd_router_t *sd_api_router_new(void)
         return NULL;
     }
     return r;
+}
+
+void sd_api_observe(const sd_request_t *req, int status, double seconds, void *ctx)
+{
+    sd_app_t *app = ctx;
+    char labels[256];
+    /* Unmatched paths (the web client's files, 404s) share one label: the series stay bounded. */
+    const char *route = req->route ? req->route : "unmatched";
+    snprintf(labels, sizeof labels, "method=\"%s\",route=\"%s\"", req->method ? req->method : "", route);
+    sd_metrics_observe(app->metrics, "sd_http_request_duration_seconds", labels, seconds);
+    size_t n = strlen(labels);
+    snprintf(labels + n, sizeof labels - n, ",status=\"%d\"", status);
+    sd_metrics_add(app->metrics, "sd_http_requests_total", labels, 1);
 }
 
 typedef struct {

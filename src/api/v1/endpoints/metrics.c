@@ -1,0 +1,36 @@
+#include "api/v1/endpoints/metrics.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/gateway/gateway.h"
+#include "api/v1/deps.h"
+#include "core/app.h"
+#include "core/broker.h"
+#include "core/metrics.h"
+
+static void get_metrics(sd_request_t *req, void *ctx)
+{
+    sd_app_t *app = ctx;
+    const char *broker = app->broker ? sd_broker_state(app->broker) : "local";
+    sd_metrics_gauge_t gauges[] = {
+        {"sd_http_requests_in_flight", "", app->http ? sd_http_server_in_flight(app->http) : 0},
+        {"sd_gateway_sessions", "", app->gateway ? sd_gateway_open_sessions(app->gateway) : 0},
+        {"sd_broker_connected", "",
+         !strcmp(broker, "local")       ? -1
+         : !strcmp(broker, "connected") ? 1
+                                        : 0},
+    };
+    char *text = sd_metrics_render(app->metrics, gauges, sizeof gauges / sizeof *gauges);
+    if (!text) {
+        sd_deps_fail(req, SD_ERR_NOMEM);
+        return;
+    }
+    sd_http_respond(req, 200, "text/plain; version=0.0.4; charset=utf-8", text, strlen(text));
+    free(text);
+}
+
+sd_err_t sd_metrics_endpoints_register(sd_router_t *r)
+{
+    return sd_router_add(r, "GET", "/metrics", get_metrics, 0);
+}
