@@ -18,6 +18,7 @@
 #include "core/http_server.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "core/ratelimit.h"
 #include "core/static_files.h"
 #include "db/cache.h"
 #include "db/dynamo.h"
@@ -143,8 +144,9 @@ static int serve(const sd_config_t *cfg)
     }
     app.broker = sd_broker_new(loop, cfg->redis_url, cfg->table_prefix);
     if (!app.broker || !app.db) goto out;
+    app.limits = sd_ratelimit_new(loop, app.broker);
     app.gateway = sd_gateway_new(&app);
-    if (!app.gateway) goto out;
+    if (!app.gateway || !app.limits) goto out;
     sd_broker_subscribe(app.broker, CHANGES_TOPIC, on_change, &app);
     sd_dcache_set_listener(cache, on_local_change, &app);
     app.router = sd_api_router_new();
@@ -190,6 +192,7 @@ out:
     sd_static_free(app.web);
     if (!ls.stopping || rc == 0) sd_http_server_free(app.http);
     sd_metrics_free(app.metrics);
+    sd_ratelimit_free(app.limits);
     uv_loop_close(loop);
     return rc;
 }

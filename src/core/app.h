@@ -18,6 +18,7 @@ struct sd_dcache;
 struct sd_gateway;
 struct sd_static;
 struct sd_metrics;
+struct sd_ratelimit;
 
 typedef struct sd_app {
     uv_loop_t *loop;
@@ -25,12 +26,13 @@ typedef struct sd_app {
     struct sd_dynamo *db;
     struct sd_router *router;
     struct sd_http_server *http;
-    void *ids;                  /* sd_snowflake_t, owned by main */
-    struct sd_dcache *cache;    /* the read cache inside db (db/cache) */
-    struct sd_broker *broker;   /* events between processes (core/broker) */
-    struct sd_gateway *gateway; /* the WebSocket sessions of this process */
-    struct sd_static *web;      /* the web client's files (core/static_files), or NULL */
-    struct sd_metrics *metrics; /* what /metrics shows (core/metrics) */
+    void *ids;                   /* sd_snowflake_t, owned by main */
+    struct sd_dcache *cache;     /* the read cache inside db (db/cache) */
+    struct sd_broker *broker;    /* events between processes (core/broker) */
+    struct sd_gateway *gateway;  /* the WebSocket sessions of this process */
+    struct sd_static *web;       /* the web client's files (core/static_files), or NULL */
+    struct sd_metrics *metrics;  /* what /metrics shows (core/metrics) */
+    struct sd_ratelimit *limits; /* rate-limit counters (core/ratelimit) */
 } sd_app_t;
 
 #endif

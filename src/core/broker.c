@@ -279,6 +279,68 @@ void sd_broker_publish(sd_broker_t *b, const char *topic, const char *payload, s
     free(msg);
 }
 
+#define MAX_COUNTERS 8
+/* INCR every key, setting the expiry of one it creates: one round trip, atomic per key. */
+static const char count_script[] = "local r = {} "
+                                   "for i, k in ipairs(KEYS) do "
+                                   "  r[i] = redis.call('INCR', k) "
+                                   "  if r[i] == 1 then redis.call('PEXPIRE', k, ARGV[i]) end "
+                                   "end "
+                                   "return r";
+
+typedef struct {
+    sd_broker_count_fn cb;
+    void *ctx;
+    int n;
+} count_t;
+
+static void on_counted(redisAsyncContext *ac, void *reply, void *privdata)
+{
+    count_t *c = privdata;
+    const redisReply *r = reply;
+    long long counts[MAX_COUNTERS];
+    bool ok = r && r->type == REDIS_REPLY_ARRAY && r->elements == (size_t)c->n;
+    for (int i = 0; ok && i < c->n; i++) {
+        ok = r->element[i]->type == REDIS_REPLY_INTEGER;
+        if (ok) counts[i] = r->element[i]->integer;
+    }
+    (void)ac;
+    c->cb(ok ? counts : NULL, c->n, c->ctx);
+    free(c);
+}
+
+sd_err_t sd_broker_count(sd_broker_t *b, const char *const *keys, const long *ttl_ms, int n,
+                         sd_broker_count_fn cb, void *ctx)
+{
+    if (!b->redis || !b->pub_up || !b->pub || n < 1 || n > MAX_COUNTERS) return SD_ERR_UNAVAILABLE;
+    char names[MAX_COUNTERS][320], ttls[MAX_COUNTERS][24], nkeys[8];
+    const char *argv[3 + 2 * MAX_COUNTERS];
+    size_t lens[3 + 2 * MAX_COUNTERS];
+    int argc = 0;
+    snprintf(nkeys, sizeof nkeys, "%d", n);
+    argv[argc++] = "EVAL";
+    argv[argc++] = count_script;
+    argv[argc++] = nkeys;
+    for (int i = 0; i < n; i++) {
+        snprintf(names[i], sizeof names[i], "%s%s", b->prefix, keys[i]);
+        argv[argc++] = names[i];
+    }
+    for (int i = 0; i < n; i++) {
+        snprintf(ttls[i], sizeof ttls[i], "%ld", ttl_ms[i]);
+        argv[argc++] = ttls[i];
+    }
+    for (int i = 0; i < argc; i++)
+        lens[i] = strlen(argv[i]);
+    count_t *c = malloc(sizeof *c);
+    if (!c) return SD_ERR_NOMEM;
+    *c = (count_t){cb, ctx, n};
+    if (redisAsyncCommandArgv(b->pub, on_counted, c, argc, argv, lens) != REDIS_OK) {
+        free(c);
+        return SD_ERR_UNAVAILABLE;
+    }
+    return SD_OK;
+}
+
 const char *sd_broker_state(const sd_broker_t *b)
 {
     if (!b->redis) return "local";

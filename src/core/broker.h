@@ -4,6 +4,7 @@
  * configured, every other process through Redis pub/sub (hiredis on the same libuv loop; a process skips its
  * own messages coming back). When Redis is unreachable the broker keeps delivering locally, logs it once, and
  * reconnects with capped backoff; messages published meanwhile do not reach the other processes.
+ * The same Redis keeps the counters that must hold across processes (rate limits).
  */
 #ifndef SD_CORE_BROKER_H
 #define SD_CORE_BROKER_H
@@ -30,6 +31,15 @@ void sd_broker_close(sd_broker_t *b);
 /* The one subscriber of topic (at most 8 topics; a name under 64 bytes). */
 sd_err_t sd_broker_subscribe(sd_broker_t *b, const char *topic, sd_broker_fn fn, void *ctx);
 void sd_broker_publish(sd_broker_t *b, const char *topic, const char *payload, size_t len);
+/* counts[i]: the value of key i after the increment; counts is NULL when Redis went away before answering. */
+typedef void (*sd_broker_count_fn)(const long long *counts, int n, void *ctx);
+/*
+ * Increments n (at most 8) counters in Redis, namespaced like topics; a counter new to Redis lives ttl_ms[i].
+ * keys are copied. Returns SD_ERR_UNAVAILABLE, and cb never runs, when Redis is not configured or not
+ * connected: the caller counts on its own then.
+ */
+sd_err_t sd_broker_count(sd_broker_t *b, const char *const *keys, const long *ttl_ms, int n,
+                         sd_broker_count_fn cb, void *ctx);
 /* "local" (no Redis configured), "connected" or "disconnected". */
 const char *sd_broker_state(const sd_broker_t *b);
 

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <sodium.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,23 @@ sd_err_t sd_config_from_lookup(sd_config_t *cfg, sd_config_lookup_fn lookup, voi
     if ((rc = get_long(lookup, ctx, "GATEWAY_SEND_BUFFER_BYTES", 65536, 0, 16777216, &n, err, errlen)))
         return rc;
     cfg->gateway_send_buffer = n;
+
+    static const struct {
+        const char *name, *def;
+        size_t offset;
+    } rates[] = {
+        {"RATE_LIMIT_GLOBAL", "50/1", offsetof(sd_config_t, rate_global)},
+        {"RATE_LIMIT_ROUTE", "20/5", offsetof(sd_config_t, rate_route)},
+        {"RATE_LIMIT_MESSAGES", "5/5", offsetof(sd_config_t, rate_messages)},
+        {"RATE_LIMIT_IP", "20/60", offsetof(sd_config_t, rate_ip)},
+        {"RATE_LIMIT_GATEWAY", "120/60", offsetof(sd_config_t, rate_gateway)},
+        {"RATE_LIMIT_IDENTIFY", "10/60", offsetof(sd_config_t, rate_identify)},
+    };
+    for (size_t i = 0; i < sizeof rates / sizeof *rates; i++) {
+        const char *v = lookup(rates[i].name, ctx);
+        if (sd_rate_parse(v && *v ? v : rates[i].def, (sd_rate_t *)((char *)cfg + rates[i].offset)))
+            return fail(err, errlen, rates[i].name, "must be count/seconds (\"5/5\", \"1/0.25\") or off");
+    }
 
     const char *level = lookup("LOG_LEVEL", ctx);
     cfg->log_level = level ? sd_log_level_parse(level) : SD_LOG_INFO;

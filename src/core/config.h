@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "core/errors.h"
+#include "core/ratelimit.h"
 
 typedef struct {
     char host[256];
@@ -33,6 +34,12 @@ typedef struct {
     long gateway_resume_ms;       /* how long a dropped session can be resumed */
     long gateway_max_queued;      /* bytes a session may fall behind before it is closed */
     long gateway_send_buffer; /* the kernel's send buffer per gateway socket (SO_SNDBUF); 0: its default */
+    sd_rate_t rate_global;    /* requests per user, all routes together */
+    sd_rate_t rate_route;     /* requests per user to one route (and one channel or guild) */
+    sd_rate_t rate_messages;  /* messages sent per user to one channel */
+    sd_rate_t rate_ip;        /* requests per address to one route that needs no token (register, login) */
+    sd_rate_t rate_gateway;   /* commands per gateway connection */
+    sd_rate_t rate_identify;  /* IDENTIFYs per user */
     char tables_file[512];
     char web_dir[512];
 } sd_config_t;

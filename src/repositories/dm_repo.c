@@ -54,16 +54,45 @@ sd_err_t sd_read_state_repo_ack(sd_dynamo_t *db, const char *user_id, const char
                           json_pack("{s:s, s:i}", ":m", message_id, ":zero", 0), cb, ctx);
 }
 
-static void ignore(sd_err_t err, json_t *res, void *ctx) {}
+typedef struct {
+    size_t pending;
+    sd_err_t err;
+    sd_repo_cb cb;
+    void *ctx;
+} mentions_t;
 
-void sd_read_state_repo_mention(sd_dynamo_t *db, const char *channel_id, json_t *users)
+static void on_mention(sd_err_t err, json_t *res, void *ctx)
 {
+    mentions_t *m = ctx;
+    (void)res;
+    if (err) m->err = err;
+    if (--m->pending) return;
+    m->cb(m->err, NULL, m->ctx);
+    free(m);
+}
+
+sd_err_t sd_read_state_repo_mention(sd_dynamo_t *db, const char *channel_id, json_t *users, sd_repo_cb cb,
+                                    void *ctx)
+{
+    mentions_t *m = json_array_size(users) ? malloc(sizeof *m) : NULL;
+    if (!m) {
+        json_decref(users);
+        return json_array_size(users) ? SD_ERR_NOMEM : SD_ERR_INVALID;
+    }
+    /* One more than the updates until all are started, so that none can finish the count early. */
+    *m = (mentions_t){json_array_size(users) + 1, SD_OK, cb, ctx};
     size_t i;
     json_t *u;
     json_array_foreach(users, i, u)
-        sd_repo_update(db, "read_states", json_pack("{s:O, s:s}", "user_id", u, "channel_id", channel_id),
-                       "ADD mention_count :one", NULL, NULL, json_pack("{s:i}", ":one", 1), ignore, NULL);
+    {
+        sd_err_t err = sd_repo_update(
+            db, "read_states", json_pack("{s:O, s:s}", "user_id", u, "channel_id", channel_id),
+            "ADD mention_count :one", NULL, NULL, json_pack("{s:i}", ":one", 1), on_mention, m);
+        if (err) on_mention(err, NULL, m);
+    }
     json_decref(users);
+    on_mention(SD_OK, NULL, m);
+    return SD_OK;
 }
 
 sd_err_t sd_read_state_repo_get_many(sd_dynamo_t *db, const char *user_id, json_t *channel_ids, sd_repo_cb cb,

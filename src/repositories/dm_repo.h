@@ -24,8 +24,10 @@ sd_err_t sd_dm_repo_channels(sd_dynamo_t *db, json_t *ids, sd_repo_cb cb, void *
 /* Moves user's read state in channel to message_id (only forwards) and clears its mention count. */
 sd_err_t sd_read_state_repo_ack(sd_dynamo_t *db, const char *user_id, const char *channel_id,
                                 const char *message_id, sd_repo_cb cb, void *ctx);
-/* Adds one mention to each user's read state in channel (users: array of ids, stolen); answers nobody. */
-void sd_read_state_repo_mention(sd_dynamo_t *db, const char *channel_id, json_t *users);
+/* Adds one mention to each user's read state in channel (users: a non-empty array of ids, stolen); cb runs
+   once, when every update is done (err: the last failure, result NULL). */
+sd_err_t sd_read_state_repo_mention(sd_dynamo_t *db, const char *channel_id, json_t *users, sd_repo_cb cb,
+                                    void *ctx);
 /* Read states of user in channels (array of ids, stolen): [{channel_id, last_message_id, mention_count}]. */
 sd_err_t sd_read_state_repo_get_many(sd_dynamo_t *db, const char *user_id, json_t *channel_ids, sd_repo_cb cb,
                                      void *ctx);

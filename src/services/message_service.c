@@ -214,6 +214,16 @@ static void nonce_key(const sd_gjob_t *j, char *out, size_t cap)
              json_string_value(json_object_get(j->input, "nonce")));
 }
 
+/* A lost unread count is no reason to hide a stored message: the answer goes out either way. */
+static void on_mentions_counted(sd_err_t err, json_t *res, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    (void)err;
+    (void)res;
+    j->event = "MESSAGE_CREATE";
+    sd_message_service_answer(j, json_pack("[O]", json_object_get(j->found, "message")), true, 200);
+}
+
 static void on_sent(sd_err_t err, json_t *res, void *ctx)
 {
     sd_gjob_t *j = ctx;
@@ -232,8 +242,9 @@ static void on_sent(sd_err_t err, json_t *res, void *ctx)
         fail_store(j, err);
         return;
     }
-    json_t *message = json_incref(json_object_get(j->found, "message"));
-    /* Unread mentions: the users it mentions, and in a DM every other recipient. */
+    /* Unread mentions: the users it mentions, and in a DM every other recipient; counted before the answer,
+       so that a client reading its unread state after the send sees them. */
+    json_t *message = json_object_get(j->found, "message");
     json_t *notify = json_array();
     json_t *source =
         j->guild_id[0] ? json_object_get(message, "mentions") : json_object_get(j->channel, "recipients");
@@ -243,9 +254,12 @@ static void on_sent(sd_err_t err, json_t *res, void *ctx)
     {
         if (strcmp(json_string_value(u), j->user_id) != 0) json_array_append(notify, u);
     }
-    sd_read_state_repo_mention(j->app->db, j->channel_id, notify);
-    j->event = "MESSAGE_CREATE";
-    sd_message_service_answer(j, json_pack("[o]", message), true, 200);
+    if (!json_array_size(notify)) {
+        json_decref(notify);
+        on_mentions_counted(SD_OK, NULL, j);
+    } else if (sd_read_state_repo_mention(j->app->db, j->channel_id, notify, on_mentions_counted, j)) {
+        on_mentions_counted(SD_ERR_NOMEM, NULL, j);
+    }
 }
 
 static void send_write(sd_gjob_t *j, json_t *reference)

@@ -31,7 +31,7 @@ export function flattenErrors(errors, path = []) {
 }
 
 export function createApi({ token, onUnauthorized }) {
-  async function request(method, path, body, retried = false) {
+  async function request(method, path, body, tries = 0) {
     const headers = {};
     if (token()) headers.Authorization = token();
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -43,9 +43,10 @@ export function createApi({ token, onUnauthorized }) {
     }
     if (res.status === 204) return null;
     const data = await res.json().catch(() => null);
-    if (res.status === 429 && !retried && data && typeof data.retry_after === 'number') {
+    // Rate limited: wait as told and send again (a burst of messages goes out paced, not lost).
+    if (res.status === 429 && tries < 5 && data && typeof data.retry_after === 'number') {
       await new Promise((r) => setTimeout(r, Math.min(data.retry_after, 10) * 1000));
-      return request(method, path, body, true);
+      return request(method, path, body, tries + 1);
     }
     if (!res.ok) {
       if (res.status === 401 && token()) onUnauthorized();

@@ -12,6 +12,7 @@
 #include "core/broker.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "core/ratelimit.h"
 #include "core/websocket.h"
 #include "schemas/user_schema.h"
 #include "services/events.h"
@@ -20,7 +21,6 @@
 
 #define RING 256 /* dispatches kept for RESUME */
 #define MAX_CLIENT_MESSAGE 16384
-#define COMMANDS_PER_MINUTE 120
 
 enum {
     OP_DISPATCH = 0,
@@ -756,6 +756,28 @@ static void on_guild_ids(sd_err_t err, json_t *ids, void *ctx)
     send_ready(s, ids);
 }
 
+/* IDENTIFYs are limited per user, across processes: a client that logs in in a loop is turned away. */
+static void on_identify_counted(const sd_rl_state_t *st, int n, void *ctx)
+{
+    session_t *s = ctx;
+    (void)n;
+    if (s->dead) {
+        s->pending_auth = false;
+        uv_close((uv_handle_t *)&s->timer, session_free_now);
+        return;
+    }
+    if (st[0].limited) {
+        s->pending_auth = false;
+        sd_metrics_add(s->gw->app->metrics, "sd_ratelimit_rejections_total", "scope=\"identify\"", 1);
+        close_link(s->link, 4008, "Rate limited");
+        return;
+    }
+    if (sd_gateway_service_guild_ids(s->gw->app, s->user_id, on_guild_ids, s) != SD_OK) {
+        s->pending_auth = false;
+        close_link(s->link, 4000, "Unknown error");
+    }
+}
+
 static void on_identified(const sd_user_result_t *r, void *ctx)
 {
     session_t *s = ctx;
@@ -773,10 +795,10 @@ static void on_identified(const sd_user_result_t *r, void *ctx)
     json_t *user = sd_user_private_json(r->user);
     s->user = user ? json_dumps(user, JSON_COMPACT) : NULL;
     json_decref(user);
-    if (sd_gateway_service_guild_ids(s->gw->app, s->user_id, on_guild_ids, s) != SD_OK) {
-        s->pending_auth = false;
-        close_link(s->link, 4000, "Unknown error");
-    }
+    char key[64];
+    snprintf(key, sizeof key, "rl:identify:%s", s->user_id);
+    sd_rl_rule_t rule = {key, s->gw->app->cfg->rate_identify};
+    sd_ratelimit_hit(s->gw->app->limits, &rule, 1, on_identify_counted, s);
 }
 
 static void identify(session_t *s, json_t *d)
@@ -881,12 +903,14 @@ static void on_text(void *ctx, const char *msg, size_t len)
     link_t *l = ctx;
     session_t *s = l->s;
     if (!s) return;
+    const sd_rate_t *rate = &s->gw->app->cfg->rate_gateway;
     uint64_t now = uv_now(s->gw->app->loop);
-    if (now - s->window_start >= 60000) {
+    if (now - s->window_start >= (uint64_t)rate->window_ms) {
         s->window_start = now;
         s->commands = 0;
     }
-    if (++s->commands > COMMANDS_PER_MINUTE) {
+    if (rate->count > 0 && ++s->commands > rate->count) {
+        sd_metrics_add(s->gw->app->metrics, "sd_ratelimit_rejections_total", "scope=\"gateway\"", 1);
         close_link(l, 4008, "Rate limited");
         return;
     }

@@ -1,5 +1,6 @@
 #include "api/v1/api.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@
 #include "api/v1/endpoints/health.h"
 #include "api/v1/endpoints/users.h"
 #include "core/metrics.h"
+#include "core/ratelimit.h"
 #include "core/static_files.h"
 #include "services/user_service.h"
 
@@ -65,7 +67,80 @@ typedef struct {
     sd_request_t *req;
     const sd_route_t *route;
     sd_app_t *app;
+    bool by_user; /* limited per user (else per address) */
+    char bucket[17];
 } auth_ctx_t;
+
+/* The route's pattern without its version prefix: /api/v1 and /api/v10 share their limits. */
+static const char *unversioned(const char *pattern)
+{
+    const char *rest = strchr(pattern + 5, '/');
+    return rest ? rest : pattern;
+}
+
+static void add_number_header(sd_request_t *req, const char *name, const char *fmt, double v)
+{
+    char text[32];
+    snprintf(text, sizeof text, fmt, v);
+    sd_http_add_header(req, name, text);
+}
+
+static void on_limited(const sd_rl_state_t *st, int n, void *ctx)
+{
+    auth_ctx_t *a = ctx;
+    sd_request_t *req = a->req;
+    const sd_rl_state_t *route = &st[0];
+    if (route->limit) { /* what Discord's clients read to pace themselves */
+        add_number_header(req, "X-RateLimit-Limit", "%.0f", (double)route->limit);
+        add_number_header(req, "X-RateLimit-Remaining", "%.0f", (double)route->remaining);
+        add_number_header(req, "X-RateLimit-Reset", "%.3f", (double)route->reset_unix_ms / 1000);
+        add_number_header(req, "X-RateLimit-Reset-After", "%.3f", (double)route->reset_after_ms / 1000);
+        sd_http_add_header(req, "X-RateLimit-Bucket", a->bucket);
+    }
+    const sd_rl_state_t *over = route->limited ? route : n > 1 && st[1].limited ? &st[1] : NULL;
+    if (!over) {
+        a->route->handler(req, a->app);
+        return;
+    }
+    bool global = over != route;
+    double retry_after = (double)over->reset_after_ms / 1000;
+    add_number_header(req, "Retry-After", "%.0f", (double)((over->reset_after_ms + 999) / 1000));
+    sd_http_add_header(req, "X-RateLimit-Scope", global ? "global" : "user");
+    if (global) sd_http_add_header(req, "X-RateLimit-Global", "true");
+    sd_metrics_add(a->app->metrics, "sd_ratelimit_rejections_total",
+                   global       ? "scope=\"global\""
+                   : a->by_user ? "scope=\"route\""
+                                : "scope=\"ip\"",
+                   1);
+    sd_http_respond_json(req, 429,
+                         json_pack("{s:s, s:f, s:b}", "message", "You are being rate limited.", "retry_after",
+                                   retry_after, "global", global));
+}
+
+/* Counts the request against its route's bucket (per user and channel or guild, or per address without a
+   token) and the user's global limit, then runs the route or answers 429. */
+static void limit_then_handle(auth_ctx_t *a, const char *user_id)
+{
+    const sd_config_t *cfg = a->app->cfg;
+    sd_request_t *req = a->req;
+    const char *pattern = unversioned(a->route->pattern);
+    const char *major = sd_request_param(req, "channel_id");
+    if (!major) major = sd_request_param(req, "guild_id");
+    bool sending = !strcmp(req->method, "POST") && !strcmp(pattern, "/channels/{channel_id}/messages");
+    sd_rate_t rate = sending ? cfg->rate_messages : user_id ? cfg->rate_route : cfg->rate_ip;
+    char name[256];
+    unsigned char digest[8];
+    snprintf(name, sizeof name, "%s %s", req->method, pattern);
+    crypto_generichash(digest, sizeof digest, (const unsigned char *)name, strlen(name), NULL, 0);
+    sodium_bin2hex(a->bucket, sizeof a->bucket, digest, sizeof digest);
+    a->by_user = user_id != NULL;
+    char route_key[256], global_key[96];
+    snprintf(route_key, sizeof route_key, "rl:%s:%s:%s%s", a->bucket, major ? major : "",
+             user_id ? "" : "ip:", user_id ? user_id : req->peer);
+    snprintf(global_key, sizeof global_key, "rl:global:%s", user_id ? user_id : "");
+    sd_rl_rule_t rules[] = {{route_key, rate}, {global_key, cfg->rate_global}};
+    sd_ratelimit_hit(a->app->limits, rules, user_id ? 2 : 1, on_limited, a);
+}
 
 static void unauthorized(sd_request_t *req)
 {
@@ -90,7 +165,7 @@ static void on_authenticated(const sd_user_result_t *r, void *ctx)
     }
     *user = *r->user;
     a->req->user = user;
-    a->route->handler(a->req, a->app);
+    limit_then_handle(a, user->id);
 }
 
 void sd_api_handle(sd_request_t *req, void *ctx)
@@ -108,17 +183,22 @@ void sd_api_handle(sd_request_t *req, void *ctx)
     case SD_ROUTE_FOUND:
         break;
     }
-    if (!(route->flags & SD_API_AUTH)) {
+    bool api = !strncmp(route->pattern, "/api/", 5); /* health, metrics and the socket are not limited */
+    if (!api && !(route->flags & SD_API_AUTH)) {
         route->handler(req, app);
         return;
     }
-    const char *authorization = sd_request_header(req, "Authorization");
     auth_ctx_t *a = sd_arena_alloc(req->arena, sizeof *a);
     if (!a) {
         sd_deps_fail(req, SD_ERR_NOMEM);
         return;
     }
-    *a = (auth_ctx_t){req, route, app};
+    *a = (auth_ctx_t){.req = req, .route = route, .app = app};
+    if (!(route->flags & SD_API_AUTH)) {
+        limit_then_handle(a, NULL);
+        return;
+    }
+    const char *authorization = sd_request_header(req, "Authorization");
     sd_err_t err = authorization ? sd_user_service_authenticate(app, authorization, on_authenticated, a)
                                  : SD_ERR_UNAUTHORIZED;
     if (err == SD_ERR_UNAUTHORIZED)

@@ -1,0 +1,188 @@
+#include "core/ratelimit.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <uthash.h>
+
+#define SWEEP_EVERY_MS 10000
+
+typedef struct {
+    char *key; /* rule key '#' window number */
+    long count;
+    uint64_t expires_ms;
+    UT_hash_handle hh;
+} counter_t;
+
+struct sd_ratelimit {
+    uv_loop_t *loop;
+    sd_broker_t *broker;
+    counter_t *counters;
+    uint64_t next_sweep_ms;
+};
+
+typedef struct {
+    sd_ratelimit_t *rl;
+    int n;
+    sd_rl_rule_t rules[SD_RL_MAX_RULES];
+    char keys[SD_RL_MAX_RULES][256];
+    uint64_t now_ms;
+    sd_ratelimit_fn cb;
+    void *ctx;
+} hit_t;
+
+static uint64_t unix_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+sd_ratelimit_t *sd_ratelimit_new(uv_loop_t *loop, sd_broker_t *broker)
+{
+    sd_ratelimit_t *rl = calloc(1, sizeof *rl);
+    if (!rl) return NULL;
+    rl->loop = loop;
+    rl->broker = broker;
+    return rl;
+}
+
+static void drop(sd_ratelimit_t *rl, counter_t *c)
+{
+    HASH_DEL(rl->counters, c);
+    free(c->key);
+    free(c);
+}
+
+void sd_ratelimit_free(sd_ratelimit_t *rl)
+{
+    if (!rl) return;
+    while (rl->counters)
+        drop(rl, rl->counters);
+    free(rl);
+}
+
+static void sweep(sd_ratelimit_t *rl, uint64_t now)
+{
+    if (now < rl->next_sweep_ms) return;
+    rl->next_sweep_ms = now + SWEEP_EVERY_MS;
+    counter_t *c = rl->counters;
+    while (c) {
+        counter_t *next = c->hh.next;
+        if (c->expires_ms <= now) drop(rl, c);
+        c = next;
+    }
+}
+
+static uint64_t window_end(const sd_rate_t *r, uint64_t now)
+{
+    return (now / (uint64_t)r->window_ms + 1) * (uint64_t)r->window_ms;
+}
+
+/* The rule's key for the window holding now: a new window is a new counter. */
+static void window_key(const sd_rl_rule_t *rule, uint64_t now, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s#%" PRIu64, rule->key, now / (uint64_t)rule->rate.window_ms);
+}
+
+static long local_count(sd_ratelimit_t *rl, const char *key, uint64_t expires)
+{
+    counter_t *c = NULL;
+    HASH_FIND_STR(rl->counters, key, c);
+    if (!c) {
+        c = calloc(1, sizeof *c);
+        if (!c || !(c->key = strdup(key))) {
+            free(c);
+            return 1; /* out of memory: let the hit through rather than refuse everyone */
+        }
+        c->expires_ms = expires;
+        HASH_ADD_KEYPTR(hh, rl->counters, c->key, strlen(c->key), c);
+    }
+    return ++c->count;
+}
+
+/* Reports counts[i] (hits in the window so far, this one included) of every rule. */
+static void report(hit_t *h, const long *counts)
+{
+    sd_rl_state_t st[SD_RL_MAX_RULES];
+    for (int i = 0; i < h->n; i++) {
+        const sd_rate_t *r = &h->rules[i].rate;
+        if (r->count <= 0) {
+            st[i] = (sd_rl_state_t){0};
+            continue;
+        }
+        uint64_t end = window_end(r, h->now_ms);
+        st[i] = (sd_rl_state_t){.limit = r->count,
+                                .remaining = counts[i] >= r->count ? 0 : r->count - counts[i],
+                                .reset_unix_ms = end,
+                                .reset_after_ms = end - h->now_ms,
+                                .limited = counts[i] > r->count};
+    }
+    h->cb(st, h->n, h->ctx);
+}
+
+static void count_locally(hit_t *h)
+{
+    long counts[SD_RL_MAX_RULES] = {0};
+    sweep(h->rl, h->now_ms);
+    for (int i = 0; i < h->n; i++)
+        if (h->rules[i].rate.count > 0)
+            counts[i] = local_count(h->rl, h->keys[i], window_end(&h->rules[i].rate, h->now_ms));
+    report(h, counts);
+}
+
+static void on_shared(const long long *counts, int n, void *ctx)
+{
+    hit_t *h = ctx;
+    if (!counts) { /* Redis went away meanwhile */
+        count_locally(h);
+    } else {
+        long c[SD_RL_MAX_RULES] = {0};
+        for (int i = 0, j = 0; i < h->n && j < n; i++)
+            if (h->rules[i].rate.count > 0) c[i] = (long)counts[j++];
+        report(h, c);
+    }
+    free(h);
+}
+
+void sd_ratelimit_hit(sd_ratelimit_t *rl, const sd_rl_rule_t *rules, int n, sd_ratelimit_fn cb, void *ctx)
+{
+    hit_t local = {.rl = rl, .cb = cb, .ctx = ctx, .now_ms = unix_ms()};
+    local.n = n < 0 ? 0 : n > SD_RL_MAX_RULES ? SD_RL_MAX_RULES : n;
+    long ttl[SD_RL_MAX_RULES];
+    int shared = 0;
+    for (int i = 0; i < local.n; i++) {
+        local.rules[i] = (sd_rl_rule_t){NULL, rules[i].rate}; /* keys live in local.keys */
+        if (rules[i].rate.count <= 0) continue;
+        window_key(&rules[i], local.now_ms, local.keys[i], sizeof local.keys[i]);
+        ttl[shared++] = rules[i].rate.window_ms + 1000; /* outlives its window: clocks differ a little */
+    }
+    hit_t *h = shared && rl->broker ? malloc(sizeof *h) : NULL;
+    if (h) {
+        *h = local;
+        const char *keys[SD_RL_MAX_RULES];
+        for (int i = 0, j = 0; i < h->n; i++)
+            if (h->rules[i].rate.count > 0) keys[j++] = h->keys[i];
+        if (sd_broker_count(rl->broker, keys, ttl, shared, on_shared, h) == SD_OK) return;
+        free(h);
+    }
+    count_locally(&local);
+}
+
+sd_err_t sd_rate_parse(const char *text, sd_rate_t *out)
+{
+    if (!strcmp(text, "off") || !strcmp(text, "0")) {
+        *out = (sd_rate_t){0, 1000};
+        return SD_OK;
+    }
+    char *end;
+    long count = strtol(text, &end, 10);
+    if (end == text || *end != '/' || count < 1 || count > 1000000000L) return SD_ERR_INVALID;
+    const char *secs = end + 1;
+    double s = strtod(secs, &end);
+    if (end == secs || *end || !(s >= 0.001 && s <= 86400)) return SD_ERR_INVALID;
+    *out = (sd_rate_t){count, (long)(s * 1000 + 0.5)};
+    return SD_OK;
+}
