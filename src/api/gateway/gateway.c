@@ -8,6 +8,7 @@
 #include <uthash.h>
 
 #include "api/gateway/chunks.h"
+#include "api/gateway/payload.h"
 #include "api/v1/deps.h"
 #include "core/broker.h"
 #include "core/log.h"
@@ -22,18 +23,8 @@
 #define RING 256 /* dispatches kept for RESUME */
 #define MAX_CLIENT_MESSAGE 16384
 
-enum {
-    OP_DISPATCH = 0,
-    OP_HEARTBEAT = 1,
-    OP_IDENTIFY = 2,
-    OP_PRESENCE = 3,
-    OP_RESUME = 6,
-    OP_RECONNECT = 7,
-    OP_REQUEST_MEMBERS = 8,
-    OP_INVALID_SESSION = 9,
-    OP_HELLO = 10,
-    OP_HEARTBEAT_ACK = 11
-};
+/* What the server sends; what clients send is decoded by api/gateway/payload. */
+enum { OP_DISPATCH = 0, OP_RECONNECT = 7, OP_INVALID_SESSION = 9, OP_HELLO = 10, OP_HEARTBEAT_ACK = 11 };
 
 /* Discord's intents. */
 #define I_GUILDS (1u << 0)
@@ -48,7 +39,6 @@ enum {
 #define I_DM_REACTIONS (1u << 13)
 #define I_DM_TYPING (1u << 14)
 #define I_MESSAGE_CONTENT (1u << 15)
-#define I_ALL ((1u << 26) - 1)
 
 typedef struct session session_t;
 
@@ -801,28 +791,16 @@ static void on_identified(const sd_user_result_t *r, void *ctx)
     sd_ratelimit_hit(s->gw->app->limits, &rule, 1, on_identify_counted, s);
 }
 
-static void identify(session_t *s, json_t *d)
+static void identify(session_t *s, const sd_gw_payload_t *p)
 {
-    const char *token = json_string_value(json_object_get(d, "token"));
-    json_t *intents = json_object_get(d, "intents");
     if (s->identified || s->pending_auth) {
         close_link(s->link, 4005, "Already authenticated");
         return;
     }
-    if (!json_is_integer(intents) || json_integer_value(intents) < 0 ||
-        ((uint64_t)json_integer_value(intents) & ~(uint64_t)I_ALL)) {
-        close_link(s->link, 4013, "Invalid intent(s)");
-        return;
-    }
-    if (!token || !json_is_object(json_object_get(d, "properties"))) {
-        close_link(s->link, 4002, "Decode error");
-        return;
-    }
-    s->intents = (uint64_t)json_integer_value(intents);
-    const char *status = json_string_value(json_object_get(json_object_get(d, "presence"), "status"));
-    if (status) snprintf(s->status, sizeof s->status, "%s", status);
+    s->intents = p->intents;
+    if (p->status) snprintf(s->status, sizeof s->status, "%s", p->status);
     s->pending_auth = true;
-    if (sd_user_service_authenticate(s->gw->app, token, on_identified, s) != SD_OK) {
+    if (sd_user_service_authenticate(s->gw->app, p->token, on_identified, s) != SD_OK) {
         s->pending_auth = false;
         close_link(s->link, 4004, "Authentication failed");
     }
@@ -876,22 +854,19 @@ static void on_resume_auth(const sd_user_result_t *r, void *ctx)
     dispatch(old, "RESUMED", "{}");
 }
 
-static void resume(link_t *l, json_t *d)
+static void resume(link_t *l, const sd_gw_payload_t *p)
 {
     session_t *fresh = l->s;
-    const char *sid = json_string_value(json_object_get(d, "session_id"));
-    const char *token = json_string_value(json_object_get(d, "token"));
-    json_t *seq = json_object_get(d, "seq");
-    resuming_t *rs = sid && token && json_is_integer(seq) ? calloc(1, sizeof *rs) : NULL;
+    resuming_t *rs = p->session_id && p->token && p->has_seq ? calloc(1, sizeof *rs) : NULL;
     if (!rs) {
         invalid_session(fresh);
         return;
     }
     rs->fresh = fresh;
-    rs->seq = (long)json_integer_value(seq);
-    snprintf(fresh->resume_id, sizeof fresh->resume_id, "%s", sid);
+    rs->seq = p->seq;
+    snprintf(fresh->resume_id, sizeof fresh->resume_id, "%s", p->session_id);
     fresh->pending_auth = true;
-    if (sd_user_service_authenticate(fresh->gw->app, token, on_resume_auth, rs) != SD_OK) {
+    if (sd_user_service_authenticate(fresh->gw->app, p->token, on_resume_auth, rs) != SD_OK) {
         fresh->pending_auth = false;
         free(rs);
         invalid_session(fresh);
@@ -914,54 +889,45 @@ static void on_text(void *ctx, const char *msg, size_t len)
         close_link(l, 4008, "Rate limited");
         return;
     }
-    json_t *p = json_loadb(msg, len, JSON_REJECT_DUPLICATES, NULL);
-    json_t *op = json_object_get(p, "op");
-    if (!json_is_object(p) || !json_is_integer(op)) {
-        close_link(l, 4002, "Decode error");
-        json_decref(p);
+    sd_gw_payload_t p;
+    int code = sd_gw_payload_decode(msg, len, &p);
+    if (code) {
+        close_link(l, code,
+                   code == 4001   ? "Unknown opcode"
+                   : code == 4013 ? "Invalid intent(s)"
+                                  : "Decode error");
         return;
     }
-    json_t *d = json_object_get(p, "d");
-    switch (json_integer_value(op)) {
-    case OP_HEARTBEAT:
+    switch (p.op) {
+    case SD_GW_OP_HEARTBEAT:
         s->last_beat = now;
         send_json(s, json_pack("{s:i}", "op", OP_HEARTBEAT_ACK));
         break;
-    case OP_IDENTIFY:
-        if (!json_is_object(d))
-            close_link(l, 4002, "Decode error");
-        else
-            identify(s, d);
+    case SD_GW_OP_IDENTIFY:
+        identify(s, &p);
         break;
-    case OP_RESUME:
+    case SD_GW_OP_RESUME:
         if (s->identified || s->pending_auth)
             close_link(l, 4005, "Already authenticated");
-        else if (!json_is_object(d))
-            close_link(l, 4002, "Decode error");
         else
-            resume(l, d);
+            resume(l, &p);
         break;
-    case OP_PRESENCE:
-    case OP_REQUEST_MEMBERS:
+    case SD_GW_OP_PRESENCE:
         if (!s->identified) {
             close_link(l, 4003, "Not authenticated");
-        } else if (json_integer_value(op) == OP_REQUEST_MEMBERS) {
-            request_members(s, d);
         } else {
-            const char *st = json_string_value(json_object_get(d, "status"));
-            if (!st ||
-                (strcmp(st, "online") && strcmp(st, "idle") && strcmp(st, "dnd") && strcmp(st, "invisible")))
-                close_link(l, 4002, "Decode error");
-            else {
-                snprintf(s->status, sizeof s->status, "%s", st);
-                presence(s, st);
-            }
+            snprintf(s->status, sizeof s->status, "%s", p.status);
+            presence(s, p.status);
         }
         break;
-    default:
-        close_link(l, 4001, "Unknown opcode");
+    case SD_GW_OP_REQUEST_MEMBERS:
+        if (!s->identified)
+            close_link(l, 4003, "Not authenticated");
+        else
+            request_members(s, p.d);
+        break;
     }
-    json_decref(p);
+    sd_gw_payload_free(&p);
 }
 
 static void on_gone(void *ctx, int code)
