@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 DDB_PACKAGE="amplify-dynamodb-simulator@2.9.30"   # bundles DynamoDB Local 1.25.1
 APT_PACKAGES=(build-essential cmake pkg-config git curl ca-certificates
   libuv1-dev libcurl4-openssl-dev libjansson-dev libsodium-dev libhttp-parser-dev libwslay-dev libhiredis-dev uthash-dev libssl-dev redis-server
-  libcriterion-dev clang-format cppcheck python3-venv chromium fonts-noto-color-emoji)
+  libcriterion-dev clang-format cppcheck python3-venv chromium fonts-noto-color-emoji clang libclang-rt-14-dev)
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi
@@ -57,6 +57,15 @@ if [ ! -f "$stamp" ]; then
   echo "setup: installing Python test tools"
   .local/venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
   rm -f .local/venv/.requirements-*
+  touch "$stamp"
+fi
+
+if [ ! -x .local/schemathesis/bin/python ]; then python3 -m venv .local/schemathesis; fi
+stamp=.local/schemathesis/.requirements-$(sha256sum requirements-schemathesis.txt | cut -c1-16)
+if [ ! -f "$stamp" ]; then
+  echo "setup: installing schemathesis"
+  .local/schemathesis/bin/pip install -q --disable-pip-version-check -r requirements-schemathesis.txt
+  rm -f .local/schemathesis/.requirements-*
   touch "$stamp"
 fi
 

@@ -129,13 +129,16 @@ static bool allowed(const json_t *am, const char *kind, const char *id)
     const json_t *list = json_object_get(am, kind);
     size_t i;
     json_t *p;
+    /* am is checked by the parser; it is read defensively anyway, as the fuzzer hands it anything. */
     json_array_foreach(json_object_get(am, "parse"), i, p)
     {
-        if (!strcmp(json_string_value(p), kind)) return true;
+        const char *s = json_string_value(p);
+        if (s && !strcmp(s, kind)) return true;
     }
     json_array_foreach(list, i, p)
     {
-        if (id && !strcmp(json_string_value(p), id)) return true;
+        const char *s = json_string_value(p);
+        if (id && s && !strcmp(s, id)) return true;
     }
     return false;
 }
