@@ -1,6 +1,7 @@
 /*
  * simplediscord: the entry point. `serve` runs the HTTP server (lifespan: loop, DynamoDB client, router,
- * signal handling, graceful shutdown); `init-db` creates the tables described in config/tables.json.
+ * signal handling, graceful shutdown); `init-db` creates the tables described in config/tables.json; `routes`
+ * lists the router's table (what the OpenAPI document must describe).
  */
 #include <curl/curl.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/ratelimit.h"
+#include "core/router.h"
 #include "core/static_files.h"
 #include "db/cache.h"
 #include "db/dynamo.h"
@@ -35,6 +37,7 @@ static void usage(FILE *f)
                "  serve              run the chat server (HOST, PORT, ... from the environment or .env)\n"
                "  init-db [FILE]     create the DynamoDB tables described in FILE (default: TABLES_FILE,\n"
                "                     config/tables.json); safe to run again\n"
+               "  routes             print every route the server answers (METHOD PATTERN)\n"
                "  --help             show this text\n\n"
                "options:\n"
                "  --env-file PATH    read settings from PATH instead of ./.env\n");
@@ -112,6 +115,28 @@ static void on_local_change(const char *table, const char *key, void *ctx)
     if (n > 0 && (size_t)n < sizeof buf) sd_broker_publish(app->broker, CHANGES_TOPIC, buf, (size_t)n);
 }
 
+/* The whole file at path (at most 4 MiB); returns a new buffer the caller frees, or NULL. */
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long n;
+    if (!f) return NULL;
+    if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || n > 4 * 1024 * 1024 || fseek(f, 0, SEEK_SET)) goto out;
+    buf = malloc((size_t)n + 1);
+    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    if (buf) {
+        buf[n] = '\0';
+        *len = (size_t)n;
+    }
+out:
+    fclose(f);
+    return buf;
+}
+
 static int serve(const sd_config_t *cfg)
 {
     int rc = 1;
@@ -150,6 +175,9 @@ static int serve(const sd_config_t *cfg)
     sd_broker_subscribe(app.broker, CHANGES_TOPIC, on_change, &app);
     sd_dcache_set_listener(cache, on_local_change, &app);
     app.router = sd_api_router_new();
+    app.openapi = read_file(cfg->openapi_file, &app.openapi_len);
+    if (!app.openapi)
+        sd_log(SD_LOG_WARN, "no OpenAPI document to serve", json_pack("{s:s}", "file", cfg->openapi_file));
     app.web = sd_static_new(cfg->web_dir);
     if (!app.web)
         sd_log(SD_LOG_WARN, "no web client to serve (build it with `task web:build`)",
@@ -193,8 +221,21 @@ out:
     if (!ls.stopping || rc == 0) sd_http_server_free(app.http);
     sd_metrics_free(app.metrics);
     sd_ratelimit_free(app.limits);
+    free(app.openapi);
     uv_loop_close(loop);
     return rc;
+}
+
+static int print_routes(void)
+{
+    sd_router_t *r = sd_api_router_new();
+    if (!r) return 1;
+    int n = 0;
+    const sd_route_t *routes = sd_router_routes(r, &n);
+    for (int i = 0; i < n; i++)
+        printf("%s %s\n", routes[i].method, routes[i].pattern);
+    sd_router_free(r);
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -220,6 +261,7 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    if (!strcmp(cmd, "routes")) return print_routes();
     if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "init-db") != 0) {
         fprintf(stderr, "simplediscord: unknown command '%s'\n\n", cmd);
         usage(stderr);

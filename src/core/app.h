@@ -33,6 +33,8 @@ typedef struct sd_app {
     struct sd_static *web;       /* the web client's files (core/static_files), or NULL */
     struct sd_metrics *metrics;  /* what /metrics shows (core/metrics) */
     struct sd_ratelimit *limits; /* rate-limit counters (core/ratelimit) */
+    char *openapi;               /* the OpenAPI document (OPENAPI_FILE), or NULL when unreadable */
+    size_t openapi_len;
 } sd_app_t;
 
 #endif

@@ -33,7 +33,8 @@ sd_err_t sd_repo_delete(sd_dynamo_t *db, const char *table, json_t *key, const c
  */
 sd_err_t sd_repo_query(sd_dynamo_t *db, const char *table, const char *index, const char *key_condition,
                        json_t *values, bool forward, size_t limit, sd_repo_cb cb, void *ctx);
-/* BatchGetItem of keys (array, stolen) from one table; the answer is an array of the objects found. */
+/* BatchGetItem of keys (array, stolen; a key named twice is asked once) from one table; the answer is an
+   array of the objects found. */
 sd_err_t sd_repo_batch_get(sd_dynamo_t *db, const char *table, json_t *keys, sd_repo_cb cb, void *ctx);
 
 /*

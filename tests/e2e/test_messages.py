@@ -152,6 +152,17 @@ def test_replies(room, server):
     assert send(writer, ch["id"], "plain")["author"]["id"] == writer.id
 
 
+def test_two_replies_to_one_message_leave_the_history_readable(room):
+    """Found by schemathesis: the history asked DynamoDB for the replied-to message twice, which it refuses (500)."""
+    owner, g, ch, code = room
+    first = send(owner, ch["id"], "question?")
+    for text in ("one answer", "another answer"):
+        send(owner, ch["id"], text, message_reference={"message_id": first["id"]})
+    page = history(owner, ch["id"])
+    assert [m["content"] for m in page] == ["another answer", "one answer", "question?"]
+    assert [m["referenced_message"]["id"] for m in page[:2]] == [first["id"], first["id"]]
+
+
 def test_mentions(room, server):
     owner, g, ch, code = room
     friend = member_with(server, owner, g["id"], code, None, "friend")

@@ -30,7 +30,18 @@ static void get_metrics(sd_request_t *req, void *ctx)
     free(text);
 }
 
+static void get_openapi(sd_request_t *req, void *ctx)
+{
+    const sd_app_t *app = ctx;
+    if (!app->openapi) {
+        sd_http_respond_error(req, 404, SD_API_GENERAL, "404: Not Found", NULL);
+        return;
+    }
+    sd_http_respond(req, 200, "application/json", app->openapi, app->openapi_len);
+}
+
 sd_err_t sd_metrics_endpoints_register(sd_router_t *r)
 {
-    return sd_router_add(r, "GET", "/metrics", get_metrics, 0);
+    sd_err_t err = sd_router_add(r, "GET", "/metrics", get_metrics, 0);
+    return err ? err : sd_router_add(r, "GET", "/openapi.json", get_openapi, 0);
 }

@@ -1,6 +1,5 @@
-/* metrics endpoint: GET /metrics, the process's counters and gauges in Prometheus' text format
- * (core/metrics).
- */
+/* operations endpoints: GET /metrics, the process's counters and gauges in Prometheus' text format
+   (core/metrics), and GET /openapi.json, the OpenAPI document of the REST API. */
 #ifndef SD_API_V1_ENDPOINTS_METRICS_H
 #define SD_API_V1_ENDPOINTS_METRICS_H
 
