@@ -121,6 +121,11 @@ def test_limits_hold_across_processes_through_redis(dynamodb, make_server, redis
     assert remaining == ["3", "2", "1", "0"]
     assert_429(on_b.get("/users/@me"))
     assert_429(on_a.get("/users/@me"))
+    # Without Redis each process counts on its own: limits still hold, per process.
+    redis.stop()
+    wait_until(lambda: "sd_broker_connected 0" in a.get("/metrics").text, 15, "A to notice Redis is gone")
+    statuses = [on_a.get("/users/@me/guilds").status_code for _ in range(5)]
+    assert statuses == [200] * 4 + [429], statuses
 
 
 def test_a_stock_discord_py_client_backs_off_and_every_message_lands(make_server):
