@@ -282,6 +282,36 @@ void sd_invite_service_delete(sd_app_t *app, const char *user_id, const char *co
 
 /* ---- list ---- */
 
+/* j->found holds the guild's invites; channels (borrowed) the guild's channels when the list is the guild's.
+ */
+static void answer_list(sd_gjob_t *j, const json_t *channels)
+{
+    json_t *by_id = json_object();
+    size_t i;
+    json_t *c, *inv;
+    json_array_foreach(channels, i, c) json_object_set(by_id, json_string_value(json_object_get(c, "id")), c);
+    json_t *out = json_array();
+    json_array_foreach(j->found, i, inv)
+    {
+        const char *ch = json_string_value(json_object_get(inv, "channel_id"));
+        if (expired(inv) || (j->channel && strcmp(ch, j->channel_id) != 0)) continue;
+        const json_t *channel = j->channel ? j->channel : json_object_get(by_id, ch ? ch : "");
+        json_array_append_new(out, sd_invite_json(inv, j->guild, channel, NULL));
+    }
+    json_decref(by_id);
+    sd_gjob_ok(j, 200, out);
+}
+
+static void on_guild_channels(sd_err_t err, json_t *channels, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    answer_list(j, channels);
+}
+
 static void on_listed(sd_err_t err, json_t *invites, void *ctx)
 {
     sd_gjob_t *j = ctx;
@@ -289,16 +319,14 @@ static void on_listed(sd_err_t err, json_t *invites, void *ctx)
         fail_store(j, err);
         return;
     }
-    json_t *out = json_array();
-    size_t i;
-    json_t *inv;
-    json_array_foreach(invites, i, inv)
-    {
-        const char *ch = json_string_value(json_object_get(inv, "channel_id"));
-        if (expired(inv) || (j->channel && strcmp(ch, j->channel_id) != 0)) continue;
-        json_array_append_new(out, sd_invite_json(inv, j->guild, j->channel, NULL));
+    json_decref(j->found);
+    j->found = json_incref(invites);
+    if (j->channel) {
+        answer_list(j, NULL);
+        return;
     }
-    sd_gjob_ok(j, 200, out);
+    /* The guild's invites show their channels, as Discord's do. */
+    sd_gjob_started(j, sd_channel_repo_list(j->app->db, j->guild_id, on_guild_channels, j));
 }
 
 static void list_step(sd_gjob_t *j)

@@ -62,6 +62,7 @@ def test_invite_preview_join_and_counts(server):
     assert again["new_member"] is False
     invites = ok(owner.get(f"/guilds/{g['id']}/invites"))
     assert [i["uses"] for i in invites if i["code"] == code] == [1], "a second join spends no use"
+    assert {i["channel"]["name"] for i in invites} == {"general"}, "the guild's invites show their channels"
     assert ok(owner.get(f"/guilds/{g['id']}"))["member_count"] == 2
     assert guest.get(f"/guilds/{g['id']}").status_code == 200
     assert server.get("/api/v10/invites/doesnotexist").status_code == 404
