@@ -16,8 +16,13 @@ for harness in fuzz_http fuzz_websocket fuzz_schemas fuzz_gateway_payload; do
   opts=(-max_len=4096 -timeout=10 -rss_limit_mb=2048 -artifact_prefix=tests/fuzz/crashes/$harness-)
   case $harness in fuzz_schemas|fuzz_gateway_payload) opts+=(-dict=tests/fuzz/json.dict) ;; esac
   echo "fuzz: $harness: replaying ${dirs[*]}"
-  "$bin" "${opts[@]}" -runs=0 "${dirs[@]}" 2>&1 | tail -1
   work=$(mktemp -d)
+  if ! "$bin" "${opts[@]}" -runs=0 "${dirs[@]}" > "$work.log" 2>&1; then
+    tail -60 "$work.log"
+    echo "fuzz: $harness FAILED on a committed input" >&2
+    exit 1
+  fi
+  tail -1 "$work.log"
   echo "fuzz: $harness: fuzzing for ${seconds}s"
   if ! "$bin" "${opts[@]}" -max_total_time="$seconds" -print_final_stats=1 "$work" "${dirs[@]}" > "$work.log" 2>&1; then
     tail -60 "$work.log"
