@@ -158,3 +158,14 @@ def test_two_people_chat_in_real_browsers(server):
     assert "all steps passed" in r.stdout
     for name in ("alice-main.png", "bob-main.png"):
         assert (ARTIFACTS / name).stat().st_size > 10_000
+
+
+def test_a_burst_of_messages_waits_out_the_rate_limit_in_order(make_server):
+    """With a low message limit, the client waits out the 429s by itself; every message lands, in order."""
+    assert (DIST / "index.html").exists(), "web/dist is missing: `task web:build` runs before the tests"
+    server = make_server(RATE_LIMIT_MESSAGES="3/2")
+    script = ROOT / "tests" / "e2e" / "browser" / "paced.mjs"
+    env = dict(os.environ, SD_BASE=server.base, CHROMIUM=chromium())
+    r = subprocess.run(["node", str(script)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    assert r.returncode == 0, f"{r.stdout[-4000:]}\n{r.stderr[-4000:]}"
+    assert "landed in order" in r.stdout

@@ -744,7 +744,10 @@ function nonce() {
   return String(BigInt(Date.now()) * 4194304n + BigInt(Math.floor(Math.random() * 4194304)));
 }
 
-async function send() {
+// Messages go out one after another, in the order they were written, even when the server makes some wait.
+let sending = Promise.resolve();
+
+function send() {
   const c = currentChannel();
   const content = ui.input.value.trim();
   if (!c || !content) return;
@@ -754,6 +757,10 @@ async function send() {
   ui.replyTo = null;
   ui.lastTyping = 0;
   renderComposer();
+  sending = sending.then(() => deliver(c, body, content));
+}
+
+async function deliver(c, body, content) {
   for (let attempt = 0; ; attempt++) {
     try {
       onMessage(await api.post(`/channels/${c.id}/messages`, body));
