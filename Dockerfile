@@ -2,12 +2,21 @@
 FROM debian:12 AS build
 RUN apt-get update && apt-get install -y --no-install-recommends \
       build-essential cmake pkg-config libuv1-dev libcurl4-openssl-dev libjansson-dev libsodium-dev \
-      libhttp-parser-dev libwslay-dev libhiredis-dev && rm -rf /var/lib/apt/lists/*
+      libhttp-parser-dev libwslay-dev libhiredis-dev uthash-dev libssl-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt ./
 COPY src ./src
 COPY infra/local ./infra/local
 RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DSD_BUILD_TESTS=OFF && cmake --build build -j"$(nproc)"
+
+# The web client, bundled by esbuild (npm) into web/dist.
+FROM debian:12 AS web
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY web ./web
+RUN node web/build.mjs
 
 FROM debian:12-slim
 RUN apt-get update && apt-get install -y --no-install-recommends \
@@ -16,7 +25,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
 WORKDIR /app
 COPY --from=build /src/build/simplediscord /usr/local/bin/simplediscord
 COPY config ./config
-COPY web ./web
+COPY --from=web /src/web/dist ./web/dist
 USER simplediscord
 ENV HOST=0.0.0.0 PORT=8080
 EXPOSE 8080
