@@ -66,6 +66,7 @@ sd_err_t sd_config_from_lookup(sd_config_t *cfg, sd_config_lookup_fn lookup, voi
     STR("REDIS_URL", "", redis_url);
     STR("TABLES_FILE", "config/tables.json", tables_file);
     STR("OPENAPI_FILE", "config/openapi.json", openapi_file);
+    STR("TRUSTED_PROXIES", "", trusted_proxies);
     STR("WEB_DIR", "web/dist", web_dir);
 #undef STR
     if ((rc = get_long(lookup, ctx, "PORT", 8080, 0, 65535, &n, err, errlen))) return rc;

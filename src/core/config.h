@@ -41,7 +41,8 @@ typedef struct {
     sd_rate_t rate_gateway;   /* commands per gateway connection */
     sd_rate_t rate_identify;  /* IDENTIFYs per user */
     char tables_file[512];
-    char openapi_file[512]; /* the OpenAPI document served at /openapi.json */
+    char openapi_file[512];    /* the OpenAPI document served at /openapi.json */
+    char trusted_proxies[512]; /* comma-separated addresses whose X-Forwarded-For names the client */
     char web_dir[512];
 } sd_config_t;
 

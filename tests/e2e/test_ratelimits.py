@@ -180,3 +180,17 @@ def test_a_bad_limit_setting_stops_start_up_naming_it(make_server):
                        capture_output=True, text=True, timeout=30)
     assert r.returncode != 0
     assert "RATE_LIMIT_ROUTE" in r.stderr + r.stdout
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_the_client(make_server):
+    def register_from(server, forwarded):
+        body = {"username": unique_name("fw"), "password": "correct horse battery"}
+        return server.post("/api/v10/auth/register", json=body, headers={"X-Forwarded-For": forwarded})
+
+    proxied = make_server(RATE_LIMIT_IP="2/30", TRUSTED_PROXIES="10.9.9.9, 127.0.0.1")
+    # The proxy appends the address it saw; what the client claimed stays to the left and is not believed.
+    assert [register_from(proxied, f"6.6.6.{i}, 10.0.0.1").status_code for i in range(3)] == [201, 201, 429]
+    assert register_from(proxied, "10.0.0.2").status_code == 201, "another client has its own count"
+    assert register_from(proxied, "10.0.0.3, 10.9.9.9").status_code == 201, "trusted hops are skipped"
+    direct = limited(make_server, ip="2/30")  # no trusted proxy: the header is ignored
+    assert [register_from(direct, f"10.0.1.{i}").status_code for i in range(3)] == [201, 201, 429]
