@@ -51,23 +51,19 @@ if [ ! -f "$lock_stamp" ]; then
   touch "$lock_stamp"
 fi
 
-if [ ! -x .local/venv/bin/python ]; then python3 -m venv .local/venv; fi
-stamp=.local/venv/.requirements-$(sha256sum requirements-dev.txt | cut -c1-16)
-if [ ! -f "$stamp" ]; then
-  echo "setup: installing Python test tools"
-  .local/venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
-  rm -f .local/venv/.requirements-*
-  touch "$stamp"
-fi
-
-if [ ! -x .local/schemathesis/bin/python ]; then python3 -m venv .local/schemathesis; fi
-stamp=.local/schemathesis/.requirements-$(sha256sum requirements-schemathesis.txt | cut -c1-16)
-if [ ! -f "$stamp" ]; then
-  echo "setup: installing schemathesis"
-  .local/schemathesis/bin/pip install -q --disable-pip-version-check -r requirements-schemathesis.txt
-  rm -f .local/schemathesis/.requirements-*
-  touch "$stamp"
-fi
+# A venv at $1 holding requirements file $2, reinstalled when the file changes.
+venv() {
+  if [ ! -x "$1/bin/python" ]; then python3 -m venv "$1"; fi
+  local stamp="$1/.requirements-$(sha256sum "$2" | cut -c1-16)"
+  if [ ! -f "$stamp" ]; then
+    echo "setup: installing $2 into $1"
+    "$1/bin/pip" install -q --disable-pip-version-check -r "$2"
+    rm -f "$1"/.requirements-*
+    touch "$stamp"
+  fi
+}
+venv .local/venv requirements-dev.txt
+venv .local/schemathesis requirements-schemathesis.txt   # apart: its packages clash with checkov's
 
 if [ ! -f .env ]; then
   secret=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')

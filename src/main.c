@@ -169,7 +169,7 @@ static int serve(const sd_config_t *cfg)
     }
     app.broker = sd_broker_new(loop, cfg->redis_url, cfg->table_prefix);
     if (!app.broker || !app.db) goto out;
-    app.limits = sd_ratelimit_new(loop, app.broker);
+    app.limits = sd_ratelimit_new(app.broker);
     app.gateway = sd_gateway_new(&app);
     if (!app.gateway || !app.limits) goto out;
     sd_broker_subscribe(app.broker, CHANGES_TOPIC, on_change, &app);

@@ -17,7 +17,6 @@ typedef struct {
 } counter_t;
 
 struct sd_ratelimit {
-    uv_loop_t *loop;
     sd_broker_t *broker;
     counter_t *counters;
     uint64_t next_sweep_ms;
@@ -26,8 +25,8 @@ struct sd_ratelimit {
 typedef struct {
     sd_ratelimit_t *rl;
     int n;
-    sd_rl_rule_t rules[SD_RL_MAX_RULES];
-    char keys[SD_RL_MAX_RULES][256];
+    sd_rate_t rates[SD_RL_MAX_RULES];
+    char keys[SD_RL_MAX_RULES][256]; /* each rule's key for the current window */
     uint64_t now_ms;
     sd_ratelimit_fn cb;
     void *ctx;
@@ -40,11 +39,10 @@ static uint64_t unix_ms(void)
     return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-sd_ratelimit_t *sd_ratelimit_new(uv_loop_t *loop, sd_broker_t *broker)
+sd_ratelimit_t *sd_ratelimit_new(sd_broker_t *broker)
 {
     sd_ratelimit_t *rl = calloc(1, sizeof *rl);
     if (!rl) return NULL;
-    rl->loop = loop;
     rl->broker = broker;
     return rl;
 }
@@ -108,7 +106,7 @@ static void report(hit_t *h, const long *counts)
 {
     sd_rl_state_t st[SD_RL_MAX_RULES];
     for (int i = 0; i < h->n; i++) {
-        const sd_rate_t *r = &h->rules[i].rate;
+        const sd_rate_t *r = &h->rates[i];
         if (r->count <= 0) {
             st[i] = (sd_rl_state_t){0};
             continue;
@@ -128,8 +126,8 @@ static void count_locally(hit_t *h)
     long counts[SD_RL_MAX_RULES] = {0};
     sweep(h->rl, h->now_ms);
     for (int i = 0; i < h->n; i++)
-        if (h->rules[i].rate.count > 0)
-            counts[i] = local_count(h->rl, h->keys[i], window_end(&h->rules[i].rate, h->now_ms));
+        if (h->rates[i].count > 0)
+            counts[i] = local_count(h->rl, h->keys[i], window_end(&h->rates[i], h->now_ms));
     report(h, counts);
 }
 
@@ -141,7 +139,7 @@ static void on_shared(const long long *counts, int n, void *ctx)
     } else {
         long c[SD_RL_MAX_RULES] = {0};
         for (int i = 0, j = 0; i < h->n && j < n; i++)
-            if (h->rules[i].rate.count > 0) c[i] = (long)counts[j++];
+            if (h->rates[i].count > 0) c[i] = (long)counts[j++];
         report(h, c);
     }
     free(h);
@@ -154,7 +152,7 @@ void sd_ratelimit_hit(sd_ratelimit_t *rl, const sd_rl_rule_t *rules, int n, sd_r
     long ttl[SD_RL_MAX_RULES];
     int shared = 0;
     for (int i = 0; i < local.n; i++) {
-        local.rules[i] = (sd_rl_rule_t){NULL, rules[i].rate}; /* keys live in local.keys */
+        local.rates[i] = rules[i].rate;
         if (rules[i].rate.count <= 0) continue;
         window_key(&rules[i], local.now_ms, local.keys[i], sizeof local.keys[i]);
         ttl[shared++] = rules[i].rate.window_ms + 1000; /* outlives its window: clocks differ a little */
@@ -164,7 +162,7 @@ void sd_ratelimit_hit(sd_ratelimit_t *rl, const sd_rl_rule_t *rules, int n, sd_r
         *h = local;
         const char *keys[SD_RL_MAX_RULES];
         for (int i = 0, j = 0; i < h->n; i++)
-            if (h->rules[i].rate.count > 0) keys[j++] = h->keys[i];
+            if (h->rates[i].count > 0) keys[j++] = h->keys[i];
         if (sd_broker_count(rl->broker, keys, ttl, shared, on_shared, h) == SD_OK) return;
         free(h);
     }

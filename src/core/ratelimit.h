@@ -10,7 +10,6 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <uv.h>
 
 #include "core/broker.h"
 #include "core/errors.h"
@@ -42,7 +41,7 @@ typedef void (*sd_ratelimit_fn)(const sd_rl_state_t *states, int n, void *ctx);
 
 /* A new limiter; broker (borrowed, may be NULL) shares counters through Redis. Caller frees with
    sd_ratelimit_free(). */
-sd_ratelimit_t *sd_ratelimit_new(uv_loop_t *loop, sd_broker_t *broker);
+sd_ratelimit_t *sd_ratelimit_new(sd_broker_t *broker);
 void sd_ratelimit_free(sd_ratelimit_t *rl);
 /* Counts one hit against each of n (1..SD_RL_MAX_RULES) rules; cb runs once: within the call when counting
    locally, later when Redis answers. Rules with an unlimited rate are reported as never limited. */

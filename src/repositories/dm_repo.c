@@ -74,13 +74,14 @@ static void on_mention(sd_err_t err, json_t *res, void *ctx)
 sd_err_t sd_read_state_repo_mention(sd_dynamo_t *db, const char *channel_id, json_t *users, sd_repo_cb cb,
                                     void *ctx)
 {
-    mentions_t *m = json_array_size(users) ? malloc(sizeof *m) : NULL;
+    size_t n = json_array_size(users);
+    mentions_t *m = n ? malloc(sizeof *m) : NULL;
     if (!m) {
         json_decref(users);
-        return json_array_size(users) ? SD_ERR_NOMEM : SD_ERR_INVALID;
+        return n ? SD_ERR_NOMEM : SD_ERR_INVALID;
     }
     /* One more than the updates until all are started, so that none can finish the count early. */
-    *m = (mentions_t){json_array_size(users) + 1, SD_OK, cb, ctx};
+    *m = (mentions_t){n + 1, SD_OK, cb, ctx};
     size_t i;
     json_t *u;
     json_array_foreach(users, i, u)

@@ -168,14 +168,16 @@ sd_err_t sd_repo_batch_get(sd_dynamo_t *db, const char *table, json_t *keys, sd_
     json_t *marshalled = json_array();
     size_t i;
     json_t *k;
+    /* DynamoDB refuses a batch that names a key twice (two replies to one message, say): asked once. */
+    json_t *seen = json_object();
     json_array_foreach(keys, i, k)
     {
-        /* DynamoDB refuses a batch that names a key twice (two replies to one message, say): asked once. */
-        bool seen = false;
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = json_equal(json_array_get(keys, j), k);
-        if (!seen) json_array_append_new(marshalled, sd_item_from_json(k));
+        char *text = json_dumps(k, JSON_COMPACT | JSON_SORT_KEYS);
+        if (!text || !json_object_get(seen, text)) json_array_append_new(marshalled, sd_item_from_json(k));
+        if (text) json_object_set_new(seen, text, json_true());
+        free(text);
     }
+    json_decref(seen);
     json_decref(keys);
     if (!op) {
         json_decref(marshalled);

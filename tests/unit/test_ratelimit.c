@@ -31,7 +31,7 @@ static void remember(const sd_rl_state_t *st, int n, void *ctx)
 
 Test(ratelimit, local_counts_go_down_to_zero_then_limit_each_rule_on_its_own)
 {
-    sd_ratelimit_t *rl = sd_ratelimit_new(NULL, NULL);
+    sd_ratelimit_t *rl = sd_ratelimit_new(NULL);
     sd_rl_rule_t rules[] = {{"route:a", {2, 60000}}, {"global:a", {3, 60000}}, {"none", {0, 1000}}};
     seen_t s = {0};
     long want_route[] = {1, 0, 0, 0}, want_global[] = {2, 1, 0, 0};

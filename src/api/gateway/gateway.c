@@ -727,14 +727,20 @@ static void send_ready(session_t *s, json_t *guild_ids)
     }
 }
 
+/* An IDENTIFY step has come back: false, the session freed, when it ended while the step was away. */
+static bool still_wanted(session_t *s)
+{
+    if (!s->dead) return true;
+    s->pending_auth = false;
+    uv_close((uv_handle_t *)&s->timer, session_free_now);
+    return false;
+}
+
 static void on_guild_ids(sd_err_t err, json_t *ids, void *ctx)
 {
     session_t *s = ctx;
+    if (!still_wanted(s)) return;
     s->pending_auth = false;
-    if (s->dead) {
-        uv_close((uv_handle_t *)&s->timer, session_free_now);
-        return;
-    }
     if (err) {
         close_link(s->link, 4000, "Unknown error");
         return;
@@ -751,11 +757,7 @@ static void on_identify_counted(const sd_rl_state_t *st, int n, void *ctx)
 {
     session_t *s = ctx;
     (void)n;
-    if (s->dead) {
-        s->pending_auth = false;
-        uv_close((uv_handle_t *)&s->timer, session_free_now);
-        return;
-    }
+    if (!still_wanted(s)) return;
     if (st[0].limited) {
         s->pending_auth = false;
         sd_metrics_add(s->gw->app->metrics, "sd_ratelimit_rejections_total", "scope=\"identify\"", 1);
@@ -771,11 +773,7 @@ static void on_identify_counted(const sd_rl_state_t *st, int n, void *ctx)
 static void on_identified(const sd_user_result_t *r, void *ctx)
 {
     session_t *s = ctx;
-    if (s->dead) {
-        s->pending_auth = false;
-        uv_close((uv_handle_t *)&s->timer, session_free_now);
-        return;
-    }
+    if (!still_wanted(s)) return;
     if (r->err) {
         s->pending_auth = false;
         close_link(s->link, 4004, "Authentication failed");

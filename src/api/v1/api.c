@@ -117,18 +117,23 @@ static void on_limited(const sd_rl_state_t *st, int n, void *ctx)
                                    retry_after, "global", global));
 }
 
+/* Narrows [*s, *e) to its text without surrounding spaces. */
+static void trim(const char **s, const char **e)
+{
+    while (*s < *e && **s == ' ')
+        (*s)++;
+    while (*e > *s && (*e)[-1] == ' ')
+        (*e)--;
+}
+
+/* Whether addr[0..len) is one of the comma-separated addresses of list. */
 static bool trusted(const char *list, const char *addr, size_t len)
 {
-    for (const char *p = list; *p;) {
-        size_t n = strcspn(p, ",");
-        const char *s = p;
-        while (n && *s == ' ')
-            s++, n--;
-        while (n && s[n - 1] == ' ')
-            n--;
-        if (len && n == len && !strncmp(s, addr, len)) return true;
-        p += strcspn(p, ",");
-        if (*p) p++;
+    for (const char *p = list; *p; p += *p == ',') {
+        const char *s = p, *e = p + strcspn(p, ",");
+        p = e;
+        trim(&s, &e);
+        if (len && (size_t)(e - s) == len && !strncmp(s, addr, len)) return true;
     }
     return false;
 }
@@ -146,10 +151,7 @@ static void client_address(const sd_request_t *req, const char *proxies, char *o
         while (start > xff && start[-1] != ',')
             start--;
         const char *s = start, *e = end;
-        while (s < e && *s == ' ')
-            s++;
-        while (e > s && e[-1] == ' ')
-            e--;
+        trim(&s, &e);
         if (e > s && !trusted(proxies, s, (size_t)(e - s))) {
             snprintf(out, cap, "%.*s", (int)(e - s), s);
             return;
