@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/fanout.h"
 #include "core/log.h"
 
 #define READ_CHUNK 65536
@@ -52,6 +53,7 @@ struct sd_http_stream {
     void *raw_ctx;
     bool raw_flushed; /* the 101 is out: pending input may be handed over */
     char peer[48];
+    unsigned long batch; /* the last write batch that wrote to this connection directly */
 };
 
 struct sd_http_server {
@@ -71,6 +73,9 @@ struct sd_http_server {
     sd_http_observer_fn observer;
     void *observer_ctx;
     char raw_buf[READ_CHUNK]; /* upgraded connections read here in turn: idle ones hold no buffer */
+    sd_fanout_t *fanout;      /* made at the first batch write */
+    unsigned long batches;
+    bool batch_open; /* a batch has the fanout */
 };
 
 typedef struct {
@@ -376,17 +381,11 @@ sd_http_stream_t *sd_http_upgrade(sd_request_t *req, const sd_http_stream_cbs_t 
     return c;
 }
 
-sd_err_t sd_http_stream_write(sd_http_stream_t *c, const void *head, size_t head_len, const void *data,
-                              size_t len)
+/* Queues (copied) what a direct write of head and data left unsent. */
+static sd_err_t queue_rest(conn_t *c, const void *head, size_t head_len, const void *data, size_t len,
+                           size_t sent)
 {
-    if (c->closing || c->lingering) return SD_ERR_UNAVAILABLE;
-    /* Most writes go straight into the socket: no copy, one system call. libuv refuses (EAGAIN) while
-       earlier writes wait, so the order holds. */
-    uv_buf_t bufs[2] = {uv_buf_init((char *)head, (unsigned)head_len),
-                        uv_buf_init((char *)data, (unsigned)len)};
     size_t total = head_len + len;
-    int n = uv_try_write((uv_stream_t *)&c->tcp, bufs, 2);
-    size_t sent = n > 0 ? (size_t)n : 0;
     if (sent == total) return SD_OK;
     char *rest = malloc(total - sent);
     if (!rest) return SD_ERR_NOMEM;
@@ -396,6 +395,135 @@ sd_err_t sd_http_stream_write(sd_http_stream_t *c, const void *head, size_t head
     if (len > data_sent) memcpy(rest + head_left, (const char *)data + data_sent, len - data_sent);
     conn_write(c, NULL, 0, rest, total - sent, false);
     return SD_OK;
+}
+
+sd_err_t sd_http_stream_write(sd_http_stream_t *c, const void *head, size_t head_len, const void *data,
+                              size_t len)
+{
+    if (c->closing || c->lingering) return SD_ERR_UNAVAILABLE;
+    /* Most writes go straight into the socket: no copy, one system call. libuv refuses (EAGAIN) while
+       earlier writes wait, so the order holds. */
+    uv_buf_t bufs[2] = {uv_buf_init((char *)head, (unsigned)head_len),
+                        uv_buf_init((char *)data, (unsigned)len)};
+    int n = uv_try_write((uv_stream_t *)&c->tcp, bufs, 2);
+    return queue_rest(c, head, head_len, data, len, n > 0 ? (size_t)n : 0);
+}
+
+/* True when the write can go straight into the socket from any thread: nothing of the connection's waits in
+   libuv's queue, and the batch has no earlier write to it. */
+static bool direct(conn_t *c, unsigned long batch, uv_os_fd_t *fd)
+{
+    if (c->closing || c->lingering || c->tcp.write_queue_size || c->batch == batch ||
+        uv_fileno((uv_handle_t *)&c->tcp, fd) != 0)
+        return false;
+    c->batch = batch;
+    return true;
+}
+
+/* A part of a batch: its writes (copied), and for each the job that writes it directly, if any. */
+typedef struct part {
+    struct part *next;
+    size_t n;
+    sd_http_write_t *writes;
+    sd_fanout_job_t *jobs;
+    size_t *job_of; /* write i -> its job, or n: not direct */
+} part_t;
+
+struct sd_http_batch {
+    sd_http_server_t *srv; /* with its fanout, from the first part on; NULL: each write at once */
+    part_t *first, **last;
+    bool open;
+};
+
+sd_http_batch_t *sd_http_batch_new(void)
+{
+    sd_http_batch_t *b = calloc(1, sizeof *b);
+    if (b) b->last = &b->first;
+    return b;
+}
+
+static void write_each(const sd_http_write_t *writes, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        sd_http_stream_write(writes[i].stream, writes[i].head, writes[i].head_len, writes[i].data,
+                             writes[i].len);
+}
+
+void sd_http_batch_add(sd_http_batch_t *b, const sd_http_write_t *writes, size_t n)
+{
+    if (n == 0) return;
+    if (!b) {
+        write_each(writes, n);
+        return;
+    }
+    if (!b->open) { /* the first part: the server's fanout, unless another batch has it */
+        sd_http_server_t *srv = writes[0].stream->srv;
+        b->open = true;
+        if (!srv->fanout) srv->fanout = sd_fanout_new(srv->limits.write_threads);
+        if (srv->fanout && !srv->batch_open) {
+            b->srv = srv;
+            srv->batch_open = true;
+            srv->batches++;
+            sd_fanout_begin(srv->fanout);
+        }
+    }
+    part_t *p = b->srv ? calloc(1, sizeof *p) : NULL;
+    if (p) {
+        p->writes = malloc(n * sizeof *p->writes);
+        p->jobs = malloc(n * sizeof *p->jobs);
+        p->job_of = malloc(n * sizeof *p->job_of);
+    }
+    if (!p || !p->writes || !p->jobs || !p->job_of) {
+        if (p) {
+            free(p->writes);
+            free(p->jobs);
+            free(p->job_of);
+            free(p);
+        }
+        write_each(writes, n);
+        return;
+    }
+    memcpy(p->writes, writes, n * sizeof *writes);
+    p->n = n;
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        uv_os_fd_t fd;
+        p->job_of[i] = n;
+        if (!direct(writes[i].stream, b->srv->batches, &fd)) continue;
+        p->job_of[i] = count;
+        p->jobs[count++] = (sd_fanout_job_t){
+            fd, {{(void *)writes[i].head, writes[i].head_len}, {(void *)writes[i].data, writes[i].len}}, 0};
+    }
+    *b->last = p;
+    b->last = &p->next;
+    sd_fanout_add(b->srv->fanout, p->jobs, count);
+}
+
+void sd_http_batch_end(sd_http_batch_t *b)
+{
+    if (!b) return;
+    if (b->srv) {
+        sd_fanout_end(b->srv->fanout);
+        b->srv->batch_open = false;
+    }
+    /* Back on the loop's thread alone: what did not go out whole is queued, in the batch's order. */
+    for (part_t *p = b->first, *next; p; p = next) {
+        next = p->next;
+        for (size_t i = 0; i < p->n; i++) {
+            const sd_http_write_t *w = &p->writes[i];
+            if (p->job_of[i] == p->n) { /* not direct: the usual way, now */
+                sd_http_stream_write(w->stream, w->head, w->head_len, w->data, w->len);
+                continue;
+            }
+            ssize_t sent = p->jobs[p->job_of[i]].result;
+            queue_rest(w->stream, w->head, w->head_len, w->data, w->len, sent > 0 ? (size_t)sent : 0);
+        }
+        free(p->writes);
+        free(p->jobs);
+        free(p->job_of);
+        free(p);
+    }
+    free(b);
 }
 
 void sd_http_stream_send_buffer(sd_http_stream_t *c, int bytes)
@@ -821,12 +949,13 @@ sd_http_server_t *sd_http_server_new(uv_loop_t *loop, const sd_http_limits_t *li
     srv->loop = loop;
     srv->handler = handler;
     srv->ctx = ctx;
-    srv->limits = (sd_http_limits_t){16 * 1024, 1024 * 1024, 60000, 15000};
+    srv->limits = (sd_http_limits_t){16 * 1024, 1024 * 1024, 60000, 15000, 0};
     if (limits) {
         if (limits->max_header_bytes) srv->limits.max_header_bytes = limits->max_header_bytes;
         if (limits->max_body_bytes) srv->limits.max_body_bytes = limits->max_body_bytes;
         if (limits->idle_timeout_ms) srv->limits.idle_timeout_ms = limits->idle_timeout_ms;
         if (limits->request_timeout_ms) srv->limits.request_timeout_ms = limits->request_timeout_ms;
+        srv->limits.write_threads = limits->write_threads;
     }
     g_settings = (http_parser_settings){
         .on_message_begin = on_message_begin,
@@ -896,5 +1025,7 @@ void sd_http_server_shutdown(sd_http_server_t *srv, sd_http_closed_fn done, void
 
 void sd_http_server_free(sd_http_server_t *srv)
 {
+    if (!srv) return;
+    sd_fanout_free(srv->fanout);
     free(srv);
 }

@@ -27,6 +27,7 @@ typedef struct {
     size_t max_body_bytes;       /* default 1 MiB */
     uint64_t idle_timeout_ms;    /* keep-alive idle; default 60 s */
     uint64_t request_timeout_ms; /* first byte to last byte of a request; default 15 s */
+    int write_threads; /* threads a broadcast's writes are spread over (core/fanout); default: cores */
 } sd_http_limits_t;
 
 /* Returns a new server bound to nothing yet; caller frees with sd_http_server_free() after it has closed. */
@@ -76,6 +77,23 @@ sd_http_stream_t *sd_http_upgrade(sd_request_t *req, const sd_http_stream_cbs_t 
    queued (copied). Borrowed for the call only. */
 sd_err_t sd_http_stream_write(sd_http_stream_t *s, const void *head, size_t head_len, const void *data,
                               size_t len);
+/* One write of a batch: head then data, as sd_http_stream_write takes them. */
+typedef struct {
+    sd_http_stream_t *stream;
+    const void *head, *data;
+    size_t head_len, len;
+} sd_http_write_t;
+/*
+ * A batch of writes (a broadcast), handed over in parts as they are built: each write is done as
+ * sd_http_stream_write would, in order per stream, and those that can go straight into their sockets start
+ * on the server's write threads (core/fanout) while the caller builds the next part. The writes' bytes stay
+ * borrowed until sd_http_batch_end, which does the rest and frees the batch. All streams belong to one
+ * server. Returns NULL without memory (then add and end do each write at once).
+ */
+typedef struct sd_http_batch sd_http_batch_t;
+sd_http_batch_t *sd_http_batch_new(void);
+void sd_http_batch_add(sd_http_batch_t *b, const sd_http_write_t *writes, size_t n);
+void sd_http_batch_end(sd_http_batch_t *b);
 /* Sets the kernel's send buffer of the connection (SO_SNDBUF) to bytes, so that a peer that stops reading
    shows in sd_http_stream_queued soon rather than after megabytes of kernel memory. */
 void sd_http_stream_send_buffer(sd_http_stream_t *s, int bytes);
