@@ -54,8 +54,10 @@ static void handle(sd_request_t *req, void *ctx)
         return;
     }
     if (!strcmp(req->method, "POST") && !strcmp(req->path, "/broadcast")) {
+        sd_ws_batch_t *batch = sd_ws_batch_new(); /* as the gateway sends an event to its sessions */
         for (int i = 0; i < MAX_SOCKETS; i++)
-            if (sockets[i]) sd_ws_send_text(sockets[i], req->body, req->body_len);
+            if (sockets[i]) sd_ws_batch_add(batch, sockets[i], NULL, 0, req->body, req->body_len);
+        sd_ws_batch_end(batch);
         sd_http_respond(req, 204, "text/plain", "", 0);
         return;
     }

@@ -19,7 +19,9 @@ struct sd_ws {
     size_t in_len;
     uint8_t head[16]; /* a frame header wslay handed over, sent with the payload that follows it */
     size_t head_len;
-    bool closing; /* our close frame is queued: nothing more goes out, nothing more is delivered */
+    bool closing;       /* our close frame is queued: nothing more goes out, nothing more is delivered */
+    bool through_wslay; /* wslay holds frames, or has sent its close: frames must go through it (kept here
+                           so that a broadcast does not touch wslay's large context for every connection) */
 };
 
 void sd_ws_accept_key(const char *key, char out[29])
@@ -110,8 +112,9 @@ static void on_message(wslay_event_context_ptr ctx, const struct wslay_event_on_
 /* Sends what wslay has queued; closes the stream once neither side has anything left to say. */
 static void pump(sd_ws_t *ws)
 {
-    if (wslay_event_send(ws->ctx) != 0 ||
-        (!wslay_event_want_read(ws->ctx) && !wslay_event_want_write(ws->ctx)))
+    int rc = wslay_event_send(ws->ctx);
+    ws->through_wslay = wslay_event_get_queued_msg_count(ws->ctx) > 0 || wslay_event_get_close_sent(ws->ctx);
+    if (rc != 0 || (!wslay_event_want_read(ws->ctx) && !wslay_event_want_write(ws->ctx)))
         sd_http_stream_close(ws->stream);
 }
 
@@ -179,13 +182,132 @@ sd_ws_t *sd_ws_accept(sd_request_t *req, size_t max_message, const sd_ws_cbs_t *
     return ws;
 }
 
-sd_err_t sd_ws_send_text(sd_ws_t *ws, const char *msg, size_t len)
+#define HEAD_MAX (10 + SD_WS_PREFIX_MAX) /* a frame header and a message's first part */
+
+/* A server's (unmasked) text frame header for a message of prefix then len more bytes, followed by the
+   prefix, written into head; returns its size. */
+static size_t text_head(const char *prefix, size_t prefix_len, size_t len, uint8_t head[HEAD_MAX])
+{
+    size_t total = prefix_len + len, n;
+    head[0] = 0x80 | WSLAY_TEXT_FRAME; /* FIN */
+    if (total < 126) {
+        head[1] = (uint8_t)total;
+        n = 2;
+    } else if (total < 65536) {
+        head[1] = 126;
+        head[2] = (uint8_t)(total >> 8);
+        head[3] = (uint8_t)total;
+        n = 4;
+    } else {
+        head[1] = 127;
+        for (int i = 0; i < 8; i++)
+            head[2 + i] = (uint8_t)((uint64_t)total >> (56 - 8 * i));
+        n = 10;
+    }
+    if (prefix_len) memcpy(head + n, prefix, prefix_len);
+    return n + prefix_len;
+}
+
+/* True when a frame may bypass wslay: it has nothing queued that must go first (its queue empties on each
+   send, as on_send never asks it to wait) and no close frame has gone out. What it queues while it reads (a
+   pong, the answer to a close) goes out right after, in on_data: a frame sent meanwhile goes first, which the
+   protocol allows, as both are whole frames. */
+static bool bypass(const sd_ws_t *ws)
+{
+    return !ws->through_wslay;
+}
+
+sd_err_t sd_ws_send_parts(sd_ws_t *ws, const char *prefix, size_t prefix_len, const char *msg, size_t len)
 {
     if (ws->closing) return SD_ERR_UNAVAILABLE;
-    struct wslay_event_msg m = {WSLAY_TEXT_FRAME, (const uint8_t *)msg, len};
-    if (wslay_event_queue_msg(ws->ctx, &m) != 0) return SD_ERR_NOMEM;
+    if (prefix_len > SD_WS_PREFIX_MAX) return SD_ERR_INVALID;
+    if (bypass(ws)) { /* the common case: no copy, one system call */
+        uint8_t head[HEAD_MAX];
+        return sd_http_stream_write(ws->stream, head, text_head(prefix, prefix_len, len, head), msg, len);
+    }
+    /* Behind what wslay holds: queued as one piece (wslay copies it). */
+    char *whole = malloc(prefix_len + len + 1);
+    if (!whole) return SD_ERR_NOMEM;
+    if (prefix_len) memcpy(whole, prefix, prefix_len);
+    memcpy(whole + prefix_len, msg, len);
+    struct wslay_event_msg m = {WSLAY_TEXT_FRAME, (const uint8_t *)whole, prefix_len + len};
+    int rc = wslay_event_queue_msg(ws->ctx, &m);
+    free(whole);
+    if (rc != 0) return SD_ERR_NOMEM;
     pump(ws);
     return SD_OK;
+}
+
+sd_err_t sd_ws_send_text(sd_ws_t *ws, const char *msg, size_t len)
+{
+    return sd_ws_send_parts(ws, NULL, 0, msg, len);
+}
+
+#define BATCH_PART 512 /* messages handed to the writers at a time */
+
+/* Frame headers (with the messages' first parts) live until the batch ends, as the writes borrow them. */
+typedef struct heads {
+    struct heads *next;
+    uint8_t head[BATCH_PART][HEAD_MAX];
+} heads_t;
+
+struct sd_ws_batch {
+    sd_http_batch_t *http;
+    sd_http_write_t writes[BATCH_PART];
+    heads_t *heads; /* the newest first; its head[0..n) are in writes */
+    size_t n;
+    bool handed; /* the newest heads went to the writers with their writes: the next needs new ones */
+};
+
+sd_ws_batch_t *sd_ws_batch_new(void)
+{
+    sd_ws_batch_t *b = calloc(1, sizeof *b);
+    if (b && !(b->http = sd_http_batch_new())) {
+        free(b);
+        return NULL;
+    }
+    return b;
+}
+
+static void hand_over(sd_ws_batch_t *b)
+{
+    sd_http_batch_add(b->http, b->writes, b->n);
+    b->n = 0;
+    b->handed = true;
+}
+
+void sd_ws_batch_add(sd_ws_batch_t *b, sd_ws_t *ws, const char *prefix, size_t prefix_len, const char *msg,
+                     size_t len)
+{
+    if (ws->closing || prefix_len > SD_WS_PREFIX_MAX) return;
+    if (b && (!b->heads || b->handed) && bypass(ws)) {
+        heads_t *h = malloc(sizeof *h);
+        if (h) {
+            h->next = b->heads;
+            b->heads = h;
+            b->handed = false;
+        }
+    }
+    if (!b || !b->heads || b->handed || !bypass(ws)) { /* wslay's queue goes first: the usual way */
+        sd_ws_send_parts(ws, prefix, prefix_len, msg, len);
+        return;
+    }
+    uint8_t *head = b->heads->head[b->n];
+    b->writes[b->n++] =
+        (sd_http_write_t){ws->stream, head, msg, text_head(prefix, prefix_len, len, head), len};
+    if (b->n == BATCH_PART) hand_over(b);
+}
+
+void sd_ws_batch_end(sd_ws_batch_t *b)
+{
+    if (!b) return;
+    hand_over(b);
+    sd_http_batch_end(b->http);
+    for (heads_t *h = b->heads, *next; h; h = next) {
+        next = h->next;
+        free(h);
+    }
+    free(b);
 }
 
 void sd_ws_close(sd_ws_t *ws, int code, const char *reason)

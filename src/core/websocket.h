@@ -28,8 +28,25 @@ typedef struct {
  * on_gone), or NULL after answering 400 when req is not a valid WebSocket upgrade. cbs is kept borrowed.
  */
 sd_ws_t *sd_ws_accept(sd_request_t *req, size_t max_message, const sd_ws_cbs_t *cbs, void *ctx);
-/* Queues a text message (copied). */
+/* Sends a text message: straight into the socket when it takes it, otherwise queued (copied). */
 sd_err_t sd_ws_send_text(sd_ws_t *ws, const char *msg, size_t len);
+/* The longest first part of a message sent in two parts. */
+#define SD_WS_PREFIX_MAX 48
+/* Sends one text message made of prefix (at most SD_WS_PREFIX_MAX bytes) then msg, as sd_ws_send_text: a
+   per-connection start before a part shared by many connections, with no copy of the shared part. */
+sd_err_t sd_ws_send_parts(sd_ws_t *ws, const char *prefix, size_t prefix_len, const char *msg, size_t len);
+/*
+ * A broadcast: text messages to many connections, each sent as sd_ws_send_text would, their socket writes
+ * spread over threads and started while the caller adds more (sd_http_batch). The messages stay borrowed
+ * until sd_ws_batch_end, which frees the batch. NULL from new (no memory) is a valid batch whose messages
+ * are sent at once. Connections closing are skipped.
+ */
+typedef struct sd_ws_batch sd_ws_batch_t;
+sd_ws_batch_t *sd_ws_batch_new(void);
+/* Adds the message prefix + msg (as sd_ws_send_parts; prefix copied, msg borrowed until the end). */
+void sd_ws_batch_add(sd_ws_batch_t *b, sd_ws_t *ws, const char *prefix, size_t prefix_len, const char *msg,
+                     size_t len);
+void sd_ws_batch_end(sd_ws_batch_t *b);
 /* Sends a close frame with code and reason, then closes; on_gone follows. Later sends are dropped. */
 void sd_ws_close(sd_ws_t *ws, int code, const char *reason);
 /* Sets the connection's kernel send buffer (sd_http_stream_send_buffer). */
