@@ -183,7 +183,8 @@ static int serve(const sd_config_t *cfg)
         sd_log(SD_LOG_WARN, "no web client to serve (build it with `task web:build`)",
                json_pack("{s:s}", "web_dir", cfg->web_dir));
     sd_http_limits_t limits = {.idle_timeout_ms = (uint64_t)cfg->http_idle_timeout_ms,
-                               .request_timeout_ms = (uint64_t)cfg->http_request_timeout_ms};
+                               .request_timeout_ms = (uint64_t)cfg->http_request_timeout_ms,
+                               .write_threads = cfg->gateway_write_threads};
     app.http = sd_http_server_new(loop, &limits, sd_api_handle, &app);
     if (!app.db || !app.router || !app.http || !app.metrics) goto out;
     sd_http_server_observe(app.http, sd_api_observe, &app);

@@ -95,6 +95,8 @@ sd_err_t sd_config_from_lookup(sd_config_t *cfg, sd_config_lookup_fn lookup, voi
     if ((rc = get_long(lookup, ctx, "GATEWAY_SEND_BUFFER_BYTES", 65536, 0, 16777216, &n, err, errlen)))
         return rc;
     cfg->gateway_send_buffer = n;
+    if ((rc = get_long(lookup, ctx, "GATEWAY_WRITE_THREADS", 0, 0, 4, &n, err, errlen))) return rc;
+    cfg->gateway_write_threads = (int)n;
 
     static const struct {
         const char *name, *def;

@@ -311,3 +311,57 @@ def test_resume_from_before_a_guild_create_asks_for_a_new_identify(room):
     again.send(6, {"token": member.token, "session_id": ready["d"]["session_id"], "seq": ready["s"]})
     assert again.recv()["op"] == 9
     again.identify(member.token)  # and the session starts over, guild and all
+
+
+def test_an_event_to_hundreds_of_sessions_reaches_each_whole_and_in_order(make_server):
+    """Events seen by hundreds of sessions go out in batches written by several threads (core/fanout). Every
+    session gets every frame whole, numbered in order, including one whose socket fills up mid-batch (its rest
+    is queued) and one that drops and resumes (its replay comes from the shared frames it kept)."""
+    import socket
+
+    # Small kernel buffers, so that the session that does not read fills its socket within a few messages.
+    srv = make_server(GATEWAY_HEARTBEAT_MS="60000", GATEWAY_WRITE_THREADS="2", GATEWAY_SEND_BUFFER_BYTES="4096")
+    owner = new_client(srv, "owner")
+    g = make_guild(owner)
+    ch = general(owner, g["id"])
+    members = [new_client(srv, f"m{i}") for i in range(3)]
+    for m in members:
+        join(m, invite_code(owner, ch["id"]))
+    sessions = [Gateway(srv, heartbeat=False) for _ in range(300)]
+    for i, gw in enumerate(sessions):
+        gw.identify(members[i % 3].token)
+    full = Gateway(srv, heartbeat=False, sockopt=((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096),))
+    full.identify(owner.token)
+    dropped = sessions.pop()
+    sent = [ok(owner.post(f"/channels/{ch['id']}/messages", {"content": f"{i:03d} " + "y" * 1500}))["id"]
+            for i in range(5)]
+    seq = None
+    while seq is None or dropped.seq < seq:  # what it read before it drops: the first three
+        msg = dropped.recv()
+        if msg.get("t") == "MESSAGE_CREATE" and msg["d"]["id"] == sent[2]:
+            seq = msg["s"]
+    dropped.ws.sock.close()
+    sent += [ok(owner.post(f"/channels/{ch['id']}/messages", {"content": f"{i:03d} " + "y" * 1500}))["id"]
+             for i in range(5, 40)]
+
+    def messages(gw, count):
+        got = []
+        while len(got) < count:
+            msg = gw.recv()
+            if msg.get("t") == "MESSAGE_CREATE":
+                got.append(msg)
+        return got
+
+    for gw in sessions + [full]:
+        got = messages(gw, len(sent))
+        assert [m["d"]["id"] for m in got] == sent
+        assert [m["s"] for m in got] == list(range(got[0]["s"], got[0]["s"] + len(sent)))
+        assert all(m["d"]["content"] == f"{i:03d} " + "y" * 1500 for i, m in enumerate(got))
+    again = Gateway(srv, heartbeat=False)
+    again.send(6, {"token": members[299 % 3].token, "session_id": dropped.session_id, "seq": seq})
+    replayed = messages(again, len(sent) - 3)
+    assert [m["d"]["id"] for m in replayed] == sent[3:]
+    assert [m["s"] for m in replayed] == list(range(seq + 1, seq + 1 + len(sent) - 3))
+    again.expect("RESUMED")
+    for gw in sessions + [full, again]:
+        gw.close()

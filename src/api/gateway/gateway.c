@@ -48,10 +48,17 @@ typedef struct {
     session_t *s;
 } link_t;
 
+/* A dispatch's part after its sequence number, ',"t":"<t>","d":<data>}': the same for every session it goes
+   to, so one copy is shared by all of them and by their RESUME rings. */
+typedef struct {
+    int refs;
+    size_t len;
+    char text[];
+} body_t;
+
 typedef struct {
     long seq;
-    char *frame;
-    size_t len;
+    body_t *body; /* a reference */
 } sent_t;
 
 struct session {
@@ -108,8 +115,37 @@ static void send_json(session_t *s, json_t *payload)
     free(text);
 }
 
-/* Keeps frame (taken) for RESUME; false when there was no room for it (the caller still owns it). */
-static bool remember(session_t *s, long seq, char *frame, size_t len)
+/* Returns a new body (one reference, dropped with body_drop) for dispatch t with data (JSON text), or NULL
+   without memory. */
+static body_t *body_new(const char *t, const char *data)
+{
+    size_t tl = strlen(t), dl = strlen(data);
+    body_t *b = malloc(sizeof *b + 6 + tl + 6 + dl + 2);
+    if (!b) return NULL;
+    b->refs = 1;
+    b->len = (size_t)sprintf(b->text, ",\"t\":\"%s\",\"d\":%s}", t, data);
+    return b;
+}
+
+static body_t *body_keep(body_t *b)
+{
+    b->refs++;
+    return b;
+}
+
+static void body_drop(body_t *b)
+{
+    if (b && --b->refs == 0) free(b);
+}
+
+/* A dispatch's start, '{"op":0,"s":<seq>', into out; returns its length. */
+static size_t frame_start(long seq, char out[SD_WS_PREFIX_MAX])
+{
+    return (size_t)snprintf(out, SD_WS_PREFIX_MAX, "{\"op\":0,\"s\":%ld", seq);
+}
+
+/* Keeps a reference to body as dispatch seq, for RESUME. */
+static void remember(session_t *s, long seq, body_t *body)
 {
     if (s->ring_count == s->ring_cap && s->ring_cap < RING) { /* grow, oldest first again */
         int cap = s->ring_cap ? s->ring_cap * 2 : 4;
@@ -123,44 +159,57 @@ static bool remember(session_t *s, long seq, char *frame, size_t len)
             s->ring_start = 0;
         }
     }
-    if (s->ring_cap == 0) return false;
+    if (s->ring_cap == 0) { /* no room at all: a resume from before this cannot be */
+        s->unkept_seq = seq;
+        return;
+    }
     int slot = (s->ring_start + s->ring_count) % s->ring_cap;
     if (s->ring_count == s->ring_cap) { /* full: the oldest makes room */
-        free(s->ring[slot].frame);
+        body_drop(s->ring[slot].body);
         s->ring_start = (s->ring_start + 1) % s->ring_cap;
     } else {
         s->ring_count++;
     }
-    s->ring[slot] = (sent_t){seq, frame, len};
-    return true;
+    s->ring[slot] = (sent_t){seq, body_keep(body)};
 }
 
-/* Sends dispatch t with data (JSON text) to s, numbered and kept for RESUME. */
+/* Numbers dispatch t (body) for s and keeps it for RESUME; returns its sequence number. */
+static long numbered(session_t *s, const char *t, body_t *body)
+{
+    long seq = ++s->seq;
+    /* READY and GUILD_CREATE, the big ones, are not kept: a client that missed one identifies again. */
+    if (!strcmp(t, "READY") || !strcmp(t, "GUILD_CREATE"))
+        s->unkept_seq = seq;
+    else
+        remember(s, seq, body);
+    return seq;
+}
+
+/* True when s has a socket that can take one more frame; one too far behind is closed, resumably, rather
+   than held in memory. */
+static bool keeping_up(session_t *s)
+{
+    if (!s->link) return false;
+    if (sd_ws_queued(s->link->ws) <= (size_t)s->gw->app->cfg->gateway_max_queued) return true;
+    close_link(s->link, 4000, "falling behind");
+    return false;
+}
+
+/* Sends dispatch seq (body) to s's socket. */
+static void send_numbered(session_t *s, long seq, const body_t *body)
+{
+    char start[SD_WS_PREFIX_MAX];
+    sd_ws_send_parts(s->link->ws, start, frame_start(seq, start), body->text, body->len);
+}
+
+/* Sends dispatch t with data (JSON text) to s. */
 static void dispatch(session_t *s, const char *t, const char *data)
 {
-    /* {"op":0,"s":<seq>,"t":"<t>","d":<data>}, built by copying: this runs once per session per event. */
-    char seq[24];
-    size_t sl = (size_t)snprintf(seq, sizeof seq, "%ld", ++s->seq), tl = strlen(t), dl = strlen(data);
-    size_t n = 12 + sl + 6 + tl + 6 + dl + 1;
-    char *frame = malloc(n + 1);
-    if (!frame) return;
-    const char *parts[] = {"{\"op\":0,\"s\":", seq, ",\"t\":\"", t, "\",\"d\":", data, "}"};
-    const size_t lens[] = {12, sl, 6, tl, 6, dl, 1};
-    n = 0;
-    for (size_t i = 0; i < sizeof lens / sizeof *lens; i++) {
-        memcpy(frame + n, parts[i], lens[i]);
-        n += lens[i];
-    }
-    frame[n] = '\0';
-    /* READY and GUILD_CREATE, the big ones, are not kept: a client that missed one identifies again. */
-    bool big = !strcmp(t, "READY") || !strcmp(t, "GUILD_CREATE");
-    if (big) s->unkept_seq = s->seq;
-    bool kept = !big && remember(s, s->seq, frame, (size_t)n);
-    if (s->link && sd_ws_queued(s->link->ws) > (size_t)s->gw->app->cfg->gateway_max_queued)
-        close_link(s->link, 4000, "falling behind"); /* too far behind: closed, resumably, not held */
-    else if (s->link)
-        sd_ws_send_text(s->link->ws, frame, (size_t)n);
-    if (!kept) free(frame);
+    body_t *body = body_new(t, data);
+    if (!body) return;
+    long seq = numbered(s, t, body);
+    if (keeping_up(s)) send_numbered(s, seq, body);
+    body_drop(body);
 }
 
 /* Counts n dispatches of type t (once per event, not per session: the bench sends to 10,000). */
@@ -187,7 +236,7 @@ static void session_free_now(uv_handle_t *h)
 {
     session_t *s = h->data;
     for (int i = 0; i < s->ring_count; i++)
-        free(s->ring[(s->ring_start + i) % s->ring_cap].frame);
+        body_drop(s->ring[(s->ring_start + i) % s->ring_cap].body);
     free(s->ring);
     free(s->user);
     json_decref(s->guilds);
@@ -570,6 +619,17 @@ static void member_updates(sd_gateway_t *gw, json_t *user)
     }
 }
 
+/* Whether the user of s may see a guild event in channel c (or needing perms), as memoized in verdicts. */
+static bool may_see(json_t *verdicts, const json_t *state, const session_t *s, const char *c, uint64_t perms)
+{
+    json_t *known = json_object_get(verdicts, s->user_id);
+    if (known) return json_is_true(known);
+    bool yes = json_object_get(json_object_get(state, "members"), s->user_id) &&
+               (!(c || perms) || sd_gateway_service_allowed(state, s->user_id, c, perms));
+    json_object_set_new(verdicts, s->user_id, json_boolean(yes));
+    return yes;
+}
+
 static void deliver(sd_gateway_t *gw, json_t *env)
 {
     const char *t = json_string_value(json_object_get(env, "t"));
@@ -590,42 +650,54 @@ static void deliver(sd_gateway_t *gw, json_t *env)
     }
     uint64_t intent = intent_of(t, g != NULL);
     json_t *state = g ? json_object_get(gw->states, g) : NULL;
-    char *full = NULL, *bare = NULL;
+    char *text[2] = {NULL, NULL}; /* the data as JSON text: [0] whole, [1] with its content hidden */
+    body_t *body[2] = {NULL, NULL};
     long delivered = 0;
+    /* The frames go out as one batch (sd_ws_batch): their socket writes are most of the cost of an event
+       seen by thousands of sessions, and the batch spreads them over threads while the frames are built. */
+    sd_ws_batch_t *batch = sd_ws_batch_new();
+    json_t *verdicts = json_object(); /* user_id -> may see it: computed once per user, not per session */
     for (session_t *s = gw->sessions; s; s = s->hh.next) {
         if (intent && !(s->intents & intent)) continue;
         if (users) {
             if (!named(users, s->user_id)) continue;
-        } else if (!g || !state || !json_object_get(s->guilds, g) ||
-                   !json_object_get(json_object_get(state, "members"), s->user_id) ||
-                   ((c || perms) && !sd_gateway_service_allowed(state, s->user_id, c, perms))) {
+        } else if (!g || !state || !json_object_get(s->guilds, g) || !may_see(verdicts, state, s, c, perms)) {
             continue;
         }
-        bool hide = content_hidden(s, t, d, g != NULL);
-        char **text = hide ? &bare : &full;
-        if (!*text) {
+        int hide = content_hidden(s, t, d, g != NULL);
+        if (!text[hide]) {
             json_t *copy = hide ? json_deep_copy(d) : json_incref(d);
             if (hide) {
                 json_object_set_new(copy, "content", json_string(""));
                 json_object_set_new(copy, "embeds", json_array());
                 json_object_set_new(copy, "attachments", json_array());
             }
-            *text = json_dumps(copy, JSON_COMPACT);
+            text[hide] = json_dumps(copy, JSON_COMPACT);
             json_decref(copy);
         }
-        if (!*text) continue;
-        dispatch(s, t, *text);
+        if (!body[hide] && text[hide]) body[hide] = body_new(t, text[hide]);
+        if (!body[hide]) continue;
+        long seq = numbered(s, t, body[hide]);
+        if (keeping_up(s)) {
+            char start[SD_WS_PREFIX_MAX];
+            sd_ws_batch_add(batch, s->link->ws, start, frame_start(seq, start), body[hide]->text,
+                            body[hide]->len);
+        }
         delivered++;
         if (!strcmp(t, "USER_UPDATE")) { /* later GUILD_CREATEs show the user as it is now */
-            char *now = strdup(*text);
+            char *now = strdup(text[hide]);
             if (now) {
                 free(s->user);
                 s->user = now;
             }
         }
     }
-    free(full);
-    free(bare);
+    sd_ws_batch_end(batch);
+    json_decref(verdicts);
+    for (int i = 0; i < 2; i++) {
+        body_drop(body[i]);
+        free(text[i]);
+    }
     count_delivered(gw, t, delivered);
     if (!strcmp(t, "USER_UPDATE")) member_updates(gw, d);
 }
@@ -847,7 +919,7 @@ static void on_resume_auth(const sd_user_result_t *r, void *ctx)
     uv_timer_start(&old->timer, on_watchdog, (uint64_t)old->gw->app->cfg->gateway_heartbeat_ms / 4 + 1, 0);
     for (int i = 0; i < old->ring_count; i++) {
         const sent_t *m = &old->ring[(old->ring_start + i) % old->ring_cap];
-        if (m->seq > from) sd_ws_send_text(l->ws, m->frame, m->len);
+        if (m->seq > from) send_numbered(old, m->seq, m->body);
     }
     dispatch(old, "RESUMED", "{}");
 }
