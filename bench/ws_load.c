@@ -7,7 +7,9 @@
  * MODE "bare": a client is ready at its first frame. Once all are ready it prints "ready" on stdout. Every
  * text frame that holds "bench:<message>:<ns>" (ns: CLOCK_MONOTONIC when the message was sent) counts as that
  * message's delivery to that client. When stdin closes it prints one JSON line per message seen:
- * {"m", "count", "p50_ms", "p99_ms", "max_ms"} (latency from send to each client), then exits.
+ * {"m", "count", "p50_ms", "p99_ms", "max_ms"} (latency from send to each client), then, with WS_LOAD_POOL=K
+ * set, one more over every delivery of messages 0..K-1 together: {"pooled": K, "count", "p50_ms", ...}, then
+ * exits.
  */
 #define _GNU_SOURCE /* memmem */
 #include <stdbool.h>
@@ -251,15 +253,39 @@ static int by_value(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Sorts lat (n > 0) and prints its percentiles after the JSON fields in label. */
+static void percentiles(const char *label, uint32_t *lat, size_t n)
+{
+    qsort(lat, n, sizeof *lat, by_value);
+    printf("{%s, \"count\": %zu, \"p50_ms\": %.3f, \"p99_ms\": %.3f, \"max_ms\": %.3f}\n", label, n,
+           lat[n / 2] / 1000.0, lat[n * 99 / 100] / 1000.0, lat[n - 1] / 1000.0);
+}
+
 static void report(void)
 {
+    const char *pool_env = getenv("WS_LOAD_POOL");
+    int pool = pool_env ? atoi(pool_env) : 0;
+    size_t pooled_n = 0;
+    for (int m = 0; m < pool && m < MAX_MESSAGES; m++)
+        pooled_n += messages[m].count;
+    uint32_t *pooled = pooled_n ? malloc(pooled_n * sizeof *pooled) : NULL;
+    pooled_n = 0;
     for (int m = 0; m < MAX_MESSAGES; m++) {
         message_t *msg = &messages[m];
         if (!msg->count) continue;
-        qsort(msg->lat_us, msg->count, sizeof *msg->lat_us, by_value);
-        printf("{\"m\": %d, \"count\": %zu, \"p50_ms\": %.3f, \"p99_ms\": %.3f, \"max_ms\": %.3f}\n", m,
-               msg->count, msg->lat_us[msg->count / 2] / 1000.0, msg->lat_us[msg->count * 99 / 100] / 1000.0,
-               msg->lat_us[msg->count - 1] / 1000.0);
+        if (pooled && m < pool) {
+            memcpy(pooled + pooled_n, msg->lat_us, msg->count * sizeof *pooled);
+            pooled_n += msg->count;
+        }
+        char label[32];
+        snprintf(label, sizeof label, "\"m\": %d", m);
+        percentiles(label, msg->lat_us, msg->count);
+    }
+    if (pooled) {
+        char label[32];
+        snprintf(label, sizeof label, "\"pooled\": %d", pool);
+        percentiles(label, pooled, pooled_n);
+        free(pooled);
     }
     fflush(stdout);
 }
