@@ -261,11 +261,16 @@ struct sd_ws_batch {
 
 sd_ws_batch_t *sd_ws_batch_new(void)
 {
-    sd_ws_batch_t *b = calloc(1, sizeof *b);
-    if (b && !(b->http = sd_http_batch_new())) {
+    sd_ws_batch_t *b = malloc(sizeof *b); /* not zeroed: most events go to a few sessions, writes stay unused */
+    if (!b) return NULL;
+    b->http = sd_http_batch_new();
+    if (!b->http) {
         free(b);
         return NULL;
     }
+    b->heads = NULL;
+    b->n = 0;
+    b->handed = false;
     return b;
 }
 
