@@ -1,10 +1,10 @@
 /*
  * fanout: one batch of socket writes (a broadcast: the same event to thousands of connections) spread over a
  * few threads. Such a batch is bound by the kernel's cost per write, not by our code, and that cost is paid
- * per core: with two threads the last socket has its frame in little more than half the time. A batch can be
- * handed over in parts, so that the workers write the first part while the caller builds the next. The
- * workers touch nothing but the sockets and the jobs: the loop's own state (libuv handles, write queues)
- * stays on the loop's thread.
+ * by the core that makes the write, so more threads finish the batch sooner. A batch can be handed over in
+ * parts, so that the workers write the first part while the caller builds the next. The workers touch
+ * nothing but the sockets and the jobs: the loop's own state (libuv handles, write queues) stays on the
+ * loop's thread.
  */
 #ifndef SD_CORE_FANOUT_H
 #define SD_CORE_FANOUT_H

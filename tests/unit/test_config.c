@@ -41,6 +41,7 @@ Test(config, defaults)
     cr_assert_eq(cfg.token_secret_generated, 1);
     cr_assert_eq(strlen(cfg.token_secret), 64);
     cr_assert_eq(cfg.http_idle_timeout_ms, 60000);
+    cr_assert_eq(cfg.gateway_write_threads, 0, "0: one per core");
 }
 
 Test(config, values_are_read)
@@ -86,6 +87,7 @@ Test(config, invalid_values_name_the_variable)
         {"REDIS_URL", "http://x", "REDIS_URL"},
         {"HOST", "", "HOST"},
         {"TOKEN_TTL_SECONDS", "0", "TOKEN_TTL_SECONDS"},
+        {"GATEWAY_WRITE_THREADS", "5", "GATEWAY_WRITE_THREADS"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         const char *const env[] = {cases[i][0], cases[i][1], NULL};
