@@ -365,3 +365,23 @@ def test_an_event_to_hundreds_of_sessions_reaches_each_whole_and_in_order(make_s
     again.expect("RESUMED")
     for gw in sessions + [full, again]:
         gw.close()
+
+
+def test_a_dispatch_over_64_kib_arrives_whole(gw_server):
+    """A GUILD_CREATE past 65,535 bytes takes WebSocket's 8-byte length, written by the server's own frame
+    header (frames skip wslay's queue when it holds nothing)."""
+    owner = new_client(gw_server, "owner")
+    g = make_guild(owner)
+    for i in range(60):
+        ok(owner.post(f"/guilds/{g['id']}/channels", {"name": f"room-{i}", "topic": f"{i} " + "t" * 1000}), 201)
+    gw = Gateway(gw_server)
+    gw.send(2, {"token": owner.token, "intents": ALL_INTENTS, "properties": {"os": "linux", "browser": "t",
+                                                                           "device": "t"}})
+    gw.expect("READY")
+    created = gw.expect("GUILD_CREATE")
+    assert len(json.dumps(created, separators=(",", ":"))) > 65535
+    topics = {c["name"]: c.get("topic") for c in created["d"]["channels"]}
+    assert all(topics[f"room-{i}"] == f"{i} " + "t" * 1000 for i in range(60))
+    ok(owner.post(f"/channels/{general(owner, g['id'])['id']}/messages", {"content": "after the big one"}))
+    assert gw.expect("MESSAGE_CREATE")["d"]["content"] == "after the big one"
+    gw.close()
