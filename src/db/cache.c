@@ -27,7 +27,8 @@ typedef struct entry {
     char *key;     /* "<table>\n<canonical key>" */
     json_t *value; /* the GetItem answer; NULL while its read is in flight */
     uint64_t expires;
-    fetch_t *fetch; /* the read in flight */
+    fetch_t *fetch;  /* the read in flight */
+    json_t *pending; /* the Update parts of writes done while the read was in flight, applied to its answer */
     UT_hash_handle hh;
 } entry_t;
 
@@ -162,6 +163,7 @@ static void entry_remove(sd_dcache_t *c, entry_t *e)
     HASH_DEL(c->entries, e);
     c->count--;
     if (e->fetch) e->fetch->entry = NULL;
+    json_decref(e->pending);
     json_decref(e->value);
     free(e->key);
     free(e);
@@ -191,6 +193,13 @@ static void changed(sd_dcache_t *c, const char *table, const char *key, const js
     char full[KEY_CAP];
     snprintf(full, sizeof full, "%s\n%s", table, key);
     entry_t *e = entry_find(c, full);
+    if (e && !e->value && update) {
+        /* Its read is in flight, and may come back from before or after this write: the write's plain SETs
+           are applied to the answer when it comes (again, if it has them already: the same result). Without
+           this, a key written all the time (a busy channel's last_message_id) would never be kept again. */
+        if (!e->pending) e->pending = json_array();
+        if (e->pending && json_array_append(e->pending, (json_t *)update) == 0) return;
+    }
     if (e) {
         /* Answers not yet delivered may hold the value: those keep theirs, unchanged. */
         json_t *copy = NULL;
@@ -246,16 +255,40 @@ static sd_err_t answer_later(sd_dcache_t *c, json_t *value, sd_dynamo_cb cb, voi
     return SD_OK;
 }
 
+/* Returns a new reference: answer with every update of pending (plain SETs) applied in order, or NULL when
+   one cannot be (the item is missing, or an update is not a plain SET). */
+static json_t *with_updates(json_t *answer, const json_t *pending)
+{
+    if (!json_array_size(pending)) return json_incref(answer);
+    json_t *copy = json_object_get(answer, "Item") ? json_deep_copy(answer) : NULL;
+    size_t i;
+    const json_t *u;
+    json_array_foreach(pending, i, u)
+    {
+        if (copy && !sd_dcache_apply_set(json_object_get(copy, "Item"),
+                                         json_string_value(json_object_get(u, "UpdateExpression")),
+                                         json_object_get(u, "ExpressionAttributeNames"),
+                                         json_object_get(u, "ExpressionAttributeValues"))) {
+            json_decref(copy);
+            copy = NULL;
+        }
+    }
+    return copy;
+}
+
 static void on_fetched(sd_err_t err, json_t *res, void *ctx)
 {
     fetch_t *f = ctx;
     entry_t *e = f->entry;
     if (e) {
         e->fetch = NULL;
-        if (err || !res) {
+        json_t *kept = err || !res ? NULL : with_updates(res, e->pending);
+        json_decref(e->pending);
+        e->pending = NULL;
+        if (!kept) {
             entry_remove(f->cache, e);
         } else {
-            e->value = json_incref(res);
+            e->value = kept;
             e->expires = uv_now(f->cache->loop) + f->cache->ttl_ms;
         }
     }
