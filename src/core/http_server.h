@@ -89,6 +89,9 @@ typedef struct {
  * on the server's write threads (core/fanout) while the caller builds the next part. The writes' bytes stay
  * borrowed until sd_http_batch_end, which does the rest and frees the batch. All streams belong to one
  * server. Returns NULL without memory (then add and end do each write at once).
+ * While threads may be writing a stream of the batch, nothing else may write to it: so a stream is named
+ * once per batch (a second write waits for the end, but one that finds no memory goes out at once), and a
+ * batch begun while another is open on the server (it writes each write at once) names none of its streams.
  */
 typedef struct sd_http_batch sd_http_batch_t;
 sd_http_batch_t *sd_http_batch_new(void);
