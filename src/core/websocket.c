@@ -261,7 +261,8 @@ struct sd_ws_batch {
 
 sd_ws_batch_t *sd_ws_batch_new(void)
 {
-    sd_ws_batch_t *b = malloc(sizeof *b); /* not zeroed: most events go to a few sessions, writes stay unused */
+    /* Not zeroed: most events go to a few sessions, and writes[] stays unused but for them. */
+    sd_ws_batch_t *b = malloc(sizeof *b);
     if (!b) return NULL;
     b->http = sd_http_batch_new();
     if (!b->http) {
