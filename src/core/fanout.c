@@ -151,9 +151,7 @@ void sd_fanout_end(sd_fanout_t *f)
     write_claims(f);
     while (f->writing > 0)
         uv_cond_wait(&f->idle, &f->lock);
-    f->n_parts = f->first_open = 0;
-    f->shared = false;
-    uv_mutex_unlock(&f->lock);
+    uv_mutex_unlock(&f->lock); /* nothing is waiting: the workers sleep until the next batch's parts */
 }
 
 int sd_fanout_threads(const sd_fanout_t *f)

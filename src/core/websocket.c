@@ -282,23 +282,28 @@ static void hand_over(sd_ws_batch_t *b)
     b->handed = true;
 }
 
+/* The next free header slot of b: a new block once the last one went to the writers; NULL without memory. */
+static uint8_t *next_head(sd_ws_batch_t *b)
+{
+    if (!b->heads || b->handed) {
+        heads_t *h = malloc(sizeof *h);
+        if (!h) return NULL;
+        h->next = b->heads;
+        b->heads = h;
+        b->handed = false;
+    }
+    return b->heads->head[b->n];
+}
+
 void sd_ws_batch_add(sd_ws_batch_t *b, sd_ws_t *ws, const char *prefix, size_t prefix_len, const char *msg,
                      size_t len)
 {
     if (ws->closing || prefix_len > SD_WS_PREFIX_MAX) return;
-    if (b && (!b->heads || b->handed) && bypass(ws)) {
-        heads_t *h = malloc(sizeof *h);
-        if (h) {
-            h->next = b->heads;
-            b->heads = h;
-            b->handed = false;
-        }
-    }
-    if (!b || !b->heads || b->handed || !bypass(ws)) { /* wslay's queue goes first: the usual way */
+    uint8_t *head = b && bypass(ws) ? next_head(b) : NULL;
+    if (!head) { /* wslay's queue goes first (or no memory): the usual way */
         sd_ws_send_parts(ws, prefix, prefix_len, msg, len);
         return;
     }
-    uint8_t *head = b->heads->head[b->n];
     b->writes[b->n++] =
         (sd_http_write_t){ws->stream, head, msg, text_head(prefix, prefix_len, len, head), len};
     if (b->n == BATCH_PART) hand_over(b);

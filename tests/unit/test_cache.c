@@ -72,6 +72,17 @@ static const char *username(const json_t *answer)
         json_object_get(json_object_get(json_object_get(answer, "Item"), "username"), "S"));
 }
 
+/* Answers the read in flight (cb, ctx) with users/1 named name; its reader s must get that answer. */
+static void answer_read(sd_dynamo_cb cb, void *ctx, seen_t *s, const char *name, const char *why)
+{
+    json_t *ans = user_answer("1", name);
+    cb(SD_OK, ans, ctx);
+    json_decref(ans);
+    cr_assert_eq(s->calls, 1);
+    cr_assert_str_eq(username(s->last), name, "%s", why);
+    json_decref(s->last);
+}
+
 /* Reads users/1 into the cache, with name as its username. */
 static void warm(const char *name)
 {
@@ -79,11 +90,7 @@ static void warm(const char *name)
     sd_dynamo_cb wcb;
     void *wctx;
     cr_assert_not(offer("GetItem", get_req("t-users", "1"), &s, &wcb, &wctx));
-    json_t *ans = user_answer("1", name);
-    wcb(SD_OK, ans, wctx);
-    json_decref(ans);
-    cr_assert_eq(s.calls, 1);
-    json_decref(s.last);
+    answer_read(wcb, wctx, &s, name, "the reader gets its answer");
 }
 
 TestSuite(cache, .init = setup, .fini = teardown);
@@ -199,11 +206,7 @@ Test(cache, a_read_in_flight_when_its_key_changes_is_not_kept)
     void *rctx;
     cr_assert_not(offer("GetItem", get_req("t-users", "1"), &a, &rcb, &rctx));
     sd_dcache_drop(cache, "t-users", "1\x1f"); /* changed elsewhere while the read was out */
-    json_t *old = user_answer("1", "old");
-    rcb(SD_OK, old, rctx);
-    json_decref(old);
-    cr_assert_str_eq(username(a.last), "old", "the reader still gets its answer");
-    json_decref(a.last);
+    answer_read(rcb, rctx, &a, "old", "the reader still gets its answer");
     seen_t s = {0};
     sd_dynamo_cb wcb;
     void *wctx;
@@ -227,11 +230,7 @@ Test(cache, a_plain_set_while_the_read_is_in_flight_is_applied_to_its_answer)
     wcb(SD_OK, done, wctx);
     json_decref(done);
     json_decref(w.last);
-    json_t *old = user_answer("1", "old");
-    rcb(SD_OK, old, rctx);
-    json_decref(old);
-    cr_assert_str_eq(username(a.last), "old", "the reader gets the answer it asked for");
-    json_decref(a.last);
+    answer_read(rcb, rctx, &a, "old", "the reader gets the answer it asked for");
     seen_t s = {0};
     cr_assert(offer("GetItem", get_req("t-users", "1"), &s, &wcb, &wctx), "the key was kept");
     uv_run(&loop, UV_RUN_DEFAULT);
