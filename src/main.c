@@ -184,6 +184,14 @@ static int serve(const sd_config_t *cfg)
                json_pack("{s:s}", "web_dir", cfg->web_dir));
     sd_http_limits_t limits = {.idle_timeout_ms = (uint64_t)cfg->http_idle_timeout_ms,
                                .request_timeout_ms = (uint64_t)cfg->http_request_timeout_ms,
+                               .header_timeout_ms = (uint64_t)cfg->http_header_timeout_ms,
+                               .response_timeout_ms = (uint64_t)cfg->http_response_timeout_ms,
+                               .max_header_bytes = (size_t)cfg->http_max_header_bytes,
+                               .max_url_bytes = (size_t)cfg->http_max_url_bytes,
+                               .max_body_bytes = (size_t)cfg->http_max_body_bytes,
+                               .max_connections = (int)cfg->http_max_connections,
+                               .max_connections_per_address = (int)cfg->http_max_connections_per_address,
+                               .trusted_proxies = cfg->trusted_proxies,
                                .write_threads = cfg->gateway_write_threads};
     app.http = sd_http_server_new(loop, &limits, sd_api_handle, &app);
     if (!app.db || !app.router || !app.http || !app.metrics) goto out;

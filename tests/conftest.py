@@ -5,6 +5,7 @@ import pathlib
 import signal
 import socket
 import subprocess
+import threading
 import time
 import uuid
 
@@ -152,7 +153,8 @@ def assert_sanitizer_clean(text):
 class Server:
     """The real simplediscord binary, serving on a free port."""
 
-    def __init__(self, endpoint, prefix, log_dir, **extra_env):
+    def __init__(self, endpoint, prefix, log_dir, preexec_fn=None, **extra_env):
+        self.preexec_fn = preexec_fn  # runs in the child before exec (resource limits)
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = base_env(endpoint, prefix, PORT=self.port, **extra_env)
@@ -162,7 +164,7 @@ class Server:
     def start(self, wait_healthy=True):
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen([str(BINARY), "--env-file", "/dev/null", "serve"], env=self.env, cwd=ROOT,
-                                     stdout=self.log, stderr=subprocess.STDOUT)
+                                     stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=self.preexec_fn)
         wait_until(self.listening, 30, "the server to listen")
         if wait_healthy:
             wait_until(lambda: self.get("/healthz").status_code == 200, 30, "/healthz")
@@ -262,3 +264,52 @@ def register(server, username=None, password="correct horse battery", email=None
     assert r.status_code == 201, r.text
     return {"token": r.json()["token"], "username": username, "password": password,
             "id": r.json().get("user_id")}
+
+
+# A gateway session held open, heartbeating, from the start of the run until the test of
+# tests/e2e/test_zz_long_session.py (the last of the e2e files) looks at it: the rest of the suite runs
+# meanwhile, so the ten minutes cost only what the suite does not already take.
+LONG_SESSION_TEST = "test_a_session_stays_open_for_ten_minutes"
+LONG_SESSION_SECONDS = float(os.environ.get("SD_LONG_SESSION_SECONDS", "600"))
+
+
+def pytest_collection_modifyitems(session, config, items):
+    config.long_session_wanted = any(item.name == LONG_SESSION_TEST for item in items)
+
+
+class LongSession:
+    """Identifies once, then reads everything the server sends until told to stop."""
+
+    def __init__(self, server):
+        from gateway_helpers import Gateway  # e2e helper, importable once the e2e folder is collected
+
+        self.started = time.monotonic()
+        self.acks, self.closed, self.error = 0, None, None
+        self.gw = Gateway(server)
+        self.gw.identify(register(server)["token"])
+        self.stop = threading.Event()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        import websocket
+
+        while not self.stop.is_set():
+            try:
+                msg = self.gw.recv(timeout=5)
+            except websocket.WebSocketTimeoutException:
+                continue
+            except Exception as e:  # the server closed or broke the session
+                self.closed, self.error = time.monotonic() - self.started, repr(e)
+                return
+            self.acks += msg.get("op") == 11
+
+
+@pytest.fixture(scope="session", autouse=True)
+def long_session(request):
+    if not getattr(request.config, "long_session_wanted", False):
+        yield None
+        return
+    s = LongSession(request.getfixturevalue("server"))
+    yield s
+    s.stop.set()
+    s.gw.close()

@@ -81,6 +81,26 @@ sd_err_t sd_config_from_lookup(sd_config_t *cfg, sd_config_lookup_fn lookup, voi
     if ((rc = get_long(lookup, ctx, "HTTP_REQUEST_TIMEOUT_MS", 15000, 100, 600000, &n, err, errlen)))
         return rc;
     cfg->http_request_timeout_ms = n;
+    /* The rest of the HTTP bounds: name, default, range, field. */
+    static const struct {
+        const char *name;
+        long def, min, max;
+        size_t offset;
+    } http[] = {
+        {"HTTP_HEADER_TIMEOUT_MS", 10000, 100, 600000, offsetof(sd_config_t, http_header_timeout_ms)},
+        {"HTTP_RESPONSE_TIMEOUT_MS", 30000, 0, 3600000, offsetof(sd_config_t, http_response_timeout_ms)},
+        {"HTTP_MAX_HEADER_BYTES", 16384, 1024, 1048576, offsetof(sd_config_t, http_max_header_bytes)},
+        {"HTTP_MAX_URL_BYTES", 8192, 256, 1048576, offsetof(sd_config_t, http_max_url_bytes)},
+        {"HTTP_MAX_BODY_BYTES", 1048576, 1024, 1073741824, offsetof(sd_config_t, http_max_body_bytes)},
+        {"HTTP_MAX_CONNECTIONS", 20000, 1, 1000000, offsetof(sd_config_t, http_max_connections)},
+        {"HTTP_MAX_CONNECTIONS_PER_ADDRESS", 256, 0, 1000000,
+         offsetof(sd_config_t, http_max_connections_per_address)},
+    };
+    for (size_t i = 0; i < sizeof http / sizeof *http; i++) {
+        if ((rc = get_long(lookup, ctx, http[i].name, http[i].def, http[i].min, http[i].max,
+                           (long *)((char *)cfg + http[i].offset), err, errlen)))
+            return rc;
+    }
     if ((rc = get_long(lookup, ctx, "CACHE_TTL_MS", 30000, 0, 3600000, &n, err, errlen))) return rc;
     cfg->cache_ttl_ms = n;
     if ((rc = get_long(lookup, ctx, "CACHE_MAX_ENTRIES", 100000, 1, 100000000, &n, err, errlen))) return rc;

@@ -25,22 +25,29 @@ typedef struct {
     long token_ttl_seconds;
     char redis_url[512];
     int log_level;
-    int worker_id;                /* snowflake worker id, 0..1023 */
-    long http_idle_timeout_ms;    /* keep-alive connection with no request */
-    long http_request_timeout_ms; /* first to last byte of one request */
-    long cache_ttl_ms;            /* how long a cached read may be served; 0: never */
-    long cache_max_entries;       /* cached items kept at most */
-    long gateway_heartbeat_ms;    /* the heartbeat interval HELLO announces */
-    long gateway_resume_ms;       /* how long a dropped session can be resumed */
-    long gateway_max_queued;      /* bytes a session may fall behind before it is closed */
-    int gateway_write_threads;    /* threads an event's socket writes are spread over; 0: the cores (max 4) */
-    long gateway_send_buffer; /* the kernel's send buffer per gateway socket (SO_SNDBUF); 0: its default */
-    sd_rate_t rate_global;    /* requests per user, all routes together */
-    sd_rate_t rate_route;     /* requests per user to one route (and one channel or guild) */
-    sd_rate_t rate_messages;  /* messages sent per user to one channel */
-    sd_rate_t rate_ip;        /* requests per address to one route that needs no token (register, login) */
-    sd_rate_t rate_gateway;   /* commands per gateway connection */
-    sd_rate_t rate_identify;  /* IDENTIFYs per user */
+    int worker_id;                 /* snowflake worker id, 0..1023 */
+    long http_idle_timeout_ms;     /* keep-alive connection with no request */
+    long http_request_timeout_ms;  /* first to last byte of one request */
+    long http_header_timeout_ms;   /* first byte of a request to the end of its headers */
+    long http_response_timeout_ms; /* a handler's time to answer before the client gets 503; 0: none */
+    long http_max_header_bytes;    /* request line and headers */
+    long http_max_url_bytes;       /* the request target */
+    long http_max_body_bytes;      /* a request body (JSON routes) */
+    long http_max_connections;     /* open at once */
+    long http_max_connections_per_address; /* open at once from one address (not a trusted proxy); 0: off */
+    long cache_ttl_ms;                     /* how long a cached read may be served; 0: never */
+    long cache_max_entries;                /* cached items kept at most */
+    long gateway_heartbeat_ms;             /* the heartbeat interval HELLO announces */
+    long gateway_resume_ms;                /* how long a dropped session can be resumed */
+    long gateway_max_queued;               /* bytes a session may fall behind before it is closed */
+    int gateway_write_threads; /* threads an event's socket writes are spread over; 0: the cores (max 4) */
+    long gateway_send_buffer;  /* the kernel's send buffer per gateway socket (SO_SNDBUF); 0: its default */
+    sd_rate_t rate_global;     /* requests per user, all routes together */
+    sd_rate_t rate_route;      /* requests per user to one route (and one channel or guild) */
+    sd_rate_t rate_messages;   /* messages sent per user to one channel */
+    sd_rate_t rate_ip;         /* requests per address to one route that needs no token (register, login) */
+    sd_rate_t rate_gateway;    /* commands per gateway connection */
+    sd_rate_t rate_identify;   /* IDENTIFYs per user */
     char tables_file[512];
     char openapi_file[512];    /* the OpenAPI document served at /openapi.json */
     char trusted_proxies[512]; /* comma-separated addresses whose X-Forwarded-For names the client */

@@ -32,7 +32,7 @@ char *sd_request_decode(sd_arena_t *a, const char *s, size_t n, bool plus_is_spa
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '%') {
-            if (i + 2 >= n + 1 || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0) return NULL;
+            if (n - i < 3 || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0) return NULL;
             char ch = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
             if (ch == '\0') return NULL;
             out[o++] = ch;

@@ -1,7 +1,10 @@
 /*
  * http_server: HTTP/1.1 on libuv with http-parser. Keep-alive with pipelined requests answered in order,
- * bounded input (header bytes -> 431, body bytes -> 413), idle and slow-request timeouts, a request id and
- * one JSON log line per request, and graceful shutdown (stop accepting, let in-flight requests finish).
+ * everything a client controls bounded before any handler runs (request line -> 414, header block -> 431,
+ * body per route -> 413, one deadline for the header phase and one for the request -> 408, a response
+ * deadline -> 503, a total and a per-address connection cap -> 503), a request id and one JSON log line per
+ * request, and graceful shutdown (stop accepting, let in-flight requests finish, or answer them 503).
+ * Memory per connection is bounded whatever a client sends (see core/http_conn.h for the figures).
  *
  * A handler receives an sd_request_t and answers exactly once, now or later from a callback, with
  * sd_http_respond*. The request stays valid until then even if the client hangs up meanwhile.
@@ -22,18 +25,29 @@ typedef struct sd_http_server sd_http_server_t;
 typedef void (*sd_http_handler_fn)(sd_request_t *req, void *ctx);
 typedef void (*sd_http_closed_fn)(void *ctx);
 
+/* Zero fields take the defaults, except where noted. */
 typedef struct {
-    size_t max_header_bytes;     /* request line + headers; default 16 KiB */
-    size_t max_body_bytes;       /* default 1 MiB */
-    uint64_t idle_timeout_ms;    /* keep-alive idle; default 60 s */
-    uint64_t request_timeout_ms; /* first byte to last byte of a request; default 15 s */
+    size_t max_header_bytes;         /* request line + headers; default 16 KiB (431) */
+    size_t max_url_bytes;            /* the request target; default 8 KiB (414) */
+    size_t max_body_bytes;           /* default 1 MiB, unless the route says otherwise (413) */
+    uint64_t idle_timeout_ms;        /* keep-alive idle; default 60 s */
+    uint64_t header_timeout_ms;      /* first byte to the end of the headers; default 10 s (408) */
+    uint64_t request_timeout_ms;     /* first byte to last byte of a request; default 15 s (408) */
+    uint64_t response_timeout_ms;    /* dispatch to answer, then 503 for the handler; 0: none */
+    int max_connections;             /* open at once; default 20,000, within the open-file limit */
+    int max_connections_per_address; /* open at once from one address; 0: no cap */
+    const char *trusted_proxies; /* comma-separated addresses exempt from the per-address cap (borrowed) */
     int write_threads; /* threads a broadcast's writes are spread over (core/fanout); default: cores */
 } sd_http_limits_t;
 
 /* Returns a new server bound to nothing yet; caller frees with sd_http_server_free() after it has closed. */
 sd_http_server_t *sd_http_server_new(uv_loop_t *loop, const sd_http_limits_t *limits,
                                      sd_http_handler_fn handler, void *ctx);
-/* Binds and listens on host:port (port 0 picks a free one). */
+/* The body limit of a request, from its method and path (set) once its headers are in; 0: the server's. */
+typedef size_t (*sd_http_body_limit_fn)(const sd_request_t *req, void *ctx);
+void sd_http_server_set_body_limit(sd_http_server_t *srv, sd_http_body_limit_fn fn, void *ctx);
+/* Binds and listens on host:port (port 0 picks a free one). Raises the process's soft open-file limit to
+   its hard limit and keeps the connection cap within it. */
 sd_err_t sd_http_server_listen(sd_http_server_t *srv, const char *host, int port);
 /* Called once per answered request (upgrades included) with its status and duration, before the answer is
    sent: for metrics. */
@@ -43,9 +57,16 @@ void sd_http_server_observe(sd_http_server_t *srv, sd_http_observer_fn fn, void 
 int sd_http_server_port(const sd_http_server_t *srv);
 /* Stops accepting; closes idle connections; calls done(ctx) once the last connection has closed. */
 void sd_http_server_shutdown(sd_http_server_t *srv, sd_http_closed_fn done, void *ctx);
+/* After sd_http_server_shutdown: answers every request still in flight with 503 now (its handler's answer,
+   when it comes, goes nowhere) and closes every connection, upgraded ones too; done follows once they have
+   closed, even while handlers still run. */
+void sd_http_server_abort(sd_http_server_t *srv);
 void sd_http_server_free(sd_http_server_t *srv);
-/* Number of requests dispatched and not answered yet. */
+/* Number of requests dispatched and whose handler has not answered yet. */
 int sd_http_server_in_flight(const sd_http_server_t *srv);
+/* Connections open now, and connections refused so far (over a cap, or no memory or descriptor). */
+int sd_http_server_connections(const sd_http_server_t *srv);
+unsigned long sd_http_server_refused(const sd_http_server_t *srv);
 
 /* Adds a response header (copied) for the answer still to come. */
 void sd_http_add_header(sd_request_t *req, const char *name, const char *value);

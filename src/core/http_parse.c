@@ -1,0 +1,228 @@
+/* The http-parser callbacks of a connection (core/http_conn.h): a request's line, headers and body, within
+   the server's limits. */
+#include <sodium.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/http_conn.h"
+
+static uint64_t now_ns(void)
+{
+    return uv_hrtime();
+}
+
+/* A new request with its arena and a header block of fixed size; NULL when out of memory. */
+static sd_request_t *request_new(sd_http_conn_t *c)
+{
+    sd_arena_t *a = sd_arena_new();
+    if (!a) return NULL;
+    sd_request_t *r = sd_arena_alloc(a, sizeof *r);
+    struct sd_http_internal *in = sd_arena_alloc(a, sizeof *in);
+    /* Room for every counted byte plus a NUL after the line and after each name and value. */
+    size_t hcap = c->srv->limits.max_header_bytes + 2 * SD_HTTP_MAX_HEADERS + 4;
+    char *hbuf = sd_arena_alloc(a, hcap);
+    if (!r || !in || !hbuf) {
+        sd_arena_free(a);
+        return NULL;
+    }
+    r->arena = a;
+    r->internal = in;
+    in->conn = c;
+    in->srv = c->srv;
+    in->start_ns = now_ns();
+    unsigned char id[8];
+    randombytes_buf(id, sizeof id);
+    sodium_bin2hex(r->request_id, sizeof r->request_id, id, sizeof id);
+    r->query = "";
+    r->body = "";
+    memcpy(r->peer, c->peer, sizeof r->peer);
+    c->hbuf = hbuf;
+    c->hcap = hcap;
+    c->hlen = 0;
+    return r;
+}
+
+/* Counts n more bytes of the request line and headers against the limit. */
+static int count_header_bytes(sd_http_conn_t *c, size_t n)
+{
+    c->header_bytes += n;
+    if (c->header_bytes > c->srv->limits.max_header_bytes) {
+        c->error_status = 431;
+        return -1;
+    }
+    return 0;
+}
+
+/* Appends at[0..len) to the header block; starting a new token ends the previous one with a NUL. Returns
+   where the bytes went, or NULL when the block is full (the limit counted before keeps that from happening).
+ */
+static char *block_append(sd_http_conn_t *c, const char *at, size_t len, bool new_token)
+{
+    size_t sep = new_token && c->hlen ? 1 : 0;
+    if (c->hlen + sep + len + 1 > c->hcap) {
+        c->error_status = 431;
+        return NULL;
+    }
+    if (sep) c->hbuf[c->hlen++] = '\0';
+    char *dst = c->hbuf + c->hlen;
+    memcpy(dst, at, len);
+    c->hlen += len;
+    return dst;
+}
+
+static int on_message_begin(http_parser *p)
+{
+    sd_http_conn_t *c = p->data;
+    c->req = request_new(c);
+    if (!c->req) return -1;
+    c->header_bytes = 0;
+    c->url_len = 0;
+    c->url = NULL;
+    c->last_was_value = false;
+    c->in_message = true;
+    /* One deadline for the whole header phase, from its first byte: reads do not extend it. */
+    const sd_http_limits_t *l = &c->srv->limits;
+    uint64_t ms = l->header_timeout_ms < l->request_timeout_ms ? l->header_timeout_ms : l->request_timeout_ms;
+    c->deadline_ns = c->req->internal->start_ns + ms * 1000000u;
+    return 0;
+}
+
+static int on_url(http_parser *p, const char *at, size_t len)
+{
+    sd_http_conn_t *c = p->data;
+    if (c->url_len + len > c->srv->limits.max_url_bytes) {
+        c->error_status = 414;
+        return -1;
+    }
+    if (count_header_bytes(c, len)) return -1;
+    char *dst = block_append(c, at, len, c->url_len == 0);
+    if (!dst) return -1;
+    if (c->url_len == 0) c->url = dst;
+    c->url_len += len;
+    return 0;
+}
+
+/* Adds to the current header's name or value: a name after a value (or the first one) starts a header. */
+static int append_header(sd_http_conn_t *c, const char *at, size_t len, bool value)
+{
+    sd_request_t *r = c->req;
+    if (count_header_bytes(c, len)) return -1;
+    bool new_header = !value && (c->last_was_value || r->header_count == 0);
+    bool new_value = value && !c->last_was_value;
+    if (new_header && r->header_count == SD_HTTP_MAX_HEADERS) {
+        c->error_status = 431;
+        return -1;
+    }
+    char *dst = block_append(c, at, len, new_header || new_value);
+    if (!dst) return -1;
+    if (new_header) r->headers[r->header_count++] = (sd_http_pair_t){dst, ""};
+    if (new_value) r->headers[r->header_count - 1].value = dst;
+    c->last_was_value = value;
+    return 0;
+}
+
+static int on_header_field(http_parser *p, const char *at, size_t len)
+{
+    return append_header(p->data, at, len, false);
+}
+
+static int on_header_value(http_parser *p, const char *at, size_t len)
+{
+    return append_header(p->data, at, len, true);
+}
+
+/* The request line is known: method, path and query, in the header block. */
+static void name_request(sd_http_conn_t *c, sd_request_t *r)
+{
+    r->method = http_method_str((enum http_method)c->parser.method);
+    char *url = c->url ? (char *)c->url : (char *)"/";
+    char *q = strchr(url, '?');
+    if (q) {
+        *q = '\0';
+        r->query = q + 1;
+    }
+    r->path = url;
+}
+
+/* Tells the client to go on sending its body (Expect: 100-continue), once the body is known to be taken. */
+static int send_continue(sd_http_conn_t *c)
+{
+    static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+    char *head = malloc(sizeof cont);
+    if (!head) return -1;
+    memcpy(head, cont, sizeof cont);
+    sd_http_conn_write(c, head, sizeof cont - 1, NULL, 0, false);
+    return c->closing ? -1 : 0;
+}
+
+static int on_headers_complete(http_parser *p)
+{
+    sd_http_conn_t *c = p->data;
+    sd_request_t *r = c->req;
+    struct sd_http_internal *in = r->internal;
+    if (block_append(c, "", 0, true) == NULL) return -1; /* ends the last token */
+    name_request(c, r);
+    size_t max = c->srv->body_limit ? c->srv->body_limit(r, c->srv->body_limit_ctx) : 0;
+    in->body_limit = max ? max : c->srv->limits.max_body_bytes;
+    if ((p->flags & F_CONTENTLENGTH) && p->content_length > in->body_limit) {
+        c->error_status = 413;
+        return -1;
+    }
+    /* From here the whole request has its own deadline, from its first byte. */
+    c->deadline_ns = in->start_ns + c->srv->limits.request_timeout_ms * 1000000u;
+    in->body_cap = (p->flags & F_CONTENTLENGTH) ? (size_t)p->content_length + 1 : 1;
+    char *b = sd_arena_alloc(r->arena, in->body_cap);
+    if (!b) return -1;
+    r->body = b;
+    r->body_len = 0;
+    const char *expect = sd_request_header(r, "Expect");
+    if (expect && strcasecmp(expect, "100-continue") == 0 && p->content_length > 0) return send_continue(c);
+    return 0;
+}
+
+static int on_body(http_parser *p, const char *at, size_t len)
+{
+    sd_http_conn_t *c = p->data;
+    sd_request_t *r = c->req;
+    struct sd_http_internal *in = r->internal;
+    if (r->body_len + len > in->body_limit) {
+        c->error_status = 413;
+        return -1;
+    }
+    if (r->body_len + len + 1 > in->body_cap) { /* chunked: grow geometrically, never past the limit */
+        size_t cap = in->body_cap * 2 > 4096 ? in->body_cap * 2 : 4096;
+        if (cap < r->body_len + len + 1) cap = r->body_len + len + 1;
+        if (cap > in->body_limit + 1) cap = in->body_limit + 1;
+        char *b = sd_arena_alloc(r->arena, cap);
+        if (!b) return -1;
+        memcpy(b, r->body, r->body_len);
+        r->body = b;
+        in->body_cap = cap;
+    }
+    memcpy((char *)r->body + r->body_len, at, len);
+    r->body_len += len;
+    ((char *)r->body)[r->body_len] = '\0';
+    return 0;
+}
+
+static int on_message_complete(http_parser *p)
+{
+    sd_http_conn_t *c = p->data;
+    c->message_done = true;
+    http_parser_pause(p, 1);
+    return 0;
+}
+
+const http_parser_settings *sd_http_parse_settings(void)
+{
+    static const http_parser_settings settings = {
+        .on_message_begin = on_message_begin,
+        .on_url = on_url,
+        .on_header_field = on_header_field,
+        .on_header_value = on_header_value,
+        .on_headers_complete = on_headers_complete,
+        .on_body = on_body,
+        .on_message_complete = on_message_complete,
+    };
+    return &settings;
+}
