@@ -1,9 +1,14 @@
 // The SimpleDiscord web client: sign-in, then guilds, channels, messages and members, kept live by the gateway.
-import { ApiError, createApi } from './api.js';
+// The data lives in the store (store/), fed by gateway events and REST answers; the views below draw it when
+// the store tells them it changed, and call actions.
+import { createApi, describeError as describe } from './api.js';
 import { avatar, formatTime, initials, renderContent } from './content.js';
 import { arrowKeys, h, replaceChildren } from './dom.js';
 import { Gateway } from './gateway.js';
-import * as S from './store.js';
+import { createActions } from './store/actions.js';
+import { applyDispatch } from './store/dispatch.js';
+import * as S from './store/model.js';
+import { createStore, currentChannel as current } from './store/store.js';
 
 const REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '👀'];
 const STATUSES = { online: 'Online', idle: 'Idle', dnd: 'Do not disturb', invisible: 'Invisible' };
@@ -12,21 +17,15 @@ const root = document.getElementById('app');
 let token = localStorage.getItem('token');
 const api = createApi({ token: () => token, onUnauthorized: () => logout() });
 let store = null;
+let actions = null;
 let gateway = null;
 let ui = null;
-let view = { guildId: null, channelId: null };
-const lastChannel = new Map(); // guild id ('@me' for DMs) -> channel id last open there
-let pendingGuild = null; // a guild just created or joined: shown as soon as it arrives
 let pendingInvite = inviteFromPath();
 let uid = 0;
 
 function inviteFromPath() {
   const m = location.pathname.match(/^\/invite\/([A-Za-z0-9_-]+)$/);
   return m ? m[1] : null;
-}
-
-function describe(err) {
-  return err instanceof ApiError ? err.describe() : String(err && err.message ? err.message : err);
 }
 
 function toast(text) {
@@ -93,7 +92,9 @@ function logout() {
   if (gateway) gateway.stop();
   gateway = null;
   token = null;
+  if (store) store.close();
   store = null;
+  actions = null;
   localStorage.removeItem('token');
   showAuth();
 }
@@ -101,8 +102,7 @@ function logout() {
 // ---- the main screen ----
 
 async function startApp() {
-  store = S.createStore();
-  view = { guildId: null, channelId: null };
+  store = createStore();
   try {
     store.me = await api.get('/users/@me');
   } catch (err) {
@@ -111,39 +111,32 @@ async function startApp() {
     return;
   }
   S.rememberUser(store, store.me);
-  buildLayout();
-  let readyBefore = false;
+  const mine = store;
   gateway = new Gateway(api, token, {
     dispatch: (t, d) => {
       if (t === 'READY') {
-        if (readyBefore) resync();
-        readyBefore = true;
+        if (mine.connection.readyBefore) actions.resync();
+        mine.connection.readyBefore = true;
       }
-      onDispatch(t, d);
+      applyDispatch({ store: mine, actions }, t, d);
     },
     state: (s) => {
-      ui.conn.textContent = s === 'connected' ? '' : s === 'connecting' && !readyBefore ? 'Connecting…' : 'Reconnecting…';
-      ui.conn.hidden = s === 'connected';
+      mine.connection.state = s;
+      mine.emit('connection');
     },
-    fatal: (code) => (code === 4004 ? logout() : toast('The gateway refused this session.')),
+    fatal: (code) => (code === 4004 ? logout() : mine.emit('toast', 'The gateway refused this session.')),
   });
+  actions = createActions({ store, api, gateway, logout });
+  buildLayout();
   gateway.start();
-  loadDms();
-  renderAll();
+  actions.loadDms();
+  store.emit('view');
   if (pendingInvite) {
     const code = pendingInvite;
     pendingInvite = null;
     history.replaceState(null, '', '/');
     openJoin(code);
   }
-}
-
-/** After a new IDENTIFY (not a resume) events may have been missed: reload what is on screen. */
-function resync() {
-  store.messages.clear();
-  store.typing.clear();
-  loadDms();
-  openChannel();
 }
 
 function buildLayout() {
@@ -159,10 +152,6 @@ function buildLayout() {
     composer: h('form', { class: 'composer' }),
     members: h('aside', { class: 'members', 'aria-label': 'Members' }),
     toast: h('div', { class: 'toast', role: 'alert' }),
-    editing: null,
-    reacting: null,
-    replyTo: null,
-    loadingOlder: false,
     lastTyping: 0,
   };
   arrowKeys(ui.rail, 'button');
@@ -170,9 +159,10 @@ function buildLayout() {
   arrowKeys(ui.members, 'button.member');
   ui.list.addEventListener('scroll', () => {
     if (ui.list.scrollTop < 150) loadOlder();
-    if (atBottom()) ackLatest();
+    if (atBottom()) actions.ackLatest();
   });
   buildComposer();
+  subscribe();
   replaceChildren(
     root,
     h(
@@ -189,15 +179,39 @@ function buildLayout() {
 
 // Typing notices expire; coming back to the tab reads what is on screen.
 setInterval(renderTyping, 1000);
-document.addEventListener('visibilitychange', () => ui && store && atBottom() && ackLatest());
+document.addEventListener('visibilitychange', () => ui && store && atBottom() && actions.ackLatest());
 
-function renderAll() {
-  renderRail();
-  renderSidebar();
-  renderMePanel();
-  renderChatHead();
-  renderMembers();
-  renderComposer();
+/** Which notices of the store each part of the screen draws. */
+function subscribe() {
+  const open = (id) => id === store.view.guildId;
+  store.on(['view', 'guild', 'channel', 'dms', 'unread'], renderRail);
+  store.on(['view', 'unread'], renderSidebar);
+  store.on('guild', (id) => open(id) && renderSidebar());
+  store.on('channel', (c) => open(c.guild_id || null) && renderSidebar());
+  store.on('dms', () => open(null) && renderSidebar());
+  store.on(['view', 'me'], renderMePanel);
+  store.on(['view', 'open'], renderChatHead);
+  store.on('guild', (id) => open(id) && (renderChatHead(), renderComposer()));
+  store.on('channel', (c) => c.id === store.view.channelId && (renderChatHead(), renderComposer()));
+  store.on(['view', 'me'], renderMembers);
+  store.on(['guild', 'members'], (id) => open(id) && renderMembers());
+  store.on('presence', () => store.view.guildId && renderMembers());
+  store.on(['view', 'reply'], renderComposer);
+  store.on('reply', () => store.replyTo && ui.input.focus());
+  store.on(['open', 'typing'], renderTyping);
+  store.on('open', openChannel);
+  store.on('message', showMessage);
+  store.on('arrived', (c, id) => atBottom() && actions.ack(c, id));
+  store.on('deleted', (channelId, ids) => {
+    if (channelId === store.view.channelId)
+      for (const id of ids) ui.list.querySelector(`article[data-id="${id}"]`)?.remove();
+  });
+  store.on('connection', () => {
+    const { state, readyBefore } = store.connection;
+    ui.conn.textContent = state === 'connected' ? '' : state === 'connecting' && !readyBefore ? 'Connecting…' : 'Reconnecting…';
+    ui.conn.hidden = state === 'connected';
+  });
+  store.on('toast', toast);
 }
 
 function railButton(key, label, text, { active, unread, onClick, extra = '' }) {
@@ -218,15 +232,15 @@ function railButton(key, label, text, { active, unread, onClick, extra = '' }) {
 function renderRail() {
   const guilds = [...store.guilds.values()].map((g) =>
     railButton(g.guild.id, g.guild.name, initials(g.guild.name) || '?', {
-      active: view.guildId === g.guild.id,
+      active: store.view.guildId === g.guild.id,
       unread: [...g.channels.values()].some((c) => c.type === S.TEXT && S.isUnread(c)),
-      onClick: () => select(g.guild.id),
+      onClick: () => actions.select(g.guild.id),
     }),
   );
   const dmUnread = [...store.channels.values()].some((c) => !c.guild_id && S.isUnread(c));
   replaceChildren(
     ui.rail,
-    railButton('@me', 'Direct messages', '✉', { active: view.guildId === null, unread: dmUnread, onClick: () => select(null) }),
+    railButton('@me', 'Direct messages', '✉', { active: store.view.guildId === null, unread: dmUnread, onClick: () => actions.select(null) }),
     h('hr'),
     guilds,
     railButton('+create', 'Create a server', '+', { onClick: openCreateGuild, extra: ' action' }),
@@ -234,14 +248,9 @@ function renderRail() {
   );
 }
 
-function dmName(c) {
-  const others = (c.recipients || []).filter((u) => u.id !== store.me.id);
-  return c.name || others.map((u) => S.displayName(store, u.id)).join(', ') || 'Just you';
-}
-
 function channelButton(c, label) {
   const unread = S.isUnread(c);
-  const active = view.channelId === c.id;
+  const active = store.view.channelId === c.id;
   const mentions = c.mention_count || 0;
   const parts = [label, unread ? 'unread' : null, mentions ? `${mentions} mention${mentions > 1 ? 's' : ''}` : null];
   return h(
@@ -254,7 +263,7 @@ function channelButton(c, label) {
         'aria-current': active ? 'page' : null,
         'aria-label': parts.filter(Boolean).join(', '),
         dataset: { key: c.id },
-        onClick: () => select(view.guildId, c.id),
+        onClick: () => actions.select(store.view.guildId, c.id),
       },
       h('span', { class: 'channel-name' }, c.guild_id ? `# ${c.name}` : label),
       mentions ? h('span', { class: 'badge', 'aria-hidden': 'true' }, String(mentions)) : null,
@@ -263,18 +272,16 @@ function channelButton(c, label) {
 }
 
 function renderSidebar() {
-  if (view.guildId === null) {
-    const dms = [...store.channels.values()]
-      .filter((c) => !c.guild_id)
-      .sort((a, b) => (S.newer(a.last_message_id || a.id, b.last_message_id || b.id) ? -1 : 1));
+  if (store.view.guildId === null) {
+    const dms = S.sortedDms(store);
     replaceChildren(ui.sideHead, h('h1', {}, 'Direct messages'));
     replaceChildren(
       ui.channels,
-      dms.length ? h('ul', {}, dms.map((c) => channelButton(c, dmName(c)))) : h('p', { class: 'hint' }, 'Open a DM from the member list of a server.'),
+      dms.length ? h('ul', {}, dms.map((c) => channelButton(c, S.dmName(store, c)))) : h('p', { class: 'hint' }, 'Open a DM from the member list of a server.'),
     );
     return;
   }
-  const g = store.guilds.get(view.guildId);
+  const g = store.guilds.get(store.view.guildId);
   if (!g) return;
   replaceChildren(
     ui.sideHead,
@@ -298,17 +305,13 @@ function renderSidebar() {
 }
 
 function renderMePanel() {
-  const status = gateway ? gateway.status : 'online';
-  const select = h(
+  const status = store.status;
+  const choice = h(
     'select',
     {
       id: 'status-select',
       'aria-label': 'Status',
-      onChange: (e) => {
-        gateway.setStatus(e.target.value);
-        S.setPresence(store, store.me.id, e.target.value === 'invisible' ? 'offline' : e.target.value);
-        renderMembers();
-      },
+      onChange: (e) => actions.setStatus(e.target.value),
     },
     Object.entries(STATUSES).map(([value, label]) => h('option', { value, selected: value === status }, label)),
   );
@@ -316,29 +319,25 @@ function renderMePanel() {
     ui.mePanel,
     avatar(store.me),
     h('div', { class: 'me-name' }, h('strong', {}, store.me.global_name || store.me.username), h('span', {}, store.me.username)),
-    select,
+    choice,
     h('button', { class: 'icon', title: 'Settings', 'aria-label': 'Settings', onClick: openSettings }, '⚙'),
-    h('button', { class: 'icon', title: 'Log out', 'aria-label': 'Log out', onClick: logout }, '⎋'),
+    h('button', { class: 'icon', title: 'Log out', 'aria-label': 'Log out', onClick: actions.logout }, '⎋'),
   );
 }
 
-function currentChannel() {
-  return view.channelId ? store.channels.get(view.channelId) : null;
-}
-
 function renderChatHead() {
-  const c = currentChannel();
+  const c = current(store);
   replaceChildren(
     ui.chatHead,
-    c ? h('h2', {}, c.guild_id ? `# ${c.name}` : dmName(c)) : h('h2', {}, 'No channel'),
+    c ? h('h2', {}, c.guild_id ? `# ${c.name}` : S.dmName(store, c)) : h('h2', {}, 'No channel'),
     c && c.topic ? h('p', { class: 'topic' }, c.topic) : null,
   );
 }
 
 function renderMembers() {
-  ui.members.hidden = view.guildId === null;
+  ui.members.hidden = store.view.guildId === null;
   ui.members.parentElement?.classList.toggle('no-members', ui.members.hidden);
-  const g = view.guildId && store.guilds.get(view.guildId);
+  const g = store.view.guildId && store.guilds.get(store.view.guildId);
   if (!g) return replaceChildren(ui.members);
   const rows = [...g.members.keys()].map((id) => ({ id, name: S.displayName(store, id, g.guild.id), status: store.presences.get(id) || 'offline' }));
   rows.sort((a, b) => a.name.localeCompare(b.name));
@@ -359,7 +358,7 @@ function renderMembers() {
                     class: `member status-${r.status}`,
                     dataset: { key: r.id },
                     'aria-label': `${r.name}, ${r.status === 'dnd' ? 'do not disturb' : r.status}${r.id === store.me.id ? ' (you)' : ', send a message'}`,
-                    onClick: () => r.id !== store.me.id && openDm(r.id),
+                    onClick: () => r.id !== store.me.id && actions.openDm(r.id),
                   },
                   h('span', { class: 'avatar-wrap' }, avatar(store.users.get(r.id)), h('span', { class: 'dot', 'aria-hidden': 'true' })),
                   h('span', { class: 'member-name' }, r.name),
@@ -382,84 +381,43 @@ function renderMembers() {
   );
 }
 
-// ---- choosing what is on screen ----
-
-function firstChannel(guildId) {
-  if (guildId === null) {
-    const dms = [...store.channels.values()].filter((c) => !c.guild_id);
-    dms.sort((a, b) => (S.newer(a.last_message_id || a.id, b.last_message_id || b.id) ? -1 : 1));
-    return dms[0]?.id || null;
-  }
-  const g = store.guilds.get(guildId);
-  const text = g ? [...g.channels.values()].filter((c) => c.type === S.TEXT).sort((a, b) => a.position - b.position) : [];
-  return text[0]?.id || null;
-}
-
-function select(guildId, channelId) {
-  const key = guildId ?? '@me';
-  if (!channelId) {
-    const remembered = lastChannel.get(key);
-    channelId = remembered && store.channels.has(remembered) ? remembered : firstChannel(guildId);
-  }
-  const changed = view.channelId !== channelId;
-  view = { guildId, channelId: channelId || null };
-  lastChannel.set(key, view.channelId);
-  if (changed) {
-    ui.editing = ui.reacting = ui.replyTo = null;
-  }
-  renderAll();
-  if (changed) openChannel();
-}
-
 async function openChannel() {
   renderChatHead();
   renderTyping();
-  const cid = view.channelId;
-  if (!cid) return replaceChildren(ui.list, h('p', { class: 'hint' }, view.guildId ? 'This server has no text channel you can see.' : 'No direct messages yet.'));
+  const cid = store.view.channelId;
+  if (!cid) return replaceChildren(ui.list, h('p', { class: 'hint' }, store.view.guildId ? 'This server has no text channel you can see.' : 'No direct messages yet.'));
   if (!store.messages.has(cid)) {
     replaceChildren(ui.list, h('p', { class: 'hint' }, 'Loading…'));
     try {
-      const page = await api.get(`/channels/${cid}/messages?limit=50`);
-      S.addMessages(store, cid, page, { complete: page.length < 50 });
+      await actions.loadMessages(cid);
     } catch (err) {
-      if (view.channelId === cid) replaceChildren(ui.list, h('p', { class: 'hint' }, describe(err)));
+      if (store.view.channelId === cid) replaceChildren(ui.list, h('p', { class: 'hint' }, describe(err)));
       return;
     }
   }
-  if (view.channelId !== cid) return;
+  if (store.view.channelId !== cid) return;
   renderMessages();
   ui.list.scrollTop = ui.list.scrollHeight;
-  ackLatest();
+  actions.ackLatest();
   fillScreen();
 }
 
 /** Loads older pages until the list can scroll (or the channel's start is reached). */
 async function fillScreen() {
-  const entry = store.messages.get(view.channelId);
+  const entry = store.messages.get(store.view.channelId);
   if (entry && !entry.complete && ui.list.scrollHeight <= ui.list.clientHeight + 150) {
     await loadOlder();
-    if (ui && store.messages.get(view.channelId)?.list.length > entry.list.length) fillScreen();
+    if (ui && store.messages.get(store.view.channelId)?.list.length > entry.list.length) fillScreen();
   }
 }
 
 async function loadOlder() {
-  const cid = view.channelId;
-  const entry = cid && store.messages.get(cid);
-  if (!entry || entry.complete || ui.loadingOlder) return;
-  ui.loadingOlder = true;
-  try {
-    const oldest = entry.list[0];
-    const page = await api.get(`/channels/${cid}/messages?limit=50${oldest ? `&before=${oldest.id}` : ''}`);
-    S.addMessages(store, cid, page, { complete: page.length < 50 });
-    if (view.channelId === cid) {
-      const fromBottom = ui.list.scrollHeight - ui.list.scrollTop;
-      renderMessages();
-      ui.list.scrollTop = ui.list.scrollHeight - fromBottom;
-    }
-  } catch (err) {
-    toast(describe(err));
-  } finally {
-    if (ui) ui.loadingOlder = false;
+  const cid = store.view.channelId;
+  if (!(await actions.loadOlder(cid)) || !ui) return;
+  if (store.view.channelId === cid) {
+    const fromBottom = ui.list.scrollHeight - ui.list.scrollTop;
+    renderMessages();
+    ui.list.scrollTop = ui.list.scrollHeight - fromBottom;
   }
 }
 
@@ -470,7 +428,7 @@ function atBottom() {
 }
 
 function renderMessages() {
-  const entry = store.messages.get(view.channelId);
+  const entry = store.messages.get(store.view.channelId);
   if (!entry) return;
   replaceChildren(
     ui.list,
@@ -481,7 +439,7 @@ function renderMessages() {
 
 /** Shows m where it belongs in the open channel (replacing its old element). */
 function showMessage(m) {
-  if (m.channel_id !== view.channelId) return;
+  if (m.channel_id !== store.view.channelId) return;
   const stick = atBottom();
   const old = ui.list.querySelector(`article[data-id="${m.id}"]`);
   const el = messageEl(m);
@@ -519,7 +477,7 @@ function messageEl(m) {
       h('time', { datetime: m.timestamp }, formatTime(m.timestamp)),
       m.edited_timestamp ? h('span', { class: 'edited' }, '(edited)') : null,
     ),
-    ui.editing === m.id ? editBox(m) : h('div', { class: 'content' }, renderContent(store, m.content, gid)),
+    store.editing === m.id ? editBox(m) : h('div', { class: 'content' }, renderContent(store, m.content, gid)),
     m.reactions && m.reactions.length
       ? h(
           'div',
@@ -533,40 +491,32 @@ function messageEl(m) {
                 'aria-pressed': r.me ? 'true' : 'false',
                 'aria-label': `${r.emoji.name} ${r.count}`,
                 dataset: { key: `r:${r.emoji.name}` },
-                onClick: () => react(m, r.emoji.name, !r.me),
+                onClick: () => actions.react(m, r.emoji.name, !r.me),
               },
               `${r.emoji.name} ${r.count}`,
             ),
           ),
         )
       : null,
-    ui.reacting === m.id
+    store.reacting === m.id
       ? h(
           'div',
           { class: 'picker', role: 'group', 'aria-label': 'Pick a reaction' },
-          REACTIONS.map((e) => h('button', { type: 'button', 'aria-label': `React with ${e}`, dataset: { key: `p:${e}` }, onClick: () => react(m, e, true) }, e)),
+          REACTIONS.map((e) => h('button', { type: 'button', 'aria-label': `React with ${e}`, dataset: { key: `p:${e}` }, onClick: () => actions.react(m, e, true) }, e)),
         )
       : null,
     h(
       'div',
       { class: 'msg-actions' },
-      act('reply', 'Reply', () => {
-        ui.replyTo = m;
-        renderComposer();
-        ui.input.focus();
-      }),
-      act('react', 'React', () => {
-        ui.reacting = ui.reacting === m.id ? null : m.id;
-        showMessage(m);
-      }),
+      act('reply', 'Reply', () => actions.replyTo(m)),
+      act('react', 'React', () => actions.toggleReacting(m)),
       mine
         ? act('edit', 'Edit', () => {
-            ui.editing = m.id;
-            showMessage(m);
+            actions.startEdit(m);
             ui.list.querySelector(`article[data-id="${m.id}"] textarea`)?.focus();
           })
         : null,
-      mine ? act('delete', 'Delete', () => deleteMessage(m)) : null,
+      mine ? act('delete', 'Delete', () => actions.remove(m)) : null,
     ),
   );
 }
@@ -574,20 +524,11 @@ function messageEl(m) {
 function editBox(m) {
   const id = `edit-${m.id}`;
   const box = h('textarea', { id, class: 'edit', rows: 2, maxlength: 2000, value: m.content });
-  const done = () => {
-    ui.editing = null;
-    showMessage(S.findMessage(store, m.channel_id, m.id) || m);
-  };
-  const save = async () => {
+  const done = () => actions.stopEdit(m);
+  const save = () => {
     const content = box.value.trim();
     if (!content || content === m.content) return done();
-    try {
-      const updated = await api.patch(`/channels/${m.channel_id}/messages/${m.id}`, { content });
-      ui.editing = null;
-      onMessageUpdate(updated);
-    } catch (err) {
-      toast(describe(err));
-    }
+    return actions.edit(m, content);
   };
   box.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey) {
@@ -604,94 +545,6 @@ function editBox(m) {
   );
 }
 
-async function react(m, emoji, add) {
-  ui.reacting = null;
-  showMessage(m);
-  const path = `/channels/${m.channel_id}/messages/${m.id}/reactions/${encodeURIComponent(emoji)}/@me`;
-  try {
-    await (add ? api.put(path) : api.del(path));
-  } catch (err) {
-    toast(describe(err));
-  }
-}
-
-async function deleteMessage(m) {
-  try {
-    await api.del(`/channels/${m.channel_id}/messages/${m.id}`);
-    onMessageDelete(m.channel_id, [m.id]);
-  } catch (err) {
-    toast(describe(err));
-  }
-}
-
-function onMessage(m) {
-  const c = store.channels.get(m.channel_id);
-  S.rememberUser(store, m.author);
-  store.typing.get(m.channel_id)?.delete(m.author.id);
-  if (store.messages.has(m.channel_id)) {
-    const known = !!S.findMessage(store, m.channel_id, m.id);
-    S.addMessages(store, m.channel_id, [m]);
-    if (!known) showMessage(S.findMessage(store, m.channel_id, m.id));
-  }
-  if (!c) {
-    if (!m.guild_id) loadDms();
-    return;
-  }
-  if (S.newer(m.id, c.last_message_id)) c.last_message_id = m.id;
-  const viewing = view.channelId === c.id && document.visibilityState === 'visible';
-  if (m.author.id === store.me.id || (viewing && atBottom())) {
-    ack(c, m.id);
-  } else if (!viewing && (S.mentionsMe(store, m) || !c.guild_id) && !c.counted?.has(m.id)) {
-    c.mention_count = (c.mention_count || 0) + 1;
-    (c.counted ||= new Set()).add(m.id);
-  }
-  renderRail();
-  renderSidebar();
-  renderTyping();
-}
-
-function onMessageUpdate(d) {
-  const m = S.findMessage(store, d.channel_id, d.id);
-  if (!m) return;
-  Object.assign(m, d);
-  showMessage(m);
-}
-
-function onMessageDelete(channelId, ids) {
-  const entry = store.messages.get(channelId);
-  if (entry) entry.list = entry.list.filter((m) => !ids.includes(m.id));
-  // A deleted message can no longer be acknowledged: the newest one left stands for it.
-  const c = store.channels.get(channelId);
-  const pending = acks.get(channelId);
-  if (c && ids.includes(c.last_message_id)) c.last_message_id = entry?.list.at(-1)?.id ?? null;
-  if (pending && ids.includes(pending.messageId)) {
-    clearTimeout(pending.timer);
-    acks.delete(channelId);
-  }
-  if (channelId === view.channelId)
-    for (const id of ids) ui.list.querySelector(`article[data-id="${id}"]`)?.remove();
-}
-
-const acks = new Map(); // channel id -> {timer, messageId}: acks wait a moment so that a burst sends one
-function ack(c, messageId) {
-  if (!S.newer(messageId, c.last_read_message_id)) return;
-  c.last_read_message_id = messageId;
-  c.mention_count = 0;
-  clearTimeout(acks.get(c.id)?.timer);
-  const timer = setTimeout(() => {
-    acks.delete(c.id);
-    api.post(`/channels/${c.id}/messages/${messageId}/ack`, {}).catch(() => {});
-  }, 400);
-  acks.set(c.id, { timer, messageId });
-  renderRail();
-  renderSidebar();
-}
-
-function ackLatest() {
-  const c = currentChannel();
-  if (c && c.last_message_id && document.visibilityState === 'visible') ack(c, c.last_message_id);
-}
-
 // ---- the composer and typing ----
 
 function buildComposer() {
@@ -702,16 +555,15 @@ function buildComposer() {
     if (e.key === 'Enter' && !e.shiftKey) {
       e.preventDefault();
       send();
-    } else if (e.key === 'Escape' && ui.replyTo) {
-      ui.replyTo = null;
-      renderComposer();
+    } else if (e.key === 'Escape' && store.replyTo) {
+      actions.replyTo(null);
     }
   });
   ui.input.addEventListener('input', () => {
-    const c = currentChannel();
+    const c = current(store);
     if (c && ui.input.value && Date.now() - ui.lastTyping > 8000) {
       ui.lastTyping = Date.now();
-      api.post(`/channels/${c.id}/typing`, {}).catch(() => {});
+      actions.typing(c.id);
     }
   });
   ui.composer.addEventListener('submit', (e) => {
@@ -722,209 +574,45 @@ function buildComposer() {
 }
 
 function renderComposer() {
-  const c = currentChannel();
-  const label = c ? `Message ${c.guild_id ? '#' + c.name : dmName(c)}` : 'Message';
+  const c = current(store);
+  const label = c ? `Message ${c.guild_id ? '#' + c.name : S.dmName(store, c)}` : 'Message';
   ui.inputLabel.textContent = label;
   ui.input.placeholder = label;
   ui.input.disabled = !c;
-  const r = ui.replyTo;
+  const r = store.replyTo;
   replaceChildren(
     ui.replyBar,
     r
       ? [
           h('span', {}, 'Replying to ', h('strong', {}, S.displayName(store, r.author.id, c && c.guild_id))),
-          h('button', { type: 'button', class: 'link', onClick: () => ((ui.replyTo = null), renderComposer()) }, 'Cancel reply'),
+          h('button', { type: 'button', class: 'link', onClick: () => actions.replyTo(null) }, 'Cancel reply'),
         ]
       : null,
   );
   ui.replyBar.hidden = !r;
 }
 
-function nonce() {
-  return String(BigInt(Date.now()) * 4194304n + BigInt(Math.floor(Math.random() * 4194304)));
-}
-
-// Messages go out one after another, in the order they were written, even when the server makes some wait.
-let sending = Promise.resolve();
-
+/** Sends what is in the composer; if it could not be sent, it comes back there. */
 function send() {
-  const c = currentChannel();
   const content = ui.input.value.trim();
-  if (!c || !content) return;
-  const body = { content, nonce: nonce(), enforce_nonce: true };
-  if (ui.replyTo) body.message_reference = { message_id: ui.replyTo.id, channel_id: c.id, fail_if_not_exists: false };
+  if (!current(store) || !content) return;
   ui.input.value = '';
-  ui.replyTo = null;
   ui.lastTyping = 0;
-  renderComposer();
-  sending = sending.then(() => deliver(c, body, content));
-}
-
-async function deliver(c, body, content) {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      onMessage(await api.post(`/channels/${c.id}/messages`, body));
-      return;
-    } catch (err) {
-      // A lost connection is retried with the same nonce: the server answers a repeat with the first message.
-      if (err instanceof ApiError && err.status === 0 && attempt < 3) {
-        await new Promise((r) => setTimeout(r, 1000 * (attempt + 1)));
-        continue;
-      }
-      if (!ui.input.value) ui.input.value = content;
-      toast(describe(err));
-      return;
-    }
-  }
+  actions.send(content).then((sent) => {
+    if (!sent && ui && !ui.input.value) ui.input.value = content;
+  });
 }
 
 function renderTyping() {
   if (!ui || !store) return;
   const now = Date.now();
   const who = [];
-  for (const [userId, until] of store.typing.get(view.channelId) || []) {
-    if (until > now) who.push(S.displayName(store, userId, currentChannel()?.guild_id));
-    else store.typing.get(view.channelId).delete(userId);
+  for (const [userId, until] of store.typing.get(store.view.channelId) || []) {
+    if (until > now) who.push(S.displayName(store, userId, current(store)?.guild_id));
+    else store.typing.get(store.view.channelId).delete(userId);
   }
   const text = who.length === 0 ? '' : who.length === 1 ? `${who[0]} is typing…` : who.length < 4 ? `${who.join(', ')} are typing…` : 'Several people are typing…';
   if (ui.typing.textContent !== text) ui.typing.textContent = text;
-}
-
-// ---- loading ----
-
-async function loadDms() {
-  try {
-    for (const c of await api.get('/users/@me/channels')) S.addChannel(store, c);
-    if (ui) {
-      renderRail();
-      if (view.guildId === null) {
-        if (!view.channelId) select(null);
-        else renderSidebar();
-      }
-    }
-  } catch (err) {
-    toast(describe(err));
-  }
-}
-
-/** Read states come with the REST channel list; members (beyond one's own) from the member list. */
-async function loadGuildExtras(guildId) {
-  try {
-    const [channels, members] = await Promise.all([api.get(`/guilds/${guildId}/channels`), api.get(`/guilds/${guildId}/members?limit=1000`)]);
-    if (!store.guilds.has(guildId)) return;
-    for (const c of channels) S.addChannel(store, c);
-    for (const m of members) S.addMember(store, guildId, m);
-    renderRail();
-    if (view.guildId === guildId) {
-      renderSidebar();
-      renderMembers();
-    }
-  } catch (err) {
-    toast(describe(err));
-  }
-}
-
-// ---- gateway events ----
-
-function onDispatch(t, d) {
-  const g = d && d.guild_id ? store.guilds.get(d.guild_id) : null;
-  switch (t) {
-    case 'READY':
-      S.rememberUser(store, d.user);
-      renderMePanel();
-      break;
-    case 'GUILD_CREATE':
-      S.addGuild(store, d);
-      loadGuildExtras(d.id);
-      if (pendingGuild === d.id || (view.guildId === null && !view.channelId && store.guilds.size === 1)) {
-        pendingGuild = null;
-        select(d.id);
-      } else {
-        renderRail();
-        if (view.guildId === d.id) renderAll();
-      }
-      break;
-    case 'GUILD_UPDATE': {
-      const known = store.guilds.get(d.id);
-      if (known) known.guild = { ...known.guild, ...d };
-      renderRail();
-      if (view.guildId === d.id) renderSidebar();
-      break;
-    }
-    case 'GUILD_DELETE':
-      S.removeGuild(store, d.id);
-      if (view.guildId === d.id) select(null);
-      else renderRail();
-      break;
-    case 'CHANNEL_CREATE':
-    case 'CHANNEL_UPDATE':
-      S.addChannel(store, d);
-      renderRail();
-      if ((d.guild_id || null) === view.guildId) renderSidebar();
-      if (d.id === view.channelId) {
-        renderChatHead();
-        renderComposer();
-      }
-      break;
-    case 'CHANNEL_DELETE':
-      S.removeChannel(store, d.id);
-      if (d.id === view.channelId) select(view.guildId);
-      else if ((d.guild_id || null) === view.guildId) renderSidebar();
-      break;
-    case 'GUILD_MEMBER_ADD':
-    case 'GUILD_MEMBER_UPDATE':
-      S.addMember(store, d.guild_id, d);
-      if (view.guildId === d.guild_id) renderMembers();
-      break;
-    case 'GUILD_MEMBER_REMOVE':
-      if (g) g.members.delete(d.user.id);
-      if (view.guildId === d.guild_id) renderMembers();
-      break;
-    case 'GUILD_ROLE_CREATE':
-    case 'GUILD_ROLE_UPDATE':
-      if (g) g.roles.set(d.role.id, d.role);
-      break;
-    case 'GUILD_ROLE_DELETE':
-      if (g) g.roles.delete(d.role_id);
-      break;
-    case 'MESSAGE_CREATE':
-      onMessage(d);
-      break;
-    case 'MESSAGE_UPDATE':
-      onMessageUpdate(d);
-      break;
-    case 'MESSAGE_DELETE':
-      onMessageDelete(d.channel_id, [d.id]);
-      break;
-    case 'MESSAGE_DELETE_BULK':
-      onMessageDelete(d.channel_id, d.ids);
-      break;
-    case 'MESSAGE_REACTION_ADD':
-    case 'MESSAGE_REACTION_REMOVE': {
-      const m = S.reactionChanged(store, d, t === 'MESSAGE_REACTION_ADD');
-      if (m) showMessage(m);
-      break;
-    }
-    case 'TYPING_START':
-      if (d.user_id !== store.me.id) {
-        if (d.member && d.member.user) S.rememberUser(store, d.member.user);
-        if (!store.typing.has(d.channel_id)) store.typing.set(d.channel_id, new Map());
-        store.typing.get(d.channel_id).set(d.user_id, Date.now() + 10000);
-        renderTyping();
-      }
-      break;
-    case 'PRESENCE_UPDATE':
-      S.setPresence(store, d.user.id, d.status);
-      if (view.guildId) renderMembers();
-      break;
-    case 'USER_UPDATE':
-      S.rememberUser(store, d);
-      renderMePanel();
-      renderMembers();
-      break;
-    default:
-      break;
-  }
 }
 
 // ---- dialogs ----
@@ -964,11 +652,7 @@ function dialog(title, body, { submitLabel, onSubmit }) {
 function openCreateGuild() {
   dialog('Create a server', field('Server name', 'name', { maxlength: 100, value: `${store.me.global_name || store.me.username}'s server` }), {
     submitLabel: 'Create',
-    onSubmit: async (form) => {
-      const guild = await api.post('/guilds', { name: form.get('name') });
-      pendingGuild = guild.id;
-      if (store.guilds.has(guild.id)) select(guild.id);
-    },
+    onSubmit: (form) => actions.createGuild(form.get('name')),
   });
 }
 
@@ -978,23 +662,16 @@ function openJoin(code) {
     onSubmit: async (form) => {
       const given = String(form.get('invite')).trim();
       const parsed = given.split('/').filter(Boolean).pop() || '';
-      const invite = await api.post(`/invites/${encodeURIComponent(parsed)}`, {});
-      const guildId = invite.guild && invite.guild.id;
-      if (guildId && store.guilds.has(guildId)) select(guildId);
-      else pendingGuild = guildId;
+      await actions.joinGuild(parsed);
     },
   });
 }
 
 async function openInvite() {
-  const c = currentChannel() && currentChannel().guild_id ? currentChannel() : store.channels.get(firstChannel(view.guildId));
-  if (!c) return toast('There is no channel to invite people to.');
-  let invite;
-  try {
-    invite = await api.post(`/channels/${c.id}/invites`, { max_age: 604800, max_uses: 0 });
-  } catch (err) {
-    return toast(describe(err));
-  }
+  const c = current(store) && current(store).guild_id ? current(store) : store.channels.get(S.firstChannel(store, store.view.guildId));
+  if (!c) return actions.notify('There is no channel to invite people to.');
+  const invite = await actions.createInvite(c.id);
+  if (!invite) return;
   const link = `${location.origin}/invite/${invite.code}`;
   const id = `invite-link-${++uid}`;
   const input = h('input', { id, readonly: true, value: link });
@@ -1028,25 +705,11 @@ async function openInvite() {
 }
 
 function openCreateChannel() {
-  const guildId = view.guildId;
+  const guildId = store.view.guildId;
   dialog('Create a channel', field('Channel name', 'name', { maxlength: 100 }), {
     submitLabel: 'Create',
-    onSubmit: async (form) => {
-      const c = await api.post(`/guilds/${guildId}/channels`, { name: form.get('name'), type: S.TEXT });
-      S.addChannel(store, c);
-      select(guildId, c.id);
-    },
+    onSubmit: (form) => actions.createChannel(guildId, form.get('name')),
   });
-}
-
-async function openDm(userId) {
-  try {
-    const c = await api.post('/users/@me/channels', { recipient_id: userId });
-    S.addChannel(store, c);
-    select(null, c.id);
-  } catch (err) {
-    toast(describe(err));
-  }
 }
 
 function openSettings() {
@@ -1061,10 +724,7 @@ function openSettings() {
       onSubmit: async (form) => {
         const globalName = String(form.get('global_name')).trim();
         const avatarUrl = String(form.get('avatar')).trim();
-        const me = await api.patch('/users/@me', { global_name: globalName || null, avatar: avatarUrl || null });
-        S.rememberUser(store, me);
-        renderMePanel();
-        renderMembers();
+        await actions.saveSettings({ globalName, avatarUrl });
       },
     },
   );
