@@ -8,7 +8,7 @@ export function editBox({ actions }, m) {
   const save = () => {
     const content = box.value.trim();
     if (!content || content === m.content) return done();
-    return actions.edit(m, content);
+    return actions.editMessage(m, content);
   };
   box.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey) {

@@ -47,7 +47,7 @@ export function messageEl(ctx, m, list) {
             list.querySelector(`article[data-id="${m.id}"] textarea`)?.focus();
           })
         : null,
-      mine ? act('delete', 'Delete', () => actions.remove(m)) : null,
+      mine ? act('delete', 'Delete', () => actions.deleteMessage(m)) : null,
     ),
   );
 }

@@ -87,7 +87,7 @@ export function createMessageActions({ store, api, actions }) {
       store.emit('message', M.findMessage(store, m.channel_id, m.id) || m);
     },
 
-    async edit(m, content) {
+    async editMessage(m, content) {
       try {
         const updated = await api.patch(`/channels/${m.channel_id}/messages/${m.id}`, { content });
         store.editing = null;
@@ -113,7 +113,7 @@ export function createMessageActions({ store, api, actions }) {
       }
     },
 
-    async remove(m) {
+    async deleteMessage(m) {
       try {
         await api.del(`/channels/${m.channel_id}/messages/${m.id}`);
         self.messagesDeleted(m.channel_id, [m.id]);
