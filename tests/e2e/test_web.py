@@ -145,8 +145,9 @@ def chromium():
 
 def test_two_people_chat_in_real_browsers(server):
     """Two browser contexts, two users: register, create a guild and an invite, join by the link, chat live,
-    edit, react, reply, mention, typing, presence, unread markers, DMs, a dropped socket resumed, the XSS
-    string kept as text, keyboard and labels; screenshots land in tests/artifacts."""
+    edit, react, reply (and dropping a reply or an edit), mention, typing, presence and a chosen status, unread
+    markers, DMs, a dropped socket resumed, the XSS string kept as text, keyboard and labels, signing in again in
+    the same page; screenshots land in tests/artifacts."""
     assert (DIST / "index.html").exists(), "web/dist is missing: `task web:build` runs before the tests"
     assert pathlib.Path(chromium()).exists(), "chromium is missing: `task setup` installs it"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

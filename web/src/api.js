@@ -15,6 +15,11 @@ export class ApiError extends Error {
   }
 }
 
+/** One line a person can read for any error (an ApiError's field messages, else its message). */
+export function describeError(err) {
+  return err instanceof ApiError ? err.describe() : String(err && err.message ? err.message : err);
+}
+
 /** {content: {_errors: [{code, message}]}} -> [{field: 'content', message}] */
 export function flattenErrors(errors, path = []) {
   if (!errors || typeof errors !== 'object') return [];

@@ -1,7 +1,7 @@
 // Message text as DOM: mentions (<@id>, <@&role>, <#channel>, @everyone, @here) become highlighted names; the
 // rest stays plain text. Also times and avatars.
 import { h } from './dom.js';
-import { displayName } from './store.js';
+import { displayName } from './store/model.js';
 
 const TOKENS = /<@!?(\d+)>|<@&(\d+)>|<#(\d+)>|@everyone|@here/g;
 

@@ -200,6 +200,26 @@ try {
     await seen.getByText('(edited)').waitFor();
   });
 
+  await step('a reply is dropped with Escape or Cancel reply, an edit with Escape', async () => {
+    const bar = bob.page.locator('.reply-bar');
+    await act(bob, 'hi alice, bob here', 'Reply');
+    await bar.getByText('Replying to').waitFor();
+    assert.equal(await bob.page.evaluate(() => document.activeElement.id), 'composer-input', 'Reply puts the focus in the composer');
+    await composer(bob).press('Escape');
+    await bar.waitFor({ state: 'hidden' });
+    await act(bob, 'hi alice, bob here', 'Reply');
+    await bar.getByRole('button', { name: 'Cancel reply' }).click();
+    await bar.waitFor({ state: 'hidden' });
+    await act(bob, 'hi alice, bob here', 'Edit');
+    const box = bob.page.getByLabel('Edit message');
+    await box.waitFor();
+    assert.ok(await box.evaluate((el) => el === document.activeElement), 'Edit puts the focus in the edit box');
+    await box.fill('this is not kept');
+    await box.press('Escape');
+    await box.waitFor({ state: 'detached' });
+    assert.equal(await message(bob, 'hi alice, bob here').locator('.content').textContent(), 'hi alice, bob here');
+  });
+
   await step('a reaction reaches the other side and can be taken back', async () => {
     await act(alice, 'hi alice, bob here', 'React');
     await alice.page.getByRole('button', { name: 'React with 👍' }).click();
@@ -331,6 +351,15 @@ try {
     await alice.page.getByRole('button', { name: /^Bobby Tables, online/ }).waitFor(); // the member list
   });
 
+  await step('a status chosen in the panel reaches the member list of the others', async () => {
+    await alice.page.getByLabel('Status').selectOption('idle');
+    await alice.page.getByRole('button', { name: `${alice.name}, idle (you)` }).waitFor();
+    await bob.page.getByRole('button', { name: `Guild ${suffix}`, exact: true }).click();
+    await bob.page.getByRole('button', { name: new RegExp(`^${alice.name}, idle`) }).waitFor();
+    await alice.page.getByLabel('Status').selectOption('online');
+    await bob.page.getByRole('button', { name: new RegExp(`^${alice.name}, online`) }).waitFor();
+  });
+
   await step('every input has a label and text has readable contrast', async () => {
     for (const p of [alice, bob]) {
       const report = await p.page.evaluate(() => {
@@ -377,6 +406,21 @@ try {
     await bob.page.getByRole('button', { name: 'Log out' }).click();
     await bob.page.getByRole('heading', { name: 'Welcome back' }).waitFor();
     assert.equal(await bob.page.evaluate(() => localStorage.getItem('token')), null);
+  });
+
+  await step('signing in again in the same page gives a live screen', async () => {
+    await bob.page.getByLabel('Username or email').fill(bob.name);
+    await bob.page.getByLabel('Password').fill('correct horse battery staple');
+    await bob.page.getByRole('button', { name: 'Log in', exact: true }).click();
+    await bob.page.locator('.me-panel').getByText('Bobby Tables').waitFor();
+    await bob.page.getByRole('button', { name: `Guild ${suffix}`, exact: true }).click();
+    await bob.page.getByRole('button', { name: /^#general/ }).click();
+    await bob.page.getByRole('heading', { name: '# general' }).waitFor();
+    await send(alice, 'welcome back, bob');
+    await message(bob, 'welcome back, bob').waitFor();
+    await composer(bob).pressSequentially('back', { delay: 20 });
+    await alice.page.getByText('Bobby Tables is typing…').waitFor();
+    await composer(bob).fill('');
   });
 
   assert.deepEqual(problems, [], 'the pages reported problems');

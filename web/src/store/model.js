@@ -1,5 +1,6 @@
-// What the client knows: the signed-in user, guilds with their channels, roles, members and presences, DMs,
-// read states, loaded messages and who is typing. Gateway events change it through apply().
+// The data the client knows: the signed-in user, guilds with their channels, roles, members and presences, DMs,
+// read states, loaded messages and who is typing; the functions that change it (fed by gateway events and REST
+// answers, see store/dispatch.js and store/actions.js) and the ones that read it for the views.
 
 export const TEXT = 0;
 export const DM = 1;
@@ -12,7 +13,7 @@ export function newer(a, b) {
   return BigInt(a) > BigInt(b);
 }
 
-export function createStore() {
+export function createModel() {
   return {
     me: null,
     users: new Map(), // id -> user
@@ -85,6 +86,27 @@ export function addMember(store, guildId, member) {
 export function setPresence(store, userId, status) {
   if (!status || status === 'offline') store.presences.delete(userId);
   else store.presences.set(userId, status);
+}
+
+/** A DM's title: its name, else the other people in it. */
+export function dmName(store, c) {
+  const others = (c.recipients || []).filter((u) => u.id !== store.me.id);
+  return c.name || others.map((u) => displayName(store, u.id)).join(', ') || 'Just you';
+}
+
+/** DMs, the most recently active first. */
+export function sortedDms(store) {
+  return [...store.channels.values()]
+    .filter((c) => !c.guild_id)
+    .sort((a, b) => (newer(a.last_message_id || a.id, b.last_message_id || b.id) ? -1 : 1));
+}
+
+/** The channel to open in a guild (null: the DMs) when none is remembered there. */
+export function firstChannel(store, guildId) {
+  if (guildId === null) return sortedDms(store)[0]?.id || null;
+  const g = store.guilds.get(guildId);
+  const text = g ? [...g.channels.values()].filter((c) => c.type === TEXT).sort((a, b) => a.position - b.position) : [];
+  return text[0]?.id || null;
 }
 
 export function isUnread(channel) {

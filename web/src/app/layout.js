@@ -1,0 +1,29 @@
+// The main screen: the server rail, the sidebar (channels or DMs, and one's own panel), the chat (its head, the
+// connection's state, the messages, who is typing, the composer), the member list and the toast. Each part
+// draws itself from the store.
+import { createChatHead } from '../channels/chat-head.js';
+import { createSidebar } from '../channels/sidebar.js';
+import { h, replaceChildren } from '../dom.js';
+import { createRail } from '../guilds/rail.js';
+import { createMemberList } from '../members/member-list.js';
+import { createComposer } from '../messages/composer.js';
+import { createMessageList } from '../messages/message-list.js';
+import { createTyping } from '../messages/typing.js';
+import { createConnectionStatus } from './connection-status.js';
+import { createToast } from './toast.js';
+
+/** ctx: {store, actions} of the session. */
+export function mountLayout(root, ctx) {
+  replaceChildren(
+    root,
+    h(
+      'div',
+      { class: 'app' },
+      createRail(ctx),
+      createSidebar(ctx),
+      h('main', { class: 'chat' }, createChatHead(ctx), createConnectionStatus(ctx), createMessageList(ctx), createTyping(ctx), createComposer(ctx)),
+      createMemberList(ctx),
+      createToast(ctx),
+    ),
+  );
+}

@@ -1,0 +1,26 @@
+// One entry of the channel or DM list: a button that opens it, named with its unread state and mention count.
+import { h } from '../dom.js';
+import { isUnread } from '../store/model.js';
+
+export function channelButton({ store, actions }, c, label) {
+  const unread = isUnread(c);
+  const active = store.view.channelId === c.id;
+  const mentions = c.mention_count || 0;
+  const parts = [label, unread ? 'unread' : null, mentions ? `${mentions} mention${mentions > 1 ? 's' : ''}` : null];
+  return h(
+    'li',
+    {},
+    h(
+      'button',
+      {
+        class: `channel${active ? ' active' : ''}${unread ? ' unread' : ''}`,
+        'aria-current': active ? 'page' : null,
+        'aria-label': parts.filter(Boolean).join(', '),
+        dataset: { key: c.id },
+        onClick: () => actions.select(store.view.guildId, c.id),
+      },
+      h('span', { class: 'channel-name' }, c.guild_id ? `# ${c.name}` : label),
+      mentions ? h('span', { class: 'badge', 'aria-hidden': 'true' }, String(mentions)) : null,
+    ),
+  );
+}

@@ -1,0 +1,30 @@
+// A guild's side of the sidebar: its name with the invite and create-channel buttons, and its text channels
+// grouped under their categories.
+import { h, replaceChildren } from '../dom.js';
+import { openInviteDialog } from '../guilds/invite-dialog.js';
+import { CATEGORY, newer, TEXT } from '../store/model.js';
+import { channelButton } from './channel-button.js';
+import { openCreateChannelDialog } from './create-channel-dialog.js';
+
+/** Draws guild g into the sidebar's head and list. */
+export function renderChannelList(ctx, g, head, list) {
+  replaceChildren(
+    head,
+    h('h1', {}, g.guild.name),
+    h('button', { class: 'small', title: 'Invite people', 'aria-label': 'Invite people', onClick: () => openInviteDialog(ctx) }, 'Invite'),
+    h('button', { class: 'icon', title: 'Create channel', 'aria-label': 'Create channel', onClick: () => openCreateChannelDialog(ctx) }, '#+'),
+  );
+  const all = [...g.channels.values()].sort((a, b) => a.position - b.position || (newer(a.id, b.id) ? 1 : -1));
+  const text = all.filter((c) => c.type === TEXT);
+  const groups = [{ id: null, name: null }, ...all.filter((c) => c.type === CATEGORY)].map((cat) => ({
+    cat,
+    items: text.filter((c) => (c.parent_id || null) === cat.id),
+  }));
+  replaceChildren(
+    list,
+    groups.map((gr) => [
+      gr.cat.id ? h('h2', { class: 'category', id: `cat-${gr.cat.id}` }, gr.cat.name) : null,
+      gr.items.length ? h('ul', { 'aria-labelledby': gr.cat.id ? `cat-${gr.cat.id}` : null }, gr.items.map((c) => channelButton(ctx, c, `#${c.name}`))) : null,
+    ]),
+  );
+}
