@@ -1,9 +1,11 @@
 /*
  * ratelimit: fixed-window counters for rate limits. A rule names what is limited (a key: a bucket and its
  * subject, a user or an address) and its rate; a hit counts one against each rule of a request and reports,
- * per rule, how many remain and when its window ends. Counters live in this process, or in Redis through the
- * broker when it is connected, so that a limit holds across server processes; a process that cannot reach
- * Redis counts locally meanwhile (limits then hold per process).
+ * per rule, how many remain and when its window ends. A key's window starts at its first hit and lasts the
+ * rule's window, as Discord's buckets do, wherever the clock stands: a burst is counted in one window.
+ * Counters live in this process, or in Redis through the broker when it is connected, so that a limit holds
+ * across server processes; a process that cannot reach Redis counts locally meanwhile (limits then hold per
+ * process).
  */
 #ifndef SD_CORE_RATELIMIT_H
 #define SD_CORE_RATELIMIT_H
@@ -46,6 +48,11 @@ void sd_ratelimit_free(sd_ratelimit_t *rl);
 /* Counts one hit against each of n (1..SD_RL_MAX_RULES) rules; cb runs once: within the call when counting
    locally, later when Redis answers. Rules with an unlimited rate are reported as never limited. */
 void sd_ratelimit_hit(sd_ratelimit_t *rl, const sd_rl_rule_t *rules, int n, sd_ratelimit_fn cb, void *ctx);
+/* The clock, in Unix milliseconds: the system's real-time clock unless sd_ratelimit_set_clock() changes it.
+ */
+typedef uint64_t (*sd_rl_clock_fn)(void *ctx);
+/* Tests pin the time with their own clock (ctx borrowed while set); NULL restores the system's. */
+void sd_ratelimit_set_clock(sd_ratelimit_t *rl, sd_rl_clock_fn fn, void *ctx);
 /* Parses "count/seconds" (seconds may have a fraction: "1/0.25") or "off"; SD_ERR_INVALID otherwise. */
 sd_err_t sd_rate_parse(const char *text, sd_rate_t *out);
 

@@ -22,7 +22,9 @@ void fuzz_loopback_start(sd_http_handler_fn handler, void *ctx)
 {
     if (server) return;
     uv_loop_init(&loop);
-    sd_http_limits_t limits = {.max_header_bytes = 16 * 1024, .max_body_bytes = 256 * 1024};
+    /* The server's own limits (config's defaults), so that what the fuzzer finds is what a client could do.
+     */
+    sd_http_limits_t limits = {.max_header_bytes = 16 * 1024, .max_body_bytes = 1024 * 1024};
     server = sd_http_server_new(&loop, &limits, handler, ctx);
     if (!server || sd_http_server_listen(server, "127.0.0.1", 0) != SD_OK) abort();
     port = sd_http_server_port(server);

@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # Runs every libFuzzer harness of BUILD_DIR: first over its committed corpus and regression inputs (each must
 # pass), then fuzzing for SECONDS from that corpus. A crash fails the run and leaves its input in
-# tests/fuzz/crashes/, to be added to tests/fuzz/regressions/<harness>/ once fixed.
+# tests/fuzz/crashes/, to be added to tests/fuzz/regressions/<harness>/ once fixed (tests/fuzz/pending/ holds
+# inputs that crash today and wait for their fix; they are not replayed).
+#
+# Memory growth is a crash too: -rss_limit_mb stops a run whose resident memory passes RSS_LIMIT_MB, and
+# -malloc_limit_mb one whose single allocation passes MALLOC_LIMIT_MB, so an input that makes the server grow
+# (a body copied once per chunk, a buffer that never shrinks) is found like an overflow is.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${1:?usage: run.sh BUILD_DIR [SECONDS]}
 seconds=${2:-60}
+rss_limit_mb=${RSS_LIMIT_MB:-1024}
+malloc_limit_mb=${MALLOC_LIMIT_MB:-256}
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 mkdir -p tests/fuzz/crashes
@@ -13,8 +20,14 @@ for harness in fuzz_http fuzz_websocket fuzz_schemas fuzz_gateway_payload; do
   bin="$build/$harness"
   dirs=(tests/fuzz/corpus/$harness)
   [ -d tests/fuzz/regressions/$harness ] && dirs+=(tests/fuzz/regressions/$harness)
-  opts=(-max_len=4096 -timeout=10 -rss_limit_mb=2048 -artifact_prefix=tests/fuzz/crashes/$harness-)
-  case $harness in fuzz_schemas|fuzz_gateway_payload) opts+=(-dict=tests/fuzz/json.dict) ;; esac
+  opts=(-timeout=10 -rss_limit_mb="$rss_limit_mb" -malloc_limit_mb="$malloc_limit_mb"
+        -artifact_prefix=tests/fuzz/crashes/$harness-)
+  case $harness in
+    # Bodies up to the server's 1 MiB limit and past it, chunked ones included: 1-byte chunks cost 6 bytes each.
+    fuzz_http) opts+=(-max_len=1048576 -dict=tests/fuzz/http.dict) ;;
+    fuzz_schemas|fuzz_gateway_payload) opts+=(-max_len=4096 -dict=tests/fuzz/json.dict) ;;
+    *) opts+=(-max_len=4096) ;;
+  esac
   echo "fuzz: $harness: replaying ${dirs[*]}"
   work=$(mktemp -d)
   if ! "$bin" "${opts[@]}" -runs=0 "${dirs[@]}" > "$work.log" 2>&1; then

@@ -51,3 +51,60 @@ Test(ratelimit, local_counts_go_down_to_zero_then_limit_each_rule_on_its_own)
     cr_assert(!s.st[0].limited && s.st[0].remaining == 1, "another key has its own count");
     sd_ratelimit_free(rl);
 }
+
+static uint64_t pinned(void *ctx)
+{
+    return *(const uint64_t *)ctx;
+}
+
+/* A burst that straddles a multiple of the window on the wall clock is still one window: windows start at a
+   key's first hit. Aligned to the clock, the two hits after the boundary counted in a new window (the burst
+   of four got through a limit of three, and the remaining count went back up), a run in every few hundred. */
+Test(ratelimit, a_burst_across_a_wall_clock_multiple_of_the_window_is_one_window)
+{
+    sd_ratelimit_t *rl = sd_ratelimit_new(NULL);
+    uint64_t now = 1700000010000ULL - 1; /* 1 ms before a multiple of 30 s (and of 1 s, 10 s...) */
+    sd_ratelimit_set_clock(rl, pinned, &now);
+    sd_rl_rule_t rule = {"route:burst", {3, 30000}};
+    seen_t s = {0};
+    long want_remaining[] = {2, 1, 0, 0};
+    bool want_limited[] = {false, false, false, true};
+    uint64_t at[] = {now, now + 2, now + 40, now + 80}; /* the boundary falls between the first two hits */
+    for (int i = 0; i < 4; i++) {
+        now = at[i];
+        sd_ratelimit_hit(rl, &rule, 1, remember, &s);
+        cr_assert_eq(s.st[0].remaining, want_remaining[i], "hit %d", i);
+        cr_assert_eq(s.st[0].limited, want_limited[i], "hit %d", i);
+        cr_assert_eq(s.st[0].reset_unix_ms, at[0] + 30000, "hit %d: the window ends 30 s after its first hit",
+                     i);
+        cr_assert_eq(s.st[0].reset_after_ms, at[0] + 30000 - now, "hit %d", i);
+    }
+    now = at[0] + 29999;
+    sd_ratelimit_hit(rl, &rule, 1, remember, &s);
+    cr_assert(s.st[0].limited && s.st[0].reset_after_ms == 1, "still the same window 1 ms before its end");
+    now = at[0] + 30000;
+    sd_ratelimit_hit(rl, &rule, 1, remember, &s);
+    cr_assert(!s.st[0].limited && s.st[0].remaining == 2,
+              "the window has ended: a new one starts with this hit");
+    cr_assert_eq(s.st[0].reset_unix_ms, now + 30000);
+    sd_ratelimit_set_clock(rl, NULL, NULL);
+    sd_ratelimit_free(rl);
+}
+
+Test(ratelimit, a_window_starts_at_its_first_hit_wherever_the_clock_stands)
+{
+    sd_ratelimit_t *rl = sd_ratelimit_new(NULL);
+    sd_rl_rule_t rule = {"route:w", {1, 1000}};
+    seen_t s = {0};
+    /* Every offset into a second: the window always lasts the whole second from the hit. */
+    for (uint64_t off = 0; off < 1000; off += 37) {
+        uint64_t now = 1700000000000ULL + off * 1000 + off;
+        sd_ratelimit_set_clock(rl, pinned, &now);
+        sd_ratelimit_hit(rl, &rule, 1, remember, &s);
+        cr_assert(!s.st[0].limited && s.st[0].reset_after_ms == 1000, "offset %lu", (unsigned long)off);
+        now += 999;
+        sd_ratelimit_hit(rl, &rule, 1, remember, &s);
+        cr_assert(s.st[0].limited && s.st[0].reset_after_ms == 1, "offset %lu", (unsigned long)off);
+    }
+    sd_ratelimit_free(rl);
+}
