@@ -176,6 +176,19 @@ sd_err_t sd_member_repo_get(sd_dynamo_t *db, const char *guild_id, const char *u
     return sd_repo_get(db, "members", member_key(guild_id, user_id), cb, ctx);
 }
 
+sd_err_t sd_member_repo_get_many(sd_dynamo_t *db, const char *guild_id, json_t *user_ids, sd_repo_cb cb,
+                                 void *ctx)
+{
+    json_t *keys = json_array();
+    size_t i;
+    json_t *u;
+    json_array_foreach(user_ids, i, u)
+        json_array_append_new(keys, member_key(guild_id, json_string_value(u)));
+    json_decref(user_ids);
+    if (!keys) return SD_ERR_NOMEM;
+    return sd_repo_batch_get(db, "members", keys, cb, ctx);
+}
+
 sd_err_t sd_member_repo_list(sd_dynamo_t *db, const char *guild_id, const char *after, size_t limit,
                              sd_repo_cb cb, void *ctx)
 {

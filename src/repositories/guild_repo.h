@@ -46,6 +46,10 @@ sd_err_t sd_channel_repo_delete(sd_dynamo_t *db, const char *id, sd_repo_cb cb, 
 
 sd_err_t sd_member_repo_get(sd_dynamo_t *db, const char *guild_id, const char *user_id, sd_repo_cb cb,
                             void *ctx);
+/* The memberships in guild_id of user_ids (array of strings, stolen); the answer is an array of those that
+   exist. */
+sd_err_t sd_member_repo_get_many(sd_dynamo_t *db, const char *guild_id, json_t *user_ids, sd_repo_cb cb,
+                                 void *ctx);
 /* Members with user_id > after, in id order, at most limit. */
 sd_err_t sd_member_repo_list(sd_dynamo_t *db, const char *guild_id, const char *after, size_t limit,
                              sd_repo_cb cb, void *ctx);

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "services/snowflake.h"
+#include "core/snowflake_id.h"
 
 uint64_t sd_message_bucket(uint64_t id)
 {
@@ -225,9 +225,7 @@ sd_err_t sd_message_repo_page(sd_dynamo_t *db, const char *channel_id, uint64_t 
         free(w);
         return SD_ERR_NOMEM;
     }
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    uint64_t now_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000 - SD_DISCORD_EPOCH_MS;
+    uint64_t now_ms = sd_snowflake_now_ms();
     uint64_t channel = sd_snowflake_parse(channel_id);
     *w = (walk_t){.db = db,
                   .older = older,
