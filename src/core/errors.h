@@ -35,6 +35,13 @@ typedef enum {
     SD_CONFLICT_USERNAME_TAKEN, /* another account holds the username */
     SD_CONFLICT_EMAIL_TAKEN,    /* another account holds the email */
     SD_CONFLICT_OWNER_CHANGED,  /* a write only the owner may make met another owner */
+    SD_CONFLICT_ALREADY_DONE,   /* what the write does is so already (the pair's DM, the reaction, pin or
+                                   membership is there, or is not, for a removal) */
+    SD_CONFLICT_NONCE_USED,     /* a message with that nonce was sent already */
+    SD_CONFLICT_GONE,           /* an item the write needs is gone (the channel, message, guild) */
+    SD_CONFLICT_LIMIT,          /* a count is at its most (a channel's pins) */
+    SD_CONFLICT_INVITE_SPENT,   /* the invite is used up, expired or gone */
+    SD_CONFLICT_BANNED,         /* a ban forbids it */
 } sd_conflict_t;
 
 /* A static name for the error ("conflict", "unavailable", ...). */

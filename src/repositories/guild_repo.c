@@ -220,6 +220,15 @@ sd_err_t sd_member_repo_update(sd_dynamo_t *db, const char *guild_id, const char
                                  "attribute_exists(user_id)", NULL, cb, ctx);
 }
 
+sd_conflict_t sd_member_repo_join_conflict(const json_t *result, bool with_invite)
+{
+    static const sd_conflict_t why[] = {SD_CONFLICT_INVITE_SPENT, SD_CONFLICT_BANNED,
+                                        SD_CONFLICT_ALREADY_DONE, SD_CONFLICT_GONE};
+    /* Without an invite its entry is missing: the others move up by one. */
+    return with_invite ? sd_repo_conflict(result, why, 4, SD_CONFLICT_GONE)
+                       : sd_repo_conflict(result, why + 1, 3, SD_CONFLICT_GONE);
+}
+
 sd_err_t sd_member_repo_join(sd_dynamo_t *db, json_t *member, const char *invite_code, long long now,
                              sd_repo_cb cb, void *ctx)
 {

@@ -48,6 +48,12 @@ sd_err_t sd_message_repo_create(sd_dynamo_t *db, json_t *message, const char *no
     return tx ? sd_repo_transact(db, tx, cb, ctx) : SD_ERR_NOMEM;
 }
 
+sd_conflict_t sd_message_repo_create_conflict(const json_t *result)
+{
+    static const sd_conflict_t why[] = {SD_CONFLICT_NONE, SD_CONFLICT_GONE, SD_CONFLICT_NONCE_USED};
+    return sd_repo_conflict(result, why, 3, SD_CONFLICT_NONE);
+}
+
 sd_err_t sd_message_repo_get(sd_dynamo_t *db, const char *channel_id, const char *id, sd_repo_cb cb,
                              void *ctx)
 {
@@ -111,6 +117,12 @@ sd_err_t sd_reaction_repo_set(sd_dynamo_t *db, const char *channel_id, const cha
     return tx ? sd_repo_transact(db, tx, cb, ctx) : SD_ERR_NOMEM;
 }
 
+sd_conflict_t sd_reaction_repo_set_conflict(const json_t *result)
+{
+    static const sd_conflict_t why[] = {SD_CONFLICT_ALREADY_DONE, SD_CONFLICT_GONE};
+    return sd_repo_conflict(result, why, 2, SD_CONFLICT_GONE);
+}
+
 sd_err_t sd_reaction_repo_users(sd_dynamo_t *db, const char *message_id, const char *emoji, const char *after,
                                 size_t limit, sd_repo_cb cb, void *ctx)
 {
@@ -131,6 +143,12 @@ sd_err_t sd_reaction_repo_find(sd_dynamo_t *db, json_t *keys, sd_repo_cb cb, voi
 }
 
 /* ---- pins ---- */
+
+sd_conflict_t sd_pin_repo_set_conflict(const json_t *result)
+{
+    static const sd_conflict_t why[] = {SD_CONFLICT_ALREADY_DONE, SD_CONFLICT_LIMIT};
+    return sd_repo_conflict(result, why, 2, SD_CONFLICT_GONE);
+}
 
 sd_err_t sd_pin_repo_set(sd_dynamo_t *db, const char *channel_id, const char *message_id, bool pin,
                          sd_repo_cb cb, void *ctx)

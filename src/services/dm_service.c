@@ -118,7 +118,8 @@ static void on_pair(sd_err_t err, json_t *pair, void *ctx)
 static void on_created(sd_err_t err, json_t *res, void *ctx)
 {
     sd_gjob_t *j = ctx;
-    if (err == SD_ERR_CONFLICT && j->target[0] && sd_repo_failed_entry(res) == 0) { /* lost the race */
+    if (err == SD_ERR_CONFLICT && j->target[0] &&
+        sd_dm_repo_create_conflict(res) == SD_CONFLICT_ALREADY_DONE) { /* lost the race */
         sd_gjob_started(j, sd_dm_repo_pair(j->app->db, j->target, on_pair, j));
         return;
     }

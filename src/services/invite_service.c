@@ -172,14 +172,14 @@ static void on_joined(sd_err_t err, json_t *res, void *ctx)
 {
     sd_gjob_t *j = ctx;
     if (err == SD_ERR_CONFLICT) {
-        switch (sd_repo_failed_entry(res)) {
-        case 0:
+        switch (sd_member_repo_join_conflict(res, true)) {
+        case SD_CONFLICT_INVITE_SPENT:
             unknown(j);
             return; /* used up or expired meanwhile */
-        case 1:
+        case SD_CONFLICT_BANNED:
             sd_gjob_refuse(j, SD_ERR_FORBIDDEN, SD_REASON_BANNED);
             return;
-        case 2:
+        case SD_CONFLICT_ALREADY_DONE:
             j->event = NULL; /* already a member: Discord answers as for a join */
             break;
         default:

@@ -35,8 +35,8 @@ static bool message_ok(sd_gjob_t *j)
 static void on_set(sd_err_t err, json_t *res, void *ctx)
 {
     sd_gjob_t *j = ctx;
-    if (err == SD_ERR_CONFLICT && sd_repo_failed_entry(res) == 0) err = SD_OK; /* already so: nothing to do */
-    if (err == SD_ERR_CONFLICT) err = SD_ERR_NOT_FOUND;                        /* the message went away */
+    if (err == SD_ERR_CONFLICT) /* already so: nothing to do; else the message went away */
+        err = sd_reaction_repo_set_conflict(res) == SD_CONFLICT_ALREADY_DONE ? SD_OK : SD_ERR_NOT_FOUND;
     bool remove = json_is_true(json_object_get(j->input, "remove"));
     j->event = remove ? "MESSAGE_REACTION_REMOVE" : "MESSAGE_REACTION_ADD";
     j->event_data =
@@ -135,12 +135,12 @@ static void on_pinned(sd_err_t err, json_t *res, void *ctx)
 {
     sd_gjob_t *j = ctx;
     if (err == SD_ERR_CONFLICT) {
-        int entry = sd_repo_failed_entry(res);
-        if (entry == 1) {
+        sd_conflict_t why = sd_pin_repo_set_conflict(res);
+        if (why == SD_CONFLICT_LIMIT) {
             sd_gjob_refuse(j, SD_ERR_INVALID, SD_REASON_MAX_PINS);
             return;
         }
-        err = entry == 0 ? SD_OK : SD_ERR_NOT_FOUND; /* already (un)pinned, or gone */
+        err = why == SD_CONFLICT_ALREADY_DONE ? SD_OK : SD_ERR_NOT_FOUND; /* already (un)pinned, or gone */
     }
     j->event = "CHANNEL_PINS_UPDATE";
     j->event_data = json_pack("{s:s}", "channel_id", j->channel_id);
