@@ -1,8 +1,9 @@
 /*
- * errors: the one error type every layer returns (sd_err_t), and the one place that turns an error into
- * Discord's JSON error body {code, message, errors} with its HTTP status. Lower layers return codes; only
- * endpoints (through sd_api_error_*) speak HTTP. Form validation errors use Discord's nested "_errors" shape
- * (code 50035).
+ * errors: the one error type every layer returns (sd_err_t) with the typed reason of a conflict, Discord's
+ * JSON error body {code, message, errors}, and each error's generic HTTP status and body. Lower layers return
+ * codes; only the API speaks HTTP: api/v1/deps (sd_deps_error) maps a service's fault to its answer, falling
+ * back on sd_api_error_from_err for an error with no domain detail. Form validation errors use Discord's
+ * nested "_errors" shape (code 50035).
  */
 #ifndef SD_CORE_ERRORS_H
 #define SD_CORE_ERRORS_H
@@ -23,6 +24,25 @@ typedef enum {
     SD_ERR_IO = -10,     /* local I/O: files, sockets */
     SD_ERR_EXISTS = -11, /* a resource already exists (a table in init-db) */
 } sd_err_t;
+
+/*
+ * Why an SD_ERR_CONFLICT happened: which condition of a conditional write (or which entry of a transaction)
+ * failed, as the repository that wrote it knows. Callers switch on it; no string is compared.
+ */
+typedef enum {
+    SD_CONFLICT_NONE = 0,       /* not a conflict, or a condition the writer does not name */
+    SD_CONFLICT_STALE,          /* the item changed since it was read (an optimistic check failed) */
+    SD_CONFLICT_USERNAME_TAKEN, /* another account holds the username */
+    SD_CONFLICT_EMAIL_TAKEN,    /* another account holds the email */
+    SD_CONFLICT_OWNER_CHANGED,  /* a write only the owner may make met another owner */
+    SD_CONFLICT_ALREADY_DONE,   /* what the write does is so already (the pair's DM, the reaction, pin or
+                                   membership is there, or is not, for a removal) */
+    SD_CONFLICT_NONCE_USED,     /* a message with that nonce was sent already */
+    SD_CONFLICT_GONE,           /* an item the write needs is gone (the channel, message, guild) */
+    SD_CONFLICT_LIMIT,          /* a count is at its most (a channel's pins) */
+    SD_CONFLICT_INVITE_SPENT,   /* the invite is used up, expired or gone */
+    SD_CONFLICT_BANNED,         /* a ban forbids it */
+} sd_conflict_t;
 
 /* A static name for the error ("conflict", "unavailable", ...). */
 const char *sd_err_name(sd_err_t err);
@@ -48,10 +68,10 @@ typedef struct {
  * result. */
 json_t *sd_api_error_body(int code, const char *message, json_t *errors);
 
-/* The HTTP status of an internal error (404 for SD_ERR_NOT_FOUND, 403 forbidden, 503 unavailable, ...). */
+/* The generic HTTP status of an error (404 for SD_ERR_NOT_FOUND, 403 forbidden, 503 unavailable, ...). */
 int sd_api_error_from_err_status(sd_err_t err);
 
-/* Maps an internal error to a status and Discord body; caller owns .body. */
+/* The generic status and Discord body of an error with no domain detail; caller owns .body. */
 sd_api_error_t sd_api_error_from_err(sd_err_t err);
 
 /*

@@ -10,6 +10,12 @@ void sd_dm_pair(const char *a, const char *b, char *out, size_t cap)
     snprintf(out, cap, "%s:%s", a_first ? a : b, a_first ? b : a);
 }
 
+sd_conflict_t sd_dm_repo_create_conflict(const json_t *result)
+{
+    static const sd_conflict_t why[] = {SD_CONFLICT_ALREADY_DONE}; /* the pair's entry comes first */
+    return sd_repo_conflict(result, why, 1, SD_CONFLICT_NONE);
+}
+
 sd_err_t sd_dm_repo_create(sd_dynamo_t *db, json_t *channel, const char *pair, sd_repo_cb cb, void *ctx)
 {
     const char *id = json_string_value(json_object_get(channel, "id"));

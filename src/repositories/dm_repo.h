@@ -12,8 +12,10 @@
 /* "<lower>:<higher>" of two user ids, into out. */
 void sd_dm_pair(const char *a, const char *b, char *out, size_t cap);
 /* Creates channel (stolen) and lists it for each recipient; with pair (may be NULL) only if that pair has no
-   DM yet (SD_ERR_CONFLICT, failed entry 0, otherwise). */
+   DM yet (SD_ERR_CONFLICT, sd_dm_repo_create_conflict SD_CONFLICT_ALREADY_DONE, otherwise). */
 sd_err_t sd_dm_repo_create(sd_dynamo_t *db, json_t *channel, const char *pair, sd_repo_cb cb, void *ctx);
+/* Why a sd_dm_repo_create with a pair failed with SD_ERR_CONFLICT (its callback's result). */
+sd_conflict_t sd_dm_repo_create_conflict(const json_t *result);
 /* The pair record {pair, channel_id}. */
 sd_err_t sd_dm_repo_pair(sd_dynamo_t *db, const char *pair, sd_repo_cb cb, void *ctx);
 /* The user's DM channel rows [{user_id, channel_id}]. */

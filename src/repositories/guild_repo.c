@@ -176,6 +176,19 @@ sd_err_t sd_member_repo_get(sd_dynamo_t *db, const char *guild_id, const char *u
     return sd_repo_get(db, "members", member_key(guild_id, user_id), cb, ctx);
 }
 
+sd_err_t sd_member_repo_get_many(sd_dynamo_t *db, const char *guild_id, json_t *user_ids, sd_repo_cb cb,
+                                 void *ctx)
+{
+    json_t *keys = json_array();
+    size_t i;
+    json_t *u;
+    json_array_foreach(user_ids, i, u)
+        json_array_append_new(keys, member_key(guild_id, json_string_value(u)));
+    json_decref(user_ids);
+    if (!keys) return SD_ERR_NOMEM;
+    return sd_repo_batch_get(db, "members", keys, cb, ctx);
+}
+
 sd_err_t sd_member_repo_list(sd_dynamo_t *db, const char *guild_id, const char *after, size_t limit,
                              sd_repo_cb cb, void *ctx)
 {
@@ -205,6 +218,15 @@ sd_err_t sd_member_repo_update(sd_dynamo_t *db, const char *guild_id, const char
 {
     return sd_repo_update_fields(db, "members", member_key(guild_id, user_id), changes,
                                  "attribute_exists(user_id)", NULL, cb, ctx);
+}
+
+sd_conflict_t sd_member_repo_join_conflict(const json_t *result, bool with_invite)
+{
+    static const sd_conflict_t why[] = {SD_CONFLICT_INVITE_SPENT, SD_CONFLICT_BANNED,
+                                        SD_CONFLICT_ALREADY_DONE, SD_CONFLICT_GONE};
+    /* Without an invite its entry is missing: the others move up by one. */
+    return with_invite ? sd_repo_conflict(result, why, 4, SD_CONFLICT_GONE)
+                       : sd_repo_conflict(result, why + 1, 3, SD_CONFLICT_GONE);
 }
 
 sd_err_t sd_member_repo_join(sd_dynamo_t *db, json_t *member, const char *invite_code, long long now,

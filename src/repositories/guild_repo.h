@@ -46,6 +46,10 @@ sd_err_t sd_channel_repo_delete(sd_dynamo_t *db, const char *id, sd_repo_cb cb, 
 
 sd_err_t sd_member_repo_get(sd_dynamo_t *db, const char *guild_id, const char *user_id, sd_repo_cb cb,
                             void *ctx);
+/* The memberships in guild_id of user_ids (array of strings, stolen); the answer is an array of those that
+   exist. */
+sd_err_t sd_member_repo_get_many(sd_dynamo_t *db, const char *guild_id, json_t *user_ids, sd_repo_cb cb,
+                                 void *ctx);
 /* Members with user_id > after, in id order, at most limit. */
 sd_err_t sd_member_repo_list(sd_dynamo_t *db, const char *guild_id, const char *after, size_t limit,
                              sd_repo_cb cb, void *ctx);
@@ -57,11 +61,13 @@ sd_err_t sd_member_repo_update(sd_dynamo_t *db, const char *guild_id, const char
 /*
  * Adds member (stolen) to its guild: member_count + 1, refused while a ban exists; with invite_code, also
  * counts one use, only while the invite has uses left and has not expired at now (Unix seconds). On
- * SD_ERR_CONFLICT the failed entry (sd_repo_failed_entry) is 0 invite, 1 ban, 2 already a member, 3 no such
- * guild (without code: 0 ban, 1 member, 2 guild).
+ * SD_ERR_CONFLICT, sd_member_repo_join_conflict(result, invite_code != NULL) says why:
+ * SD_CONFLICT_INVITE_SPENT, SD_CONFLICT_BANNED, SD_CONFLICT_ALREADY_DONE (a member already) or
+ * SD_CONFLICT_GONE (no such guild).
  */
 sd_err_t sd_member_repo_join(sd_dynamo_t *db, json_t *member, const char *invite_code, long long now,
                              sd_repo_cb cb, void *ctx);
+sd_conflict_t sd_member_repo_join_conflict(const json_t *result, bool with_invite);
 /* Removes a member (member_count - 1); with ban (stolen, may be NULL) also writes the ban in the same step.
  */
 sd_err_t sd_member_repo_remove(sd_dynamo_t *db, const char *guild_id, const char *user_id, json_t *ban,

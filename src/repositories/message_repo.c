@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "services/snowflake.h"
+#include "core/snowflake_id.h"
 
 uint64_t sd_message_bucket(uint64_t id)
 {
@@ -46,6 +46,12 @@ sd_err_t sd_message_repo_create(sd_dynamo_t *db, json_t *message, const char *no
                                "attribute_not_exists(message_id) OR expires_at < :now",
                                json_pack("{s:I}", ":now", (json_int_t)time(NULL))));
     return tx ? sd_repo_transact(db, tx, cb, ctx) : SD_ERR_NOMEM;
+}
+
+sd_conflict_t sd_message_repo_create_conflict(const json_t *result)
+{
+    static const sd_conflict_t why[] = {SD_CONFLICT_NONE, SD_CONFLICT_GONE, SD_CONFLICT_NONCE_USED};
+    return sd_repo_conflict(result, why, 3, SD_CONFLICT_NONE);
 }
 
 sd_err_t sd_message_repo_get(sd_dynamo_t *db, const char *channel_id, const char *id, sd_repo_cb cb,
@@ -111,6 +117,12 @@ sd_err_t sd_reaction_repo_set(sd_dynamo_t *db, const char *channel_id, const cha
     return tx ? sd_repo_transact(db, tx, cb, ctx) : SD_ERR_NOMEM;
 }
 
+sd_conflict_t sd_reaction_repo_set_conflict(const json_t *result)
+{
+    static const sd_conflict_t why[] = {SD_CONFLICT_ALREADY_DONE, SD_CONFLICT_GONE};
+    return sd_repo_conflict(result, why, 2, SD_CONFLICT_GONE);
+}
+
 sd_err_t sd_reaction_repo_users(sd_dynamo_t *db, const char *message_id, const char *emoji, const char *after,
                                 size_t limit, sd_repo_cb cb, void *ctx)
 {
@@ -131,6 +143,12 @@ sd_err_t sd_reaction_repo_find(sd_dynamo_t *db, json_t *keys, sd_repo_cb cb, voi
 }
 
 /* ---- pins ---- */
+
+sd_conflict_t sd_pin_repo_set_conflict(const json_t *result)
+{
+    static const sd_conflict_t why[] = {SD_CONFLICT_ALREADY_DONE, SD_CONFLICT_LIMIT};
+    return sd_repo_conflict(result, why, 2, SD_CONFLICT_GONE);
+}
 
 sd_err_t sd_pin_repo_set(sd_dynamo_t *db, const char *channel_id, const char *message_id, bool pin,
                          sd_repo_cb cb, void *ctx)
@@ -225,9 +243,7 @@ sd_err_t sd_message_repo_page(sd_dynamo_t *db, const char *channel_id, uint64_t 
         free(w);
         return SD_ERR_NOMEM;
     }
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    uint64_t now_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000 - SD_DISCORD_EPOCH_MS;
+    uint64_t now_ms = sd_snowflake_now_ms();
     uint64_t channel = sd_snowflake_parse(channel_id);
     *w = (walk_t){.db = db,
                   .older = older,

@@ -22,10 +22,12 @@ void sd_message_bucket_key(const char *channel_id, uint64_t id, char *out, size_
 /*
  * Stores message (stolen; its bucket_key is set here) and moves the channel's last_message_id, in one
  * transaction; with nonce_key also records the nonce (for nonce_ttl seconds). On SD_ERR_CONFLICT,
- * sd_repo_failed_entry is 1 when the channel is gone and 2 when the nonce was used already.
+ * sd_message_repo_create_conflict(result) is SD_CONFLICT_GONE when the channel is gone and
+ * SD_CONFLICT_NONCE_USED when the nonce was used already.
  */
 sd_err_t sd_message_repo_create(sd_dynamo_t *db, json_t *message, const char *nonce_key,
                                 long long nonce_expires, sd_repo_cb cb, void *ctx);
+sd_conflict_t sd_message_repo_create_conflict(const json_t *result);
 sd_err_t sd_message_repo_get(sd_dynamo_t *db, const char *channel_id, const char *id, sd_repo_cb cb,
                              void *ctx);
 /* Messages by id (array of strings, stolen) of one channel; missing ones are left out. */
@@ -41,10 +43,12 @@ sd_err_t sd_message_repo_nonce(sd_dynamo_t *db, const char *nonce_key, sd_repo_c
 
 /*
  * Reactions: add (remove=false) or remove user's reaction emoji on a message, moving the message's count in
- * the same transaction. SD_ERR_CONFLICT with failed entry 0: already there (add) / not there (remove).
+ * the same transaction. On SD_ERR_CONFLICT, sd_reaction_repo_set_conflict(result) is SD_CONFLICT_ALREADY_DONE
+ * when it is there already (add) / not there (remove), SD_CONFLICT_GONE when the message is.
  */
 sd_err_t sd_reaction_repo_set(sd_dynamo_t *db, const char *channel_id, const char *message_id,
                               const char *emoji, const char *user_id, bool remove, sd_repo_cb cb, void *ctx);
+sd_conflict_t sd_reaction_repo_set_conflict(const json_t *result);
 /* Users who reacted with emoji, user id > after, at most limit: [{message_id, emoji_user, user_id}]. */
 sd_err_t sd_reaction_repo_users(sd_dynamo_t *db, const char *message_id, const char *emoji, const char *after,
                                 size_t limit, sd_repo_cb cb, void *ctx);
@@ -54,11 +58,13 @@ sd_err_t sd_reaction_repo_find(sd_dynamo_t *db, json_t *keys, sd_repo_cb cb, voi
 void sd_reaction_key(const char *emoji, const char *user_id, char *out, size_t cap);
 
 /*
- * Pins: pin (or unpin) a message, with the channel's pin_count, at most 50. SD_ERR_CONFLICT with failed entry
- * 0: already (un)pinned, 1: the channel has 50 pins.
+ * Pins: pin (or unpin) a message, with the channel's pin_count, at most 50. On SD_ERR_CONFLICT,
+ * sd_pin_repo_set_conflict(result) is SD_CONFLICT_ALREADY_DONE when it is (un)pinned already (or gone),
+ * SD_CONFLICT_LIMIT when the channel has 50 pins, SD_CONFLICT_GONE otherwise.
  */
 sd_err_t sd_pin_repo_set(sd_dynamo_t *db, const char *channel_id, const char *message_id, bool pin,
                          sd_repo_cb cb, void *ctx);
+sd_conflict_t sd_pin_repo_set_conflict(const json_t *result);
 /* Pins of a channel: [{channel_id, message_id}], newest message first. */
 sd_err_t sd_pin_repo_list(sd_dynamo_t *db, const char *channel_id, sd_repo_cb cb, void *ctx);
 

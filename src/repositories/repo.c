@@ -256,6 +256,13 @@ int sd_repo_failed_entry(const json_t *result)
     return -1;
 }
 
+sd_conflict_t sd_repo_conflict(const json_t *result, const sd_conflict_t *why, size_t n,
+                               sd_conflict_t otherwise)
+{
+    int i = sd_repo_failed_entry(result);
+    return i >= 0 && (size_t)i < n ? why[i] : otherwise;
+}
+
 void sd_repo_assignments(char *expr, size_t cap, size_t *n, int *i, json_t *obj, const char *tag,
                          const char *path_fmt, json_t *names, json_t *values)
 {

@@ -66,5 +66,9 @@ json_t *sd_repo_tx_check(sd_dynamo_t *db, const char *table, json_t *key, const 
 sd_err_t sd_repo_transact(sd_dynamo_t *db, json_t *entries, sd_repo_cb cb, void *ctx);
 /* For a failed transaction's result: the index of the first entry whose condition failed, or -1. */
 int sd_repo_failed_entry(const json_t *result);
+/* The typed reason of a failed transaction: why[i] when entry i failed (of n), otherwise (no entry named, or
+   one past n) otherwise. What repositories answer their callers with, so that no caller compares indexes. */
+sd_conflict_t sd_repo_conflict(const json_t *result, const sd_conflict_t *why, size_t n,
+                               sd_conflict_t otherwise);
 
 #endif

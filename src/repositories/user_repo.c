@@ -12,8 +12,9 @@ typedef struct {
     sd_dynamo_t *db;
     sd_user_repo_cb cb;
     void *ctx;
-    sd_user_t user;        /* what was written, or read */
-    const char *fields[4]; /* transaction item i -> conflict name */
+    sd_user_t user;                 /* what was written, or read */
+    sd_conflict_t failed[4];        /* transaction entry i's condition failing means this */
+    sd_conflict_t failed_otherwise; /* no condition named (a transaction that kept colliding) */
 } op_t;
 
 void sd_user_repo_handle_key(const char *kind, const char *value, char *out, size_t cap)
@@ -45,7 +46,7 @@ static op_t *op_new(sd_dynamo_t *db, sd_user_repo_cb cb, void *ctx)
     return op;
 }
 
-static void op_end(op_t *op, sd_err_t err, const char *conflict)
+static void op_end(op_t *op, sd_err_t err, sd_conflict_t conflict)
 {
     op->cb(err, err ? NULL : &op->user, conflict, op->ctx);
     free(op);
@@ -106,24 +107,17 @@ static json_t *put_handle(sd_dynamo_t *db, const char *kind, const char *value, 
                      "ExpressionAttributeNames", "#k", "key");
 }
 
-/* Names the field behind the first ConditionalCheckFailed of a cancelled transaction. */
-static const char *conflict_field(const op_t *op, const json_t *res)
+/* What the first failed condition of a cancelled transaction means. */
+static sd_conflict_t conflict_of(const op_t *op, const json_t *res)
 {
-    size_t i;
-    json_t *r;
-    json_array_foreach(json_object_get(res, "CancellationReasons"), i, r)
-    {
-        const char *code = json_string_value(json_object_get(r, "Code"));
-        if (code && strcmp(code, "ConditionalCheckFailed") == 0 && i < 4 && op->fields[i])
-            return op->fields[i];
-    }
-    return "user";
+    int i = sd_repo_failed_entry(res);
+    return i >= 0 && i < 4 && op->failed[i] ? op->failed[i] : op->failed_otherwise;
 }
 
 static void on_written(sd_err_t err, json_t *res, void *ctx)
 {
     op_t *op = ctx;
-    op_end(op, err, err == SD_ERR_CONFLICT ? conflict_field(op, res) : NULL);
+    op_end(op, err, err == SD_ERR_CONFLICT ? conflict_of(op, res) : SD_CONFLICT_NONE);
 }
 
 sd_err_t sd_user_repo_create(sd_dynamo_t *db, const sd_user_t *user, sd_user_repo_cb cb, void *ctx)
@@ -136,11 +130,12 @@ sd_err_t sd_user_repo_create(sd_dynamo_t *db, const sd_user_t *user, sd_user_rep
         json_pack("[{s:{s:s, s:o, s:s}}, o]", "Put", "TableName", users_table(db, table, sizeof table),
                   "Item", item_from_user(user), "ConditionExpression", "attribute_not_exists(id)",
                   put_handle(db, "username", user->username, user->id));
-    op->fields[0] = "user";
-    op->fields[1] = "username";
+    /* The id is fresh: whatever keeps failing is a race for one of the handles, the username first. */
+    op->failed[1] = SD_CONFLICT_USERNAME_TAKEN;
+    op->failed_otherwise = SD_CONFLICT_USERNAME_TAKEN;
     if (items && user->email[0]) {
         json_array_append_new(items, put_handle(db, "email", user->email, user->id));
-        op->fields[2] = "email";
+        op->failed[2] = SD_CONFLICT_EMAIL_TAKEN;
     }
     return op_call(op, "TransactWriteItems", items ? json_pack("{s:o}", "TransactItems", items) : NULL,
                    on_written);
@@ -152,7 +147,7 @@ static void on_get(sd_err_t err, json_t *res, void *ctx)
     json_t *item = json_object_get(res, "Item");
     if (!err && !item) err = SD_ERR_NOT_FOUND;
     if (!err && user_from_item(&op->user, item)) err = SD_ERR_INTERNAL;
-    op_end(op, err, NULL);
+    op_end(op, err, SD_CONFLICT_NONE);
 }
 
 sd_err_t sd_user_repo_get(sd_dynamo_t *db, const char *id, sd_user_repo_cb cb, void *ctx)
@@ -172,14 +167,14 @@ static void on_handle(sd_err_t err, json_t *res, void *ctx)
     const char *id = sd_item_get_s(json_object_get(res, "Item"), "user_id");
     if (!err && !id) err = SD_ERR_NOT_FOUND;
     if (err) {
-        op_end(op, err, NULL);
+        op_end(op, err, SD_CONFLICT_NONE);
         return;
     }
     char table[128];
     json_t *req = json_pack("{s:s, s:{s:o}, s:b}", "TableName", users_table(op->db, table, sizeof table),
                             "Key", "id", sd_item_s(id), "ConsistentRead", 1);
     err = req ? sd_dynamo_call(op->db, "GetItem", req, on_get, op) : SD_ERR_NOMEM;
-    if (err) op_end(op, err, NULL);
+    if (err) op_end(op, err, SD_CONFLICT_NONE);
 }
 
 sd_err_t sd_user_repo_find_by_login(sd_dynamo_t *db, const char *login, sd_user_repo_cb cb, void *ctx)
@@ -201,12 +196,19 @@ sd_err_t sd_user_repo_update(sd_dynamo_t *db, const sd_user_t *old, const sd_use
     if (!op) return SD_ERR_NOMEM;
     op->user = *updated;
     char table[128], itable[128], key[300];
-    /* Replace the whole item, guarded by the version and name we read, so no concurrent change is lost. */
-    json_t *items = json_pack(
-        "[{s:{s:s, s:o, s:s, s:{s:o, s:o}}}]", "Put", "TableName", users_table(db, table, sizeof table),
-        "Item", item_from_user(updated), "ConditionExpression", "token_version = :tv AND username = :un",
-        "ExpressionAttributeValues", ":tv", sd_item_n(old->token_version), ":un", sd_item_s(old->username));
-    op->fields[0] = "user";
+    /* Replace the whole item, guarded by every field as we read it, so no concurrent change is lost. */
+    char cond[256];
+    snprintf(cond, sizeof cond, "token_version = :tv AND username = :un AND %s AND %s",
+             old->global_name[0] ? "global_name = :gn" : "attribute_not_exists(global_name)",
+             old->avatar[0] ? "avatar = :av" : "attribute_not_exists(avatar)");
+    json_t *values =
+        json_pack("{s:o, s:o}", ":tv", sd_item_n(old->token_version), ":un", sd_item_s(old->username));
+    if (values && old->global_name[0]) json_object_set_new(values, ":gn", sd_item_s(old->global_name));
+    if (values && old->avatar[0]) json_object_set_new(values, ":av", sd_item_s(old->avatar));
+    json_t *items = json_pack("[{s:{s:s, s:o, s:s, s:o}}]", "Put", "TableName",
+                              users_table(db, table, sizeof table), "Item", item_from_user(updated),
+                              "ConditionExpression", cond, "ExpressionAttributeValues", values);
+    op->failed_otherwise = SD_CONFLICT_STALE; /* the account, or our own old handle, changed meanwhile */
     if (items && strcmp(old->username, updated->username) != 0) {
         char oldkey[300], newkey[300];
         sd_user_repo_handle_key("username", old->username, oldkey, sizeof oldkey);
@@ -218,8 +220,7 @@ sd_err_t sd_user_repo_update(sd_dynamo_t *db, const sd_user_t *old, const sd_use
                                                    sd_item_s(key), "ConditionExpression", "user_id = :me",
                                                    "ExpressionAttributeValues", ":me", sd_item_s(old->id)));
             json_array_append_new(items, put_handle(db, "username", updated->username, updated->id));
-            op->fields[1] = "user";
-            op->fields[2] = "username";
+            op->failed[2] = SD_CONFLICT_USERNAME_TAKEN;
         }
     }
     return op_call(op, "TransactWriteItems", items ? json_pack("{s:o}", "TransactItems", items) : NULL,
@@ -227,30 +228,29 @@ sd_err_t sd_user_repo_update(sd_dynamo_t *db, const sd_user_t *old, const sd_use
 }
 
 typedef struct {
-    void (*cb)(sd_err_t err, json_t *by_id, void *ctx);
+    sd_user_repo_many_cb cb;
     void *ctx;
 } many_t;
 
 static void on_many(sd_err_t err, json_t *items, void *ctx)
 {
     many_t *m = ctx;
-    json_t *by_id = json_object();
-    size_t i;
+    size_t n = 0, i;
+    sd_user_t *users = err ? NULL : calloc(json_array_size(items) + 1, sizeof *users);
+    if (!err && !users) err = SD_ERR_NOMEM;
     json_t *it;
-    json_array_foreach(items, i, it)
+    json_array_foreach(err ? NULL : items, i, it)
     {
-        sd_user_t u;
         json_t *item = sd_item_from_json(it);
-        if (item && user_from_item(&u, item) == 0) json_object_set_new(by_id, u.id, sd_user_public_json(&u));
+        if (item && user_from_item(&users[n], item) == 0) n++;
         json_decref(item);
     }
-    m->cb(err, by_id, m->ctx);
-    json_decref(by_id);
+    m->cb(err, users, n, m->ctx);
+    free(users);
     free(m);
 }
 
-sd_err_t sd_user_repo_public_many(sd_dynamo_t *db, json_t *ids,
-                                  void (*cb)(sd_err_t err, json_t *by_id, void *ctx), void *ctx)
+sd_err_t sd_user_repo_get_many(sd_dynamo_t *db, json_t *ids, sd_user_repo_many_cb cb, void *ctx)
 {
     many_t *m = malloc(sizeof *m);
     json_t *keys = json_array();

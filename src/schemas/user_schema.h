@@ -1,6 +1,6 @@
 /*
- * user_schema: the user entity, the request bodies that touch it (register, login, PATCH /users/@me) parsed
- * and validated into structs with Discord's per-field errors, and the user objects of Discord's API v10 (the
+ * user_schema: the request bodies that touch an account (register, login, PATCH /users/@me) parsed and
+ * validated into structs with Discord's per-field errors, and the user objects of Discord's API v10 (the
  * private one for @me, the public one for everybody else).
  */
 #ifndef SD_SCHEMAS_USER_SCHEMA_H
@@ -10,24 +10,7 @@
 #include <stdbool.h>
 
 #include "core/errors.h"
-
-#define SD_USERNAME_MAX 32
-#define SD_GLOBAL_NAME_MAX 32
-#define SD_AVATAR_MAX 2048
-#define SD_EMAIL_MAX 254
-#define SD_PASSWORD_MIN 8
-#define SD_PASSWORD_MAX 72
-
-typedef struct {
-    char id[24];
-    char username[SD_USERNAME_MAX + 1];
-    char global_name[SD_GLOBAL_NAME_MAX * 4 + 1]; /* "" is null */
-    char avatar[SD_AVATAR_MAX + 1];               /* "" is null */
-    char email[SD_EMAIL_MAX + 1];                 /* "" is null */
-    char password_hash[128];
-    long long token_version;
-    bool bot;
-} sd_user_t;
+#include "repositories/user_repo.h" /* sd_user_t, the stored account */
 
 typedef struct {
     const char *username; /* borrowed from the parsed JSON */

@@ -13,7 +13,7 @@
 
 static void fail_store(sd_gjob_t *j, sd_err_t err)
 {
-    sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_CHANNEL, "Unknown Channel");
+    sd_gjob_store_fail(j, err, SD_ENTITY_CHANNEL);
 }
 
 /* The channel of id in the list j->found, or NULL. */
@@ -81,7 +81,7 @@ static void on_created(sd_err_t err, json_t *res, void *ctx)
     if (err)
         fail_store(j, err);
     else
-        sd_gjob_ok(j, 201, sd_channel_json(j->input));
+        sd_gjob_ok(j, SD_OUTCOME_CREATED, sd_channel_json(j->input));
 }
 
 static void on_siblings(sd_err_t err, json_t *channels, void *ctx)
@@ -152,7 +152,7 @@ static void on_updated(sd_err_t err, json_t *channel, void *ctx)
     if (err)
         fail_store(j, err);
     else
-        sd_gjob_ok(j, 200, sd_channel_json(channel));
+        sd_gjob_ok(j, SD_OUTCOME_OK, sd_channel_json(channel));
 }
 
 static void update_write(sd_gjob_t *j)
@@ -204,7 +204,7 @@ static void on_orphaned(sd_err_t err, json_t *channel, void *ctx)
 {
     sd_gjob_t *j = ctx;
     if (!err) updated_event(j, channel);
-    if (--j->counter == 0) sd_gjob_ok(j, 200, sd_channel_json(j->channel));
+    if (--j->counter == 0) sd_gjob_ok(j, SD_OUTCOME_OK, sd_channel_json(j->channel));
 }
 
 static void on_children(sd_err_t err, json_t *channels, void *ctx)
@@ -232,7 +232,7 @@ static void on_deleted(sd_err_t err, json_t *res, void *ctx)
     else if (json_integer_value(json_object_get(j->channel, "type")) == SD_CHANNEL_CATEGORY)
         sd_gjob_started(j, sd_channel_repo_list(j->app->db, j->guild_id, on_children, j));
     else
-        sd_gjob_ok(j, 200, sd_channel_json(j->channel));
+        sd_gjob_ok(j, SD_OUTCOME_OK, sd_channel_json(j->channel));
 }
 
 static void delete_step(sd_gjob_t *j)
@@ -267,7 +267,7 @@ static void on_moved(sd_err_t err, json_t *res, void *ctx)
             updated_event(j, c);
             json_decref(c);
         }
-        sd_gjob_ok(j, 204, NULL);
+        sd_gjob_ok(j, SD_OUTCOME_NO_CONTENT, NULL);
     }
 }
 
@@ -320,7 +320,7 @@ static void on_overwritten(sd_err_t err, json_t *channel, void *ctx)
 {
     sd_gjob_t *j = ctx;
     if (!err) updated_event(j, channel);
-    sd_gjob_done(j, err, SD_CODE_UNKNOWN_CHANNEL, "Unknown Channel");
+    sd_gjob_done(j, err, SD_ENTITY_CHANNEL);
 }
 
 static void overwrite_step(sd_gjob_t *j)
@@ -329,7 +329,7 @@ static void overwrite_step(sd_gjob_t *j)
     json_t *ow = j->input;
     j->input = NULL;
     if (!ow && !json_object_get(json_object_get(j->channel, "permission_overwrites"), j->target)) {
-        sd_gjob_fail(j, SD_ERR_NOT_FOUND, 10009, "Unknown Overwrite");
+        sd_gjob_unknown(j, SD_ENTITY_OVERWRITE);
         return;
     }
     sd_gjob_started(

@@ -7,16 +7,16 @@
 #include "repositories/dm_repo.h"
 #include "repositories/guild_repo.h"
 #include "repositories/message_repo.h"
-#include "repositories/user_repo.h"
 #include "schemas/fields.h"
 #include "schemas/guild_schema.h"
 #include "services/events.h"
 #include "services/permissions.h"
 #include "services/snowflake.h"
+#include "services/user_service.h"
 
 static void fail_store(sd_gjob_t *j, sd_err_t err)
 {
-    sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_CHANNEL, "Unknown Channel");
+    sd_gjob_store_fail(j, err, SD_ENTITY_CHANNEL);
 }
 
 /* ---- answering with channels: users of DMs and read states looked up ---- */
@@ -47,10 +47,10 @@ static void on_channel_users(sd_err_t err, json_t *by_id, void *ctx)
     if (json_is_true(json_object_get(j->found, "one"))) {
         json_t *first = json_incref(json_array_get(out, 0));
         json_decref(out);
-        sd_gjob_ok(j, 200, first);
+        sd_gjob_ok(j, SD_OUTCOME_OK, first);
         return;
     }
-    sd_gjob_ok(j, 200, out);
+    sd_gjob_ok(j, SD_OUTCOME_OK, out);
 }
 
 static void on_states(sd_err_t err, json_t *states, void *ctx)
@@ -79,7 +79,7 @@ static void on_states(sd_err_t err, json_t *states, void *ctx)
     json_t *v;
     json_object_foreach(ids, id, v) json_array_append_new(list, json_string(id));
     json_decref(ids);
-    sd_gjob_started(j, sd_user_repo_public_many(j->app->db, list, on_channel_users, j));
+    sd_gjob_started(j, sd_user_service_public_many(j->app, list, on_channel_users, j));
 }
 
 void sd_dm_service_answer_channels(sd_gjob_t *j, json_t *channels, bool one)
@@ -118,7 +118,8 @@ static void on_pair(sd_err_t err, json_t *pair, void *ctx)
 static void on_created(sd_err_t err, json_t *res, void *ctx)
 {
     sd_gjob_t *j = ctx;
-    if (err == SD_ERR_CONFLICT && j->target[0] && sd_repo_failed_entry(res) == 0) { /* lost the race */
+    if (err == SD_ERR_CONFLICT && j->target[0] &&
+        sd_dm_repo_create_conflict(res) == SD_CONFLICT_ALREADY_DONE) { /* lost the race */
         sd_gjob_started(j, sd_dm_repo_pair(j->app->db, j->target, on_pair, j));
         return;
     }
@@ -172,7 +173,7 @@ static void on_recipients(sd_err_t err, json_t *by_id, void *ctx)
     json_array_foreach(wanted, i, r)
     {
         if (!json_object_get(by_id, json_string_value(r)) || !strcmp(json_string_value(r), j->user_id)) {
-            sd_gjob_fail(j, SD_ERR_INVALID, 50033, "Invalid Recipient(s)");
+            sd_gjob_refuse(j, SD_ERR_INVALID, SD_REASON_INVALID_RECIPIENT);
             return;
         }
     }
@@ -216,7 +217,7 @@ void sd_dm_service_open(sd_app_t *app, const char *user_id, json_t *input, sd_ou
     json_decref(errors);
     json_t *ids = json_deep_copy(json_object_get(input, "recipients"));
     json_array_append_new(ids, json_string(user_id));
-    sd_gjob_started(j, sd_user_repo_public_many(app->db, ids, on_recipients, j));
+    sd_gjob_started(j, sd_user_service_public_many(app, ids, on_recipients, j));
 }
 
 /* ---- list ---- */
@@ -259,14 +260,14 @@ static void on_acked(sd_err_t err, json_t *res, void *ctx)
     if (err)
         fail_store(j, err);
     else
-        sd_gjob_ok(j, 200, json_pack("{s:n}", "token"));
+        sd_gjob_ok(j, SD_OUTCOME_OK, json_pack("{s:n}", "token"));
 }
 
 static void on_ack_message(sd_err_t err, json_t *message, void *ctx)
 {
     sd_gjob_t *j = ctx;
     if (err) {
-        sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_MESSAGE, "Unknown Message");
+        sd_gjob_store_fail(j, err, SD_ENTITY_MESSAGE);
         return;
     }
     sd_gjob_started(j, sd_read_state_repo_ack(j->app->db, j->user_id, j->channel_id, j->target, on_acked, j));
@@ -275,7 +276,7 @@ static void on_ack_message(sd_err_t err, json_t *message, void *ctx)
 static void ack_step(sd_gjob_t *j)
 {
     if (!sd_snowflake_parse(j->target)) {
-        sd_gjob_fail(j, SD_ERR_NOT_FOUND, SD_CODE_UNKNOWN_MESSAGE, "Unknown Message");
+        sd_gjob_unknown(j, SD_ENTITY_MESSAGE);
         return;
     }
     sd_gjob_started(j, sd_message_repo_get(j->app->db, j->channel_id, j->target, on_ack_message, j));

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "repositories/guild_repo.h"
-#include "repositories/repo.h"
 #include "schemas/guild_schema.h"
 #include "services/permissions.h"
 
@@ -86,11 +85,7 @@ static void on_channels(sd_err_t err, json_t *rows, void *ctx)
     size_t i;
     json_t *c;
     json_array_foreach(rows, i, c) json_object_set(channels, json_string_value(json_object_get(c, "id")), c);
-    json_t *keys = json_array();
-    json_t *u;
-    json_array_foreach(l->user_ids, i, u)
-        json_array_append_new(keys, json_pack("{s:s, s:O}", "guild_id", l->guild_id, "user_id", u));
-    err = sd_repo_batch_get(l->app->db, "members", keys, on_members, l);
+    err = sd_member_repo_get_many(l->app->db, l->guild_id, json_incref(l->user_ids), on_members, l);
     if (err) load_end(l, err);
 }
 

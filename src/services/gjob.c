@@ -8,16 +8,16 @@
 #include <string.h>
 
 #include "repositories/guild_repo.h"
-#include "repositories/user_repo.h"
 #include "services/permissions.h"
 #include "services/snowflake.h"
+#include "services/user_service.h"
 
 sd_gjob_t *sd_gjob_new(sd_app_t *app, const char *user_id, json_t *input, sd_outcome_cb cb, void *ctx)
 {
     sd_gjob_t *j = calloc(1, sizeof *j);
     if (!j) { /* answered here, so that every caller may simply stop */
         json_decref(input);
-        sd_outcome_t o = {.err = SD_ERR_NOMEM, .message = "500: Internal Server Error"};
+        sd_outcome_t o = {.fault = {.err = SD_ERR_NOMEM}};
         cb(&o, ctx);
         return NULL;
     }
@@ -91,34 +91,45 @@ static void publish(sd_gjob_t *j, json_t *body)
         return;
     }
     json_object_set_new(data, "user", json_string(j->event_user));
-    if (sd_user_repo_public_many(j->app->db, json_pack("[s]", j->event_user), on_event_user, p))
+    if (sd_user_service_public_many(j->app, json_pack("[s]", j->event_user), on_event_user, p))
         on_event_user(SD_ERR_INTERNAL, NULL, p);
 }
 
-void sd_gjob_ok(sd_gjob_t *j, int status, json_t *body)
+void sd_gjob_ok(sd_gjob_t *j, sd_outcome_kind_t kind, json_t *body)
 {
-    sd_outcome_t o = {.err = SD_OK, .status = status, .body = body};
-    if (status != 204 && !body)
-        o = (sd_outcome_t){.err = SD_ERR_NOMEM, .code = 0, .message = "500: Internal Server Error"};
+    sd_outcome_t o = {.kind = kind, .body = body};
+    if (kind != SD_OUTCOME_NO_CONTENT && !body)
+        o = (sd_outcome_t){.fault = {.err = SD_ERR_NOMEM}};
     else if (j->event)
         publish(j, body);
     finish(j, &o);
     json_decref(body);
 }
 
-void sd_gjob_fail(sd_gjob_t *j, sd_err_t err, int code, const char *message)
+void sd_gjob_fail(sd_gjob_t *j, const sd_fault_t *f)
 {
-    sd_outcome_t o = {.err = err, .code = code, .message = message};
+    sd_outcome_t o = {.fault = *f};
     finish(j, &o);
+}
+
+void sd_gjob_unknown(sd_gjob_t *j, sd_entity_t what)
+{
+    sd_gjob_fail(j, &(sd_fault_t){.err = SD_ERR_NOT_FOUND, .entity = what});
+}
+
+void sd_gjob_refuse(sd_gjob_t *j, sd_err_t err, sd_reason_t why)
+{
+    sd_gjob_fail(j, &(sd_fault_t){.err = err, .reason = why});
+}
+
+void sd_gjob_conflict(sd_gjob_t *j, sd_conflict_t why)
+{
+    sd_gjob_fail(j, &(sd_fault_t){.err = SD_ERR_CONFLICT, .conflict = why});
 }
 
 void sd_gjob_form(sd_gjob_t *j, json_t *errors)
 {
-    sd_outcome_t o = {.err = SD_ERR_INVALID,
-                      .code = SD_CODE_INVALID_FORM_BODY,
-                      .message = "Invalid Form Body",
-                      .body = errors};
-    finish(j, &o);
+    sd_gjob_fail(j, &(sd_fault_t){.err = SD_ERR_INVALID, .reason = SD_REASON_FORM, .errors = errors});
     json_decref(errors);
 }
 
@@ -129,48 +140,52 @@ void sd_gjob_field_error(sd_gjob_t *j, const char *field, const char *code, cons
     sd_gjob_form(j, errors);
 }
 
-void sd_gjob_store_fail(sd_gjob_t *j, sd_err_t err, int unknown_code, const char *unknown_message)
+void sd_gjob_store_fail(sd_gjob_t *j, sd_err_t err, sd_entity_t unknown)
 {
     switch (err) {
     case SD_ERR_NOT_FOUND:
-        sd_gjob_fail(j, err, unknown_code, unknown_message);
+        sd_gjob_unknown(j, unknown);
         return;
-    case SD_ERR_UNAVAILABLE:
-    case SD_ERR_THROTTLED:
-        sd_gjob_fail(j, err, 0, "503: Service Unavailable");
+    case SD_OK: /* not a failure: a caller's mistake */
+    case SD_ERR_INVALID:
+    case SD_ERR_UNAUTHORIZED:
+    case SD_ERR_FORBIDDEN:
+    case SD_ERR_IO:
+    case SD_ERR_EXISTS:
+        /* the store refused what we asked: our fault, not the caller's */
+        sd_gjob_fail(j, &(sd_fault_t){.err = SD_ERR_INTERNAL});
         return;
-    case SD_ERR_CONFLICT:
-        sd_gjob_fail(j, err, 0, "409: Conflict");
-        return;
-    default:
-        sd_gjob_fail(j, SD_ERR_INTERNAL, 0, "500: Internal Server Error");
+    default: /* unavailable, throttled, busy, conflict, out of memory: as they are */
+        sd_gjob_fail(j, &(sd_fault_t){.err = err});
         return;
     }
 }
 
-void sd_gjob_done(sd_gjob_t *j, sd_err_t err, int unknown_code, const char *unknown_message)
+void sd_gjob_done(sd_gjob_t *j, sd_err_t err, sd_entity_t unknown)
 {
     if (err)
-        sd_gjob_store_fail(j, err, unknown_code, unknown_message);
+        sd_gjob_store_fail(j, err, unknown);
     else
-        sd_gjob_ok(j, 204, NULL);
+        sd_gjob_ok(j, SD_OUTCOME_NO_CONTENT, NULL);
 }
 
 bool sd_gjob_started(sd_gjob_t *j, sd_err_t err)
 {
-    if (err) sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_GUILD, "Unknown Guild");
+    if (err) sd_gjob_store_fail(j, err, SD_ENTITY_GUILD);
     return err == SD_OK;
 }
 
 void sd_gjob_forbidden(sd_gjob_t *j)
 {
-    sd_gjob_fail(j, SD_ERR_FORBIDDEN, SD_CODE_MISSING_PERMISSIONS, "Missing Permissions");
+    sd_gjob_refuse(j, SD_ERR_FORBIDDEN, SD_REASON_MISSING_PERMISSIONS);
 }
 
 bool sd_gjob_require(sd_gjob_t *j, uint64_t perm)
 {
     if ((j->perms & perm) == perm) return true;
-    sd_gjob_forbidden(j);
+    sd_gjob_fail(j, &(sd_fault_t){.err = SD_ERR_FORBIDDEN,
+                                  .reason = SD_REASON_MISSING_PERMISSIONS,
+                                  .missing = perm & ~j->perms});
     return false;
 }
 
@@ -199,13 +214,12 @@ static void on_member(sd_err_t err, json_t *member, void *ctx)
 {
     sd_gjob_t *j = ctx;
     if (err && err != SD_ERR_NOT_FOUND) {
-        sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_GUILD, "Unknown Guild");
+        sd_gjob_store_fail(j, err, SD_ENTITY_GUILD);
         return;
     }
     if (err == SD_ERR_NOT_FOUND) {
         if (!j->member_optional) {
-            sd_gjob_fail(j, SD_ERR_NOT_FOUND, j->channel ? SD_CODE_UNKNOWN_CHANNEL : SD_CODE_UNKNOWN_GUILD,
-                         j->channel ? "Unknown Channel" : "Unknown Guild");
+            sd_gjob_unknown(j, j->channel ? SD_ENTITY_CHANNEL : SD_ENTITY_GUILD);
             return;
         }
     } else {
@@ -216,7 +230,7 @@ static void on_member(sd_err_t err, json_t *member, void *ctx)
     if (j->channel) {
         j->perms = sd_permissions_channel(j->base, j->guild, j->member, j->channel);
         if (!(j->perms & SD_PERM_VIEW_CHANNEL)) {
-            sd_gjob_fail(j, SD_ERR_NOT_FOUND, SD_CODE_UNKNOWN_CHANNEL, "Unknown Channel");
+            sd_gjob_unknown(j, SD_ENTITY_CHANNEL);
             return;
         }
     }
@@ -228,9 +242,9 @@ static void on_guild(sd_err_t err, json_t *guild, void *ctx)
     sd_gjob_t *j = ctx;
     if (err) {
         if (j->channel)
-            sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_CHANNEL, "Unknown Channel");
+            sd_gjob_store_fail(j, err, SD_ENTITY_CHANNEL);
         else
-            sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_GUILD, "Unknown Guild");
+            sd_gjob_store_fail(j, err, SD_ENTITY_GUILD);
         return;
     }
     j->guild = json_incref(guild);
@@ -241,7 +255,7 @@ static void on_channel(sd_err_t err, json_t *channel, void *ctx)
 {
     sd_gjob_t *j = ctx;
     if (err) {
-        sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_CHANNEL, "Unknown Channel");
+        sd_gjob_store_fail(j, err, SD_ENTITY_CHANNEL);
         return;
     }
     const char *gid = json_string_value(json_object_get(channel, "guild_id"));
@@ -249,14 +263,14 @@ static void on_channel(sd_err_t err, json_t *channel, void *ctx)
         j->channel = json_incref(channel);
         j->base = j->perms = sd_permissions_dm(channel, j->user_id);
         if (!j->perms) {
-            sd_gjob_fail(j, SD_ERR_NOT_FOUND, SD_CODE_UNKNOWN_CHANNEL, "Unknown Channel");
+            sd_gjob_unknown(j, SD_ENTITY_CHANNEL);
             return;
         }
         j->next(j);
         return;
     }
     if (!gid || (j->guild_id[0] && strcmp(gid, j->guild_id) != 0)) {
-        sd_gjob_fail(j, SD_ERR_NOT_FOUND, SD_CODE_UNKNOWN_CHANNEL, "Unknown Channel");
+        sd_gjob_unknown(j, SD_ENTITY_CHANNEL);
         return;
     }
     snprintf(j->guild_id, sizeof j->guild_id, "%s", gid);
@@ -278,14 +292,14 @@ void sd_gjob_load(sd_gjob_t *j, const char *guild_id, const char *channel_id, sd
     j->next = next;
     if (guild_id) {
         if (!plausible_id(guild_id)) {
-            sd_gjob_fail(j, SD_ERR_NOT_FOUND, SD_CODE_UNKNOWN_GUILD, "Unknown Guild");
+            sd_gjob_unknown(j, SD_ENTITY_GUILD);
             return;
         }
         snprintf(j->guild_id, sizeof j->guild_id, "%s", guild_id);
     }
     if (channel_id) {
         if (!plausible_id(channel_id)) {
-            sd_gjob_fail(j, SD_ERR_NOT_FOUND, SD_CODE_UNKNOWN_CHANNEL, "Unknown Channel");
+            sd_gjob_unknown(j, SD_ENTITY_CHANNEL);
             return;
         }
         snprintf(j->channel_id, sizeof j->channel_id, "%s", channel_id);

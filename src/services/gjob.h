@@ -2,9 +2,10 @@
  * gjob: the shared machinery of guild-scoped operations. A job loads what an operation acts on, in order: the
  * channel (when one is named; it gives the guild), the guild, the acting user's membership, and computes the
  * actor's permissions through services/permissions (guild-level, and in the channel when there is one). Then
- * it runs the operation's next step. A guild the actor is not a member of is answered as Unknown Guild, a
- * channel the actor cannot see as Unknown Channel (Discord hides their existence); a missing permission is
- * 403 / 50013. A job answers exactly once (sd_gjob_ok / _fail / _form) and frees itself.
+ * it runs the operation's next step. A guild the actor is not a member of is answered as an unknown guild, a
+ * channel the actor cannot see as an unknown channel (Discord hides their existence); a missing permission is
+ * a fault naming the bits lacking. A job answers exactly once (sd_gjob_ok, or one of the faults) and frees
+ * itself; it speaks services/outcome's domain terms, never HTTP.
  */
 #ifndef SD_SERVICES_GJOB_H
 #define SD_SERVICES_GJOB_H
@@ -58,21 +59,32 @@ void sd_gjob_load(sd_gjob_t *j, const char *guild_id, const char *channel_id, sd
 /* As sd_gjob_load, but a guild the user does not belong to still loads (member stays NULL). */
 void sd_gjob_load_guild_only(sd_gjob_t *j, const char *guild_id, sd_gjob_step next);
 
-/* Answers success with body (stolen; NULL for 204). */
-void sd_gjob_ok(sd_gjob_t *j, int status, json_t *body);
-void sd_gjob_fail(sd_gjob_t *j, sd_err_t err, int code, const char *message);
-/* Answers 400 Invalid Form Body with errors (stolen). */
+/* Answers success of kind with body (stolen; NULL for SD_OUTCOME_NO_CONTENT). */
+void sd_gjob_ok(sd_gjob_t *j, sd_outcome_kind_t kind, json_t *body);
+/* Answers the fault f (its errors borrowed). */
+void sd_gjob_fail(sd_gjob_t *j, const sd_fault_t *f);
+/* Answers that the thing of kind what does not exist (or is hidden from the actor). */
+void sd_gjob_unknown(sd_gjob_t *j, sd_entity_t what);
+/* Answers err (SD_ERR_FORBIDDEN, SD_ERR_INVALID) because of the rule why. */
+void sd_gjob_refuse(sd_gjob_t *j, sd_err_t err, sd_reason_t why);
+/* Answers SD_ERR_CONFLICT for the reason why. */
+void sd_gjob_conflict(sd_gjob_t *j, sd_conflict_t why);
+/* Answers invalid input with Discord's field errors (stolen). */
 void sd_gjob_form(sd_gjob_t *j, json_t *errors);
 void sd_gjob_field_error(sd_gjob_t *j, const char *field, const char *code, const char *message);
-/* Answers a storage error: not found as unknown_code, anything else as it maps. */
-void sd_gjob_store_fail(sd_gjob_t *j, sd_err_t err, int unknown_code, const char *unknown_message);
-/* The end of a write that answers no content: 204 on SD_OK, else as sd_gjob_store_fail. */
-void sd_gjob_done(sd_gjob_t *j, sd_err_t err, int unknown_code, const char *unknown_message);
-/* Answers 403 Missing Permissions (50013). */
+/* Answers a storage error: not found as an unknown thing of kind unknown, a conflict or an unavailable store
+   as they are, anything else (a request the store refused) as internal. */
+void sd_gjob_store_fail(sd_gjob_t *j, sd_err_t err, sd_entity_t unknown);
+/* The end of a write that shows nothing: no content on SD_OK, else as sd_gjob_store_fail. */
+void sd_gjob_done(sd_gjob_t *j, sd_err_t err, sd_entity_t unknown);
+/* Answers forbidden (missing permissions) for a rule that is no single permission bit (hierarchy, ownership).
+ */
 void sd_gjob_forbidden(sd_gjob_t *j);
-/* True when the actor has every bit of perm; otherwise answers as sd_gjob_forbidden and returns false. */
+/* True when the actor has every bit of perm; otherwise answers forbidden naming the bits lacking and returns
+   false. */
 bool sd_gjob_require(sd_gjob_t *j, uint64_t perm);
-/* True when err is 0; otherwise answers it (as sd_gjob_store_fail with Unknown Guild) and returns false. */
+/* True when err is 0; otherwise answers it (as sd_gjob_store_fail with an unknown guild) and returns false.
+ */
 bool sd_gjob_started(sd_gjob_t *j, sd_err_t err);
 /* Is the actor the guild's owner? */
 bool sd_gjob_is_owner(const sd_gjob_t *j);

@@ -23,12 +23,12 @@ static void on_created(sd_err_t err, json_t *res, void *ctx)
 {
     sd_gjob_t *j = ctx;
     if (err) {
-        sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_GUILD, "Unknown Guild");
+        sd_gjob_store_fail(j, err, SD_ENTITY_GUILD);
         return;
     }
     json_t *g = sd_guild_json(j->guild);
     json_object_set_new(g, "channels", json_pack("[o]", sd_channel_json(j->channel)));
-    sd_gjob_ok(j, 201, g);
+    sd_gjob_ok(j, SD_OUTCOME_CREATED, g);
 }
 
 void sd_guild_service_create(sd_app_t *app, const char *user_id, json_t *input, sd_outcome_cb cb, void *ctx)
@@ -60,7 +60,7 @@ void sd_guild_service_create(sd_app_t *app, const char *user_id, json_t *input, 
 
 static void get_step(sd_gjob_t *j)
 {
-    sd_gjob_ok(j, 200, sd_guild_json(j->guild));
+    sd_gjob_ok(j, SD_OUTCOME_OK, sd_guild_json(j->guild));
 }
 
 void sd_guild_service_get(sd_app_t *app, const char *user_id, const char *guild_id, sd_outcome_cb cb,
@@ -76,11 +76,11 @@ static void on_updated(sd_err_t err, json_t *guild, void *ctx)
 {
     sd_gjob_t *j = ctx;
     if (err == SD_ERR_CONFLICT)
-        sd_gjob_fail(j, err, SD_CODE_MISSING_PERMISSIONS, "Missing Permissions");
+        sd_gjob_conflict(j, SD_CONFLICT_OWNER_CHANGED);
     else if (err)
-        sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_GUILD, "Unknown Guild");
+        sd_gjob_store_fail(j, err, SD_ENTITY_GUILD);
     else
-        sd_gjob_ok(j, 200, sd_guild_json(guild));
+        sd_gjob_ok(j, SD_OUTCOME_OK, sd_guild_json(guild));
 }
 
 static void update_write(sd_gjob_t *j)
@@ -97,7 +97,7 @@ static void on_new_owner(sd_err_t err, json_t *member, void *ctx)
     if (err == SD_ERR_NOT_FOUND)
         sd_gjob_field_error(j, "owner_id", "GUILD_OWNER_NOT_MEMBER", "Must be a member.");
     else if (err)
-        sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_MEMBER, "Unknown Member");
+        sd_gjob_store_fail(j, err, SD_ENTITY_MEMBER);
     else
         update_write(j);
 }
@@ -130,15 +130,15 @@ static void on_deleted(sd_err_t err, json_t *res, void *ctx)
 {
     sd_gjob_t *j = ctx;
     if (err == SD_ERR_CONFLICT) {
-        sd_gjob_fail(j, err, SD_CODE_MISSING_PERMISSIONS, "Missing Permissions");
+        sd_gjob_conflict(j, SD_CONFLICT_OWNER_CHANGED);
         return;
     }
     if (err) {
-        sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_GUILD, "Unknown Guild");
+        sd_gjob_store_fail(j, err, SD_ENTITY_GUILD);
         return;
     }
     sd_guild_repo_purge(j->app->db, j->guild_id);
-    sd_gjob_ok(j, 204, NULL);
+    sd_gjob_ok(j, SD_OUTCOME_NO_CONTENT, NULL);
 }
 
 static void delete_step(sd_gjob_t *j)
@@ -171,7 +171,7 @@ static void on_my_members(sd_err_t err, json_t *members, void *ctx)
 {
     sd_gjob_t *j = ctx;
     if (err) {
-        sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_GUILD, "Unknown Guild");
+        sd_gjob_store_fail(j, err, SD_ENTITY_GUILD);
         return;
     }
     json_t *by_guild = json_object();
@@ -199,14 +199,14 @@ static void on_my_members(sd_err_t err, json_t *members, void *ctx)
         json_array_append_new(out, list[x]);
     free(list);
     json_decref(by_guild);
-    sd_gjob_ok(j, 200, out);
+    sd_gjob_ok(j, SD_OUTCOME_OK, out);
 }
 
 static void on_my_guilds(sd_err_t err, json_t *guilds, void *ctx)
 {
     sd_gjob_t *j = ctx;
     if (err) {
-        sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_GUILD, "Unknown Guild");
+        sd_gjob_store_fail(j, err, SD_ENTITY_GUILD);
         return;
     }
     j->found = json_incref(guilds);
@@ -222,7 +222,7 @@ static void on_my_memberships(sd_err_t err, json_t *rows, void *ctx)
 {
     sd_gjob_t *j = ctx;
     if (err) {
-        sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_GUILD, "Unknown Guild");
+        sd_gjob_store_fail(j, err, SD_ENTITY_GUILD);
         return;
     }
     json_t *ids = json_array();
@@ -247,14 +247,13 @@ static void on_left(sd_err_t err, json_t *res, void *ctx)
 {
     sd_gjob_t *j = ctx;
     /* A conflict: the membership was gone already. */
-    sd_gjob_done(j, err == SD_ERR_CONFLICT ? SD_ERR_NOT_FOUND : err, SD_CODE_UNKNOWN_GUILD, "Unknown Guild");
+    sd_gjob_done(j, err == SD_ERR_CONFLICT ? SD_ERR_NOT_FOUND : err, SD_ENTITY_GUILD);
 }
 
 static void leave_step(sd_gjob_t *j)
 {
     if (sd_gjob_is_owner(j)) {
-        sd_gjob_fail(j, SD_ERR_INVALID, SD_CODE_OWNER_CANNOT_LEAVE,
-                     "The owner cannot leave the guild; transfer ownership or delete it");
+        sd_gjob_refuse(j, SD_ERR_INVALID, SD_REASON_OWNER_CANNOT_LEAVE);
         return;
     }
     sd_gjob_user_event(j, "GUILD_MEMBER_REMOVE", j->user_id);

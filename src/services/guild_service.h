@@ -22,7 +22,7 @@ void sd_guild_service_delete(sd_app_t *app, const char *user_id, const char *gui
 /* The user's guilds as partial guild objects, by id, after/before (either may be NULL), 1..200 of them. */
 void sd_guild_service_list_mine(sd_app_t *app, const char *user_id, const char *before, const char *after,
                                 int limit, sd_outcome_cb cb, void *ctx);
-/* Leaves a guild (204); the owner cannot. */
+/* Leaves a guild (no content); the owner cannot. */
 void sd_guild_service_leave(sd_app_t *app, const char *user_id, const char *guild_id, sd_outcome_cb cb,
                             void *ctx);
 

@@ -24,12 +24,12 @@ static sd_gjob_t *code_job(sd_app_t *app, const char *user_id, const char *code,
 
 static void unknown(sd_gjob_t *j)
 {
-    sd_gjob_fail(j, SD_ERR_NOT_FOUND, SD_CODE_UNKNOWN_INVITE, "Unknown Invite");
+    sd_gjob_unknown(j, SD_ENTITY_INVITE);
 }
 
 static void fail_store(sd_gjob_t *j, sd_err_t err)
 {
-    sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_INVITE, "Unknown Invite");
+    sd_gjob_store_fail(j, err, SD_ENTITY_INVITE);
 }
 
 static long long now_s(void)
@@ -74,7 +74,7 @@ static void on_created(sd_err_t err, json_t *res, void *ctx)
         json_object_get(j->found, "code"), "created_at", json_object_get(j->found, "created_at"), "max_age",
         json_object_get(j->found, "max_age"), "max_uses", json_object_get(j->found, "max_uses"), "temporary",
         json_object_get(j->found, "temporary"), "uses", 0);
-    sd_gjob_ok(j, 200, sd_invite_json(j->found, j->guild, j->channel, NULL));
+    sd_gjob_ok(j, SD_OUTCOME_OK, sd_invite_json(j->found, j->guild, j->channel, NULL));
 }
 
 static void create_step(sd_gjob_t *j)
@@ -120,7 +120,7 @@ static void on_preview_channel(sd_err_t err, json_t *channel, void *ctx)
         j->next(j);
         return;
     }
-    sd_gjob_ok(j, 200, sd_invite_json(j->found, j->guild, j->channel, NULL));
+    sd_gjob_ok(j, SD_OUTCOME_OK, sd_invite_json(j->found, j->guild, j->channel, NULL));
 }
 
 static void on_preview_guild(sd_err_t err, json_t *guild, void *ctx)
@@ -172,18 +172,18 @@ static void on_joined(sd_err_t err, json_t *res, void *ctx)
 {
     sd_gjob_t *j = ctx;
     if (err == SD_ERR_CONFLICT) {
-        switch (sd_repo_failed_entry(res)) {
-        case 0:
+        switch (sd_member_repo_join_conflict(res, true)) {
+        case SD_CONFLICT_INVITE_SPENT:
             unknown(j);
             return; /* used up or expired meanwhile */
-        case 1:
-            sd_gjob_fail(j, SD_ERR_FORBIDDEN, SD_CODE_BANNED, "You are banned from this guild.");
+        case SD_CONFLICT_BANNED:
+            sd_gjob_refuse(j, SD_ERR_FORBIDDEN, SD_REASON_BANNED);
             return;
-        case 2:
+        case SD_CONFLICT_ALREADY_DONE:
             j->event = NULL; /* already a member: Discord answers as for a join */
             break;
         default:
-            sd_gjob_fail(j, SD_ERR_NOT_FOUND, SD_CODE_UNKNOWN_GUILD, "Unknown Guild");
+            sd_gjob_unknown(j, SD_ENTITY_GUILD);
             return;
         }
     } else if (err) {
@@ -200,7 +200,7 @@ static void on_joined(sd_err_t err, json_t *res, void *ctx)
                                 json_integer(json_integer_value(members) + 1));
     }
     json_object_set_new(inv, "new_member", json_boolean(!err));
-    sd_gjob_ok(j, 200, inv);
+    sd_gjob_ok(j, SD_OUTCOME_OK, inv);
 }
 
 static void on_already(sd_err_t err, json_t *member, void *ctx)
@@ -209,7 +209,7 @@ static void on_already(sd_err_t err, json_t *member, void *ctx)
     if (!err) { /* a member already: no use is spent */
         json_t *inv = sd_invite_json(j->found, j->guild, j->channel, NULL);
         json_object_set_new(inv, "new_member", json_false());
-        sd_gjob_ok(j, 200, inv);
+        sd_gjob_ok(j, SD_OUTCOME_OK, inv);
         return;
     }
     if (err != SD_ERR_NOT_FOUND) {
@@ -250,7 +250,7 @@ static void on_deleted(sd_err_t err, json_t *old, void *ctx)
     j->event_perms = SD_PERM_MANAGE_CHANNELS;
     j->event_data = json_pack("{s:O, s:O}", "channel_id", json_object_get(old, "channel_id"), "code",
                               json_object_get(old, "code"));
-    sd_gjob_ok(j, 200, sd_invite_json(old, j->guild, j->channel, NULL));
+    sd_gjob_ok(j, SD_OUTCOME_OK, sd_invite_json(old, j->guild, j->channel, NULL));
 }
 
 static void delete_step(sd_gjob_t *j)
@@ -299,7 +299,7 @@ static void answer_list(sd_gjob_t *j, const json_t *channels)
         json_array_append_new(out, sd_invite_json(inv, j->guild, channel, NULL));
     }
     json_decref(by_id);
-    sd_gjob_ok(j, 200, out);
+    sd_gjob_ok(j, SD_OUTCOME_OK, out);
 }
 
 static void on_guild_channels(sd_err_t err, json_t *channels, void *ctx)

@@ -5,15 +5,15 @@
 #include <string.h>
 
 #include "repositories/guild_repo.h"
-#include "repositories/user_repo.h"
 #include "schemas/guild_schema.h"
 #include "services/events.h"
 #include "services/gjob.h"
 #include "services/permissions.h"
+#include "services/user_service.h"
 
 static void fail_member(sd_gjob_t *j, sd_err_t err)
 {
-    sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_MEMBER, "Unknown Member");
+    sd_gjob_store_fail(j, err, SD_ENTITY_MEMBER);
 }
 
 /* ---- list / get: members with their users ---- */
@@ -38,12 +38,12 @@ static void on_users(sd_err_t err, json_t *by_id, void *ctx)
         json_t *first = json_incref(json_array_get(out, 0));
         json_decref(out);
         if (first)
-            sd_gjob_ok(j, 200, first);
+            sd_gjob_ok(j, SD_OUTCOME_OK, first);
         else
-            sd_gjob_fail(j, SD_ERR_NOT_FOUND, SD_CODE_UNKNOWN_MEMBER, "Unknown Member");
+            sd_gjob_unknown(j, SD_ENTITY_MEMBER);
         return;
     }
-    sd_gjob_ok(j, 200, out);
+    sd_gjob_ok(j, SD_OUTCOME_OK, out);
 }
 
 /* Answers with the members of j->found (array) joined to their users. */
@@ -53,7 +53,7 @@ static void answer_members(sd_gjob_t *j)
     size_t i;
     json_t *m;
     json_array_foreach(j->found, i, m) json_array_append(ids, json_object_get(m, "user_id"));
-    sd_gjob_started(j, sd_user_repo_public_many(j->app->db, ids, on_users, j));
+    sd_gjob_started(j, sd_user_service_public_many(j->app, ids, on_users, j));
 }
 
 static void on_listed(sd_err_t err, json_t *members, void *ctx)
@@ -191,7 +191,7 @@ static void on_removed(sd_err_t err, json_t *res, void *ctx)
 {
     sd_gjob_t *j = ctx;
     if (err == SD_ERR_CONFLICT) err = SD_ERR_NOT_FOUND; /* left meanwhile */
-    sd_gjob_done(j, err, SD_CODE_UNKNOWN_MEMBER, "Unknown Member");
+    sd_gjob_done(j, err, SD_ENTITY_MEMBER);
 }
 
 static void on_kick_target(sd_err_t err, json_t *target, void *ctx)
@@ -240,7 +240,7 @@ static void on_banned(sd_err_t err, json_t *res, void *ctx)
                           json_pack("{s:s, s:O}", "guild_id", j->guild_id, "user", user));
     j->event = "GUILD_BAN_ADD";
     j->event_data = json_pack("{s:O}", "user", user);
-    sd_gjob_done(j, err, SD_CODE_UNKNOWN_MEMBER, "Unknown Member");
+    sd_gjob_done(j, err, SD_ENTITY_MEMBER);
 }
 
 static void on_ban_member(sd_err_t err, json_t *target, void *ctx)
@@ -267,7 +267,7 @@ static void on_ban_user(sd_err_t err, json_t *by_id, void *ctx)
     sd_gjob_t *j = ctx;
     if (!err && !json_object_get(by_id, j->target)) err = SD_ERR_NOT_FOUND;
     if (err) {
-        sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_USER, "Unknown User");
+        sd_gjob_store_fail(j, err, SD_ENTITY_USER);
         return;
     }
     j->found = json_incref(by_id);
@@ -282,7 +282,7 @@ static void ban_step(sd_gjob_t *j)
         sd_gjob_forbidden(j);
         return;
     }
-    sd_gjob_started(j, sd_user_repo_public_many(j->app->db, json_pack("[s]", j->target), on_ban_user, j));
+    sd_gjob_started(j, sd_user_service_public_many(j->app, json_pack("[s]", j->target), on_ban_user, j));
 }
 
 void sd_member_service_ban(sd_app_t *app, const char *user_id, const char *guild_id, const char *target,
@@ -294,7 +294,7 @@ void sd_member_service_ban(sd_app_t *app, const char *user_id, const char *guild
 static void on_unbanned(sd_err_t err, json_t *res, void *ctx)
 {
     sd_gjob_t *j = ctx;
-    sd_gjob_done(j, err, SD_CODE_UNKNOWN_BAN, "Unknown Ban");
+    sd_gjob_done(j, err, SD_ENTITY_BAN);
 }
 
 static void unban_step(sd_gjob_t *j)
@@ -314,7 +314,7 @@ static void on_ban_users(sd_err_t err, json_t *by_id, void *ctx)
 {
     sd_gjob_t *j = ctx;
     if (err) {
-        sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_BAN, "Unknown Ban");
+        sd_gjob_store_fail(j, err, SD_ENTITY_BAN);
         return;
     }
     json_t *out = json_array();
@@ -332,19 +332,19 @@ static void on_ban_users(sd_err_t err, json_t *by_id, void *ctx)
         json_t *first = json_incref(json_array_get(out, 0));
         json_decref(out);
         if (first)
-            sd_gjob_ok(j, 200, first);
+            sd_gjob_ok(j, SD_OUTCOME_OK, first);
         else
-            sd_gjob_fail(j, SD_ERR_NOT_FOUND, SD_CODE_UNKNOWN_BAN, "Unknown Ban");
+            sd_gjob_unknown(j, SD_ENTITY_BAN);
         return;
     }
-    sd_gjob_ok(j, 200, out);
+    sd_gjob_ok(j, SD_OUTCOME_OK, out);
 }
 
 static void on_bans(sd_err_t err, json_t *bans, void *ctx)
 {
     sd_gjob_t *j = ctx;
     if (err) {
-        sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_BAN, "Unknown Ban");
+        sd_gjob_store_fail(j, err, SD_ENTITY_BAN);
         return;
     }
     j->found = json_is_array(bans) ? json_incref(bans) : json_pack("[O]", bans);
@@ -352,7 +352,7 @@ static void on_bans(sd_err_t err, json_t *bans, void *ctx)
     size_t i;
     json_t *b;
     json_array_foreach(j->found, i, b) json_array_append(ids, json_object_get(b, "user_id"));
-    sd_gjob_started(j, sd_user_repo_public_many(j->app->db, ids, on_ban_users, j));
+    sd_gjob_started(j, sd_user_service_public_many(j->app, ids, on_ban_users, j));
 }
 
 static void bans_step(sd_gjob_t *j)

@@ -7,24 +7,24 @@
 
 #include "repositories/dm_repo.h"
 #include "repositories/message_repo.h"
-#include "repositories/user_repo.h"
 #include "schemas/guild_schema.h"
 #include "schemas/message_schema.h"
 #include "services/gjob.h"
 #include "services/permissions.h"
 #include "services/snowflake.h"
+#include "services/user_service.h"
 
 #define NONCE_TTL_SECONDS 300
 #define BULK_DELETE_MAX_AGE_MS (14ULL * 24 * 3600 * 1000)
 
 static void unknown_message(sd_gjob_t *j)
 {
-    sd_gjob_fail(j, SD_ERR_NOT_FOUND, SD_CODE_UNKNOWN_MESSAGE, "Unknown Message");
+    sd_gjob_unknown(j, SD_ENTITY_MESSAGE);
 }
 
 static void fail_store(sd_gjob_t *j, sd_err_t err)
 {
-    sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_MESSAGE, "Unknown Message");
+    sd_gjob_store_fail(j, err, SD_ENTITY_MESSAGE);
 }
 
 static long long now_ms(void)
@@ -36,7 +36,7 @@ static long long now_ms(void)
 
 /* ---- answering with messages: their authors and mentioned users looked up in one go ---- */
 
-/* j->found = {"messages": [...], "referenced": {id: message}, "one": bool, "status": n} */
+/* j->found = {"messages": [...], "referenced": {id: message}, "one": bool} */
 static void on_users(sd_err_t err, json_t *by_id, void *ctx)
 {
     sd_gjob_t *j = ctx;
@@ -54,14 +54,13 @@ static void on_users(sd_err_t err, json_t *by_id, void *ctx)
             json_string_value(json_object_get(json_object_get(m, "message_reference"), "message_id"));
         json_array_append_new(out, sd_message_json(m, by_id, rid ? json_object_get(refs, rid) : NULL));
     }
-    int status = (int)json_integer_value(json_object_get(j->found, "status"));
     if (json_is_true(json_object_get(j->found, "one"))) {
         json_t *first = json_incref(json_array_get(out, 0));
         json_decref(out);
-        sd_gjob_ok(j, status, first);
+        sd_gjob_ok(j, SD_OUTCOME_OK, first);
         return;
     }
-    sd_gjob_ok(j, status, out);
+    sd_gjob_ok(j, SD_OUTCOME_OK, out);
 }
 
 static void add_user(json_t *ids, const json_t *id)
@@ -96,7 +95,7 @@ static void on_referenced(sd_err_t err, json_t *messages, void *ctx)
     json_t *v;
     json_object_foreach(ids, id, v) json_array_append_new(list, json_string(id));
     json_decref(ids);
-    sd_gjob_started(j, sd_user_repo_public_many(j->app->db, list, on_users, j));
+    sd_gjob_started(j, sd_user_service_public_many(j->app, list, on_users, j));
 }
 
 static void load_referenced(sd_gjob_t *j)
@@ -137,11 +136,10 @@ static void on_mine(sd_err_t err, json_t *found, void *ctx)
     load_referenced(j);
 }
 
-void sd_message_service_answer(sd_gjob_t *j, json_t *messages, bool one, int status)
+void sd_message_service_answer(sd_gjob_t *j, json_t *messages, bool one)
 {
     json_decref(j->found);
-    j->found =
-        json_pack("{s:o, s:{}, s:b, s:i}", "messages", messages, "referenced", "one", one, "status", status);
+    j->found = json_pack("{s:o, s:{}, s:b}", "messages", messages, "referenced", "one", one);
     /* Which of these reactions are the reader's own ("me")? */
     json_t *keys = json_array();
     size_t i;
@@ -193,7 +191,7 @@ static void on_nonce_message(sd_err_t err, json_t *message, void *ctx)
         fail_store(j, err);
         return;
     }
-    sd_message_service_answer(j, json_pack("[O]", message), true, 200);
+    sd_message_service_answer(j, json_pack("[O]", message), true);
 }
 
 static void on_nonce(sd_err_t err, json_t *record, void *ctx)
@@ -221,21 +219,21 @@ static void on_mentions_counted(sd_err_t err, json_t *res, void *ctx)
     (void)err;
     (void)res;
     j->event = "MESSAGE_CREATE";
-    sd_message_service_answer(j, json_pack("[O]", json_object_get(j->found, "message")), true, 200);
+    sd_message_service_answer(j, json_pack("[O]", json_object_get(j->found, "message")), true);
 }
 
 static void on_sent(sd_err_t err, json_t *res, void *ctx)
 {
     sd_gjob_t *j = ctx;
     if (err == SD_ERR_CONFLICT &&
-        sd_repo_failed_entry(res) == 2) { /* the nonce was used: the first message */
+        sd_message_repo_create_conflict(res) == SD_CONFLICT_NONCE_USED) { /* the first message */
         char key[128];
         nonce_key(j, key, sizeof key);
         sd_gjob_started(j, sd_message_repo_nonce(j->app->db, key, on_nonce, j));
         return;
     }
     if (err == SD_ERR_CONFLICT) {
-        sd_gjob_fail(j, SD_ERR_NOT_FOUND, SD_CODE_UNKNOWN_CHANNEL, "Unknown Channel");
+        sd_gjob_unknown(j, SD_ENTITY_CHANNEL);
         return;
     }
     if (err) {
@@ -312,7 +310,7 @@ static void send_step(sd_gjob_t *j)
 {
     json_int_t type = json_integer_value(json_object_get(j->channel, "type"));
     if (type != SD_CHANNEL_TEXT && type != SD_CHANNEL_DM && type != SD_CHANNEL_GROUP_DM) {
-        sd_gjob_fail(j, SD_ERR_INVALID, 50008, "Cannot send messages in a non-text channel");
+        sd_gjob_refuse(j, SD_ERR_INVALID, SD_REASON_NOT_TEXT_CHANNEL);
         return;
     }
     if (!sd_gjob_require(j, SD_PERM_SEND_MESSAGES)) return;
@@ -380,13 +378,13 @@ static void on_page(sd_err_t err, json_t *messages, void *ctx)
         json_decref(list);
         list = all;
     }
-    sd_message_service_answer(j, list, false, 200);
+    sd_message_service_answer(j, list, false);
 }
 
 static void list_step(sd_gjob_t *j)
 {
     if (!(j->perms & SD_PERM_READ_MESSAGE_HISTORY)) {
-        sd_gjob_ok(j, 200, json_array());
+        sd_gjob_ok(j, SD_OUTCOME_OK, json_array());
         return;
     }
     const char *mode = json_string_value(json_object_get(j->input, "mode"));
@@ -423,7 +421,7 @@ static void on_one(sd_err_t err, json_t *message, void *ctx)
     if (err)
         fail_store(j, err);
     else
-        sd_message_service_answer(j, json_pack("[O]", message), true, 200);
+        sd_message_service_answer(j, json_pack("[O]", message), true);
 }
 
 static bool plausible(const char *id)
@@ -434,7 +432,7 @@ static bool plausible(const char *id)
 static void get_step(sd_gjob_t *j)
 {
     if (!(j->perms & SD_PERM_READ_MESSAGE_HISTORY)) {
-        sd_gjob_fail(j, SD_ERR_FORBIDDEN, SD_CODE_MISSING_ACCESS, "Missing Access");
+        sd_gjob_refuse(j, SD_ERR_FORBIDDEN, SD_REASON_MISSING_ACCESS);
         return;
     }
     if (!plausible(j->target)) {
@@ -460,7 +458,7 @@ static void on_edit_target(sd_err_t err, json_t *message, void *ctx)
         return;
     }
     if (strcmp(json_string_value(json_object_get(message, "author_id")), j->user_id) != 0) {
-        sd_gjob_fail(j, SD_ERR_FORBIDDEN, 50005, "Cannot edit a message authored by another user");
+        sd_gjob_refuse(j, SD_ERR_FORBIDDEN, SD_REASON_NOT_AUTHOR);
         return;
     }
     json_t *changes = json_object();
@@ -501,7 +499,7 @@ static void on_deleted(sd_err_t err, json_t *res, void *ctx)
     sd_gjob_t *j = ctx;
     j->event = "MESSAGE_DELETE";
     j->event_data = json_pack("{s:s, s:s}", "id", j->target, "channel_id", j->channel_id);
-    sd_gjob_done(j, err, SD_CODE_UNKNOWN_MESSAGE, "Unknown Message");
+    sd_gjob_done(j, err, SD_ENTITY_MESSAGE);
 }
 
 static void on_delete_target(sd_err_t err, json_t *message, void *ctx)
@@ -539,7 +537,7 @@ static void typing_step(sd_gjob_t *j)
     j->event = "TYPING_START";
     j->event_data = json_pack("{s:s, s:s, s:I}", "channel_id", j->channel_id, "user_id", j->user_id,
                               "timestamp", (json_int_t)time(NULL));
-    sd_gjob_ok(j, 204, NULL);
+    sd_gjob_ok(j, SD_OUTCOME_NO_CONTENT, NULL);
 }
 
 void sd_message_service_typing(sd_app_t *app, const char *user_id, const char *channel_id, sd_outcome_cb cb,
@@ -558,7 +556,7 @@ static void on_one_deleted(sd_err_t err, json_t *res, void *ctx)
     if (j->found)
         fail_store(j, (sd_err_t)json_integer_value(j->found));
     else
-        sd_gjob_ok(j, 204, NULL);
+        sd_gjob_ok(j, SD_OUTCOME_NO_CONTENT, NULL);
 }
 
 static void bulk_step(sd_gjob_t *j)
@@ -570,8 +568,7 @@ static void bulk_step(sd_gjob_t *j)
     json_array_foreach(j->input, i, id)
     {
         if (sd_snowflake_unix_ms(sd_snowflake_parse(json_string_value(id))) < oldest) {
-            sd_gjob_fail(j, SD_ERR_INVALID, 50034,
-                         "You can only bulk delete messages that are under 14 days old.");
+            sd_gjob_refuse(j, SD_ERR_INVALID, SD_REASON_TOO_OLD_TO_BULK);
             return;
         }
     }

@@ -34,8 +34,8 @@ void sd_message_service_bulk_delete(sd_app_t *app, const char *user_id, const ch
                                     sd_outcome_cb cb, void *ctx);
 
 /* Answers job j with stored messages (stolen): authors, mentioned users, referenced messages and the reader's
-   own reactions looked up, as one message (one) or a list, with status. For the services of reactions and
+   own reactions looked up, as one message (one) or a list. For the services of reactions and
    pins. */
-void sd_message_service_answer(sd_gjob_t *j, json_t *messages, bool one, int status);
+void sd_message_service_answer(sd_gjob_t *j, json_t *messages, bool one);
 
 #endif

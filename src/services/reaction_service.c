@@ -5,16 +5,16 @@
 #include <string.h>
 
 #include "repositories/message_repo.h"
-#include "repositories/user_repo.h"
 #include "schemas/message_schema.h"
 #include "services/gjob.h"
 #include "services/message_service.h"
 #include "services/permissions.h"
 #include "services/snowflake.h"
+#include "services/user_service.h"
 
 static void fail_store(sd_gjob_t *j, sd_err_t err)
 {
-    sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_MESSAGE, "Unknown Message");
+    sd_gjob_store_fail(j, err, SD_ENTITY_MESSAGE);
 }
 
 /* input: {"message_id", "emoji", "remove", "after", "limit"} */
@@ -26,7 +26,7 @@ static const char *in(const sd_gjob_t *j, const char *k)
 static bool message_ok(sd_gjob_t *j)
 {
     if (sd_snowflake_parse(in(j, "message_id"))) return true;
-    sd_gjob_fail(j, SD_ERR_NOT_FOUND, SD_CODE_UNKNOWN_MESSAGE, "Unknown Message");
+    sd_gjob_unknown(j, SD_ENTITY_MESSAGE);
     return false;
 }
 
@@ -35,14 +35,14 @@ static bool message_ok(sd_gjob_t *j)
 static void on_set(sd_err_t err, json_t *res, void *ctx)
 {
     sd_gjob_t *j = ctx;
-    if (err == SD_ERR_CONFLICT && sd_repo_failed_entry(res) == 0) err = SD_OK; /* already so: nothing to do */
-    if (err == SD_ERR_CONFLICT) err = SD_ERR_NOT_FOUND;                        /* the message went away */
+    if (err == SD_ERR_CONFLICT) /* already so: nothing to do; else the message went away */
+        err = sd_reaction_repo_set_conflict(res) == SD_CONFLICT_ALREADY_DONE ? SD_OK : SD_ERR_NOT_FOUND;
     bool remove = json_is_true(json_object_get(j->input, "remove"));
     j->event = remove ? "MESSAGE_REACTION_REMOVE" : "MESSAGE_REACTION_ADD";
     j->event_data =
         json_pack("{s:s, s:s, s:s, s:{s:n, s:s}}", "user_id", j->target, "channel_id", j->channel_id,
                   "message_id", in(j, "message_id"), "emoji", "id", "name", in(j, "emoji"));
-    sd_gjob_done(j, err, SD_CODE_UNKNOWN_MESSAGE, "Unknown Message");
+    sd_gjob_done(j, err, SD_ENTITY_MESSAGE);
 }
 
 static void on_target_message(sd_err_t err, json_t *message, void *ctx)
@@ -94,7 +94,7 @@ static void on_users(sd_err_t err, json_t *by_id, void *ctx)
         json_t *u = json_object_get(by_id, json_string_value(json_object_get(r, "user_id")));
         if (u) json_array_append(out, u);
     }
-    sd_gjob_ok(j, 200, out);
+    sd_gjob_ok(j, SD_OUTCOME_OK, out);
 }
 
 static void on_reactions(sd_err_t err, json_t *rows, void *ctx)
@@ -109,7 +109,7 @@ static void on_reactions(sd_err_t err, json_t *rows, void *ctx)
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r) json_array_append(ids, json_object_get(r, "user_id"));
-    sd_gjob_started(j, sd_user_repo_public_many(j->app->db, ids, on_users, j));
+    sd_gjob_started(j, sd_user_service_public_many(j->app, ids, on_users, j));
 }
 
 static void users_step(sd_gjob_t *j)
@@ -135,16 +135,16 @@ static void on_pinned(sd_err_t err, json_t *res, void *ctx)
 {
     sd_gjob_t *j = ctx;
     if (err == SD_ERR_CONFLICT) {
-        int entry = sd_repo_failed_entry(res);
-        if (entry == 1) {
-            sd_gjob_fail(j, SD_ERR_INVALID, SD_CODE_MAX_PINS, "Maximum number of pins reached (50)");
+        sd_conflict_t why = sd_pin_repo_set_conflict(res);
+        if (why == SD_CONFLICT_LIMIT) {
+            sd_gjob_refuse(j, SD_ERR_INVALID, SD_REASON_MAX_PINS);
             return;
         }
-        err = entry == 0 ? SD_OK : SD_ERR_NOT_FOUND; /* already (un)pinned, or gone */
+        err = why == SD_CONFLICT_ALREADY_DONE ? SD_OK : SD_ERR_NOT_FOUND; /* already (un)pinned, or gone */
     }
     j->event = "CHANNEL_PINS_UPDATE";
     j->event_data = json_pack("{s:s}", "channel_id", j->channel_id);
-    sd_gjob_done(j, err, SD_CODE_UNKNOWN_MESSAGE, "Unknown Message");
+    sd_gjob_done(j, err, SD_ENTITY_MESSAGE);
 }
 
 static void on_pin_target(sd_err_t err, json_t *message, void *ctx)
@@ -156,7 +156,7 @@ static void on_pin_target(sd_err_t err, json_t *message, void *ctx)
     }
     bool pin = !json_is_true(json_object_get(j->input, "remove"));
     if (json_is_true(json_object_get(message, "pinned")) == pin) { /* already so */
-        sd_gjob_ok(j, 204, NULL);
+        sd_gjob_ok(j, SD_OUTCOME_NO_CONTENT, NULL);
         return;
     }
     sd_gjob_started(j, sd_pin_repo_set(j->app->db, j->channel_id, in(j, "message_id"), pin, on_pinned, j));
@@ -195,7 +195,7 @@ static void on_pinned_messages(sd_err_t err, json_t *messages, void *ctx)
         if (msg) json_array_append(ordered, msg);
     }
     json_decref(by_id);
-    sd_message_service_answer(j, ordered, false, 200);
+    sd_message_service_answer(j, ordered, false);
 }
 
 static void on_pins(sd_err_t err, json_t *rows, void *ctx)
@@ -216,7 +216,7 @@ static void on_pins(sd_err_t err, json_t *rows, void *ctx)
 static void pins_step(sd_gjob_t *j)
 {
     if (!(j->perms & SD_PERM_READ_MESSAGE_HISTORY)) {
-        sd_gjob_ok(j, 200, json_array());
+        sd_gjob_ok(j, SD_OUTCOME_OK, json_array());
         return;
     }
     sd_gjob_started(j, sd_pin_repo_list(j->app->db, j->channel_id, on_pins, j));

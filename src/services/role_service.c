@@ -12,7 +12,7 @@
 
 static void fail_store(sd_gjob_t *j, sd_err_t err)
 {
-    sd_gjob_store_fail(j, err, SD_CODE_UNKNOWN_ROLE, "Unknown Role");
+    sd_gjob_store_fail(j, err, SD_ENTITY_ROLE);
 }
 
 static json_t *roles(const sd_gjob_t *j)
@@ -33,7 +33,7 @@ static bool grantable(sd_gjob_t *j)
 
 static void list_step(sd_gjob_t *j)
 {
-    sd_gjob_ok(j, 200, sd_roles_json(j->guild));
+    sd_gjob_ok(j, SD_OUTCOME_OK, sd_roles_json(j->guild));
 }
 
 void sd_role_service_list(sd_app_t *app, const char *user_id, const char *guild_id, sd_outcome_cb cb,
@@ -49,7 +49,7 @@ static void answer_role(sd_gjob_t *j, json_t *guild)
 {
     json_t *role = sd_role_json(j->target, json_object_get(json_object_get(guild, "roles"), j->target));
     j->event_data = json_pack("{s:O}", "role", role);
-    sd_gjob_ok(j, 200, role);
+    sd_gjob_ok(j, SD_OUTCOME_OK, role);
 }
 
 static void on_created(sd_err_t err, json_t *guild, void *ctx)
@@ -104,7 +104,7 @@ static json_t *managed_role(sd_gjob_t *j)
     if (!sd_gjob_require(j, SD_PERM_MANAGE_ROLES)) return NULL;
     json_t *role = json_object_get(roles(j), j->target);
     if (!role) {
-        sd_gjob_fail(j, SD_ERR_NOT_FOUND, SD_CODE_UNKNOWN_ROLE, "Unknown Role");
+        sd_gjob_unknown(j, SD_ENTITY_ROLE);
         return NULL;
     }
     bool everyone = !strcmp(j->target, j->guild_id);
@@ -150,14 +150,14 @@ static void on_role_deleted(sd_err_t err, json_t *guild, void *ctx)
 {
     sd_gjob_t *j = ctx;
     if (err == SD_ERR_CONFLICT) err = SD_ERR_NOT_FOUND; /* deleted meanwhile */
-    sd_gjob_done(j, err, SD_CODE_UNKNOWN_ROLE, "Unknown Role");
+    sd_gjob_done(j, err, SD_ENTITY_ROLE);
 }
 
 static void delete_step(sd_gjob_t *j)
 {
     if (!managed_role(j)) return;
     if (!strcmp(j->target, j->guild_id)) {
-        sd_gjob_fail(j, SD_ERR_INVALID, 50028, "Invalid Role: @everyone cannot be deleted");
+        sd_gjob_refuse(j, SD_ERR_INVALID, SD_REASON_EVERYONE_ROLE);
         return;
     }
     j->event = "GUILD_ROLE_DELETE";
@@ -189,7 +189,7 @@ static void on_moved(sd_err_t err, json_t *guild, void *ctx)
         sd_events_publish(j->app, "GUILD_ROLE_UPDATE", j->guild_id, NULL, NULL, 0,
                           json_pack("{s:s, s:o}", "guild_id", j->guild_id, "role", role));
     }
-    sd_gjob_ok(j, 200, sd_roles_json(guild));
+    sd_gjob_ok(j, SD_OUTCOME_OK, sd_roles_json(guild));
 }
 
 static void positions_step(sd_gjob_t *j)

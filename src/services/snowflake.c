@@ -28,21 +28,3 @@ uint64_t sd_snowflake_next(sd_snowflake_t *g)
     clock_gettime(CLOCK_REALTIME, &ts);
     return sd_snowflake_next_at(g, (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
 }
-
-uint64_t sd_snowflake_unix_ms(uint64_t id)
-{
-    return (id >> 22) + SD_DISCORD_EPOCH_MS;
-}
-
-uint64_t sd_snowflake_parse(const char *s)
-{
-    if (!s || !*s || (s[0] == '0' && s[1])) return 0;
-    uint64_t v = 0;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9') return 0;
-        uint64_t d = (uint64_t)(*s - '0');
-        if (v > (UINT64_MAX - d) / 10) return 0;
-        v = v * 10 + d;
-    }
-    return v;
-}

@@ -1,5 +1,6 @@
 /*
- * snowflake: Discord-style 64-bit ids. Layout: milliseconds since Discord's epoch (2015-01-01T00:00:00Z) <<
+ * snowflake: the generator of Discord-style 64-bit ids (their format, and reading one, are core/snowflake_id,
+ * included here). Layout: milliseconds since Discord's epoch (2015-01-01T00:00:00Z) <<
  * 22, a 10-bit worker id << 12, a 12-bit per-millisecond increment. Ids from one generator are unique and
  * strictly increasing, even when the clock steps back or more than 4096 ids are asked for in one millisecond
  * (the generator then borrows from the next millisecond).
@@ -9,7 +10,7 @@
 
 #include <stdint.h>
 
-#define SD_DISCORD_EPOCH_MS 1420070400000ULL
+#include "core/snowflake_id.h"
 
 typedef struct {
     uint64_t worker_id;
@@ -22,9 +23,5 @@ void sd_snowflake_init(sd_snowflake_t *g, unsigned worker_id);
 uint64_t sd_snowflake_next(sd_snowflake_t *g);
 /* The next id as if the clock read unix_ms (for tests). */
 uint64_t sd_snowflake_next_at(sd_snowflake_t *g, uint64_t unix_ms);
-/* The Unix time in milliseconds an id was made at. */
-uint64_t sd_snowflake_unix_ms(uint64_t id);
-/* Parses a decimal id; returns 0 for anything that is not one. */
-uint64_t sd_snowflake_parse(const char *s);
 
 #endif

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "db/dynamo.h"
 #include "repositories/user_repo.h"
 #include "schemas/user_schema.h"
 #include "services/events.h"
@@ -21,6 +20,8 @@ typedef struct {
     void *ctx;
     sd_user_t user;
     sd_user_t old;
+    sd_user_t patch; /* update: the values asked for, by the set_* flags; the new hash when hashed */
+    bool set_username, set_global_name, set_avatar, hashed, retried;
     char *password; /* owned copy, wiped on free */
     char *new_password;
     char token[SD_TOKEN_MAX];
@@ -53,12 +54,27 @@ static void job_free(job_t *j)
     free(j);
 }
 
-static void job_end(job_t *j, sd_err_t err, const char *conflict, const char *bad_field)
+static void job_end_because(job_t *j, sd_err_t err, sd_conflict_t conflict, sd_reason_t reason,
+                            const char *bad_field)
 {
-    sd_user_result_t r = {err, err ? NULL : &j->user, (!err && j->token[0]) ? j->token : NULL, conflict,
-                          bad_field};
+    sd_user_result_t r = {.err = err,
+                          .user = err ? NULL : &j->user,
+                          .token = (!err && j->token[0]) ? j->token : NULL,
+                          .conflict = err == SD_ERR_CONFLICT ? conflict : SD_CONFLICT_NONE,
+                          .reason = reason,
+                          .bad_field = bad_field};
     j->cb(&r, j->ctx);
     job_free(j);
+}
+
+static void job_end(job_t *j, sd_err_t err)
+{
+    job_end_because(j, err, SD_CONFLICT_NONE, SD_REASON_NONE, NULL);
+}
+
+sd_fault_t sd_user_result_fault(const sd_user_result_t *r)
+{
+    return (sd_fault_t){.err = r->err, .conflict = r->conflict, .reason = r->reason, .field = r->bad_field};
 }
 
 /* Starts an async step; on failure to start, the job ends here with that error. */
@@ -78,11 +94,11 @@ static sd_err_t make_token(job_t *j)
 
 /* ---- register ---- */
 
-static void reg_on_created(sd_err_t err, const sd_user_t *user, const char *conflict, void *ctx)
+static void reg_on_created(sd_err_t err, const sd_user_t *user, sd_conflict_t conflict, void *ctx)
 {
     job_t *j = ctx;
     if (!err) err = make_token(j);
-    job_end(j, err, conflict, NULL);
+    job_end_because(j, err, conflict, SD_REASON_NONE, NULL);
 }
 
 static void reg_on_hash(sd_err_t err, const char *hash, void *ctx)
@@ -94,7 +110,7 @@ static void reg_on_hash(sd_err_t err, const char *hash, void *ctx)
         snprintf(j->user.id, sizeof j->user.id, "%" PRIu64, sd_snowflake_next(j->app->ids));
         err = sd_user_repo_create(j->app->db, &j->user, reg_on_created, j);
     }
-    if (err) job_end(j, err, NULL, NULL);
+    if (err) job_end(j, err);
 }
 
 sd_err_t sd_user_service_register(sd_app_t *app, const sd_register_in_t *in, sd_user_service_cb cb, void *ctx)
@@ -113,21 +129,21 @@ static void login_on_verify(sd_err_t err, void *ctx)
 {
     job_t *j = ctx;
     if (!err) err = make_token(j);
-    job_end(j, err, NULL, NULL);
+    job_end_because(j, err, SD_CONFLICT_NONE, err == SD_ERR_UNAUTHORIZED ? SD_REASON_INVALID_LOGIN : 0, NULL);
 }
 
-static void login_on_user(sd_err_t err, const sd_user_t *user, const char *conflict, void *ctx)
+static void login_on_user(sd_err_t err, const sd_user_t *user, sd_conflict_t conflict, void *ctx)
 {
     job_t *j = ctx;
     if (err && err != SD_ERR_NOT_FOUND) {
-        job_end(j, err, NULL, NULL);
+        job_end(j, err);
         return;
     }
     if (user) j->user = *user;
     /* An unknown login costs the same hashing time as a wrong password. */
     err =
         sd_password_verify(j->app->loop, user ? user->password_hash : NULL, j->password, login_on_verify, j);
-    if (err) job_end(j, err, NULL, NULL);
+    if (err) job_end(j, err);
 }
 
 sd_err_t sd_user_service_login(sd_app_t *app, const sd_login_in_t *in, sd_user_service_cb cb, void *ctx)
@@ -140,13 +156,13 @@ sd_err_t sd_user_service_login(sd_app_t *app, const sd_login_in_t *in, sd_user_s
 
 /* ---- authenticate / get ---- */
 
-static void auth_on_user(sd_err_t err, const sd_user_t *user, const char *conflict, void *ctx)
+static void auth_on_user(sd_err_t err, const sd_user_t *user, sd_conflict_t conflict, void *ctx)
 {
     job_t *j = ctx;
     if (err == SD_ERR_NOT_FOUND || (!err && user->token_version != j->token_version))
         err = SD_ERR_UNAUTHORIZED;
     if (!err) j->user = *user;
-    job_end(j, err, NULL, NULL);
+    job_end(j, err);
 }
 
 sd_err_t sd_user_service_authenticate(sd_app_t *app, const char *authorization, sd_user_service_cb cb,
@@ -164,11 +180,11 @@ sd_err_t sd_user_service_authenticate(sd_app_t *app, const char *authorization, 
     return started(j, sd_user_repo_get(app->db, id, auth_on_user, j));
 }
 
-static void get_on_user(sd_err_t err, const sd_user_t *user, const char *conflict, void *ctx)
+static void get_on_user(sd_err_t err, const sd_user_t *user, sd_conflict_t conflict, void *ctx)
 {
     job_t *j = ctx;
     if (!err) j->user = *user;
-    job_end(j, err, NULL, NULL);
+    job_end(j, err);
 }
 
 sd_err_t sd_user_service_get(sd_app_t *app, const char *id, sd_user_service_cb cb, void *ctx)
@@ -181,43 +197,82 @@ sd_err_t sd_user_service_get(sd_app_t *app, const char *id, sd_user_service_cb c
 
 /* ---- update ---- */
 
-static void upd_on_written(sd_err_t err, const sd_user_t *user, const char *conflict, void *ctx)
+/* j->user: the account as read (j->old) with the edit applied. */
+static void apply_patch(job_t *j)
+{
+    j->user = j->old;
+    if (j->set_username) memcpy(j->user.username, j->patch.username, sizeof j->user.username);
+    if (j->set_global_name) memcpy(j->user.global_name, j->patch.global_name, sizeof j->user.global_name);
+    if (j->set_avatar) memcpy(j->user.avatar, j->patch.avatar, sizeof j->user.avatar);
+    if (j->hashed) {
+        memcpy(j->user.password_hash, j->patch.password_hash, sizeof j->user.password_hash);
+        j->user.token_version = j->old.token_version + 1;
+    }
+}
+
+static void upd_write(job_t *j);
+
+static void upd_on_fresh(sd_err_t err, const sd_user_t *user, sd_conflict_t conflict, void *ctx)
 {
     job_t *j = ctx;
+    if (err) {
+        job_end(j, err);
+        return;
+    }
+    if (user->token_version != j->old.token_version) { /* the password changed: this token is retired */
+        job_end_because(j, SD_ERR_CONFLICT, SD_CONFLICT_STALE, SD_REASON_NONE, NULL);
+        return;
+    }
+    j->old = *user;
+    apply_patch(j);
+    upd_write(j);
+}
+
+static void upd_on_written(sd_err_t err, const sd_user_t *user, sd_conflict_t conflict, void *ctx)
+{
+    job_t *j = ctx;
+    if (err == SD_ERR_CONFLICT && conflict == SD_CONFLICT_STALE && !j->retried) {
+        /* Another edit of the account won the race: apply this one to what it wrote, once. */
+        j->retried = true;
+        err = sd_user_repo_get(j->app->db, j->old.id, upd_on_fresh, j);
+        if (err) job_end(j, err);
+        return;
+    }
     if (!err && j->new_password) err = make_token(j);
     if (!err) /* the user's own sessions see their account change */
         sd_events_publish(j->app, "USER_UPDATE", NULL, NULL, json_pack("[s]", j->user.id), 0,
                           sd_user_private_json(&j->user));
-    job_end(j, err, conflict, NULL);
+    job_end_because(j, err, conflict, SD_REASON_NONE, NULL);
 }
 
 static void upd_write(job_t *j)
 {
     sd_err_t err = sd_user_repo_update(j->app->db, &j->old, &j->user, upd_on_written, j);
-    if (err) job_end(j, err, NULL, NULL);
+    if (err) job_end(j, err);
 }
 
 static void upd_on_hash(sd_err_t err, const char *hash, void *ctx)
 {
     job_t *j = ctx;
-    if (err || strlen(hash) >= sizeof j->user.password_hash) {
-        job_end(j, err ? err : SD_ERR_INTERNAL, NULL, NULL);
+    if (err || strlen(hash) >= sizeof j->patch.password_hash) {
+        job_end(j, err ? err : SD_ERR_INTERNAL);
         return;
     }
-    strcpy(j->user.password_hash, hash);
-    j->user.token_version = j->old.token_version + 1;
+    strcpy(j->patch.password_hash, hash);
+    j->hashed = true;
+    apply_patch(j);
     upd_write(j);
 }
 
 static void upd_on_verify(sd_err_t err, void *ctx)
 {
     job_t *j = ctx;
-    if (err) {
-        job_end(j, err, NULL, err == SD_ERR_UNAUTHORIZED ? "password" : NULL);
+    if (err == SD_ERR_UNAUTHORIZED) {
+        job_end_because(j, err, SD_CONFLICT_NONE, SD_REASON_WRONG_PASSWORD, "password");
         return;
     }
-    err = sd_password_hash(j->app->loop, j->new_password, upd_on_hash, j);
-    if (err) job_end(j, err, NULL, NULL);
+    if (!err) err = sd_password_hash(j->app->loop, j->new_password, upd_on_hash, j);
+    if (err) job_end(j, err);
 }
 
 sd_err_t sd_user_service_update(sd_app_t *app, const sd_user_t *me, const sd_user_patch_in_t *in,
@@ -226,12 +281,14 @@ sd_err_t sd_user_service_update(sd_app_t *app, const sd_user_t *me, const sd_use
     job_t *j = job_new(app, cb, ctx);
     if (!j) return SD_ERR_NOMEM;
     j->old = *me;
-    j->user = *me;
-    if (in->username) snprintf(j->user.username, sizeof j->user.username, "%s", in->username);
-    if (in->set_global_name)
-        snprintf(j->user.global_name, sizeof j->user.global_name, "%s",
+    if ((j->set_username = in->username != NULL))
+        snprintf(j->patch.username, sizeof j->patch.username, "%s", in->username);
+    if ((j->set_global_name = in->set_global_name))
+        snprintf(j->patch.global_name, sizeof j->patch.global_name, "%s",
                  in->global_name ? in->global_name : "");
-    if (in->set_avatar) snprintf(j->user.avatar, sizeof j->user.avatar, "%s", in->avatar ? in->avatar : "");
+    if ((j->set_avatar = in->set_avatar))
+        snprintf(j->patch.avatar, sizeof j->patch.avatar, "%s", in->avatar ? in->avatar : "");
+    apply_patch(j);
     if (in->new_password) {
         j->password = strdup(in->password);
         j->new_password = strdup(in->new_password);
@@ -239,4 +296,37 @@ sd_err_t sd_user_service_update(sd_app_t *app, const sd_user_t *me, const sd_use
         return started(j, sd_password_verify(app->loop, me->password_hash, j->password, upd_on_verify, j));
     }
     return started(j, sd_user_repo_update(app->db, &j->old, &j->user, upd_on_written, j));
+}
+
+/* ---- public objects ---- */
+
+typedef struct {
+    void (*cb)(sd_err_t err, json_t *by_id, void *ctx);
+    void *ctx;
+} public_t;
+
+static void on_public(sd_err_t err, const sd_user_t *users, size_t n, void *ctx)
+{
+    public_t *p = ctx;
+    json_t *by_id = json_object();
+    if (!err && !by_id) err = SD_ERR_NOMEM;
+    for (size_t i = 0; !err && i < n; i++)
+        json_object_set_new(by_id, users[i].id, sd_user_public_json(&users[i]));
+    p->cb(err, by_id, p->ctx);
+    json_decref(by_id);
+    free(p);
+}
+
+sd_err_t sd_user_service_public_many(sd_app_t *app, json_t *ids,
+                                     void (*cb)(sd_err_t err, json_t *by_id, void *ctx), void *ctx)
+{
+    public_t *p = malloc(sizeof *p);
+    if (!p) {
+        json_decref(ids);
+        return SD_ERR_NOMEM;
+    }
+    *p = (public_t){cb, ctx};
+    sd_err_t err = sd_user_repo_get_many(app->db, ids, on_public, p);
+    if (err) free(p);
+    return err;
 }

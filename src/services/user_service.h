@@ -10,14 +10,21 @@
 #include "core/app.h"
 #include "core/errors.h"
 #include "schemas/user_schema.h"
+#include "services/outcome.h"
 
 typedef struct {
     sd_err_t err;
-    const sd_user_t *user; /* borrowed, valid during the callback; NULL on error */
-    const char *token;     /* a fresh token (register, login, password change), else NULL */
-    const char *conflict;  /* with SD_ERR_CONFLICT: "username" or "email" already taken, or "user" */
-    const char *bad_field; /* with SD_ERR_UNAUTHORIZED on update: the field holding a wrong password */
+    const sd_user_t *user;  /* borrowed, valid during the callback; NULL on error */
+    const char *token;      /* a fresh token (register, login, password change), else NULL */
+    sd_conflict_t conflict; /* with SD_ERR_CONFLICT: the username or email taken, or SD_CONFLICT_STALE when
+                               the account kept changing under an update */
+    sd_reason_t reason;     /* with SD_ERR_UNAUTHORIZED: SD_REASON_INVALID_LOGIN (login) or
+                               SD_REASON_WRONG_PASSWORD (update, the current password in bad_field) */
+    const char *bad_field;
 } sd_user_result_t;
+
+/* The fault a failed result stands for (services/outcome), for the API's one mapping. */
+sd_fault_t sd_user_result_fault(const sd_user_result_t *r);
 
 typedef void (*sd_user_service_cb)(const sd_user_result_t *r, void *ctx);
 
@@ -30,7 +37,17 @@ sd_err_t sd_user_service_login(sd_app_t *app, const sd_login_in_t *in, sd_user_s
 sd_err_t sd_user_service_authenticate(sd_app_t *app, const char *authorization, sd_user_service_cb cb,
                                       void *ctx);
 sd_err_t sd_user_service_get(sd_app_t *app, const char *id, sd_user_service_cb cb, void *ctx);
+/*
+ * Applies in to the account me (as authenticated). When the account changed meanwhile (another edit of it
+ * won the race), the edit is applied once more to the account as it is then; if that too loses, the result
+ * is SD_ERR_CONFLICT / SD_CONFLICT_STALE. A password change that raced with another one is not retried.
+ */
 sd_err_t sd_user_service_update(sd_app_t *app, const sd_user_t *me, const sd_user_patch_in_t *in,
                                 sd_user_service_cb cb, void *ctx);
+
+/* Public user objects (Discord shape, new references in a new object keyed by id, borrowed by the callback)
+   of the ids (array, stolen); missing users are left out. */
+sd_err_t sd_user_service_public_many(sd_app_t *app, json_t *ids,
+                                     void (*cb)(sd_err_t err, json_t *by_id, void *ctx), void *ctx);
 
 #endif

@@ -257,3 +257,30 @@ def test_tokens_that_must_be_refused(server):
         assert r.status_code == 401, what
         assert r.json() == {"code": 0, "message": "401: Unauthorized"}, what
     assert server.get("/api/v10/users/@me", headers=auth(make_token(uid, now + 3600, 1))).status_code == 200
+
+
+def test_concurrent_profile_edits_never_say_the_name_is_taken(server):
+    """A rename and a display-name change of one account, sent at once, many times over: the one whose write
+    finds the account changed meanwhile must not be told that its (unchanged, or fresh) username is taken, and
+    neither edit may be lost."""
+    u = register(server)
+    headers = auth(u["token"])
+    barrier = concurrent.futures.ThreadPoolExecutor(2)
+    collisions_seen = 0
+    for i in range(40):
+        name, display = unique_name("edit"), f"Display {i}"
+        futures = [barrier.submit(server.patch, "/api/v10/users/@me", headers=headers, json={"username": name}),
+                   barrier.submit(server.patch, "/api/v10/users/@me", headers=headers, json={"global_name": display})]
+        answers = [f.result() for f in futures]
+        for r in answers:
+            assert "USERNAME_ALREADY_TAKEN" not in r.text, (i, r.status_code, r.text)
+            assert r.status_code in (200, 409), (i, r.status_code, r.text)
+            if r.status_code == 409:
+                collisions_seen += 1
+                assert r.json()["code"] == 0 and "username" not in r.json()["message"].lower(), r.text
+        me = server.get("/api/v10/users/@me", headers=headers).json()
+        if all(r.status_code == 200 for r in answers):
+            assert (me["username"], me["global_name"]) == (name, display), (i, me)
+    barrier.shutdown()
+    # Only a double collision (the retry colliding again) may answer 409, and never often.
+    assert collisions_seen <= 4, collisions_seen

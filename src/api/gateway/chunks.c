@@ -76,7 +76,7 @@ static void finish(job_t *j)
 static void on_page(const sd_outcome_t *o, void *ctx)
 {
     job_t *j = ctx;
-    if (o->err) { /* not a member (or the guild is gone): nothing to show */
+    if (o->fault.err) { /* not a member (or the guild is gone): nothing to show */
         finish(j);
         return;
     }

@@ -188,7 +188,7 @@ static void limit_then_handle(auth_ctx_t *a, const char *user_id)
 
 static void unauthorized(sd_request_t *req)
 {
-    sd_http_respond_error(req, 401, SD_API_GENERAL, "401: Unauthorized", NULL);
+    sd_deps_fail(req, SD_ERR_UNAUTHORIZED);
 }
 
 static void on_authenticated(const sd_user_result_t *r, void *ctx)
@@ -219,9 +219,10 @@ void sd_api_handle(sd_request_t *req, void *ctx)
     switch (sd_router_match(app->router, req, &route)) {
     case SD_ROUTE_NOT_FOUND:
         if (app->web && sd_static_handle(app->web, req)) return;
-        sd_http_respond_error(req, 404, SD_API_GENERAL, "404: Not Found", NULL);
+        sd_deps_fail(req, SD_ERR_NOT_FOUND);
         return;
     case SD_ROUTE_METHOD_NOT_ALLOWED:
+        /* a routing answer, no domain error: Discord's body as it is */
         sd_http_respond_error(req, 405, SD_API_GENERAL, "405: Method Not Allowed", NULL);
         return;
     case SD_ROUTE_FOUND:

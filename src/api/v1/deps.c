@@ -4,13 +4,120 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+typedef struct {
+    int status;
+    int code;
+    const char *message;
+} wire_t;
+
+/* Discord's answer for each entity not found. */
+static const wire_t unknown_wire[] = {
+    [SD_ENTITY_CHANNEL] = {404, 10003, "Unknown Channel"},
+    [SD_ENTITY_GUILD] = {404, 10004, "Unknown Guild"},
+    [SD_ENTITY_INVITE] = {404, 10006, "Unknown Invite"},
+    [SD_ENTITY_MEMBER] = {404, 10007, "Unknown Member"},
+    [SD_ENTITY_MESSAGE] = {404, 10008, "Unknown Message"},
+    [SD_ENTITY_OVERWRITE] = {404, 10009, "Unknown Overwrite"},
+    [SD_ENTITY_ROLE] = {404, 10011, "Unknown Role"},
+    [SD_ENTITY_USER] = {404, 10013, "Unknown User"},
+    [SD_ENTITY_EMOJI] = {400, 10014, "Unknown Emoji"}, /* Discord answers a bad emoji with 400 */
+    [SD_ENTITY_BAN] = {404, 10026, "Unknown Ban"},
+};
+
+/* ... and for each rule that refused (those answered with field errors are built in form_of). */
+static const wire_t reason_wire[] = {
+    [SD_REASON_MISSING_PERMISSIONS] = {403, 50013, "Missing Permissions"},
+    [SD_REASON_MISSING_ACCESS] = {403, 50001, "Missing Access"},
+    [SD_REASON_BANNED] = {403, 40007, "You are banned from this guild."},
+    [SD_REASON_NOT_AUTHOR] = {403, 50005, "Cannot edit a message authored by another user"},
+    [SD_REASON_INVALID_JSON] = {400, SD_API_INVALID_JSON, "The request body contains invalid JSON."},
+    [SD_REASON_MAX_PINS] = {400, 30003, "Maximum number of pins reached (50)"},
+    [SD_REASON_OWNER_CANNOT_LEAVE] = {400, 50055,
+                                      "The owner cannot leave the guild; transfer ownership or delete it"},
+    [SD_REASON_INVALID_RECIPIENT] = {400, 50033, "Invalid Recipient(s)"},
+    [SD_REASON_NOT_TEXT_CHANNEL] = {400, 50008, "Cannot send messages in a non-text channel"},
+    [SD_REASON_TOO_OLD_TO_BULK] = {400, 50034,
+                                   "You can only bulk delete messages that are under 14 days old."},
+    [SD_REASON_EVERYONE_ROLE] = {400, 50028, "Invalid Role: @everyone cannot be deleted"},
+};
+
+/* ... and for each conflict that is not a field error. */
+static const wire_t conflict_wire[] = {
+    [SD_CONFLICT_STALE] = {409, 0, "409: Conflict: it was changed by another request meanwhile; try again"},
+    [SD_CONFLICT_OWNER_CHANGED] = {409, 50013, "Missing Permissions"},
+};
+
+static const wire_t *wire_of(const wire_t *table, size_t n, unsigned i)
+{
+    return i < n && table[i].status ? &table[i] : NULL;
+}
+
+#define WIRE_OF(table, i) wire_of(table, sizeof table / sizeof *table, (unsigned)(i))
+
+static const char USERNAME_TAKEN[] =
+    "Username is unavailable. Try adding numbers, letters, underscores _ , or periods.";
+
+/* The field errors of a fault answered as Discord's Invalid Form Body, or NULL. New reference. */
+static json_t *form_of(const sd_fault_t *f)
+{
+    json_t *errors = NULL;
+    if (f->err == SD_ERR_INVALID && f->reason == SD_REASON_FORM) {
+        errors = f->errors ? json_incref(f->errors) : json_object();
+    } else if (f->err == SD_ERR_CONFLICT && f->conflict == SD_CONFLICT_USERNAME_TAKEN) {
+        errors = json_object();
+        sd_form_error_add(errors, "username", "USERNAME_ALREADY_TAKEN", USERNAME_TAKEN);
+    } else if (f->err == SD_ERR_CONFLICT && f->conflict == SD_CONFLICT_EMAIL_TAKEN) {
+        errors = json_object();
+        sd_form_error_add(errors, "email", "EMAIL_ALREADY_REGISTERED", "Email is already registered.");
+    } else if (f->err == SD_ERR_UNAUTHORIZED && f->reason == SD_REASON_INVALID_LOGIN) {
+        errors = json_object();
+        sd_form_error_add(errors, "login", "INVALID_LOGIN", "Login or password is invalid.");
+        sd_form_error_add(errors, "password", "INVALID_LOGIN", "Login or password is invalid.");
+    } else if (f->err == SD_ERR_UNAUTHORIZED && f->reason == SD_REASON_WRONG_PASSWORD) {
+        errors = json_object();
+        sd_form_error_add(errors, f->field ? f->field : "password", "PASSWORD_DOES_NOT_MATCH",
+                          "Password does not match.");
+    }
+    return errors;
+}
+
+sd_api_error_t sd_deps_error(const sd_fault_t *f)
+{
+    json_t *errors = form_of(f);
+    if (errors)
+        return (sd_api_error_t){400,
+                                sd_api_error_body(SD_API_INVALID_FORM_BODY, "Invalid Form Body", errors)};
+    const wire_t *w = NULL;
+    switch (f->err) {
+    case SD_ERR_NOT_FOUND:
+        w = WIRE_OF(unknown_wire, f->entity);
+        break;
+    case SD_ERR_FORBIDDEN:
+    case SD_ERR_INVALID:
+        w = WIRE_OF(reason_wire, f->reason);
+        break;
+    case SD_ERR_CONFLICT:
+        w = WIRE_OF(conflict_wire, f->conflict);
+        break;
+    default:
+        break;
+    }
+    if (w) return (sd_api_error_t){w->status, sd_api_error_body(w->code, w->message, NULL)};
+    return sd_api_error_from_err(f->err);
+}
+
+void sd_deps_fault(sd_request_t *req, const sd_fault_t *f)
+{
+    sd_api_error_t e = sd_deps_error(f);
+    sd_http_respond_json(req, e.status, e.body);
+}
+
 json_t *sd_deps_json_body(sd_request_t *req)
 {
     json_t *body = req->body_len ? json_loadb(req->body, req->body_len,
                                               JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY, NULL)
                                  : NULL;
-    if (!body)
-        sd_http_respond_error(req, 400, SD_API_INVALID_JSON, "The request body contains invalid JSON.", NULL);
+    if (!body) sd_deps_fault(req, &(sd_fault_t){.err = SD_ERR_INVALID, .reason = SD_REASON_INVALID_JSON});
     return body;
 }
 
@@ -21,13 +128,13 @@ const sd_user_t *sd_deps_user(const sd_request_t *req)
 
 void sd_deps_fail(sd_request_t *req, sd_err_t err)
 {
-    sd_api_error_t e = sd_api_error_from_err(err);
-    sd_http_respond_json(req, e.status, e.body);
+    sd_deps_fault(req, &(sd_fault_t){.err = err});
 }
 
 void sd_deps_form_errors(sd_request_t *req, json_t *errors)
 {
-    sd_http_respond_error(req, 400, SD_API_INVALID_FORM_BODY, "Invalid Form Body", errors);
+    sd_deps_fault(req, &(sd_fault_t){.err = SD_ERR_INVALID, .reason = SD_REASON_FORM, .errors = errors});
+    json_decref(errors);
 }
 
 void sd_deps_field_error(sd_request_t *req, const char *field, const char *code, const char *message)
@@ -40,15 +147,21 @@ void sd_deps_field_error(sd_request_t *req, const char *field, const char *code,
 void sd_deps_outcome(const sd_outcome_t *o, void *ctx)
 {
     sd_request_t *req = ctx;
-    if (o->err == SD_OK) {
-        if (o->status == 204)
-            sd_http_respond(req, 204, "application/json", "", 0);
-        else
-            sd_http_respond_json(req, o->status, json_incref(o->body));
+    if (o->fault.err) {
+        sd_deps_fault(req, &o->fault);
         return;
     }
-    int status = sd_api_error_from_err_status(o->err);
-    sd_http_respond_error(req, status, o->code, o->message, o->body ? json_incref(o->body) : NULL);
+    switch (o->kind) {
+    case SD_OUTCOME_NO_CONTENT:
+        sd_http_respond(req, 204, "application/json", "", 0);
+        return;
+    case SD_OUTCOME_CREATED:
+        sd_http_respond_json(req, 201, json_incref(o->body));
+        return;
+    case SD_OUTCOME_OK:
+        break;
+    }
+    sd_http_respond_json(req, 200, json_incref(o->body));
 }
 
 json_t *sd_deps_parse(sd_request_t *req, json_t *(*parse)(const json_t *body, json_t **errors))

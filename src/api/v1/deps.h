@@ -1,6 +1,13 @@
 /*
  * deps: what every endpoint needs around its own logic: the JSON body parsed (or Discord's 50109 answered),
- * the authenticated user of a request, and the one way to turn an sd_err_t or form errors into an answer.
+ * the authenticated user of a request, and the one place that turns a service's answer into HTTP.
+ *
+ * sd_deps_error maps a domain fault (services/outcome: an sd_err_t with the entity not found, the rule that
+ * refused, or the typed reason of a conflict) to an HTTP status and Discord's JSON error body, for every
+ * endpoint. Discord's JSON codes (10003 Unknown Channel, 50013 Missing Permissions, ...) are produced here
+ * from (error, entity / reason / conflict), not carried by the services, so that a code and its status sit in
+ * one table. An error with no such detail takes core/errors' generic status and body (404 "404: Not Found",
+ * 503 "503: Service Unavailable", ...).
  */
 #ifndef SD_API_V1_DEPS_H
 #define SD_API_V1_DEPS_H
@@ -33,14 +40,19 @@ enum { SD_API_AUTH = 1 }; /* needs a valid token; the handler finds the user wit
 json_t *sd_deps_json_body(sd_request_t *req);
 /* The authenticated user of an SD_API_AUTH route; borrowed from the request. */
 const sd_user_t *sd_deps_user(const sd_request_t *req);
-/* Answers with the error's status and Discord body. */
+/* The HTTP status and Discord body (caller owns .body) of a fault. */
+sd_api_error_t sd_deps_error(const sd_fault_t *f);
+/* Answers with the fault's status and Discord body. */
+void sd_deps_fault(sd_request_t *req, const sd_fault_t *f);
+/* Answers with the error's status and Discord body (a fault of err alone). */
 void sd_deps_fail(sd_request_t *req, sd_err_t err);
 /* Answers 400 Invalid Form Body with errors (reference stolen). */
 void sd_deps_form_errors(sd_request_t *req, json_t *errors);
 /* Answers 400 Invalid Form Body with a single field error. */
 void sd_deps_field_error(sd_request_t *req, const char *field, const char *code, const char *message);
 
-/* An sd_outcome_cb whose ctx is the sd_request_t: answers the request with the outcome. */
+/* An sd_outcome_cb whose ctx is the sd_request_t: answers the request with the outcome (200 with the body,
+   201 with the new thing, 204, or the fault as sd_deps_fault). */
 void sd_deps_outcome(const sd_outcome_t *o, void *req);
 /* Parses the body with a schema parser; on failure answers and returns NULL. Returns the changes (caller
  * owns). */

@@ -5,25 +5,21 @@
 #include "api/v1/deps.h"
 #include "services/user_service.h"
 
-static const char *taken_message(const char *field)
+/* A failed result answered through the API's one mapping (a taken name or email, a refused login are
+   Discord's field errors there). */
+static void fail(sd_request_t *req, const sd_user_result_t *r)
 {
-    return field[0] == 'e'
-               ? "Email is already registered."
-               : "Username is unavailable. Try adding numbers, letters, underscores _ , or periods.";
+    sd_fault_t f = sd_user_result_fault(r);
+    sd_deps_fault(req, &f);
 }
 
 static void on_registered(const sd_user_result_t *r, void *ctx)
 {
     sd_request_t *req = ctx;
-    if (r->err == SD_ERR_CONFLICT && r->conflict && r->conflict[0] != 'u') {
-        sd_deps_field_error(req, "email", "EMAIL_ALREADY_REGISTERED", taken_message("email"));
-    } else if (r->err == SD_ERR_CONFLICT) {
-        sd_deps_field_error(req, "username", "USERNAME_ALREADY_TAKEN", taken_message("username"));
-    } else if (r->err) {
-        sd_deps_fail(req, r->err);
-    } else {
+    if (r->err)
+        fail(req, r);
+    else
         sd_http_respond_json(req, 201, json_pack("{s:s, s:s}", "token", r->token, "user_id", r->user->id));
-    }
 }
 
 static void post_register(sd_request_t *req, void *app)
@@ -43,16 +39,10 @@ static void post_register(sd_request_t *req, void *app)
 static void on_login(const sd_user_result_t *r, void *ctx)
 {
     sd_request_t *req = ctx;
-    if (r->err == SD_ERR_UNAUTHORIZED) {
-        json_t *errors = json_object();
-        sd_form_error_add(errors, "login", "INVALID_LOGIN", "Login or password is invalid.");
-        sd_form_error_add(errors, "password", "INVALID_LOGIN", "Login or password is invalid.");
-        sd_deps_form_errors(req, errors);
-    } else if (r->err) {
-        sd_deps_fail(req, r->err);
-    } else {
+    if (r->err)
+        fail(req, r);
+    else
         sd_http_respond_json(req, 200, json_pack("{s:s, s:s}", "token", r->token, "user_id", r->user->id));
-    }
 }
 
 static void post_login(sd_request_t *req, void *app)

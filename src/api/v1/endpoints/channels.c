@@ -68,7 +68,7 @@ static bool overwrite_target_ok(sd_request_t *req)
     bool ok = n > 0 && n <= 20;
     for (const char *p = id; ok && *p; p++)
         ok = *p >= '0' && *p <= '9';
-    if (!ok) sd_http_respond_error(req, 404, 10009, "Unknown Overwrite", NULL);
+    if (!ok) sd_deps_fault(req, &(sd_fault_t){.err = SD_ERR_NOT_FOUND, .entity = SD_ENTITY_OVERWRITE});
     return ok;
 }
 

@@ -94,7 +94,7 @@ static const char *emoji(sd_request_t *req)
 {
     const char *e = sd_request_param(req, "emoji");
     if (sd_emoji_valid(e)) return e;
-    sd_http_respond_error(req, 400, 10014, "Unknown Emoji", NULL);
+    sd_deps_fault(req, &(sd_fault_t){.err = SD_ERR_NOT_FOUND, .entity = SD_ENTITY_EMOJI});
     return NULL;
 }
 

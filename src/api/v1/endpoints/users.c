@@ -26,14 +26,9 @@ static void get_application(sd_request_t *req, void *app)
 static void on_updated(const sd_user_result_t *r, void *ctx)
 {
     sd_request_t *req = ctx;
-    if (r->err == SD_ERR_UNAUTHORIZED && r->bad_field) {
-        sd_deps_field_error(req, r->bad_field, "PASSWORD_DOES_NOT_MATCH", "Password does not match.");
-    } else if (r->err == SD_ERR_CONFLICT && r->conflict && r->conflict[0] == 'u' && r->conflict[1] == 's') {
-        sd_deps_field_error(
-            req, "username", "USERNAME_ALREADY_TAKEN",
-            "Username is unavailable. Try adding numbers, letters, underscores _ , or periods.");
-    } else if (r->err) {
-        sd_deps_fail(req, r->err);
+    if (r->err) {
+        sd_fault_t f = sd_user_result_fault(r);
+        sd_deps_fault(req, &f);
     } else {
         json_t *user = sd_user_private_json(r->user);
         if (user && r->token) json_object_set_new(user, "token", json_string(r->token));
@@ -58,10 +53,8 @@ static void patch_me(sd_request_t *req, void *app)
 static void on_user(const sd_user_result_t *r, void *ctx)
 {
     sd_request_t *req = ctx;
-    if (r->err == SD_ERR_NOT_FOUND)
-        sd_http_respond_error(req, 404, SD_API_UNKNOWN_USER, "Unknown User", NULL);
-    else if (r->err)
-        sd_deps_fail(req, r->err);
+    if (r->err)
+        sd_deps_fault(req, &(sd_fault_t){.err = r->err, .entity = SD_ENTITY_USER});
     else
         sd_http_respond_json(req, 200, sd_user_public_json(r->user));
 }
@@ -69,10 +62,7 @@ static void on_user(const sd_user_result_t *r, void *ctx)
 static void get_user(sd_request_t *req, void *app)
 {
     sd_err_t err = sd_user_service_get(app, sd_request_param(req, "user_id"), on_user, req);
-    if (err == SD_ERR_NOT_FOUND)
-        sd_http_respond_error(req, 404, SD_API_UNKNOWN_USER, "Unknown User", NULL);
-    else if (err)
-        sd_deps_fail(req, err);
+    if (err) sd_deps_fault(req, &(sd_fault_t){.err = err, .entity = SD_ENTITY_USER});
 }
 
 sd_err_t sd_users_endpoints_register(sd_router_t *r, const char *prefix)
