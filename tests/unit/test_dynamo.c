@@ -1,6 +1,7 @@
 #include <criterion/criterion.h>
 
 #include "db/dynamo.h"
+#include "db/dynamo_sigv4.h"
 #include "db/item.h"
 
 static sd_err_t classify(long status, const char *body, int *retry)
@@ -59,4 +60,36 @@ Test(dynamo, attribute_helpers)
     cr_assert_null(sd_item_get_s(item, "n"));
     cr_assert_null(sd_item_get_s(item, "missing"));
     json_decref(item);
+}
+
+/* Vectors computed by botocore's SigV4Auth (the reference) for the same request, credentials and time. */
+Test(dynamo, sigv4_matches_botocore)
+{
+    static const char body[] = "{\"TableName\":\"sd-dev-users\",\"Key\":{\"id\":{\"S\":\"1\"}}}";
+    sd_sigv4_request_t r = {.region = "us-east-1",
+                            .service = "dynamodb",
+                            .access_key_id = "AKIDEXAMPLE",
+                            .secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                            .host = "127.0.0.1:8000",
+                            .target = "DynamoDB_20120810.GetItem",
+                            .body = body,
+                            .body_len = sizeof body - 1};
+    char date[SD_SIGV4_DATE_LEN], auth[512];
+    cr_assert_eq(sd_sigv4_sign(&r, 1440938160, date, auth, sizeof auth), SD_OK);
+    cr_assert_str_eq(date, "20150830T123600Z");
+    cr_assert_str_eq(auth,
+                     "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/dynamodb/aws4_request, "
+                     "SignedHeaders=content-type;host;x-amz-date;x-amz-target, "
+                     "Signature=6f3238672fbeebb0c3ab3ce11cf2f04884eb8c22443ac0e4e1c88721e6ea7fa9");
+    r.session_token = "FQoGZXIvYXdzEXAMPLETOKEN";
+    cr_assert_eq(sd_sigv4_sign(&r, 1440938160, date, auth, sizeof auth), SD_OK);
+    cr_assert_str_eq(auth,
+                     "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/dynamodb/aws4_request, "
+                     "SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target, "
+                     "Signature=abbec77bf375a23c5a9b06e2fcec75514edc574d6e013aa8acada5b24a58e92a");
+    r.target = "DynamoDB_20120810.GetItem\r\nX-Evil: 1";
+    cr_assert_eq(sd_sigv4_sign(&r, 1440938160, date, auth, sizeof auth), SD_ERR_INVALID,
+                 "no header injection");
+    r.target = "DynamoDB_20120810.GetItem";
+    cr_assert_eq(sd_sigv4_sign(&r, 1440938160, date, auth, 40), SD_ERR_INVALID, "too small a buffer");
 }
