@@ -1023,6 +1023,37 @@ void sd_http_server_shutdown(sd_http_server_t *srv, sd_http_closed_fn done, void
     }
 }
 
+/* A minimal version, for main's shutdown: answers requests in flight at once, lets their handlers answer into
+   the void later (their request stays valid until then), and closes idle connections. */
+void sd_http_server_abort(sd_http_server_t *srv)
+{
+    static const char body[] = "{\"code\":0,\"message\":\"503: Service Unavailable\"}";
+    for (conn_t *c = srv->conns, *next; c; c = next) {
+        next = c->next;
+        if (c->closing || c->lingering) continue;
+        if (!c->active) {
+            conn_close(c);
+            continue;
+        }
+        c->active->internal->conn = NULL; /* the handler still answers; nobody listens */
+        c->active = NULL;
+        char *head = malloc(192), *b = malloc(sizeof body);
+        if (!head || !b) {
+            free(head);
+            free(b);
+            conn_close(c);
+            continue;
+        }
+        memcpy(b, body, sizeof body - 1);
+        int n = snprintf(head, 192,
+                         "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+                         "Content-Length: %zu\r\nRetry-After: 1\r\nConnection: close\r\n\r\n",
+                         sizeof body - 1);
+        c->in_message = false;
+        conn_write(c, head, (size_t)n, b, sizeof body - 1, true);
+    }
+}
+
 void sd_http_server_free(sd_http_server_t *srv)
 {
     if (!srv) return;

@@ -43,6 +43,9 @@ void sd_http_server_observe(sd_http_server_t *srv, sd_http_observer_fn fn, void 
 int sd_http_server_port(const sd_http_server_t *srv);
 /* Stops accepting; closes idle connections; calls done(ctx) once the last connection has closed. */
 void sd_http_server_shutdown(sd_http_server_t *srv, sd_http_closed_fn done, void *ctx);
+/* Answers every request still in flight with 503 and closes every connection (the end of a shutdown's
+   grace period); a handler that answers later is ignored. */
+void sd_http_server_abort(sd_http_server_t *srv);
 void sd_http_server_free(sd_http_server_t *srv);
 /* Number of requests dispatched and not answered yet. */
 int sd_http_server_in_flight(const sd_http_server_t *srv);
