@@ -378,7 +378,7 @@ static void attempt_start(call_t *c)
 fail:
     db->slots--;
     pump(db);
-    if (err == SD_ERR_UNAVAILABLE) log_failure(c, err, 0, NULL, "deadline reached");
+    if (err == SD_ERR_UNAVAILABLE) log_failure(c, err, 0, NULL, db->closing ? "closing" : "deadline reached");
     call_finish(c, err, NULL);
 }
 

@@ -243,7 +243,7 @@ static bool add_header(struct curl_slist **h, const char *line)
 CURL *sd_dcurl_post(sd_dcurl_t *m, const char *target, const char *body, size_t len, long timeout_ms,
                     curl_write_callback on_write, void *write_ctx, struct curl_slist **headers)
 {
-    char amz_date[SD_SIGV4_DATE_LEN], auth[512];
+    char amz_date[SD_SIGV4_DATE_LEN], auth[1024];
     sd_sigv4_request_t r = {.region = m->region,
                             .service = "dynamodb",
                             .access_key_id = m->access_key_id,
