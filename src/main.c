@@ -5,6 +5,7 @@
  */
 #include <curl/curl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +29,10 @@
 #include "infra/local/init_db.h"
 #include "services/snowflake.h"
 
-#define SHUTDOWN_GRACE_MS 10000
+/* After the grace period: how long the DynamoDB calls' handlers get to answer before the rest is aborted,
+   and how long the server then gets to close its last connection before the process stops regardless. */
+#define CANCEL_SETTLE_MS 100
+#define LAST_DRAIN_MS 5000
 
 static void usage(FILE *f)
 {
@@ -43,46 +47,109 @@ static void usage(FILE *f)
                "  --env-file PATH    read settings from PATH instead of ./.env\n");
 }
 
+/*
+ * The lifespan of `serve`. SIGTERM or SIGINT: the gateway tells its sessions to reconnect, the HTTP server
+ * stops accepting and drains. When the grace period ends (at once for a second signal or SHUTDOWN_GRACE_MS=0)
+ * every DynamoDB call still pending is cancelled, so that its handler answers 503; a moment later whatever
+ * still waits on something else is answered 503 by the server. Once the last connection is closed, the
+ * broker and the DynamoDB client close, the loop runs out of handles and serve() exits 0.
+ */
 typedef struct {
     sd_app_t *app;
     uv_signal_t sigint, sigterm;
-    uv_timer_t grace;
+    uv_timer_t grace; /* the grace period, then the settle and last-drain waits */
     int stopping;
+    bool grace_over;
+    bool drained; /* the HTTP server closed its last connection */
 } lifespan_t;
 
 static void on_http_closed(void *ctx)
 {
     lifespan_t *ls = ctx;
     sd_log(SD_LOG_INFO, "http server drained", NULL);
+    ls->drained = true;
     uv_timer_stop(&ls->grace);
     uv_close((uv_handle_t *)&ls->grace, NULL);
     uv_close((uv_handle_t *)&ls->sigint, NULL);
     uv_close((uv_handle_t *)&ls->sigterm, NULL);
-    /* The DynamoDB client goes once nothing waits on it; its handles close on this loop. */
+    /* Nothing is answered any more: the DynamoDB client (no call is left, it cancels any the gateway has
+       pending) and the broker's connections close on this loop; then the loop has nothing left and ends. */
     sd_dynamo_close(ls->app->db);
     ls->app->db = NULL;
-    /* So do the broker's Redis connections and retry timer: then the loop has nothing left and ends. */
     sd_broker_close(ls->app->broker);
     ls->app->broker = NULL;
 }
 
-static void on_grace_over(uv_timer_t *t)
+static void on_last_drain_over(uv_timer_t *t)
 {
     lifespan_t *ls = t->data;
-    sd_log(SD_LOG_WARN, "shutdown grace period over, stopping with requests in flight",
+    sd_log(SD_LOG_ERROR, "the http server did not drain after its requests were aborted, stopping",
            json_pack("{s:i}", "in_flight", sd_http_server_in_flight(ls->app->http)));
     uv_stop(ls->app->loop);
+}
+
+static void on_cancel_settled(uv_timer_t *t)
+{
+    lifespan_t *ls = t->data;
+    if (sd_http_server_in_flight(ls->app->http) > 0)
+        sd_log(SD_LOG_WARN, "answering requests still in flight with 503",
+               json_pack("{s:i}", "in_flight", sd_http_server_in_flight(ls->app->http)));
+    sd_http_server_abort(ls->app->http);
+    if (!ls->drained) uv_timer_start(&ls->grace, on_last_drain_over, LAST_DRAIN_MS, 0);
+}
+
+static void end_grace(lifespan_t *ls)
+{
+    if (ls->grace_over || ls->drained) return;
+    ls->grace_over = true;
+    sd_dynamo_stats_t st = sd_dynamo_stats(ls->app->db);
+    sd_log(SD_LOG_WARN, "shutdown grace period over, cancelling what is still in flight",
+           json_pack("{s:i, s:i}", "requests", sd_http_server_in_flight(ls->app->http), "dynamodb_calls",
+                     st.in_flight));
+    sd_dynamo_cancel_all(ls->app->db); /* their callbacks run from the loop and answer 503 */
+    uv_timer_start(&ls->grace, on_cancel_settled, CANCEL_SETTLE_MS, 0);
+}
+
+static void on_grace_over(uv_timer_t *t)
+{
+    end_grace(t->data);
 }
 
 static void on_signal(uv_signal_t *s, int signum)
 {
     lifespan_t *ls = s->data;
-    if (ls->stopping++) return;
+    if (ls->stopping++) {
+        end_grace(ls); /* asked again: no more waiting */
+        return;
+    }
+    const sd_config_t *cfg = ls->app->cfg;
     sd_log(SD_LOG_INFO, "shutting down",
-           json_pack("{s:s}", "signal", signum == SIGINT ? "SIGINT" : "SIGTERM"));
-    uv_timer_start(&ls->grace, on_grace_over, SHUTDOWN_GRACE_MS, 0);
+           json_pack("{s:s, s:i}", "signal", signum == SIGINT ? "SIGINT" : "SIGTERM", "grace_ms",
+                     (int)cfg->shutdown_grace_ms));
+    uv_timer_start(&ls->grace, on_grace_over, (uint64_t)cfg->shutdown_grace_ms, 0);
     sd_gateway_shutdown(ls->app->gateway);
     sd_http_server_shutdown(ls->app->http, on_http_closed, ls);
+}
+
+static void on_left_handle(uv_handle_t *h, void *arg)
+{
+    int *count = arg;
+    (*count)++;
+    sd_log(SD_LOG_WARN, "a handle was still open at exit",
+           json_pack("{s:s, s:b}", "type", uv_handle_type_name(uv_handle_get_type(h)), "closing",
+                     uv_is_closing(h)));
+    if (!uv_is_closing(h)) uv_close(h, NULL);
+}
+
+/* Closes the loop; first logs and closes whatever an abnormal stop left open. Returns the handles left. */
+static int loop_finish(uv_loop_t *loop)
+{
+    int left = 0;
+    uv_run(loop, UV_RUN_NOWAIT);
+    uv_walk(loop, on_left_handle, &left);
+    if (left) uv_run(loop, UV_RUN_DEFAULT);
+    if (uv_loop_close(loop) != 0) sd_log(SD_LOG_ERROR, "the loop could not be closed", NULL);
+    return left;
 }
 
 /*
@@ -209,7 +276,7 @@ static int serve(const sd_config_t *cfg)
                      "dynamodb", cfg->dynamodb_endpoint[0] ? cfg->dynamodb_endpoint : "aws", "table_prefix",
                      cfg->table_prefix));
     uv_run(loop, UV_RUN_DEFAULT);
-    rc = ls.stopping && !sd_http_server_in_flight(app.http) ? 0 : 1;
+    rc = ls.stopping && ls.drained ? 0 : 1;
     sd_dcache_stats_t st = cache ? sd_dcache_stats(cache) : (sd_dcache_stats_t){0};
     sd_log(SD_LOG_INFO, "stopped",
            json_pack("{s:i, s:{s:I, s:I, s:I, s:I}}", "exit_code", rc, "cache", "hits", (json_int_t)st.hits,
@@ -217,6 +284,8 @@ static int serve(const sd_config_t *cfg)
                      (json_int_t)st.drops));
 out:
     if (rc != 0 && !ls.stopping) sd_log(SD_LOG_ERROR, "server could not start", NULL);
+    /* In order: the DynamoDB client (its cancelled calls answer the gateway and the cache from this loop),
+       the gateway, the broker, then what they fed. */
     if (app.db) {
         sd_dynamo_close(app.db);
         uv_run(loop, UV_RUN_NOWAIT);
@@ -227,11 +296,11 @@ out:
     sd_dcache_free(cache);
     sd_router_free(app.router);
     sd_static_free(app.web);
-    if (!ls.stopping || rc == 0) sd_http_server_free(app.http);
-    sd_metrics_free(app.metrics);
+    if (!ls.stopping || ls.drained) sd_http_server_free(app.http); /* else its connections are still open */
     sd_ratelimit_free(app.limits);
     free(app.openapi);
-    uv_loop_close(loop);
+    if (loop_finish(loop) > 0 && rc == 0) rc = 1;
+    sd_metrics_free(app.metrics); /* last: closing handles may still count into it */
     return rc;
 }
 

@@ -69,6 +69,17 @@ sd_err_t sd_config_from_lookup(sd_config_t *cfg, sd_config_lookup_fn lookup, voi
     STR("TRUSTED_PROXIES", "", trusted_proxies);
     STR("WEB_DIR", "web/dist", web_dir);
 #undef STR
+    if ((rc = get_long(lookup, ctx, "DYNAMODB_CALL_DEADLINE_MS", 5000, 100, 600000, &n, err, errlen)))
+        return rc;
+    cfg->dynamodb_call_deadline_ms = n;
+    if ((rc = get_long(lookup, ctx, "DYNAMODB_MAX_ATTEMPTS", 6, 1, 100, &n, err, errlen))) return rc;
+    cfg->dynamodb_max_attempts = n;
+    if ((rc = get_long(lookup, ctx, "DYNAMODB_MAX_CONCURRENCY", 64, 1, 4096, &n, err, errlen))) return rc;
+    cfg->dynamodb_max_concurrency = n;
+    if ((rc = get_long(lookup, ctx, "DYNAMODB_MAX_QUEUE", 1024, 0, 1000000, &n, err, errlen))) return rc;
+    cfg->dynamodb_max_queue = n;
+    if ((rc = get_long(lookup, ctx, "SHUTDOWN_GRACE_MS", 10000, 0, 600000, &n, err, errlen))) return rc;
+    cfg->shutdown_grace_ms = n;
     if ((rc = get_long(lookup, ctx, "PORT", 8080, 0, 65535, &n, err, errlen))) return rc;
     cfg->port = (int)n;
     if ((rc = get_long(lookup, ctx, "WORKER_ID", 0, 0, 1023, &n, err, errlen))) return rc;

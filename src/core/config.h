@@ -20,6 +20,11 @@ typedef struct {
     char aws_session_token[2048];
     char dynamodb_endpoint[512]; /* empty: AWS's regional endpoint */
     char table_prefix[64];
+    long dynamodb_call_deadline_ms; /* one call, retries and queueing included */
+    long dynamodb_max_attempts;     /* tries per call */
+    long dynamodb_max_concurrency;  /* HTTP requests to DynamoDB in flight at once */
+    long dynamodb_max_queue;        /* calls waiting for one of those; more are refused (SD_ERR_BUSY) */
+    long shutdown_grace_ms;         /* after SIGTERM, how long requests in flight may take */
     char token_secret[256];
     int token_secret_generated; /* 1 when TOKEN_SECRET was unset and a random one was made */
     long token_ttl_seconds;

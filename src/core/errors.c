@@ -29,6 +29,8 @@ const char *sd_err_name(sd_err_t err)
         return "i/o error";
     case SD_ERR_EXISTS:
         return "exists";
+    case SD_ERR_BUSY:
+        return "busy";
     }
     return "unknown";
 }
@@ -59,6 +61,7 @@ sd_api_error_t sd_api_error_from_err(sd_err_t err)
                                 sd_api_error_body(SD_API_MISSING_PERMISSIONS, "Missing Permissions", NULL)};
     case SD_ERR_UNAVAILABLE:
     case SD_ERR_THROTTLED:
+    case SD_ERR_BUSY:
         return (sd_api_error_t){503, sd_api_error_body(SD_API_GENERAL, "503: Service Unavailable", NULL)};
     default:
         return (sd_api_error_t){500, sd_api_error_body(SD_API_GENERAL, "500: Internal Server Error", NULL)};

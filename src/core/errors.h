@@ -23,6 +23,7 @@ typedef enum {
     SD_ERR_INTERNAL = -9,
     SD_ERR_IO = -10,     /* local I/O: files, sockets */
     SD_ERR_EXISTS = -11, /* a resource already exists (a table in init-db) */
+    SD_ERR_BUSY = -12,   /* busy: too many calls queued */
 } sd_err_t;
 
 /*

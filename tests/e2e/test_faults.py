@@ -3,6 +3,8 @@ back, no acknowledged message lost), and SIGTERM in the middle of it (requests i
 sessions are told to reconnect and closed resumably, exit 0)."""
 import json
 import signal
+import socket
+import struct
 import threading
 import time
 import uuid
@@ -10,7 +12,7 @@ import uuid
 import requests
 import websocket
 
-from conftest import DynamoDBLocal, init_db, wait_until
+from conftest import DynamoDBLocal, assert_sanitizer_clean, init_db, wait_until
 from gateway_helpers import Gateway
 from guild_helpers import Client, general, make_guild, new_client, ok
 
@@ -143,3 +145,142 @@ def test_sigterm_mid_load_answers_what_is_in_flight_closes_sessions_resumably_an
     again = make_server(prefix=prefix)
     stored = history_ids(Client(again, owner.user), ch["id"])
     assert load.acknowledged() <= stored
+
+
+class DeadDynamoDB:
+    """What a DynamoDB that went away looks like from the server, on the port DynamoDB Local used: in "hold"
+    mode every connection is accepted and never answered (an unreachable host: each attempt runs to its
+    timeout); in "reset" mode every connection is closed at once (each attempt fails and is retried)."""
+
+    def __init__(self, port):
+        self.mode = "hold"
+        self.held = []
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", port))
+        self.sock.listen(128)
+        self.sock.settimeout(0.1)
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while not self.done.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            if self.mode == "hold":
+                self.held.append(conn)
+            else:
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                conn.close()
+
+    def close(self):
+        self.done.set()
+        self.thread.join(5)
+        for c in self.held:
+            c.close()
+        self.sock.close()
+
+
+def discord_503(status, body):
+    return status == 503 and isinstance(body, dict) and isinstance(body.get("code"), int) and "message" in body
+
+
+def unavailable(url, status, body):
+    """A 503 in Discord's shape; /healthz has its own body ({"status": "unavailable", ...}) unless aborted."""
+    if url.endswith("/healthz") and status == 503 and isinstance(body, dict) and body.get("status") == "unavailable":
+        return True
+    return discord_503(status, body)
+
+
+def timed_get(url, headers=None):
+    start = time.monotonic()
+    r = requests.get(url, headers=headers or {}, timeout=60)
+    return time.monotonic() - start, r.status_code, r.json()
+
+
+def test_an_unreachable_dynamodb_answers_503_within_the_call_deadline(tmp_path, make_server):
+    (tmp_path / "ddb").mkdir()
+    ddb = DynamoDBLocal(tmp_path / "ddb").start()
+    dead = None
+    try:
+        prefix = f"t{uuid.uuid4().hex[:8]}-"
+        assert init_db(ddb.endpoint, prefix).returncode == 0
+        server = make_server(prefix=prefix, endpoint=ddb.endpoint, DYNAMODB_CALL_DEADLINE_MS=2000)
+        owner = new_client(server, "owner")
+        ch = general(owner, make_guild(owner)["id"])
+        ddb.stop()
+        dead = DeadDynamoDB(ddb.port)
+        for url, headers in ((server.url("/healthz"), None),
+                             (server.url(f"/api/v10/channels/{ch['id']}/messages"), {"Authorization": owner.token})):
+            took, status, body = timed_get(url, headers)
+            assert unavailable(url, status, body), (url, status, body)
+            # One attempt waits for its answer only as long as the call's deadline leaves: not 6 x 10 s.
+            assert 1.5 <= took <= 4.5, f"{url} answered after {took:.1f}s with a 2 s deadline"
+        assert server.proc.poll() is None
+    finally:
+        if dead:
+            dead.close()
+        ddb.stop()
+
+
+def test_sigterm_with_dynamodb_unreachable_answers_every_request_503_and_exits_0(tmp_path, make_server):
+    """Calls in curl and calls waiting for a retry when SIGTERM comes: at the end of the grace period each is
+    cancelled, its request answered 503, and the process exits 0 with nothing left (the sanitizer run checks
+    that no freed client is touched by a retry timer and nothing leaks)."""
+    (tmp_path / "ddb").mkdir()
+    ddb = DynamoDBLocal(tmp_path / "ddb").start()
+    dead = None
+    try:
+        prefix = f"t{uuid.uuid4().hex[:8]}-"
+        assert init_db(ddb.endpoint, prefix).returncode == 0
+        server = make_server(prefix=prefix, endpoint=ddb.endpoint, SHUTDOWN_GRACE_MS=500,
+                             DYNAMODB_CALL_DEADLINE_MS=60000, DYNAMODB_MAX_ATTEMPTS=100)
+        owner = new_client(server, "owner")
+        ch = general(owner, make_guild(owner)["id"])
+        ddb.stop()
+        dead = DeadDynamoDB(ddb.port)
+        results, lock = [], threading.Lock()
+
+        def call(url, headers=None):
+            try:
+                r = timed_get(url, headers)
+            except requests.RequestException as e:
+                r = (None, None, repr(e))
+            with lock:
+                results.append((time.monotonic(), url) + r)
+
+        auth = {"Authorization": owner.token}
+        urls = [(server.url("/healthz"), None),
+                (server.url(f"/api/v10/channels/{ch['id']}/messages"), auth)]
+        threads = [threading.Thread(target=call, args=u) for u in urls * 2]  # held in curl
+        for t in threads:
+            t.start()
+        time.sleep(1)
+        dead.mode = "reset"
+        retrying = [threading.Thread(target=call, args=u) for u in urls * 2]  # failing and retried
+        for t in retrying:
+            t.start()
+        time.sleep(1.5)
+        signalled = time.monotonic()
+        early = [r for r in results if r[0] < signalled]
+        assert len(early) < 4, f"even calls held in curl were answered before the signal: {early}"
+        server.proc.send_signal(signal.SIGTERM)
+        for t in threads + retrying:
+            t.join(30)
+        code = server.proc.wait(20)
+        log = server.log_text()
+        assert_sanitizer_clean(log)
+        assert len(results) == 8
+        for at, url, took, status, body in results:
+            assert unavailable(url, status, body), (url, status, body)
+            assert at - signalled < 5, f"{url} answered {at - signalled:.1f}s after SIGTERM"
+        assert not early, f"answered before the signal, not left retrying: {early}"
+        assert code == 0, log[-3000:]
+        assert "a handle was still open at exit" not in log
+    finally:
+        if dead:
+            dead.close()
+        ddb.stop()

@@ -267,3 +267,25 @@ Test(dynamo_live, many_calls_in_flight_at_once)
     }
     cr_assert_eq(sd_dynamo_in_flight(db), 0);
 }
+
+/*
+ * Bodies on both sides of 1 MiB, above which libcurl would add "Expect: 100-continue" of its own.
+ * tests/e2e/test_sigv4.py runs this test through a recorder that checks every signature against botocore's.
+ * DynamoDB refuses an item over 400 KB: the large one is refused by DynamoDB, after the recorder saw it.
+ */
+Test(dynamo_live, bodies_on_both_sides_of_1_mib)
+{
+    const size_t sizes[] = {300 * 1024, 1536 * 1024};
+    const sd_err_t want[] = {SD_OK, SD_ERR_INVALID};
+    for (size_t i = 0; i < 2; i++) {
+        char *filler = malloc(sizes[i] + 1);
+        cr_assert_not_null(filler);
+        memset(filler, 'x', sizes[i]);
+        filler[sizes[i]] = '\0';
+        json_t *item = key("large", (long long)i);
+        json_object_set_new(item, "pad", sd_item_s(filler));
+        free(filler);
+        sd_err_t err = run("PutItem", json_pack("{s:s, s:o}", "TableName", table, "Item", item), NULL);
+        cr_assert_eq(err, want[i], "%zu bytes: %s", sizes[i], sd_err_name(err));
+    }
+}

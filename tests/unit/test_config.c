@@ -42,6 +42,34 @@ Test(config, defaults)
     cr_assert_eq(strlen(cfg.token_secret), 64);
     cr_assert_eq(cfg.http_idle_timeout_ms, 60000);
     cr_assert_eq(cfg.gateway_write_threads, 0, "0: one per core");
+    cr_assert_eq(cfg.dynamodb_call_deadline_ms, 5000);
+    cr_assert_eq(cfg.dynamodb_max_attempts, 6);
+    cr_assert_eq(cfg.dynamodb_max_concurrency, 64);
+    cr_assert_eq(cfg.dynamodb_max_queue, 1024);
+    cr_assert_eq(cfg.shutdown_grace_ms, 10000);
+}
+
+Test(config, dynamodb_limits_and_shutdown_grace_are_read)
+{
+    static const char *const env[] = {"DYNAMODB_CALL_DEADLINE_MS",
+                                      "250",
+                                      "DYNAMODB_MAX_ATTEMPTS",
+                                      "3",
+                                      "DYNAMODB_MAX_CONCURRENCY",
+                                      "2",
+                                      "DYNAMODB_MAX_QUEUE",
+                                      "0",
+                                      "SHUTDOWN_GRACE_MS",
+                                      "0",
+                                      NULL};
+    sd_config_t cfg;
+    char err[256];
+    cr_assert_eq(load(env, &cfg, err), SD_OK, "%s", err);
+    cr_assert_eq(cfg.dynamodb_call_deadline_ms, 250);
+    cr_assert_eq(cfg.dynamodb_max_attempts, 3);
+    cr_assert_eq(cfg.dynamodb_max_concurrency, 2);
+    cr_assert_eq(cfg.dynamodb_max_queue, 0, "0: no waiting, refuse beyond the cap");
+    cr_assert_eq(cfg.shutdown_grace_ms, 0, "0: cancel at once");
 }
 
 Test(config, values_are_read)
@@ -88,6 +116,11 @@ Test(config, invalid_values_name_the_variable)
         {"HOST", "", "HOST"},
         {"TOKEN_TTL_SECONDS", "0", "TOKEN_TTL_SECONDS"},
         {"GATEWAY_WRITE_THREADS", "5", "GATEWAY_WRITE_THREADS"},
+        {"DYNAMODB_CALL_DEADLINE_MS", "0", "DYNAMODB_CALL_DEADLINE_MS"},
+        {"DYNAMODB_MAX_ATTEMPTS", "0", "DYNAMODB_MAX_ATTEMPTS"},
+        {"DYNAMODB_MAX_CONCURRENCY", "0", "DYNAMODB_MAX_CONCURRENCY"},
+        {"DYNAMODB_MAX_QUEUE", "-1", "DYNAMODB_MAX_QUEUE"},
+        {"SHUTDOWN_GRACE_MS", "soon", "SHUTDOWN_GRACE_MS"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         const char *const env[] = {cases[i][0], cases[i][1], NULL};

@@ -1,0 +1,315 @@
+#include "db/dynamo_curl.h"
+
+#include <sodium.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/log.h"
+#include "db/dynamo_sigv4.h"
+
+#define CONNECT_TIMEOUT_MS 2000L
+
+typedef struct sock_ctx {
+    uv_poll_t poll;
+    curl_socket_t fd;
+    sd_dcurl_t *m;
+    struct sock_ctx *prev, *next;
+} sock_ctx_t;
+
+struct sd_dcurl {
+    uv_loop_t *loop;
+    CURLM *multi;
+    uv_timer_t timer;
+    sd_dcurl_done_fn done;
+    void *done_ctx;
+    sd_dcurl_closed_fn closed;
+    void *closed_ctx;
+    int running;
+    int handles_open;
+    sock_ctx_t *socks;
+    char *url;
+    char *host; /* the Host header, signed and sent */
+    char *region, *access_key_id, *secret_access_key, *session_token;
+};
+
+static void check_done(sd_dcurl_t *m)
+{
+    CURLMsg *msg;
+    int left;
+    while (m->multi && (msg = curl_multi_info_read(m->multi, &left))) {
+        if (msg->msg != CURLMSG_DONE) continue;
+        CURL *easy = msg->easy_handle;
+        CURLcode res = msg->data.result;
+        curl_multi_remove_handle(m->multi, easy);
+        m->running--;
+        m->done(easy, res, m->done_ctx);
+    }
+}
+
+static void on_poll(uv_poll_t *h, int status, int events)
+{
+    sock_ctx_t *sc = h->data;
+    sd_dcurl_t *m = sc->m;
+    int flags = 0, running;
+    if (status < 0) flags = CURL_CSELECT_ERR;
+    if (events & UV_READABLE) flags |= CURL_CSELECT_IN;
+    if (events & UV_WRITABLE) flags |= CURL_CSELECT_OUT;
+    curl_multi_socket_action(m->multi, sc->fd, flags, &running);
+    check_done(m);
+}
+
+/* The multi's memory goes with its last libuv handle. */
+static void handle_released(sd_dcurl_t *m)
+{
+    if (--m->handles_open > 0) return;
+    sd_dcurl_closed_fn closed = m->closed;
+    void *ctx = m->closed_ctx;
+    free(m->url);
+    free(m->host);
+    free(m->region);
+    free(m->access_key_id);
+    if (m->secret_access_key) sodium_memzero(m->secret_access_key, strlen(m->secret_access_key));
+    free(m->secret_access_key);
+    free(m->session_token);
+    free(m);
+    if (closed) closed(ctx);
+}
+
+static void on_sock_closed(uv_handle_t *h)
+{
+    sock_ctx_t *sc = h->data;
+    sd_dcurl_t *m = sc->m;
+    free(sc);
+    handle_released(m);
+}
+
+static void sock_forget(sd_dcurl_t *m, sock_ctx_t *sc)
+{
+    if (sc->prev)
+        sc->prev->next = sc->next;
+    else
+        m->socks = sc->next;
+    if (sc->next) sc->next->prev = sc->prev;
+    uv_poll_stop(&sc->poll);
+    uv_close((uv_handle_t *)&sc->poll, on_sock_closed);
+}
+
+static int on_socket(CURL *e, curl_socket_t s, int action, void *userp, void *socketp)
+{
+    sd_dcurl_t *m = userp;
+    sock_ctx_t *sc = socketp;
+    (void)e;
+    if (action == CURL_POLL_REMOVE) {
+        if (sc) {
+            curl_multi_assign(m->multi, s, NULL);
+            sock_forget(m, sc);
+        }
+        return 0;
+    }
+    if (!sc) {
+        sc = calloc(1, sizeof *sc);
+        if (!sc) return -1;
+        sc->fd = s;
+        sc->m = m;
+        if (uv_poll_init_socket(m->loop, &sc->poll, s) != 0) {
+            free(sc);
+            return -1;
+        }
+        sc->poll.data = sc;
+        m->handles_open++;
+        sc->next = m->socks;
+        if (m->socks) m->socks->prev = sc;
+        m->socks = sc;
+        curl_multi_assign(m->multi, s, sc);
+    }
+    int events = 0;
+    if (action & CURL_POLL_IN) events |= UV_READABLE;
+    if (action & CURL_POLL_OUT) events |= UV_WRITABLE;
+    uv_poll_start(&sc->poll, events, on_poll);
+    return 0;
+}
+
+static void on_curl_timeout(uv_timer_t *t)
+{
+    sd_dcurl_t *m = t->data;
+    int running;
+    curl_multi_socket_action(m->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    check_done(m);
+}
+
+static int on_timer(CURLM *multi, long timeout_ms, void *userp)
+{
+    sd_dcurl_t *m = userp;
+    (void)multi;
+    if (timeout_ms < 0)
+        uv_timer_stop(&m->timer);
+    else
+        uv_timer_start(&m->timer, on_curl_timeout, (uint64_t)timeout_ms, 0);
+    return 0;
+}
+
+static char *dupf(const char *fmt, const char *a, const char *b)
+{
+    size_t n = strlen(fmt) + strlen(a) + (b ? strlen(b) : 0) + 1;
+    char *s = malloc(n);
+    if (s) snprintf(s, n, fmt, a, b ? b : "");
+    return s;
+}
+
+/* The Host header curl would send for url ("host" or "host:port"); a new string, or NULL when url has a path.
+ */
+static char *host_of(const char *url)
+{
+    CURLU *u = curl_url();
+    char *host = NULL, *port = NULL, *path = NULL, *out = NULL;
+    if (!u || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) goto out;
+    if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) goto out;
+    if (curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK && strcmp(path, "/") != 0) goto out;
+    if (curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK)
+        out = dupf("%s:%s", host, port);
+    else
+        out = strdup(host);
+out:
+    curl_free(host);
+    curl_free(port);
+    curl_free(path);
+    curl_url_cleanup(u);
+    return out;
+}
+
+sd_dcurl_t *sd_dcurl_new(uv_loop_t *loop, const sd_dcurl_options_t *o, sd_dcurl_done_fn done, void *ctx)
+{
+    sd_dcurl_t *m = calloc(1, sizeof *m);
+    if (!m) return NULL;
+    m->loop = loop;
+    m->done = done;
+    m->done_ctx = ctx;
+    m->url = (o->endpoint && o->endpoint[0]) ? dupf("%s%s", o->endpoint, "/")
+                                             : dupf("https://dynamodb.%s.amazonaws.com/%s", o->region, NULL);
+    m->host = m->url ? host_of(m->url) : NULL;
+    m->region = strdup(o->region);
+    m->access_key_id = strdup(o->access_key_id);
+    m->secret_access_key = strdup(o->secret_access_key);
+    if (o->session_token && o->session_token[0]) m->session_token = strdup(o->session_token);
+    m->multi = curl_multi_init();
+    if (!m->url || !m->host || !m->region || !m->access_key_id || !m->secret_access_key || !m->multi ||
+        (o->session_token && o->session_token[0] && !m->session_token)) {
+        if (m->url && !m->host)
+            sd_log(SD_LOG_ERROR, "the DynamoDB endpoint must be a bare origin (no path)",
+                   json_pack("{s:s}", "endpoint", m->url));
+        if (m->multi) curl_multi_cleanup(m->multi);
+        m->handles_open = 1;
+        handle_released(m);
+        return NULL;
+    }
+    uv_timer_init(loop, &m->timer);
+    m->timer.data = m;
+    m->handles_open = 1;
+    curl_multi_setopt(m->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+    curl_multi_setopt(m->multi, CURLMOPT_SOCKETDATA, m);
+    curl_multi_setopt(m->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+    curl_multi_setopt(m->multi, CURLMOPT_TIMERDATA, m);
+    curl_multi_setopt(m->multi, CURLMOPT_MAXCONNECTS, 256L);
+    return m;
+}
+
+sd_err_t sd_dcurl_add(sd_dcurl_t *m, CURL *easy)
+{
+    if (curl_multi_add_handle(m->multi, easy) != CURLM_OK) return SD_ERR_INTERNAL;
+    m->running++;
+    return SD_OK;
+}
+
+void sd_dcurl_remove(sd_dcurl_t *m, CURL *easy)
+{
+    if (curl_multi_remove_handle(m->multi, easy) == CURLM_OK) m->running--;
+}
+
+int sd_dcurl_running(const sd_dcurl_t *m)
+{
+    return m->running;
+}
+
+static bool add_header(struct curl_slist **h, const char *line)
+{
+    struct curl_slist *n = curl_slist_append(*h, line);
+    if (n) *h = n;
+    return n != NULL;
+}
+
+CURL *sd_dcurl_post(sd_dcurl_t *m, const char *target, const char *body, size_t len, long timeout_ms,
+                    curl_write_callback on_write, void *write_ctx, struct curl_slist **headers)
+{
+    char amz_date[SD_SIGV4_DATE_LEN], auth[1024];
+    sd_sigv4_request_t r = {.region = m->region,
+                            .service = "dynamodb",
+                            .access_key_id = m->access_key_id,
+                            .secret_access_key = m->secret_access_key,
+                            .session_token = m->session_token,
+                            .host = m->host,
+                            .target = target,
+                            .body = body,
+                            .body_len = len};
+    if (sd_sigv4_sign(&r, time(NULL), amz_date, auth, sizeof auth) != SD_OK) return NULL;
+    size_t cap = 128 + strlen(auth) + strlen(m->host) + strlen(target) +
+                 (m->session_token ? strlen(m->session_token) : 0);
+    char *line = malloc(cap);
+    CURL *e = line ? curl_easy_init() : NULL;
+    struct curl_slist *h = NULL;
+    if (!e) goto fail;
+    /* Exactly the signed headers; the empty "Expect:" and "Accept:" tell curl to add none of its own. */
+    const char *fixed[] = {"Content-Type: " SD_SIGV4_CONTENT_TYPE, "Expect:", "Accept:"};
+    for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+        if (!add_header(&h, fixed[i])) goto fail;
+    const char *named[][2] = {{"Host", m->host},
+                              {"X-Amz-Date", amz_date},
+                              {"X-Amz-Target", target},
+                              {"Authorization", auth},
+                              {"X-Amz-Security-Token", m->session_token}};
+    for (size_t i = 0; i < sizeof named / sizeof *named; i++) {
+        if (!named[i][1]) continue;
+        snprintf(line, cap, "%s: %s", named[i][0], named[i][1]);
+        if (!add_header(&h, line)) goto fail;
+    }
+    free(line);
+    curl_easy_setopt(e, CURLOPT_URL, m->url);
+    curl_easy_setopt(e, CURLOPT_POST, 1L);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, write_ctx);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, write_ctx);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+                     timeout_ms < CONNECT_TIMEOUT_MS ? timeout_ms : CONNECT_TIMEOUT_MS);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+    *headers = h;
+    return e;
+fail:
+    free(line);
+    curl_slist_free_all(h);
+    if (e) curl_easy_cleanup(e);
+    return NULL;
+}
+
+static void on_timer_closed(uv_handle_t *h)
+{
+    handle_released(h->data);
+}
+
+void sd_dcurl_close(sd_dcurl_t *m, sd_dcurl_closed_fn closed, void *ctx)
+{
+    if (!m) return;
+    m->closed = closed;
+    m->closed_ctx = ctx;
+    curl_multi_cleanup(m->multi);
+    m->multi = NULL;
+    while (m->socks)
+        sock_forget(m, m->socks);
+    uv_close((uv_handle_t *)&m->timer, on_timer_closed);
+}
