@@ -261,7 +261,8 @@ CURL *sd_dcurl_post(sd_dcurl_t *m, const char *target, const char *body, size_t 
     struct curl_slist *h = NULL;
     if (!e) goto fail;
     /* Exactly the signed headers; the empty "Expect:" and "Accept:" tell curl to add none of its own. */
-    const char *fixed[] = {"Content-Type: " SD_SIGV4_CONTENT_TYPE, "Expect:", "Accept:"};
+    static const char content_type[] = "Content-Type: " SD_SIGV4_CONTENT_TYPE;
+    const char *fixed[] = {content_type, "Expect:", "Accept:"};
     for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
         if (!add_header(&h, fixed[i])) goto fail;
     const char *named[][2] = {{"Host", m->host},
