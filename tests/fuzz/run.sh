@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Runs every libFuzzer harness of BUILD_DIR: first over its committed corpus and regression inputs (each must
 # pass), then fuzzing for SECONDS from that corpus. A crash fails the run and leaves its input in
-# tests/fuzz/crashes/, to be added to tests/fuzz/regressions/<harness>/ once fixed (tests/fuzz/pending/ holds
-# inputs that crash today and wait for their fix; they are not replayed).
+# tests/fuzz/crashes/, to be added to tests/fuzz/regressions/<harness>/ with its fix.
 #
 # Memory growth is a crash too: -rss_limit_mb stops a run whose resident memory passes RSS_LIMIT_MB, and
 # -malloc_limit_mb one whose single allocation passes MALLOC_LIMIT_MB, so an input that makes the server grow
