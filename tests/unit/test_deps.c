@@ -47,6 +47,8 @@ Test(deps, an_entity_only_names_what_is_not_found)
            "503: Service Unavailable");
     expect((sd_fault_t){.err = SD_ERR_INTERNAL, .entity = SD_ENTITY_USER}, 500, 0,
            "500: Internal Server Error");
+    /* Too many DynamoDB calls queued: the client may come back (the HTTP layer adds Retry-After). */
+    expect((sd_fault_t){.err = SD_ERR_BUSY, .entity = SD_ENTITY_MESSAGE}, 503, 0, "503: Service Unavailable");
 }
 
 Test(deps, refusals_have_their_discord_codes)
