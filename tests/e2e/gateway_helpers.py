@@ -75,6 +75,17 @@ class Gateway:
             if op == websocket.ABNF.OPCODE_CLOSE:
                 return int.from_bytes(data[:2], "big") if len(data) >= 2 else None
 
+    def close_frame(self, timeout=10):
+        """Reads until the server closes; returns its close code and reason."""
+        self.ws.settimeout(timeout)
+        while True:
+            try:
+                op, data = self.ws.recv_data(control_frame=True)
+            except websocket.WebSocketConnectionClosedException:
+                return None, None
+            if op == websocket.ABNF.OPCODE_CLOSE:
+                return (int.from_bytes(data[:2], "big"), data[2:].decode()) if len(data) >= 2 else (None, None)
+
     def close(self):
         self.stopped.set()
         try:

@@ -17,8 +17,6 @@
 #include "core/websocket.h"
 #include "services/events.h"
 
-#define MAX_CLIENT_MESSAGE 16384
-
 /* ---- the protocol ---- */
 
 typedef struct {
@@ -147,7 +145,9 @@ static void get_socket(sd_request_t *req, void *ctx)
     bool bad_version = v && strcmp(v, "10") && strcmp(v, "9");
     char url[300];
     socket_url(req, url, sizeof url);
-    l->ws = sd_ws_accept(req, MAX_CLIENT_MESSAGE, &ws_cbs, l);
+    /* Discord's limit on what a client sends: a longer message is a decode error. */
+    l->ws =
+        sd_ws_accept_limited(req, (size_t)app->cfg->gateway_max_payload, 4002, "Decode error", &ws_cbs, l);
     if (!l->ws) {
         free(l);
         return;

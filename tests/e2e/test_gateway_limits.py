@@ -1,0 +1,119 @@
+"""What a gateway client controls is bounded: the size of what it sends, however fragmented."""
+import json
+import struct
+
+import pytest
+import websocket
+from websocket import ABNF
+
+from gateway_helpers import Gateway
+
+LIMIT = 4096
+
+
+def rss_kib(srv):
+    with open(f"/proc/{srv.proc.pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def heartbeat_of(size):
+    """A valid heartbeat of exactly size bytes (padded with a field the server ignores)."""
+    base = json.dumps({"op": 1, "d": None, "pad": ""})
+    text = json.dumps({"op": 1, "d": None, "pad": "x" * (size - len(base))})
+    assert len(text) == size
+    return text
+
+
+def send_fragmented(gw, text, size=64):
+    """Sends text as one message: a text frame and continuation frames of size bytes each."""
+    parts = [text[i:i + size] for i in range(0, len(text), size)]
+    for i, part in enumerate(parts):
+        op = ABNF.OPCODE_TEXT if i == 0 else ABNF.OPCODE_CONT
+        gw.ws.send_frame(ABNF.create_frame(part, op, fin=int(i == len(parts) - 1)))
+
+
+def masked_header(opcode, length, fin=True):
+    """A client frame header for a payload of length bytes, with an all-zero mask (the payload goes as is)."""
+    first = (0x80 if fin else 0) | opcode
+    if length < 126:
+        head = struct.pack("!BB", first, 0x80 | length)
+    elif length < 65536:
+        head = struct.pack("!BBH", first, 0x80 | 126, length)
+    else:
+        head = struct.pack("!BBQ", first, 0x80 | 127, length)
+    return head + b"\0\0\0\0"
+
+
+# ---- payload size ----
+
+@pytest.fixture
+def small_server(make_server):
+    return make_server(GATEWAY_HEARTBEAT_MS="60000")
+
+
+def test_a_message_of_the_limit_is_processed_and_one_byte_more_is_a_decode_error(small_server):
+    gw = Gateway(small_server, heartbeat=False)
+    gw.ws.send(heartbeat_of(4000))
+    assert gw.recv()["op"] == 11
+    gw.ws.send(heartbeat_of(LIMIT))
+    assert gw.recv()["op"] == 11
+    gw.ws.send(heartbeat_of(LIMIT + 1))
+    assert gw.close_frame() == (4002, "Decode error")
+
+
+def test_fragments_are_assembled_up_to_the_limit_and_not_beyond(small_server):
+    gw = Gateway(small_server, heartbeat=False)
+    send_fragmented(gw, heartbeat_of(4000))
+    assert gw.recv()["op"] == 11, "a fragmented message under the limit is one message"
+    over = Gateway(small_server, heartbeat=False)
+    send_fragmented(over, heartbeat_of(LIMIT + 64))
+    assert over.close_frame() == (4002, "Decode error")
+
+
+def test_what_a_client_sends_does_not_grow_the_servers_memory(small_server):
+    srv = small_server
+    warm = Gateway(srv, heartbeat=False)
+    send_fragmented(warm, heartbeat_of(4000))
+    assert warm.recv()["op"] == 11
+    before = rss_kib(srv)
+    for _ in range(20):
+        # a frame announcing a gigabyte: refused at its header, before any of it is kept
+        gw = Gateway(srv, heartbeat=False)
+        gw.ws.sock.sendall(masked_header(ABNF.OPCODE_TEXT, 1 << 30) + b"x" * 1000)
+        assert gw.close_code() == 4002
+        # many small fragments adding to more than the limit
+        gw = Gateway(srv, heartbeat=False)
+        gw.ws.sock.sendall(masked_header(ABNF.OPCODE_TEXT, 16, fin=False) + b"x" * 16 +
+                           (masked_header(ABNF.OPCODE_CONT, 16, fin=False) + b"x" * 16) * (LIMIT // 16 + 1))
+        assert gw.close_code() == 4002
+    grown = rss_kib(srv) - before
+    assert grown < 4096, f"the server grew by {grown} KiB"
+    warm.send(1, None)
+    assert warm.recv()["op"] == 11
+
+
+# ---- framing around the assembly ----
+
+def test_a_ping_between_fragments_is_answered_and_the_message_still_whole(small_server):
+    gw = Gateway(small_server, heartbeat=False)
+    text = heartbeat_of(300)
+    gw.ws.send_frame(ABNF.create_frame(text[:100], ABNF.OPCODE_TEXT, fin=0))
+    gw.ws.send_frame(ABNF.create_frame("are you there", ABNF.OPCODE_PING))
+    gw.ws.send_frame(ABNF.create_frame(text[100:], ABNF.OPCODE_CONT, fin=1))
+    op, data = gw.ws.recv_data(control_frame=True)
+    assert (op, data) == (ABNF.OPCODE_PONG, b"are you there")
+    assert gw.recv()["op"] == 11
+
+
+@pytest.mark.parametrize("frame, code", [
+    (ABNF.create_frame(b"\x01\x02", ABNF.OPCODE_BINARY), 1003),
+    (ABNF.create_frame(b'{"op":1,"d":"\xff"}', ABNF.OPCODE_TEXT), 1007),
+    (ABNF.create_frame("{}", ABNF.OPCODE_CONT), 1002),
+])
+def test_binary_bad_utf8_and_stray_continuations_close_as_the_rfc_says(small_server, frame, code):
+    gw = Gateway(small_server, heartbeat=False)
+    gw.ws.send_frame(frame)
+    assert gw.close_code() == code
