@@ -34,6 +34,8 @@ typedef struct {
     long gateway_resume_ms;       /* how long a dropped session can be resumed */
     long gateway_max_queued;      /* bytes a session may fall behind before it is closed */
     int gateway_write_threads;    /* threads an event's socket writes are spread over; 0: the cores (max 4) */
+    /* HELLO to IDENTIFY or RESUME, else the socket is closed with 4003 */
+    long gateway_identify_timeout_ms;
     /* bytes of one client message, however fragmented, else the socket is closed with 4002 */
     long gateway_max_payload;
     long gateway_send_buffer; /* the kernel's send buffer per gateway socket (SO_SNDBUF); 0: its default */

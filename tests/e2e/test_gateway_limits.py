@@ -1,12 +1,16 @@
-"""What a gateway client controls is bounded: the size of what it sends, however fragmented."""
+"""What a gateway client controls is bounded: the time it may stay without logging in, the size of what it sends
+(however fragmented)."""
 import json
 import struct
+import time
+import time
 
 import pytest
 import websocket
 from websocket import ABNF
 
 from gateway_helpers import Gateway
+from guild_helpers import new_client
 
 LIMIT = 4096
 
@@ -45,6 +49,31 @@ def masked_header(opcode, length, fin=True):
     else:
         head = struct.pack("!BBQ", first, 0x80 | 127, length)
     return head + b"\0\0\0\0"
+
+
+# ---- IDENTIFY deadline ----
+
+def test_a_socket_that_never_identifies_is_closed_with_4003(make_server):
+    srv = make_server(GATEWAY_IDENTIFY_TIMEOUT_MS="1000", GATEWAY_HEARTBEAT_MS="60000")
+    start = time.time()
+    gw = Gateway(srv, heartbeat=False)
+    gw.send(1, None)  # heartbeats do not count as logging in
+    assert gw.recv()["op"] == 11
+    code, reason = gw.close_frame(timeout=10)
+    took = time.time() - start
+    assert (code, reason) == (4003, "Not authenticated.")
+    assert 0.9 <= took < 5, took
+
+
+def test_an_identified_session_outlives_the_deadline(make_server):
+    srv = make_server(GATEWAY_IDENTIFY_TIMEOUT_MS="1000", GATEWAY_HEARTBEAT_MS="60000")
+    user = new_client(srv, "ident")
+    gw = Gateway(srv, heartbeat=False)
+    gw.identify(user.token)
+    time.sleep(2.5)
+    gw.send(1, gw.seq)
+    assert gw.recv()["op"] == 11, "still open after the deadline"
+    gw.close()
 
 
 # ---- payload size ----

@@ -42,6 +42,7 @@ Test(config, defaults)
     cr_assert_eq(strlen(cfg.token_secret), 64);
     cr_assert_eq(cfg.http_idle_timeout_ms, 60000);
     cr_assert_eq(cfg.gateway_write_threads, 0, "0: one per core");
+    cr_assert_eq(cfg.gateway_identify_timeout_ms, 20000);
     cr_assert_eq(cfg.gateway_max_payload, 4096, "Discord's limit");
 }
 
@@ -89,6 +90,7 @@ Test(config, invalid_values_name_the_variable)
         {"HOST", "", "HOST"},
         {"TOKEN_TTL_SECONDS", "0", "TOKEN_TTL_SECONDS"},
         {"GATEWAY_WRITE_THREADS", "5", "GATEWAY_WRITE_THREADS"},
+        {"GATEWAY_IDENTIFY_TIMEOUT_MS", "0", "GATEWAY_IDENTIFY_TIMEOUT_MS"},
         {"GATEWAY_MAX_PAYLOAD_BYTES", "10", "GATEWAY_MAX_PAYLOAD_BYTES"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {

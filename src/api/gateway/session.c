@@ -176,15 +176,35 @@ static void on_resume_window(uv_timer_t *t)
     sd_gw_session_end(t->data);
 }
 
+/* A socket that has not logged in (no IDENTIFY or RESUME under way or done) has until its deadline. */
+static bool awaiting_login(const sd_gw_session_t *s)
+{
+    return s->link && !s->identified && !s->pending_auth && !s->dead;
+}
+
+/* The watchdog's next look: a quarter of the heartbeat interval, or sooner for the login deadline. */
+static uint64_t next_look(const sd_gw_session_t *s, uint64_t now)
+{
+    uint64_t wait = (uint64_t)s->gw->app->cfg->gateway_heartbeat_ms / 4 + 1;
+    if (!awaiting_login(s)) return wait;
+    uint64_t deadline = s->hello_at + (uint64_t)s->gw->app->cfg->gateway_identify_timeout_ms;
+    uint64_t left = deadline > now ? deadline - now : 0;
+    return left < wait ? left : wait;
+}
+
 static void on_watchdog(uv_timer_t *t)
 {
     sd_gw_session_t *s = t->data;
-    uint64_t interval = (uint64_t)s->gw->app->cfg->gateway_heartbeat_ms;
-    if (uv_now(t->loop) - s->last_beat >= interval * 3 / 2) {
+    uint64_t interval = (uint64_t)s->gw->app->cfg->gateway_heartbeat_ms, now = uv_now(t->loop);
+    if (now - s->last_beat >= interval * 3 / 2) {
         sd_gw_close_link(s->link, 4009, "Session timed out");
         return;
     }
-    uv_timer_start(&s->timer, on_watchdog, interval / 4 + 1, 0);
+    if (awaiting_login(s) && now - s->hello_at >= (uint64_t)s->gw->app->cfg->gateway_identify_timeout_ms) {
+        sd_gw_close_link(s->link, 4003, "Not authenticated.");
+        return;
+    }
+    uv_timer_start(&s->timer, on_watchdog, next_look(s, now), 0);
 }
 
 sd_gw_session_t *sd_gw_session_new(sd_gateway_t *gw, sd_gw_link_t *l)
@@ -200,9 +220,9 @@ sd_gw_session_t *sd_gw_session_new(sd_gateway_t *gw, sd_gw_link_t *l)
     sodium_bin2hex(s->id, sizeof s->id, raw, sizeof raw);
     uv_timer_init(gw->app->loop, &s->timer);
     s->timer.data = s;
-    s->last_beat = uv_now(gw->app->loop);
+    s->last_beat = s->hello_at = uv_now(gw->app->loop);
     gw->open++;
-    uv_timer_start(&s->timer, on_watchdog, (uint64_t)gw->app->cfg->gateway_heartbeat_ms / 4 + 1, 0);
+    uv_timer_start(&s->timer, on_watchdog, next_look(s, s->hello_at), 0);
     return s;
 }
 

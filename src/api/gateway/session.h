@@ -3,7 +3,8 @@
  * is one socket, pointing to the session it serves (RESUME moves it to the resumed one). This module numbers
  * a session's dispatches and keeps the recent ones in a bounded ring for RESUME (as references to bodies
  * shared by every session an event goes to), sends to a session's socket (closing one that falls too far
- * behind), runs the heartbeat watchdog and the resume window, and ends sessions. Internal to api/gateway.
+ * behind), runs the heartbeat watchdog (which also closes, with 4003, a socket that has not logged in within
+ * GATEWAY_IDENTIFY_TIMEOUT_MS of HELLO) and the resume window, and ends sessions. Internal to api/gateway.
  */
 #ifndef SD_API_GATEWAY_SESSION_H
 #define SD_API_GATEWAY_SESSION_H
@@ -62,6 +63,8 @@ struct sd_gw_session {
     json_t *guilds;   /* guild_id -> true: guilds this session has had GUILD_CREATE for */
     uv_timer_t timer; /* heartbeat watchdog; while disconnected, the end of the resume window */
     uint64_t last_beat;
+    uint64_t hello_at;  /* when the socket got HELLO: IDENTIFY or RESUME is due within
+                           GATEWAY_IDENTIFY_TIMEOUT_MS */
     sd_gw_sent_t *ring; /* grows to SD_GW_RING entries as dispatches come: an idle session holds few */
     int ring_cap, ring_start, ring_count;
     long unkept_seq; /* the last dispatch not kept (READY, GUILD_CREATE): a resume from before it cannot be */
