@@ -103,6 +103,9 @@ sd_err_t sd_config_from_lookup(sd_config_t *cfg, sd_config_lookup_fn lookup, voi
     if ((rc = get_long(lookup, ctx, "GATEWAY_MAX_PAYLOAD_BYTES", 4096, 128, 1048576, &n, err, errlen)))
         return rc;
     cfg->gateway_max_payload = n;
+    if ((rc = get_long(lookup, ctx, "GATEWAY_MAX_SESSIONS_PER_ADDRESS", 100, 0, 10000000, &n, err, errlen)))
+        return rc;
+    cfg->gateway_max_sessions_per_address = n;
 
     static const struct {
         const char *name, *def;

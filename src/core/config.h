@@ -38,6 +38,8 @@ typedef struct {
     long gateway_identify_timeout_ms;
     /* bytes of one client message, however fragmented, else the socket is closed with 4002 */
     long gateway_max_payload;
+    /* open gateway sockets per client address (as the rate limits find it); 0: no limit */
+    long gateway_max_sessions_per_address;
     long gateway_send_buffer; /* the kernel's send buffer per gateway socket (SO_SNDBUF); 0: its default */
     sd_rate_t rate_global;    /* requests per user, all routes together */
     sd_rate_t rate_route;     /* requests per user to one route (and one channel or guild) */

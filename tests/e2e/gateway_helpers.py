@@ -9,9 +9,9 @@ ALL_INTENTS = (1 << 16) - 1
 
 
 class Gateway:
-    def __init__(self, server, path="/gateway?v=10&encoding=json", heartbeat=True, sockopt=()):
+    def __init__(self, server, path="/gateway?v=10&encoding=json", heartbeat=True, sockopt=(), header=()):
         self.ws = websocket.create_connection(f"ws://127.0.0.1:{server.port}{path}", timeout=10,
-                                              sockopt=sockopt)
+                                              sockopt=sockopt, header=list(header))
         self.seq = None
         self.session_id = None
         self.hello = self.recv()

@@ -1,8 +1,9 @@
 """What a gateway client controls is bounded: the time it may stay without logging in, the size of what it sends
-(however fragmented)."""
+(however fragmented), and the number of sockets one address may hold."""
+import base64
 import json
+import os
 import struct
-import time
 import time
 
 import pytest
@@ -49,6 +50,27 @@ def masked_header(opcode, length, fin=True):
     else:
         head = struct.pack("!BBQ", first, 0x80 | 127, length)
     return head + b"\0\0\0\0"
+
+
+def upgrade_status(srv, *headers):
+    """The answer to a WebSocket upgrade that is expected to be refused (a 101 would leave requests waiting)."""
+    import requests
+    h = {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
+         "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode()}
+    h.update(dict(x.split(": ", 1) for x in headers))
+    return requests.get(srv.url("/gateway?v=10&encoding=json"), headers=h, timeout=5)
+
+
+def eventually_opens(srv, *headers, within=5.0):
+    deadline = time.time() + within
+    while True:
+        try:
+            return Gateway(srv, heartbeat=False, header=headers)
+        except websocket.WebSocketBadStatusException as e:
+            assert e.status_code == 429
+            if time.time() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 # ---- IDENTIFY deadline ----
@@ -122,6 +144,48 @@ def test_what_a_client_sends_does_not_grow_the_servers_memory(small_server):
     assert grown < 4096, f"the server grew by {grown} KiB"
     warm.send(1, None)
     assert warm.recv()["op"] == 11
+
+
+# ---- sockets per address ----
+
+def test_sockets_per_address_are_capped_until_one_closes(make_server):
+    srv = make_server(GATEWAY_MAX_SESSIONS_PER_ADDRESS="3", GATEWAY_HEARTBEAT_MS="60000")
+    open_ = [Gateway(srv, heartbeat=False) for _ in range(3)]
+    r = upgrade_status(srv)
+    assert r.status_code == 429
+    body = r.json()
+    assert body["code"] == 0 and "message" in body and body["retry_after"] > 0
+    with pytest.raises(websocket.WebSocketBadStatusException) as e:
+        Gateway(srv, heartbeat=False)
+    assert e.value.status_code == 429
+    open_.pop().close()
+    open_.append(eventually_opens(srv))
+    assert upgrade_status(srv).status_code == 429, "the freed place was taken again"
+    for gw in open_:
+        gw.close()
+
+
+def test_behind_a_trusted_proxy_each_forwarded_client_counts_apart(make_server):
+    srv = make_server(GATEWAY_MAX_SESSIONS_PER_ADDRESS="2", TRUSTED_PROXIES="127.0.0.1",
+                      GATEWAY_HEARTBEAT_MS="60000")
+    a = "X-Forwarded-For: 198.51.100.1"
+    b = "X-Forwarded-For: 198.51.100.2"
+    first = [Gateway(srv, heartbeat=False, header=[a]) for _ in range(2)]
+    assert upgrade_status(srv, a).status_code == 429
+    second = [Gateway(srv, heartbeat=False, header=[b]) for _ in range(2)]
+    assert upgrade_status(srv, b).status_code == 429
+    # an entry the client wrote itself, left of the proxy's, does not make it someone else
+    assert upgrade_status(srv, "X-Forwarded-For: 203.0.113.9, 198.51.100.1").status_code == 429
+    for gw in first + second:
+        gw.close()
+
+
+def test_without_trusted_proxies_forwarded_for_is_ignored(make_server):
+    srv = make_server(GATEWAY_MAX_SESSIONS_PER_ADDRESS="2", GATEWAY_HEARTBEAT_MS="60000")
+    first = [Gateway(srv, heartbeat=False, header=[f"X-Forwarded-For: 198.51.100.{i}"]) for i in range(2)]
+    assert upgrade_status(srv, "X-Forwarded-For: 198.51.100.7").status_code == 429
+    for gw in first:
+        gw.close()
 
 
 # ---- framing around the assembly ----

@@ -44,6 +44,7 @@ Test(config, defaults)
     cr_assert_eq(cfg.gateway_write_threads, 0, "0: one per core");
     cr_assert_eq(cfg.gateway_identify_timeout_ms, 20000);
     cr_assert_eq(cfg.gateway_max_payload, 4096, "Discord's limit");
+    cr_assert_eq(cfg.gateway_max_sessions_per_address, 100);
 }
 
 Test(config, values_are_read)
@@ -92,6 +93,7 @@ Test(config, invalid_values_name_the_variable)
         {"GATEWAY_WRITE_THREADS", "5", "GATEWAY_WRITE_THREADS"},
         {"GATEWAY_IDENTIFY_TIMEOUT_MS", "0", "GATEWAY_IDENTIFY_TIMEOUT_MS"},
         {"GATEWAY_MAX_PAYLOAD_BYTES", "10", "GATEWAY_MAX_PAYLOAD_BYTES"},
+        {"GATEWAY_MAX_SESSIONS_PER_ADDRESS", "-1", "GATEWAY_MAX_SESSIONS_PER_ADDRESS"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         const char *const env[] = {cases[i][0], cases[i][1], NULL};

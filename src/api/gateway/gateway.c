@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/gateway/address.h"
 #include "api/gateway/chunks.h"
 #include "api/gateway/delivery.h"
 #include "api/gateway/guilds.h"
@@ -116,6 +117,7 @@ static void on_gone(void *ctx, int code)
 {
     sd_gw_link_t *l = ctx;
     sd_gw_session_t *s = l->s;
+    sd_gw_address_leave(l->gw, l->address);
     free(l);
     if (!s) return;
     s->link = NULL;
@@ -140,6 +142,18 @@ static void get_socket(sd_request_t *req, void *ctx)
         sd_http_respond_error(req, 503, 0, "503: Service Unavailable", NULL);
         return;
     }
+    l->gw = gw;
+    sd_gw_client_address(req, app->cfg->trusted_proxies, l->address);
+    if (!sd_gw_address_admit(gw, l->address)) { /* refused before the upgrade, as an HTTP answer */
+        free(l);
+        sd_metrics_add(app->metrics, "sd_ratelimit_rejections_total", "scope=\"gateway_address\"", 1);
+        sd_http_add_header(req, "Retry-After", "1");
+        sd_http_respond_json(req, 429,
+                             json_pack("{s:i, s:s, s:f, s:b}", "code", 0, "message",
+                                       "Too many gateway connections from this address.", "retry_after", 1.0,
+                                       "global", 0));
+        return;
+    }
     /* Read before the upgrade: the request is gone after it. */
     const char *v = sd_request_query(req, "v");
     bool bad_version = v && strcmp(v, "10") && strcmp(v, "9");
@@ -149,6 +163,7 @@ static void get_socket(sd_request_t *req, void *ctx)
     l->ws =
         sd_ws_accept_limited(req, (size_t)app->cfg->gateway_max_payload, 4002, "Decode error", &ws_cbs, l);
     if (!l->ws) {
+        sd_gw_address_leave(gw, l->address);
         free(l);
         return;
     }
@@ -236,12 +251,13 @@ sd_gateway_t *sd_gateway_new(sd_app_t *app)
     gw->states = json_object();
     gw->online = json_object();
     gw->presences = json_object();
+    gw->per_address = json_object();
     gw->channel_guild = json_object();
     gw->waiting = json_array();
     snprintf(gw->t_guilds, sizeof gw->t_guilds, "%sguilds", app->cfg->table_prefix);
     snprintf(gw->t_channels, sizeof gw->t_channels, "%schannels", app->cfg->table_prefix);
     snprintf(gw->t_members, sizeof gw->t_members, "%smembers", app->cfg->table_prefix);
-    if (!gw->states || !gw->channel_guild || !gw->waiting ||
+    if (!gw->states || !gw->channel_guild || !gw->waiting || !gw->per_address ||
         sd_broker_subscribe(app->broker, SD_EVENTS_TOPIC, on_event, gw) != SD_OK) {
         sd_gateway_free(gw);
         return NULL;
@@ -270,6 +286,7 @@ void sd_gateway_free(sd_gateway_t *gw)
     json_decref(gw->states);
     json_decref(gw->online);
     json_decref(gw->presences);
+    json_decref(gw->per_address);
     json_decref(gw->channel_guild);
     json_decref(gw->waiting);
     free(gw);

@@ -31,8 +31,10 @@ typedef struct sd_gw_session sd_gw_session_t;
 
 /* One socket; it points to the session it serves (RESUME moves it to the resumed one). */
 typedef struct {
+    sd_gateway_t *gw;
     sd_ws_t *ws;
     sd_gw_session_t *s;
+    char address[64]; /* the client's, counted against its limit of sockets while this one is open */
 } sd_gw_link_t;
 
 /* A dispatch's part after its sequence number, ',"t":"<t>","d":<data>}': the same for every session it goes
@@ -79,8 +81,9 @@ struct sd_gateway {
     sd_gw_session_t *sessions; /* by id, identified ones */
     json_t *states;            /* guild_id -> state (services/gateway_service) */
     json_t *channel_guild;
-    json_t *online;    /* user_id -> number of identified sessions of this process */
-    json_t *presences; /* user_id -> status, from every PRESENCE_UPDATE heard (all processes) */
+    json_t *online;      /* user_id -> number of identified sessions of this process */
+    json_t *presences;   /* user_id -> status, from every PRESENCE_UPDATE heard (all processes) */
+    json_t *per_address; /* client address -> open sockets (api/gateway/address) */
     int reloading;
     json_t *waiting; /* envelopes held while a reload is in flight */
     char t_guilds[160], t_channels[160], t_members[160];
