@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+_Static_assert(sizeof((sd_gw_link_t *)0)->address == SD_GW_ADDRESS_MAX, "a link holds a whole address");
+
 /* Narrows [*s, *e) to its text without surrounding spaces. */
 static void trim(const char **s, const char **e)
 {
