@@ -128,6 +128,15 @@ sd_err_t sd_config_from_lookup(sd_config_t *cfg, sd_config_lookup_fn lookup, voi
     cfg->gateway_send_buffer = n;
     if ((rc = get_long(lookup, ctx, "GATEWAY_WRITE_THREADS", 0, 0, 4, &n, err, errlen))) return rc;
     cfg->gateway_write_threads = (int)n;
+    if ((rc = get_long(lookup, ctx, "GATEWAY_IDENTIFY_TIMEOUT_MS", 20000, 100, 600000, &n, err, errlen)))
+        return rc;
+    cfg->gateway_identify_timeout_ms = n;
+    if ((rc = get_long(lookup, ctx, "GATEWAY_MAX_PAYLOAD_BYTES", 4096, 128, 1048576, &n, err, errlen)))
+        return rc;
+    cfg->gateway_max_payload = n;
+    if ((rc = get_long(lookup, ctx, "GATEWAY_MAX_SESSIONS_PER_ADDRESS", 100, 0, 10000000, &n, err, errlen)))
+        return rc;
+    cfg->gateway_max_sessions_per_address = n;
 
     static const struct {
         const char *name, *def;

@@ -46,13 +46,19 @@ typedef struct {
     long gateway_resume_ms;                /* how long a dropped session can be resumed */
     long gateway_max_queued;               /* bytes a session may fall behind before it is closed */
     int gateway_write_threads; /* threads an event's socket writes are spread over; 0: the cores (max 4) */
-    long gateway_send_buffer;  /* the kernel's send buffer per gateway socket (SO_SNDBUF); 0: its default */
-    sd_rate_t rate_global;     /* requests per user, all routes together */
-    sd_rate_t rate_route;      /* requests per user to one route (and one channel or guild) */
-    sd_rate_t rate_messages;   /* messages sent per user to one channel */
-    sd_rate_t rate_ip;         /* requests per address to one route that needs no token (register, login) */
-    sd_rate_t rate_gateway;    /* commands per gateway connection */
-    sd_rate_t rate_identify;   /* IDENTIFYs per user */
+    /* HELLO to IDENTIFY or RESUME, else the socket is closed with 4003 */
+    long gateway_identify_timeout_ms;
+    /* bytes of one client message, however fragmented, else the socket is closed with 4002 */
+    long gateway_max_payload;
+    /* open gateway sockets per client address (as the rate limits find it); 0: no limit */
+    long gateway_max_sessions_per_address;
+    long gateway_send_buffer; /* the kernel's send buffer per gateway socket (SO_SNDBUF); 0: its default */
+    sd_rate_t rate_global;    /* requests per user, all routes together */
+    sd_rate_t rate_route;     /* requests per user to one route (and one channel or guild) */
+    sd_rate_t rate_messages;  /* messages sent per user to one channel */
+    sd_rate_t rate_ip;        /* requests per address to one route that needs no token (register, login) */
+    sd_rate_t rate_gateway;   /* commands per gateway connection */
+    sd_rate_t rate_identify;  /* IDENTIFYs per user */
     char tables_file[512];
     char openapi_file[512];    /* the OpenAPI document served at /openapi.json */
     char trusted_proxies[512]; /* comma-separated addresses whose X-Forwarded-For names the client */

@@ -3,6 +3,8 @@
 #include <openssl/evp.h>
 #include <sodium.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -19,6 +21,13 @@ struct sd_ws {
     size_t in_len;
     uint8_t head[16]; /* a frame header wslay handed over, sent with the payload that follows it */
     size_t head_len;
+    /* The message being received, assembled here rather than by wslay, so that its length is checked against
+       max_message at each frame's start, before anything of the frame is kept, however it is fragmented. */
+    char *msg;
+    size_t msg_len, max_message;
+    bool in_control; /* the frame being received is a control frame (wslay keeps those, 125 bytes at most) */
+    int too_big_code;
+    char too_big_reason[64];
     bool closing;       /* our close frame is queued: nothing more goes out, nothing more is delivered */
     bool through_wslay; /* wslay holds frames, or has sent its close: frames must go through it (kept here
                            so that a broadcast does not touch wslay's large context for every connection) */
@@ -98,15 +107,59 @@ static ssize_t on_send(wslay_event_context_ptr ctx, const uint8_t *data, size_t 
     return (ssize_t)len;
 }
 
+/* Closes the connection and stops reading: what the peer sends after this is not looked at. */
+static void refuse(sd_ws_t *ws, int code, const char *reason)
+{
+    sd_ws_close(ws, code, reason);
+    wslay_event_shutdown_read(ws->ctx);
+}
+
+static void on_frame_start(wslay_event_context_ptr ctx, const struct wslay_event_on_frame_recv_start_arg *arg,
+                           void *user)
+{
+    sd_ws_t *ws = user;
+    (void)ctx;
+    ws->in_control = arg->opcode >= 0x8;
+    if (ws->closing || ws->in_control) return;
+    if (arg->opcode == WSLAY_BINARY_FRAME) {
+        refuse(ws, 1003, "binary messages are not supported");
+        return;
+    }
+    if (arg->opcode == WSLAY_TEXT_FRAME) ws->msg_len = 0; /* wslay has checked that no message was open */
+    if (arg->payload_length > ws->max_message - ws->msg_len) {
+        refuse(ws, ws->too_big_code, ws->too_big_reason);
+        return;
+    }
+    /* At most max_message in all: the frame's bytes fit once this has grown to hold them. */
+    char *grown = realloc(ws->msg, ws->msg_len + (size_t)arg->payload_length + 1);
+    if (!grown) {
+        refuse(ws, 1011, "out of memory");
+        return;
+    }
+    ws->msg = grown;
+}
+
+static void on_frame_chunk(wslay_event_context_ptr ctx, const struct wslay_event_on_frame_recv_chunk_arg *arg,
+                           void *user)
+{
+    sd_ws_t *ws = user;
+    (void)ctx;
+    if (ws->closing || ws->in_control || !arg->data_length) return;
+    memcpy(ws->msg + ws->msg_len, arg->data, arg->data_length);
+    ws->msg_len += arg->data_length;
+}
+
 static void on_message(wslay_event_context_ptr ctx, const struct wslay_event_on_msg_recv_arg *arg, void *user)
 {
     sd_ws_t *ws = user;
-    if (ws->closing) return;
-    if (arg->opcode == WSLAY_TEXT_FRAME)
-        ws->cbs->on_text(ws->cb_ctx, (const char *)arg->msg, arg->msg_length);
-    else if (arg->opcode == WSLAY_BINARY_FRAME)
-        sd_ws_close(ws, 1003, "binary messages are not supported");
     (void)ctx; /* ping, pong and close are wslay's own */
+    if (ws->closing || arg->opcode != WSLAY_TEXT_FRAME) return;
+    char *msg = ws->msg;
+    size_t len = ws->msg_len;
+    ws->msg = NULL; /* a connection between messages holds nothing */
+    ws->msg_len = 0;
+    ws->cbs->on_text(ws->cb_ctx, msg ? msg : "", len);
+    free(msg);
 }
 
 /* Sends what wslay has queued; closes the stream once neither side has anything left to say. */
@@ -141,12 +194,14 @@ static void on_closed(void *user)
     int code = wslay_event_get_close_received(ws->ctx) ? wslay_event_get_status_code_received(ws->ctx) : 1006;
     ws->cbs->on_gone(ws->cb_ctx, code);
     wslay_event_context_free(ws->ctx);
+    free(ws->msg);
     free(ws);
 }
 
 static const sd_http_stream_cbs_t stream_cbs = {on_data, on_closed};
 
-sd_ws_t *sd_ws_accept(sd_request_t *req, size_t max_message, const sd_ws_cbs_t *cbs, void *ctx)
+sd_ws_t *sd_ws_accept_limited(sd_request_t *req, size_t max_message, int too_big_code,
+                              const char *too_big_reason, const sd_ws_cbs_t *cbs, void *ctx)
 {
     const char *key = sd_request_header(req, "Sec-WebSocket-Key");
     const char *version = sd_request_header(req, "Sec-WebSocket-Version");
@@ -158,14 +213,20 @@ sd_ws_t *sd_ws_accept(sd_request_t *req, size_t max_message, const sd_ws_cbs_t *
         return NULL;
     }
     sd_ws_t *ws = calloc(1, sizeof *ws);
-    static const struct wslay_event_callbacks callbacks = {on_recv, on_send, NULL,      NULL,
-                                                           NULL,    NULL,    on_message};
+    static const struct wslay_event_callbacks callbacks = {on_recv,        on_send, NULL,      on_frame_start,
+                                                           on_frame_chunk, NULL,    on_message};
     if (!ws || wslay_event_context_server_init(&ws->ctx, &callbacks, ws) != 0) {
         free(ws);
         sd_http_respond_error(req, 500, 0, "500: Internal Server Error", NULL);
         return NULL;
     }
-    wslay_event_config_set_max_recv_msg_length(ws->ctx, max_message);
+    /* Data frames are assembled in on_frame_chunk, bounded there; wslay keeps only control frames. */
+    wslay_event_config_set_no_buffering(ws->ctx, 1);
+    wslay_event_config_set_max_recv_msg_length(ws->ctx,
+                                               UINT64_MAX); /* its check would close with 1009 first */
+    ws->max_message = max_message;
+    ws->too_big_code = too_big_code;
+    snprintf(ws->too_big_reason, sizeof ws->too_big_reason, "%s", too_big_reason ? too_big_reason : "");
     ws->cbs = cbs;
     ws->cb_ctx = ctx;
     char accept[29];
@@ -180,6 +241,11 @@ sd_ws_t *sd_ws_accept(sd_request_t *req, size_t max_message, const sd_ws_cbs_t *
         return NULL;
     }
     return ws;
+}
+
+sd_ws_t *sd_ws_accept(sd_request_t *req, size_t max_message, const sd_ws_cbs_t *cbs, void *ctx)
+{
+    return sd_ws_accept_limited(req, max_message, 1009, "message too big", cbs, ctx);
 }
 
 #define HEAD_MAX (10 + SD_WS_PREFIX_MAX) /* a frame header and a message's first part */

@@ -3,7 +3,9 @@
  * framing done by wslay. It checks the handshake (GET, Upgrade: websocket, Sec-WebSocket-Version 13, a
  * 16-byte Sec-WebSocket-Key), answers 101 with the accept key, then hands whole text messages to its owner,
  * answers pings, and completes the closing handshake. Binary messages, and messages over max_message bytes,
- * close the connection (1003 / 1009) as the RFC says; invalid UTF-8 in text closes it with 1007.
+ * close the connection (1003 / 1009, or the owner's code for the latter) as the RFC says; invalid UTF-8 in
+ * text closes it with 1007. A message is assembled here, never beyond max_message however many fragments it
+ * comes in: what a connection holds of a message stays bounded whatever the peer sends.
  */
 #ifndef SD_CORE_WEBSOCKET_H
 #define SD_CORE_WEBSOCKET_H
@@ -28,6 +30,10 @@ typedef struct {
  * on_gone), or NULL after answering 400 when req is not a valid WebSocket upgrade. cbs is kept borrowed.
  */
 sd_ws_t *sd_ws_accept(sd_request_t *req, size_t max_message, const sd_ws_cbs_t *cbs, void *ctx);
+/* As sd_ws_accept, a message over max_message closing with too_big_code and too_big_reason (copied, 63 bytes
+   kept) rather than 1009: a protocol on top may name its own code. */
+sd_ws_t *sd_ws_accept_limited(sd_request_t *req, size_t max_message, int too_big_code,
+                              const char *too_big_reason, const sd_ws_cbs_t *cbs, void *ctx);
 /* Sends a text message: straight into the socket when it takes it, otherwise queued (copied). */
 sd_err_t sd_ws_send_text(sd_ws_t *ws, const char *msg, size_t len);
 /* The longest first part of a message sent in two parts. */

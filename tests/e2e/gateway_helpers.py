@@ -9,9 +9,9 @@ ALL_INTENTS = (1 << 16) - 1
 
 
 class Gateway:
-    def __init__(self, server, path="/gateway?v=10&encoding=json", heartbeat=True, sockopt=()):
+    def __init__(self, server, path="/gateway?v=10&encoding=json", heartbeat=True, sockopt=(), header=()):
         self.ws = websocket.create_connection(f"ws://127.0.0.1:{server.port}{path}", timeout=10,
-                                              sockopt=sockopt)
+                                              sockopt=sockopt, header=list(header))
         self.seq = None
         self.session_id = None
         self.hello = self.recv()
@@ -74,6 +74,17 @@ class Gateway:
                 return None
             if op == websocket.ABNF.OPCODE_CLOSE:
                 return int.from_bytes(data[:2], "big") if len(data) >= 2 else None
+
+    def close_frame(self, timeout=10):
+        """Reads until the server closes; returns its close code and reason."""
+        self.ws.settimeout(timeout)
+        while True:
+            try:
+                op, data = self.ws.recv_data(control_frame=True)
+            except websocket.WebSocketConnectionClosedException:
+                return None, None
+            if op == websocket.ABNF.OPCODE_CLOSE:
+                return (int.from_bytes(data[:2], "big"), data[2:].decode()) if len(data) >= 2 else (None, None)
 
     def close(self):
         self.stopped.set()

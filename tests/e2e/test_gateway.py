@@ -320,7 +320,8 @@ def test_an_event_to_hundreds_of_sessions_reaches_each_whole_and_in_order(make_s
     import socket
 
     # Small kernel buffers, so that the session that does not read fills its socket within a few messages.
-    srv = make_server(GATEWAY_HEARTBEAT_MS="60000", GATEWAY_WRITE_THREADS="2", GATEWAY_SEND_BUFFER_BYTES="4096")
+    srv = make_server(GATEWAY_HEARTBEAT_MS="60000", GATEWAY_WRITE_THREADS="2", GATEWAY_SEND_BUFFER_BYTES="4096",
+                      GATEWAY_MAX_SESSIONS_PER_ADDRESS="0", HTTP_MAX_CONNECTIONS_PER_ADDRESS="0")
     owner = new_client(srv, "owner")
     g = make_guild(owner)
     ch = general(owner, g["id"])

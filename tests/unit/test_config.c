@@ -47,6 +47,9 @@ Test(config, defaults)
     cr_assert_eq(cfg.dynamodb_max_concurrency, 64);
     cr_assert_eq(cfg.dynamodb_max_queue, 1024);
     cr_assert_eq(cfg.shutdown_grace_ms, 10000);
+    cr_assert_eq(cfg.gateway_identify_timeout_ms, 20000);
+    cr_assert_eq(cfg.gateway_max_payload, 4096, "Discord's limit");
+    cr_assert_eq(cfg.gateway_max_sessions_per_address, 100);
 }
 
 Test(config, dynamodb_limits_and_shutdown_grace_are_read)
@@ -121,6 +124,9 @@ Test(config, invalid_values_name_the_variable)
         {"DYNAMODB_MAX_CONCURRENCY", "0", "DYNAMODB_MAX_CONCURRENCY"},
         {"DYNAMODB_MAX_QUEUE", "-1", "DYNAMODB_MAX_QUEUE"},
         {"SHUTDOWN_GRACE_MS", "soon", "SHUTDOWN_GRACE_MS"},
+        {"GATEWAY_IDENTIFY_TIMEOUT_MS", "0", "GATEWAY_IDENTIFY_TIMEOUT_MS"},
+        {"GATEWAY_MAX_PAYLOAD_BYTES", "10", "GATEWAY_MAX_PAYLOAD_BYTES"},
+        {"GATEWAY_MAX_SESSIONS_PER_ADDRESS", "-1", "GATEWAY_MAX_SESSIONS_PER_ADDRESS"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         const char *const env[] = {cases[i][0], cases[i][1], NULL};
