@@ -1,5 +1,6 @@
 #include "core/http_request.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -57,4 +58,46 @@ const char *sd_request_query(const sd_request_t *req, const char *name)
         p += len + (amp ? 1 : 0);
     }
     return NULL;
+}
+
+/* Narrows [*s, *e) to its text without surrounding spaces. */
+static void trim(const char **s, const char **e)
+{
+    while (*s < *e && **s == ' ')
+        (*s)++;
+    while (*e > *s && (*e)[-1] == ' ')
+        (*e)--;
+}
+
+bool sd_request_trusted(const char *list, const char *addr, size_t len)
+{
+    for (const char *p = list ? list : ""; *p; p += *p == ',') {
+        const char *s = p, *e = p + strcspn(p, ",");
+        p = e;
+        trim(&s, &e);
+        if (len && (size_t)(e - s) == len && !strncmp(s, addr, len)) return true;
+    }
+    return false;
+}
+
+/* Entries a client added itself stay to the left of what the proxies add: the rightmost untrusted one is the
+   client as the nearest trusted proxy saw it. */
+void sd_request_client_address(const sd_request_t *req, const char *proxies, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s", req->peer);
+    const char *xff = sd_request_header(req, "X-Forwarded-For");
+    if (!xff || !sd_request_trusted(proxies, req->peer, strlen(req->peer))) return;
+    const char *end = xff + strlen(xff);
+    while (end > xff) {
+        const char *start = end;
+        while (start > xff && start[-1] != ',')
+            start--;
+        const char *s = start, *e = end;
+        trim(&s, &e);
+        if (e > s && !sd_request_trusted(proxies, s, (size_t)(e - s))) {
+            snprintf(out, cap, "%.*s", (int)(e - s), s);
+            return;
+        }
+        end = start > xff ? start - 1 : xff;
+    }
 }

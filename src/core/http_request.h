@@ -50,4 +50,12 @@ const char *sd_request_query(const sd_request_t *req, const char *name);
  */
 char *sd_request_decode(sd_arena_t *a, const char *s, size_t n, bool plus_is_space);
 
+/* Whether addr[0..len) is one of the comma-separated addresses of list (spaces around them ignored). */
+bool sd_request_trusted(const char *list, const char *addr, size_t len);
+/*
+ * The client's address, written into out: the peer's, or, when the peer is one of the trusted proxies
+ * (comma-separated), the last X-Forwarded-For entry that is not itself one of them.
+ */
+void sd_request_client_address(const sd_request_t *req, const char *proxies, char *out, size_t cap);
+
 #endif

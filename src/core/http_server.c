@@ -61,15 +61,7 @@ static bool peer_of(uv_tcp_t *t, const char *trusted, char *out, size_t cap)
         else if (sa.ss_family == AF_INET)
             uv_ip4_name((const struct sockaddr_in *)&sa, out, cap);
     }
-    size_t n = strlen(out);
-    for (const char *p = trusted ? trusted : ""; n && *p;) {
-        while (*p == ' ' || *p == ',')
-            p++;
-        size_t len = strcspn(p, ", ");
-        if (len == n && strncmp(p, out, n) == 0) return false;
-        p += len;
-    }
-    return true;
+    return !sd_request_trusted(trusted, out, strlen(out));
 }
 
 /* Counts the connection against its address; false when the address is at its cap. */

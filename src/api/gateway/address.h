@@ -1,7 +1,7 @@
 /*
  * address: the gateway's bound on sockets per client. A client's address is found as the rate limits find it
- * (api/v1/api): the peer's, or, when the peer is one of TRUSTED_PROXIES, the last X-Forwarded-For entry that
- * is not a proxy itself, so that behind a load balancer each forwarded client counts, not the balancer. Each
+ * (sd_request_client_address: behind TRUSTED_PROXIES the forwarded client), so that behind a load balancer
+ * each forwarded client counts, not the balancer. Each
  * address may hold GATEWAY_MAX_SESSIONS_PER_ADDRESS open gateway sockets at once (0: no limit); a socket
  * counts from its admission until it closes. Internal to api/gateway.
  */
@@ -16,8 +16,6 @@
 
 #define SD_GW_ADDRESS_MAX 64 /* an address's bytes with the NUL (IPv6 included) */
 
-/* The client address of req, with proxies the comma-separated trusted ones, written into out. */
-void sd_gw_client_address(const sd_request_t *req, const char *proxies, char out[SD_GW_ADDRESS_MAX]);
 /* Counts one more socket for address, or returns false, counting nothing, when it holds as many as allowed.
  */
 bool sd_gw_address_admit(sd_gateway_t *gw, const char *address);

@@ -143,7 +143,7 @@ static void get_socket(sd_request_t *req, void *ctx)
         return;
     }
     l->gw = gw;
-    sd_gw_client_address(req, app->cfg->trusted_proxies, l->address);
+    sd_request_client_address(req, app->cfg->trusted_proxies, l->address, sizeof l->address);
     if (!sd_gw_address_admit(gw, l->address)) { /* refused before the upgrade, as an HTTP answer */
         free(l);
         sd_metrics_add(app->metrics, "sd_ratelimit_rejections_total", "scope=\"gateway_address\"", 1);

@@ -117,49 +117,6 @@ static void on_limited(const sd_rl_state_t *st, int n, void *ctx)
                                    retry_after, "global", global));
 }
 
-/* Narrows [*s, *e) to its text without surrounding spaces. */
-static void trim(const char **s, const char **e)
-{
-    while (*s < *e && **s == ' ')
-        (*s)++;
-    while (*e > *s && (*e)[-1] == ' ')
-        (*e)--;
-}
-
-/* Whether addr[0..len) is one of the comma-separated addresses of list. */
-static bool trusted(const char *list, const char *addr, size_t len)
-{
-    for (const char *p = list; *p; p += *p == ',') {
-        const char *s = p, *e = p + strcspn(p, ",");
-        p = e;
-        trim(&s, &e);
-        if (len && (size_t)(e - s) == len && !strncmp(s, addr, len)) return true;
-    }
-    return false;
-}
-
-/* The client's address: the peer's, or, when the peer is a trusted proxy, the last X-Forwarded-For entry that
-   is not one (written into out). Entries a client added itself stay to the left of what the proxies add. */
-static void client_address(const sd_request_t *req, const char *proxies, char *out, size_t cap)
-{
-    snprintf(out, cap, "%s", req->peer);
-    const char *xff = sd_request_header(req, "X-Forwarded-For");
-    if (!xff || !trusted(proxies, req->peer, strlen(req->peer))) return;
-    const char *end = xff + strlen(xff);
-    while (end > xff) {
-        const char *start = end;
-        while (start > xff && start[-1] != ',')
-            start--;
-        const char *s = start, *e = end;
-        trim(&s, &e);
-        if (e > s && !trusted(proxies, s, (size_t)(e - s))) {
-            snprintf(out, cap, "%.*s", (int)(e - s), s);
-            return;
-        }
-        end = start > xff ? start - 1 : xff;
-    }
-}
-
 /* Counts the request against its route's bucket (per user and channel or guild, or per address without a
    token) and the user's global limit, then runs the route or answers 429. */
 static void limit_then_handle(auth_ctx_t *a, const char *user_id)
@@ -178,7 +135,7 @@ static void limit_then_handle(auth_ctx_t *a, const char *user_id)
     sodium_bin2hex(a->bucket, sizeof a->bucket, digest, sizeof digest);
     a->by_user = user_id != NULL;
     char route_key[256], global_key[96], client[64];
-    if (!user_id) client_address(req, cfg->trusted_proxies, client, sizeof client);
+    if (!user_id) sd_request_client_address(req, cfg->trusted_proxies, client, sizeof client);
     snprintf(route_key, sizeof route_key, "rl:%s:%s:%s%s", a->bucket, major ? major : "",
              user_id ? "" : "ip:", user_id ? user_id : client);
     snprintf(global_key, sizeof global_key, "rl:global:%s", user_id ? user_id : "");
