@@ -159,6 +159,12 @@ def test_connection_caps_refuse_politely(make_server):
         resp = read_all(extra)
     assert status_of(resp) == 503 and b"Retry-After: 1" in resp
     assert json.loads(resp.split(b"\r\n\r\n", 1)[1])["code"] == 0
+    with socket.create_connection(("127.0.0.1", srv.port)) as extra:  # counted for the operator
+        assert status_of(read_all(extra)) == 503
+    held.pop().close()
+    time.sleep(0.2)
+    metrics = srv.get("/metrics").text
+    assert "sd_http_connections_refused 2" in metrics and "sd_http_connections 5" in metrics, metrics
     held.pop().close()
     time.sleep(0.2)
     with socket.create_connection(("127.0.0.1", srv.port)) as s:

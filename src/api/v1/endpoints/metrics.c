@@ -15,6 +15,8 @@ static void get_metrics(sd_request_t *req, void *ctx)
     const char *broker = app->broker ? sd_broker_state(app->broker) : "local";
     sd_metrics_gauge_t gauges[] = {
         {"sd_http_requests_in_flight", "", app->http ? sd_http_server_in_flight(app->http) : 0},
+        {"sd_http_connections", "", app->http ? sd_http_server_connections(app->http) : 0},
+        {"sd_http_connections_refused", "", app->http ? (double)sd_http_server_refused(app->http) : 0},
         {"sd_gateway_sessions", "", app->gateway ? sd_gateway_open_sessions(app->gateway) : 0},
         {"sd_broker_connected", "",
          !strcmp(broker, "local")       ? -1
