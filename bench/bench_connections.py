@@ -20,7 +20,7 @@ import uuid
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from conftest import DynamoDBLocal, Server, init_db  # noqa: E402
+from conftest import DynamoDBLocal, Server, init_db, proc_status_kib  # noqa: E402
 
 N = int(os.environ.get("BENCH_CONNECTIONS", "5000"))
 STATES = [
@@ -28,13 +28,6 @@ STATES = [
     ("mid-header", b"GET /api/v10/users/@me HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Part: aaaaaaaaaaaa"),
     ("near-limit", b"GET /api/v10/users/@me HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Part: " + b"a" * (12 * 1024)),
 ]
-
-
-def rss_kib(pid):
-    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
 
 
 def raise_open_files():
@@ -51,7 +44,7 @@ def settled_rss(pid, seconds=10):
     """VmRSS once three samples 200 ms apart agree within 1%, or after seconds."""
     last, deadline = [], time.monotonic() + seconds
     while time.monotonic() < deadline:
-        last = (last + [rss_kib(pid)])[-3:]
+        last = (last + [proc_status_kib(pid)])[-3:]
         if len(last) == 3 and max(last) - min(last) <= max(last) / 100:
             break
         time.sleep(0.2)

@@ -26,20 +26,13 @@ import requests
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from conftest import BINARY, DynamoDBLocal, Server, free_port, init_db, register  # noqa: E402
+from conftest import BINARY, DynamoDBLocal, Server, free_port, init_db, proc_status_kib, register  # noqa: E402
 
 SESSIONS = int(os.environ.get("BENCH_SESSIONS", "10000"))
 USERS = int(os.environ.get("BENCH_USERS", "100"))
 LATENCY_MESSAGES = int(os.environ.get("BENCH_LATENCY_MESSAGES", "20"))
 BURST_MESSAGES = int(os.environ.get("BENCH_BURST_MESSAGES", "40"))
 BURST_THREADS = 4
-
-
-def rss_kib(pid):
-    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
 
 
 def raise_open_files():
@@ -146,15 +139,15 @@ def gateway_run(tmp, ddb):
             return ns
 
         send(4095)  # one untimed message first, before any session is there
-        before = rss_kib(srv.proc.pid)
+        before = proc_status_kib(srv.proc.pid)
         load = Load(srv.port, "gateway", [u["token"] for u in users])
         t0 = time.time()
         load.ready()
         ramp = time.time() - t0
         time.sleep(2)
-        per_session = (rss_kib(srv.proc.pid) - before) / SESSIONS
+        per_session = (proc_status_kib(srv.proc.pid) - before) / SESSIONS
         sent = run_phases(send)
-        busy = (rss_kib(srv.proc.pid) - before) / SESSIONS  # each session now keeps its last dispatches
+        busy = (proc_status_kib(srv.proc.pid) - before) / SESSIONS  # each session now keeps its last dispatches
         lines = load.finish()
         out = summarize(lines, sent, "gateway")
         out.update(kib_per_session=per_session, kib_per_session_after=busy, ramp_s=ramp, frame=frame_like["d"])
@@ -178,11 +171,11 @@ def bare_run(frame_data):
             assert r.status_code == 204
             return ns
 
-        before = rss_kib(proc.pid)
+        before = proc_status_kib(proc.pid)
         load = Load(port, "bare")
         load.ready()
         time.sleep(2)
-        per_session = (rss_kib(proc.pid) - before) / SESSIONS
+        per_session = (proc_status_kib(proc.pid) - before) / SESSIONS
         sent = run_phases(send)
         out = summarize(load.finish(), sent, "bare")
         out.update(kib_per_session=per_session)

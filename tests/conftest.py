@@ -27,6 +27,29 @@ def free_port():
         return s.getsockname()[1]
 
 
+def proc_status_kib(pid, field="VmRSS"):
+    """A size field of /proc/<pid>/status (VmRSS, VmHWM...), in KiB."""
+    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise AssertionError(f"no {field} in /proc/{pid}/status")
+
+
+def read_until_closed(sock, timeout=10):
+    """Everything received on sock until the peer closes, resets or goes quiet for timeout seconds."""
+    sock.settimeout(timeout)
+    chunks = []
+    try:
+        while True:
+            c = sock.recv(65536)
+            if not c:
+                break
+            chunks.append(c)
+    except (socket.timeout, ConnectionResetError):
+        pass
+    return b"".join(chunks)
+
+
 def wait_until(check, timeout, what):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

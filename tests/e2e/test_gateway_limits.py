@@ -11,18 +11,11 @@ import pytest
 import websocket
 from websocket import ABNF
 
+from conftest import proc_status_kib
 from gateway_helpers import Gateway
 from guild_helpers import new_client
 
 LIMIT = 4096
-
-
-def rss_kib(srv):
-    with open(f"/proc/{srv.proc.pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise AssertionError("no VmRSS")
 
 
 def heartbeat_of(size):
@@ -147,7 +140,7 @@ def test_what_a_client_sends_does_not_grow_the_servers_memory(small_server):
     warm = Gateway(srv, heartbeat=False)
     send_fragmented(warm, heartbeat_of(4000))
     assert warm.recv()["op"] == 11
-    before = rss_kib(srv)
+    before = proc_status_kib(srv.proc.pid)
     fragment = masked_header(ABNF.OPCODE_CONT, 1024, fin=False) + b"x" * 1024
     # a frame announcing a gigabyte: refused at its header, before any of it is kept
     sent, code = stream_until_closed(Gateway(srv, heartbeat=False), masked_header(ABNF.OPCODE_TEXT, 1 << 30),
@@ -157,7 +150,7 @@ def test_what_a_client_sends_does_not_grow_the_servers_memory(small_server):
     sent, code = stream_until_closed(Gateway(srv, heartbeat=False),
                                      masked_header(ABNF.OPCODE_TEXT, 1024, fin=False) + b"x" * 1024, fragment)
     assert code == 4002 and sent < 4 << 20, (code, sent)
-    grown = rss_kib(srv) - before
+    grown = proc_status_kib(srv.proc.pid) - before
     assert grown < 8192, f"the server grew by {grown} KiB"
     warm.send(1, None)
     assert warm.recv()["op"] == 11

@@ -26,7 +26,7 @@ import time
 
 import requests
 
-from conftest import ROOT
+from conftest import ROOT, proc_status_kib
 from guild_helpers import general, make_guild, new_client, ok
 
 MEMORY_BOUND_MIB = 200
@@ -45,13 +45,6 @@ def raise_open_files(want):
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
-def status_kib(pid, field):
-    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    raise AssertionError(f"no {field} in /proc/{pid}/status")
-
-
 class Memory:
     """Samples the server's VmRSS every 20 ms while an attack runs; kills it past KILL_AT_MIB."""
 
@@ -60,7 +53,7 @@ class Memory:
         # VmHWM is the peak since the process started (the healthy client's registration hashes its password in
         # 64 MiB, say): writing 5 to clear_refs starts it again from now.
         pathlib.Path(f"/proc/{self.pid}/clear_refs").write_text("5")
-        self.before_mib = status_kib(self.pid, "VmRSS") / 1024
+        self.before_mib = proc_status_kib(self.pid, "VmRSS") / 1024
         self.peak_mib = self.before_mib
         self.killed = False
         self.stopped = threading.Event()
@@ -69,7 +62,7 @@ class Memory:
     def _run(self):
         while not self.stopped.wait(0.02):
             try:
-                rss = status_kib(self.pid, "VmRSS") / 1024
+                rss = proc_status_kib(self.pid, "VmRSS") / 1024
             except (OSError, AssertionError):
                 return
             self.peak_mib = max(self.peak_mib, rss)
@@ -86,7 +79,7 @@ class Memory:
         self.stopped.set()
         self.thread.join(5)
         if not self.killed and self.server.proc.poll() is None:
-            self.peak_mib = max(self.peak_mib, status_kib(self.pid, "VmHWM") / 1024)
+            self.peak_mib = max(self.peak_mib, proc_status_kib(self.pid, "VmHWM") / 1024)
 
     def check(self):
         assert not self.killed, f"the server grew past {KILL_AT_MIB} MiB and was killed"

@@ -9,23 +9,14 @@ import time
 import pytest
 import requests
 
-from conftest import BINARY, ROOT, base_env, free_port, register
+from conftest import BINARY, ROOT, base_env, free_port, read_until_closed, register
 
 
 def raw(server, data, timeout=10):
     """Sends raw bytes and returns everything received until the server closes or goes quiet."""
     with socket.create_connection(("127.0.0.1", server.port), timeout=timeout) as s:
         s.sendall(data)
-        chunks = []
-        try:
-            while True:
-                c = s.recv(65536)
-                if not c:
-                    break
-                chunks.append(c)
-        except socket.timeout:
-            pass
-    return b"".join(chunks)
+        return read_until_closed(s, timeout)
 
 
 def status_of(resp):

@@ -7,36 +7,14 @@ import time
 
 import requests
 
-from conftest import register
+from conftest import proc_status_kib, read_until_closed, register
 from gateway_helpers import Gateway
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise AssertionError("no VmRSS")
 
 
 def cpu_seconds(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / 100  # utime + stime, in clock ticks of 1/100 s
-
-
-def read_all(s, timeout=10):
-    s.settimeout(timeout)
-    chunks = []
-    try:
-        while True:
-            c = s.recv(65536)
-            if not c:
-                break
-            chunks.append(c)
-    except (socket.timeout, ConnectionResetError):
-        pass
-    return b"".join(chunks)
 
 
 def status_of(resp):
@@ -61,15 +39,15 @@ def test_gateway_session_outlives_the_http_idle_timeout(make_server):
 def test_one_byte_chunks_cost_linear_memory(server):
     # Every chunk used to copy the whole body so far into the request's arena: quadratic memory.
     pid = server.proc.pid
-    before = rss_kib(pid)
+    before = proc_status_kib(pid)
     n = 200_000
     body = b"1\r\nx\r\n" * n + b"0\r\n\r\n"
     with socket.create_connection(("127.0.0.1", server.port)) as s:
         s.sendall(b"POST /api/v10/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                   b"Transfer-Encoding: chunked\r\n\r\n" + body)
-        resp = read_all(s, timeout=20)
+        resp = read_until_closed(s, timeout=20)
     assert status_of(resp) == 400 and b"50109" in resp  # the 200,000 bytes arrived whole; they are not JSON
-    assert rss_kib(pid) - before < 64 * 1024
+    assert proc_status_kib(pid) - before < 64 * 1024
 
 
 def test_chunked_body_over_the_limit_is_refused_as_it_passes_it(server):
@@ -83,7 +61,7 @@ def test_chunked_body_over_the_limit_is_refused_as_it_passes_it(server):
                 sent += len(chunk)
         except (BrokenPipeError, ConnectionResetError):
             pass
-        resp = read_all(s)
+        resp = read_until_closed(s)
     assert status_of(resp) == 413 and b"40005" in resp
 
 
@@ -91,7 +69,7 @@ def test_request_line_and_header_block_limits(server):
     def ask(data):
         with socket.create_connection(("127.0.0.1", server.port)) as s:
             s.sendall(data)
-            return read_all(s)
+            return read_until_closed(s)
 
     assert status_of(ask(b"GET /" + b"a" * (16 * 1024) + b" HTTP/1.1\r\nHost: x\r\n\r\n")) == 414
     assert status_of(ask(b"GET /" + b"a" * (9 * 1024) + b" HTTP/1.1\r\nHost: x\r\n\r\n")) == 414
@@ -129,7 +107,7 @@ def test_trickled_headers_keep_memory_bounded(make_server):
     # A header value growing by a few bytes a read used to be copied whole into the arena at every read.
     srv = make_server(HTTP_HEADER_TIMEOUT_MS=60000, HTTP_REQUEST_TIMEOUT_MS=60000, HTTP_MAX_CONNECTIONS_PER_ADDRESS=0)
     pid = srv.proc.pid
-    before = rss_kib(pid)
+    before = proc_status_kib(pid)
     socks = []
     for _ in range(40):
         s = socket.create_connection(("127.0.0.1", srv.port))
@@ -141,11 +119,11 @@ def test_trickled_headers_keep_memory_bounded(make_server):
             s.send(b"ab")
         time.sleep(0.0005)
     time.sleep(0.3)
-    grown = rss_kib(pid) - before
+    grown = proc_status_kib(pid) - before
     for s in socks:
         s.sendall(b"\r\nConnection: close\r\n\r\n")
     for s in socks:
-        assert status_of(read_all(s)) == 200
+        assert status_of(read_until_closed(s)) == 200
         s.close()
     assert grown < 16 * 1024, f"{grown} KiB for 40 connections"
 
@@ -156,11 +134,11 @@ def test_connection_caps_refuse_politely(make_server):
     held = [socket.create_connection(("127.0.0.1", srv.port)) for _ in range(5)]
     time.sleep(0.2)
     with socket.create_connection(("127.0.0.1", srv.port)) as extra:
-        resp = read_all(extra)
+        resp = read_until_closed(extra)
     assert status_of(resp) == 503 and b"Retry-After: 1" in resp
     assert json.loads(resp.split(b"\r\n\r\n", 1)[1])["code"] == 0
     with socket.create_connection(("127.0.0.1", srv.port)) as extra:  # counted for the operator
-        assert status_of(read_all(extra)) == 503
+        assert status_of(read_until_closed(extra)) == 503
     held.pop().close()
     time.sleep(0.2)
     metrics = srv.get("/metrics").text
@@ -169,7 +147,7 @@ def test_connection_caps_refuse_politely(make_server):
     time.sleep(0.2)
     with socket.create_connection(("127.0.0.1", srv.port)) as s:
         s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        assert status_of(read_all(s)) == 200
+        assert status_of(read_until_closed(s)) == 200
     for s in held:
         s.close()
 
@@ -180,7 +158,7 @@ def test_total_connection_cap(make_server):
     held = [socket.create_connection(("127.0.0.1", srv.port)) for _ in range(4)]
     time.sleep(0.2)
     with socket.create_connection(("127.0.0.1", srv.port)) as extra:
-        assert status_of(read_all(extra)) == 503
+        assert status_of(read_until_closed(extra)) == 503
     for s in held:
         s.close()
     time.sleep(0.2)
@@ -193,7 +171,7 @@ def test_trusted_proxy_is_not_capped_per_address(make_server):
     time.sleep(0.2)
     s = held[-1]
     s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-    assert status_of(read_all(s)) == 200
+    assert status_of(read_until_closed(s)) == 200
     for s in held:
         s.close()
 
