@@ -298,9 +298,8 @@ void sd_http_server_abort(sd_http_server_t *srv)
 void sd_http_server_free(sd_http_server_t *srv)
 {
     if (!srv) return;
-    sd_http_addr_t *a, *tmp;
-    HASH_ITER(hh, srv->addrs, a, tmp)
-    {
+    while (srv->addrs) { /* left only by a stop with connections still open */
+        sd_http_addr_t *a = srv->addrs;
         HASH_DEL(srv->addrs, a);
         free(a);
     }
