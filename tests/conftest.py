@@ -2,6 +2,7 @@
 import json
 import os
 import pathlib
+import select
 import signal
 import socket
 import subprocess
@@ -48,6 +49,21 @@ def read_until_closed(sock, timeout=10):
     except (socket.timeout, ConnectionResetError):
         pass
     return b"".join(chunks)
+
+
+def hold_connections(server, n, timeout=10):
+    """n idle connections the server has accepted and kept: a connection refused because the start-up checks'
+    own connections were still counted against a cap (its 503 arrives at once) is replaced."""
+    held, deadline = [], time.monotonic() + timeout
+    while len(held) < n:
+        assert time.monotonic() < deadline, f"the server kept only {len(held)} of {n} connections"
+        fresh = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(n - len(held))]
+        time.sleep(0.3)
+        refused, _, _ = select.select(fresh, [], [], 0)
+        for s in refused:
+            s.close()
+        held += [s for s in fresh if s not in refused]
+    return held
 
 
 def wait_until(check, timeout, what):

@@ -26,7 +26,7 @@ import time
 
 import requests
 
-from conftest import ROOT, proc_status_kib
+from conftest import ROOT, hold_connections, proc_status_kib
 from guild_helpers import general, make_guild, new_client, ok
 
 MEMORY_BOUND_MIB = 200
@@ -356,9 +356,8 @@ def test_connections_past_the_per_address_cap_are_refused_with_503(make_server):
     server = make_server(HTTP_MAX_CONNECTIONS_PER_ADDRESS=cap, HTTP_IDLE_TIMEOUT_MS=20000, **ASAN)
     socks = []
     try:
-        held = [connect(server) for _ in range(cap)]
+        held = hold_connections(server, cap)
         socks += held
-        time.sleep(0.3)  # the server has accepted them all
         extra = [connect(server) for _ in range(10)]
         socks += extra
         answers = [read_answer(s, timeout=2) for s in extra]
