@@ -4,16 +4,18 @@
  * only what it could not parse yet, parses HTTP/1.1 (core/http_parse), dispatches one request at a time,
  * writes answers in order, and enforces every bound a client controls:
  *   - the request line (414) and the header block (431) are counted as they arrive, headers are stored once
- *     in a fixed block of the request's arena (no per-byte growth);
+ *     in one block of the request's arena that doubles as needed (1 KiB at first, never past the limit), so a
+ *     header trickled a byte at a time costs what it would cost sent at once;
  *   - the header phase has one deadline from its first byte, the whole request another (408): reads never
  *     extend them; a keep-alive connection with nothing to say is closed after the idle timeout;
  *   - a handler that has not answered by the response deadline is answered 503 for it;
  *   - a body over the route's limit is refused with 413 as soon as it is known (Content-Length) or exceeded
  *     (chunked), and chunked bodies grow geometrically, so a body costs O(its size) in time and memory.
- * Memory per connection: about 700 bytes of state while idle; while a request is being read, plus its arena
- * (the header block: max_header_bytes plus a little) and unparsed input, which is at most one read (64 KiB)
- * beyond what the parser takes; pipelined input while an answer is pending stops reading past one request's
- * limits. Once upgraded (WebSocket) a connection is a raw stream (core/http_stream) without HTTP timers.
+ * Memory per connection: about 700 bytes of state while idle. While a request is being read, plus its arena
+ * (4 KiB for a small request; the header blocks add up to at most about twice max_header_bytes) and unparsed
+ * input, at most one read (64 KiB) beyond what the parser takes; pipelined input while an answer is pending
+ * stops reading past one request's limits. Once upgraded (WebSocket) a connection is a raw stream
+ * (core/http_stream) without HTTP timers.
  */
 #ifndef SD_CORE_HTTP_CONN_H
 #define SD_CORE_HTTP_CONN_H

@@ -11,15 +11,22 @@ static uint64_t now_ns(void)
     return uv_hrtime();
 }
 
-/* A new request with its arena and a header block of fixed size; NULL when out of memory. */
+#define HEADER_BLOCK_START 1024 /* most requests' line and headers fit; the block doubles up to the limit */
+
+/* Room for every counted byte plus a NUL after the line and after each name and value. */
+static size_t header_block_max(const sd_http_conn_t *c)
+{
+    return c->srv->limits.max_header_bytes + 2 * SD_HTTP_MAX_HEADERS + 4;
+}
+
+/* A new request with its arena and the start of its header block; NULL when out of memory. */
 static sd_request_t *request_new(sd_http_conn_t *c)
 {
     sd_arena_t *a = sd_arena_new();
     if (!a) return NULL;
     sd_request_t *r = sd_arena_alloc(a, sizeof *r);
     struct sd_http_internal *in = sd_arena_alloc(a, sizeof *in);
-    /* Room for every counted byte plus a NUL after the line and after each name and value. */
-    size_t hcap = c->srv->limits.max_header_bytes + 2 * SD_HTTP_MAX_HEADERS + 4;
+    size_t hcap = header_block_max(c) < HEADER_BLOCK_START ? header_block_max(c) : HEADER_BLOCK_START;
     char *hbuf = sd_arena_alloc(a, hcap);
     if (!r || !in || !hbuf) {
         sd_arena_free(a);
@@ -53,14 +60,40 @@ static int count_header_bytes(sd_http_conn_t *c, size_t n)
     return 0;
 }
 
+/* Moves the header block to one of twice the size (at least need bytes, at most the limit's), in the arena,
+   and points the line and the headers seen so far into it. The old block stays in the arena: the blocks of a
+   request add up to less than twice the last one. */
+static bool block_grow(sd_http_conn_t *c, size_t need)
+{
+    size_t max = header_block_max(c);
+    size_t cap = c->hcap * 2 > need ? c->hcap * 2 : need;
+    if (cap > max) cap = max;
+    if (need > cap) return false;
+    char *old = c->hbuf, *b = sd_arena_alloc(c->req->arena, cap);
+    if (!b) return false;
+    memcpy(b, old, c->hlen);
+#define REBASE(p)                                                                                            \
+    if ((p) >= old && (p) < old + c->hcap) (p) = b + ((p)-old)
+    REBASE(c->url);
+    for (int i = 0; i < c->req->header_count; i++) {
+        REBASE(c->req->headers[i].name);
+        REBASE(c->req->headers[i].value);
+    }
+#undef REBASE
+    c->hbuf = b;
+    c->hcap = cap;
+    return true;
+}
+
 /* Appends at[0..len) to the header block; starting a new token ends the previous one with a NUL. Returns
-   where the bytes went, or NULL when the block is full (the limit counted before keeps that from happening).
- */
+   where the bytes went, or NULL when the block cannot hold them (the limit counted before keeps that from
+   happening) or there is no memory. */
 static char *block_append(sd_http_conn_t *c, const char *at, size_t len, bool new_token)
 {
     size_t sep = new_token && c->hlen ? 1 : 0;
-    if (c->hlen + sep + len + 1 > c->hcap) {
-        c->error_status = 431;
+    size_t need = c->hlen + sep + len + 1;
+    if (need > c->hcap && !block_grow(c, need)) {
+        if (need > header_block_max(c)) c->error_status = 431; /* else no memory: the parser's 400 */
         return NULL;
     }
     if (sep) c->hbuf[c->hlen++] = '\0';

@@ -234,3 +234,20 @@ def test_a_request_gets_503_at_its_deadline(make_server):
         assert time.monotonic() - start < 3
     finally:
         lst.close()
+
+
+def test_headers_read_right_when_their_block_grows(server):
+    # The header block starts at 1 KiB and doubles: a header arriving in two reads across a move, and the headers
+    # before it, must read right afterwards.
+    token = register(server)["token"].encode()
+    start = b"GET /api/v10/users/@me HTTP/1.1\r\nHost: x\r\nX-Pad: "
+    start += b"p" * (990 - len(start)) + b"\r\nAuthorization: " + token[:8]
+    with socket.create_connection(("127.0.0.1", server.port)) as s:
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        s.sendall(start)
+        time.sleep(0.2)  # a read of its own: the block moves while the token is half in
+        s.sendall(token[8:] + b"\r\n" + b"".join(b"X-More-%d: %s\r\n" % (i, b"m" * 300) for i in range(20)) +
+                  b"Connection: close\r\n\r\n")
+        resp = read_until_closed(s)
+    assert status_of(resp) == 200, resp[:300]
+    assert json.loads(resp.split(b"\r\n\r\n", 1)[1])["username"]
