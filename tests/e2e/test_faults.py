@@ -9,6 +9,7 @@ import threading
 import time
 import uuid
 
+import pytest
 import requests
 import websocket
 
@@ -147,6 +148,17 @@ def test_sigterm_mid_load_answers_what_is_in_flight_closes_sessions_resumably_an
     assert load.acknowledged() <= stored
 
 
+@pytest.fixture
+def own_dynamodb(tmp_path):
+    """A DynamoDB Local of the test's own, which the test may stop, with the tables under ddb.prefix."""
+    (tmp_path / "ddb").mkdir()
+    ddb = DynamoDBLocal(tmp_path / "ddb").start()
+    ddb.prefix = f"t{uuid.uuid4().hex[:8]}-"
+    assert init_db(ddb.endpoint, ddb.prefix).returncode == 0
+    yield ddb
+    ddb.stop()
+
+
 class DeadDynamoDB:
     """What a DynamoDB that went away looks like from the server, on the port DynamoDB Local used: in "hold"
     mode every connection is accepted and never answered (an unreachable host: each attempt runs to its
@@ -201,14 +213,11 @@ def timed_get(url, headers=None):
     return time.monotonic() - start, r.status_code, r.json()
 
 
-def test_an_unreachable_dynamodb_answers_503_within_the_call_deadline(tmp_path, make_server):
-    (tmp_path / "ddb").mkdir()
-    ddb = DynamoDBLocal(tmp_path / "ddb").start()
+def test_an_unreachable_dynamodb_answers_503_within_the_call_deadline(own_dynamodb, make_server):
+    ddb = own_dynamodb
     dead = None
     try:
-        prefix = f"t{uuid.uuid4().hex[:8]}-"
-        assert init_db(ddb.endpoint, prefix).returncode == 0
-        server = make_server(prefix=prefix, endpoint=ddb.endpoint, DYNAMODB_CALL_DEADLINE_MS=2000)
+        server = make_server(prefix=ddb.prefix, endpoint=ddb.endpoint, DYNAMODB_CALL_DEADLINE_MS=2000)
         owner = new_client(server, "owner")
         ch = general(owner, make_guild(owner)["id"])
         ddb.stop()
@@ -223,20 +232,16 @@ def test_an_unreachable_dynamodb_answers_503_within_the_call_deadline(tmp_path, 
     finally:
         if dead:
             dead.close()
-        ddb.stop()
 
 
-def test_sigterm_with_dynamodb_unreachable_answers_every_request_503_and_exits_0(tmp_path, make_server):
+def test_sigterm_with_dynamodb_unreachable_answers_every_request_503_and_exits_0(own_dynamodb, make_server):
     """Calls in curl and calls waiting for a retry when SIGTERM comes: at the end of the grace period each is
     cancelled, its request answered 503, and the process exits 0 with nothing left (the sanitizer run checks
     that no freed client is touched by a retry timer and nothing leaks)."""
-    (tmp_path / "ddb").mkdir()
-    ddb = DynamoDBLocal(tmp_path / "ddb").start()
+    ddb = own_dynamodb
     dead = None
     try:
-        prefix = f"t{uuid.uuid4().hex[:8]}-"
-        assert init_db(ddb.endpoint, prefix).returncode == 0
-        server = make_server(prefix=prefix, endpoint=ddb.endpoint, SHUTDOWN_GRACE_MS=500,
+        server = make_server(prefix=ddb.prefix, endpoint=ddb.endpoint, SHUTDOWN_GRACE_MS=500,
                              DYNAMODB_CALL_DEADLINE_MS=60000, DYNAMODB_MAX_ATTEMPTS=100)
         owner = new_client(server, "owner")
         ch = general(owner, make_guild(owner)["id"])
@@ -283,4 +288,3 @@ def test_sigterm_with_dynamodb_unreachable_answers_every_request_503_and_exits_0
     finally:
         if dead:
             dead.close()
-        ddb.stop()

@@ -45,7 +45,15 @@ def raise_open_files(want):
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
-class Memory:
+class Background:
+    """A daemon thread running self._run, started by `with` and stopped (self.stopped) when it ends."""
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+
+class Memory(Background):
     """Samples the server's VmRSS every 20 ms while an attack runs; kills it past KILL_AT_MIB."""
 
     def __init__(self, server):
@@ -71,9 +79,6 @@ class Memory:
                 self.server.proc.kill()
                 return
 
-    def __enter__(self):
-        self.thread.start()
-        return self
 
     def __exit__(self, *exc):
         self.stopped.set()
@@ -88,7 +93,7 @@ class Memory:
             f"peak RSS {self.peak_mib:.0f} MiB (before the attack {self.before_mib:.0f} MiB)")
 
 
-class Healthy:
+class Healthy(Background):
     """A well-behaved user in a thread: GET /users/@me and a small message, in turn, until stopped."""
 
     def __init__(self, server, max_requests=20000, max_seconds=120):
@@ -121,9 +126,6 @@ class Healthy:
             self.latencies.append(time.monotonic() - started)
             time.sleep(0.01)
 
-    def __enter__(self):
-        self.thread.start()
-        return self
 
     def __exit__(self, *exc):
         self.stopped.set()
