@@ -93,8 +93,18 @@ class Runner:
             self.failure = traceback.format_exc()
 
     def call(self, fn, *args, timeout=30):
-        """Runs the coroutine function fn(*args) on the bot's loop; returns its result (or raises its exception)."""
-        return asyncio.run_coroutine_threadsafe(fn(*args), self.loop).result(timeout)
+        """Runs the coroutine function fn(*args) on the bot's loop; returns its result (or raises its exception).
+        Fails at once when the client has ended (its loop would never run the coroutine)."""
+        future = asyncio.run_coroutine_threadsafe(fn(*args), self.loop)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if concurrent.futures.wait([future], 0.1).done:
+                return future.result()
+            if not self.thread.is_alive():
+                future.cancel()
+                raise AssertionError(f"the client ended before the call finished:\n{self.failure}")
+        future.cancel()
+        raise AssertionError(f"{fn} did not finish within {timeout}s")
 
     def problems(self):
         out = list(self.recorder.records) + list(self.bot.errors)
