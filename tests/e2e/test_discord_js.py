@@ -2,6 +2,7 @@
 the gateway by GET /gateway/bot) runs the everyday operations of tests/e2e/discordjs/suite.mjs against this server.
 The suite prints one line per step and exits non-zero on a failed step or on any library exception; this test fails
 with its output."""
+import os
 import pathlib
 import shutil
 import subprocess
@@ -24,7 +25,7 @@ def test_stock_discord_js_bot_runs_the_everyday_operations(server):
     bot = member_with(server, owner, g["id"], code, ADMINISTRATOR, "judgebot")
     member = member_with(server, owner, g["id"], code, None, "member")
     env = {
-        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(ROOT),
         "SD_BASE": server.base,
         "SD_GUILD_ID": g["id"],

@@ -11,6 +11,7 @@ import pytest
 
 from discord_py_harness import World
 from gateway_helpers import Gateway
+from guild_helpers import ok
 
 SEND_MESSAGES = 1 << 11
 THUMBS = "👍"
@@ -91,7 +92,7 @@ def test_channels_create_edit_overwrites_delete(world):
 
     async def edit():
         await channel.edit(topic="second topic", slowmode_delay=10, reason="judging")
-        await channel.set_permissions(discord.Object(member_id), overwrite=None)
+        await channel.set_permissions(await world.dpy_guild().fetch_member(member_id), overwrite=None)
         await channel.edit(position=0)
         return world.dpy_guild().get_channel(channel.id)
 
@@ -288,7 +289,6 @@ def test_messages_send_reply_edit_delete(world):
 
 
 def ok_post(world, channel, content):
-    from guild_helpers import ok
     return ok(world.owner.post(f"{channel_path(channel)}/messages", {"content": content}))
 
 
@@ -450,7 +450,8 @@ def test_presence_both_ways(world):
     try:
         watcher.identify(world.owner.token)
         world.call(lambda: world.bot.change_presence(status=discord.Status.dnd, activity=discord.Game("chess")))
-        seen = watcher.expect("PRESENCE_UPDATE", match=lambda d: d["user"]["id"] == world.bot_user.id)["d"]
+        seen = watcher.expect("PRESENCE_UPDATE",
+                              match=lambda d: d["user"]["id"] == world.bot_user.id and d["status"] == "dnd")["d"]
         assert seen["status"] == "dnd" and seen["guild_id"] == str(world.gid)
         assert [(a["name"], a["type"]) for a in seen["activities"]] == [("chess", 0)]
 

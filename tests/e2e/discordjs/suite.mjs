@@ -4,7 +4,7 @@
 // the bot does (typing, presence). Prints one line per step; exits non-zero when any step fails.
 // Environment: SD_BASE, SD_GUILD_ID, SD_CHANNEL_ID, SD_INVITE_CODE and the id/token pairs SD_{BOT,OWNER,MEMBER}_{ID,TOKEN}.
 import assert from 'node:assert/strict';
-import { ChannelType, DMChannel, GuildMember, OverwriteType, PermissionFlagsBits } from 'discord.js';
+import { ChannelType, GuildMember, OverwriteType, PermissionFlagsBits } from 'discord.js';
 import { Judge, die, env, failed, register, rest, step, stored, withTimeout } from './harness.mjs';
 import { reactionsPinsDmsTypingPresenceChunking } from './suite_more.mjs';
 
@@ -57,7 +57,7 @@ await step('guild fetch and edit', async () => {
   const mark = bot.mark();
   await guild.setName('Judges renamed', 'judging');
   assert.equal((await stored(owner, `/guilds/${GID}`)).name, 'Judges renamed');
-  const [before, after] = await bot.wait('guildUpdate', (b, a) => a.id === GID, mark);
+  const [, after] = await bot.wait('guildUpdate', (b, a) => a.id === GID, mark);
   assert.equal(after.name, 'Judges renamed');
   assert.equal(guild.name, 'Judges renamed');
   await guild.setName('Judges');
