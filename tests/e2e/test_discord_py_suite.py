@@ -489,3 +489,27 @@ def test_rest_member_list_matches_the_gateway(world):
         return {m.id async for m in world.dpy_guild().fetch_members(limit=None)}
 
     assert world.call(fetch) == {m.id for m in world.dpy_guild().members}
+
+
+def test_fetches_and_errors(world):
+    channel_id = int(world.general["id"])
+
+    async def go():
+        guild = world.dpy_guild()
+        channels = await guild.fetch_channels()
+        roles = await guild.fetch_roles()
+        channel = await world.bot.fetch_channel(channel_id)
+        errors = {}
+        for what, call in (("message", lambda: channel.fetch_message(1)),
+                           ("member", lambda: guild.fetch_member(1)),
+                           ("channel", lambda: world.bot.fetch_channel(1))):
+            try:
+                await call()
+            except discord.NotFound as e:
+                errors[what] = (e.status, e.code)
+        return channels, roles, channel, errors
+
+    channels, roles, channel, errors = world.call(go)
+    assert channel_id in {c.id for c in channels} and channel.name == "general"
+    assert {r.id for r in roles} == {r.id for r in world.dpy_guild().roles}
+    assert errors == {"message": (404, 10008), "member": (404, 10007), "channel": (404, 10003)}

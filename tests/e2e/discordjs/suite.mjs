@@ -286,6 +286,27 @@ await step('history fetch (before, after, around, one) and bulkDelete', async ()
   await channel.delete();
 });
 
+await step('fetches and Discord errors', async () => {
+  const channels = await guild.channels.fetch();
+  assert.ok(channels.has(GENERAL));
+  const roles = await guild.roles.fetch();
+  assert.deepEqual([...roles.keys()].sort(), [...guild.roles.cache.keys()].sort());
+  assert.equal((await bot.client.channels.fetch(GENERAL, { force: true })).name, 'general');
+  const codes = {};
+  for (const [what, call] of [
+    ['message', () => ctx.general.messages.fetch({ message: '1', force: true })],
+    ['member', () => guild.members.fetch({ user: '1', force: true })],
+    ['channel', () => bot.client.channels.fetch('1', { force: true })],
+  ]) {
+    try {
+      await call();
+    } catch (err) {
+      codes[what] = [err.status, err.code];
+    }
+  }
+  assert.deepEqual(codes, { message: [404, 10008], member: [404, 10007], channel: [404, 10003] });
+});
+
 await reactionsPinsDmsTypingPresenceChunking(ctx);
 
 if (ctx.messages) await ctx.messages.delete().catch(() => {});
