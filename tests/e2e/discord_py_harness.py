@@ -23,6 +23,15 @@ def point_at(server):
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(f"ws://127.0.0.1:{server.port}/gateway")
 
 
+def gateway_sockets(server, compress):
+    """Gateway sockets the server opened with that transport compression (its /metrics series), 0 when none."""
+    series = f'sd_gateway_connections_total{{compress="{compress}"}} '
+    for line in server.get("/metrics").text.splitlines():
+        if line.startswith(series):
+            return float(line.split()[-1])
+    return 0
+
+
 class ErrorRecorder(logging.Handler):
     """Keeps every ERROR (and worse) record of the 'discord' logger, with its traceback."""
 
@@ -140,6 +149,9 @@ class World:
         self.bot_user = member_with(server, self.owner, self.guild["id"], self.code, ADMINISTRATOR, "judgebot")
         self.member = member_with(server, self.owner, self.guild["id"], self.code, None, "member")
         point_at(server)
+        # discord.py's default transport compression: zstd-stream with a zstd decoder installed, else zlib-stream
+        self.compress = discord.utils._ActiveDecompressionContext.COMPRESSION_TYPE
+        self.compressed_before = gateway_sockets(server, self.compress)
         self.start()
 
     def start(self):
