@@ -128,6 +128,10 @@ await step('roles create, edit, add and remove on a member, delete', async () =>
   await role.edit({ name: 'judged again' });
   assert.equal((await roleOf()).name, 'judged again');
   await bot.wait('roleUpdate', (b, a) => a.id === role.id && a.name === 'judged again', mark);
+  await role.setPosition(1, { reason: 'judging' }); // discord.js sends every role, @everyone at 0 included
+  s = await roleOf();
+  assert.equal(s.position, 1);
+  assert.equal(guild.roles.cache.get(role.id).position, 1);
 
   const target = await guild.members.fetch({ user: MEMBER, force: true });
   mark = bot.mark();
