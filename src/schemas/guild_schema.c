@@ -205,11 +205,34 @@ static void nullable_bool(const json_t *body, json_t *errors, const char *field,
         json_object_set_new(out, field, json_boolean(b));
 }
 
+/* colors {primary_color, secondary_color, tertiary_color} (what discord.py 2.7 and discord.js 14 send instead
+   of color): the primary one is the role's color; a gradient (a second or third color) is a feature the
+   server does not have. */
+static void parse_colors(const json_t *body, json_t *errors, json_t *out)
+{
+    static const sd_field_unsupported_t gradient[] = {{"secondary_color", NULL}, {"tertiary_color", NULL}};
+    const json_t *colors = json_object_get(body, "colors");
+    long long n;
+    if (!colors || json_is_null(colors)) return;
+    if (!json_is_object(colors)) {
+        sd_form_error_add(errors, "colors", "DICT_TYPE_CONVERT",
+                          "Only dictionaries may be used in a DictType");
+        return;
+    }
+    json_t *sub = json_object();
+    if (sd_field_is_null(colors, "primary_color"))
+        json_object_set_new(out, "color", json_integer(0));
+    else if (sd_field_int(colors, sub, "primary_color", 0, 0xFFFFFF, &n))
+        json_object_set_new(out, "color", json_integer(n));
+    UNSUPPORTED(colors, sub, gradient);
+    if (json_object_size(sub)) json_object_set(errors, "colors", sub);
+    json_decref(sub);
+}
+
 json_t *sd_role_in_parse(const json_t *body, bool create, json_t **errors_out)
 {
     if (!json_is_object(body)) return not_object(errors_out);
-    static const sd_field_unsupported_t unsupported[] = {
-        {"icon", NULL}, {"unicode_emoji", NULL}, {"colors", NULL}};
+    static const sd_field_unsupported_t unsupported[] = {{"icon", NULL}, {"unicode_emoji", NULL}};
     json_t *out = json_object(), *errors = json_object();
     const char *s;
     char perms[SD_FIELD_ID_SIZE];
@@ -225,6 +248,7 @@ json_t *sd_role_in_parse(const json_t *body, bool create, json_t **errors_out)
         json_object_set_new(out, "color", json_integer(0));
     else if (sd_field_int(body, errors, "color", 0, 0xFFFFFF, &n))
         json_object_set_new(out, "color", json_integer(n));
+    parse_colors(body, errors, out);
     nullable_bool(body, errors, "hoist", out);
     nullable_bool(body, errors, "mentionable", out);
     UNSUPPORTED(body, errors, unsupported);

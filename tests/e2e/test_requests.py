@@ -79,6 +79,20 @@ def test_overwrites_parent_and_positions_with_integer_ids(room):
     ok(owner.patch(f"/guilds/{g['id']}/roles", [{"id": int(role["id"]), "position": 1}]))
 
 
+def test_role_colors_object_sets_the_color(room):
+    owner, g, _ = room
+    role = ok(owner.post(f"/guilds/{g['id']}/roles", {"name": "c", "colors": {"primary_color": 0x123456,
+                                                                              "secondary_color": None}}))
+    assert role["color"] == 0x123456
+    path = f"/guilds/{g['id']}/roles/{role['id']}"
+    assert ok(owner.patch(path, {"colors": {"primary_color": 255, "tertiary_color": None}}))["color"] == 255
+    r = owner.patch(path, {"colors": {"primary_color": 1, "secondary_color": 2}})
+    assert form_error(r, "colors", "secondary_color") == "UNSUPPORTED_FIELD"
+    assert form_error(owner.patch(path, {"colors": {"primary_color": "red"}}), "colors", "primary_color") == \
+        "NUMBER_TYPE_COERCE"
+    assert [x["color"] for x in ok(owner.get(f"/guilds/{g['id']}/roles")) if x["id"] == role["id"]] == [255]
+
+
 def test_permission_bitfields_bounded(room):
     owner, g, _ = room
     role = ok(owner.post(f"/guilds/{g['id']}/roles", {"name": "r"}))
