@@ -318,17 +318,16 @@ json_t *sd_invite_in_parse(const json_t *body, json_t **errors_out)
 json_t *sd_ban_in_parse(const json_t *body, json_t **errors_out)
 {
     if (body && !json_is_object(body)) return not_object(errors_out);
-    /* Deleting the banned user's recent messages is not done: a ban that asks for it is refused by name. */
-    static const sd_field_unsupported_t unsupported[] = {{"delete_message_seconds", NULL},
-                                                         {"delete_message_days", NULL}};
     json_t *errors = json_object(), *out = json_object();
-    long long secs;
+    long long secs = 0, days;
     const char *reason;
+    /* delete_message_days is the older form of the same, in days */
+    if (!sd_field_is_null(body, "delete_message_days") &&
+        sd_field_int(body, errors, "delete_message_days", 0, 7, &days))
+        secs = days * 86400;
     if (!sd_field_is_null(body, "delete_message_seconds"))
         sd_field_int(body, errors, "delete_message_seconds", 0, 604800, &secs);
-    if (!sd_field_is_null(body, "delete_message_days"))
-        sd_field_int(body, errors, "delete_message_days", 0, 7, &secs);
-    if (!json_object_size(errors)) UNSUPPORTED(body, errors, unsupported);
+    if (secs) json_object_set_new(out, "delete_message_seconds", json_integer(secs));
     if (sd_field_string(body, errors, "reason", 0, 512, true, &reason) && reason)
         json_object_set_new(out, "reason", json_string(reason));
     return done(out, errors, errors_out);

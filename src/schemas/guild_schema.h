@@ -41,7 +41,8 @@ json_t *sd_member_in_parse(const json_t *body, json_t **errors);
 json_t *sd_overwrite_in_parse(const json_t *body, json_t **errors);
 /* {max_age 0-604800 (default 86400), max_uses 0-100 (default 0), temporary, unique}. */
 json_t *sd_invite_in_parse(const json_t *body, json_t **errors);
-/* {delete_message_seconds 0-604800 (only 0), delete_message_days 0-7 (only 0), reason?} (all optional). */
+/* {delete_message_seconds 0-604800 (or delete_message_days 0-7), reason?} (all optional); the changes hold
+   delete_message_seconds only when it is not 0. */
 json_t *sd_ban_in_parse(const json_t *body, json_t **errors);
 /* POST /users/@me/channels: {recipient_id} or {recipients: [1-9 ids]}, ids normalized to strings. */
 json_t *sd_dm_in_parse(const json_t *body, json_t **errors);

@@ -2,6 +2,7 @@
 field and query parameter, unknown fields ignored, null where Discord takes it to clear or default a value, form
 and multipart (payload_json) bodies where Discord takes them, the X-Audit-Log-Reason header, and documented fields
 the server does not act on refused by name instead of answered 200 and dropped."""
+import time
 import urllib.parse
 
 import pytest
@@ -233,6 +234,41 @@ def test_a_content_type_the_route_does_not_take(room, ctype):
     assert r.json()["errors"]["_errors"][0]["code"] == "CONTENT_TYPE_INVALID"
 
 
+# ---- bans that delete the banned user's recent messages ----
+
+def messages_of(client, channel_id):
+    return [m["content"] for m in ok(client.get(f"/channels/{channel_id}/messages"))]
+
+
+@pytest.mark.parametrize("body", [{"delete_message_seconds": 3600}, {"delete_message_days": 1},
+                                  {"delete_message_seconds": "86400"}])
+def test_ban_deletes_the_users_recent_messages(server, room, body):
+    owner, g, ch = room
+    other = ok(owner.post(f"/guilds/{g['id']}/channels", {"name": "other"}))
+    friend = new_client(server, "friend")
+    join(friend, invite_code(owner, ch["id"]))
+    for c, text in ((ch, "f1"), (ch, "f2"), (other, "f3")):
+        ok(friend.post(f"/channels/{c['id']}/messages", {"content": text}))
+    ok(owner.post(f"/channels/{ch['id']}/messages", {"content": "mine"}))
+    assert owner.put(f"/guilds/{g['id']}/bans/{friend.id}", body).status_code == 204
+    deadline = time.time() + 10
+    while time.time() < deadline and (messages_of(owner, ch["id"]) != ["mine"] or messages_of(owner, other["id"])):
+        time.sleep(0.1)
+    assert messages_of(owner, ch["id"]) == ["mine"] and messages_of(owner, other["id"]) == []
+
+
+def test_ban_without_deletion_keeps_messages(server, room):
+    owner, g, ch = room
+    friend = new_client(server, "friend")
+    join(friend, invite_code(owner, ch["id"]))
+    ok(friend.post(f"/channels/{ch['id']}/messages", {"content": "stays"}))
+    r = owner.put(f"/guilds/{g['id']}/bans/{friend.id}", {"delete_message_seconds": 604801})
+    assert form_error(r, "delete_message_seconds") == "NUMBER_TYPE_MAX"
+    assert owner.put(f"/guilds/{g['id']}/bans/{friend.id}", {"delete_message_seconds": 0}).status_code == 204
+    time.sleep(0.5)
+    assert messages_of(owner, ch["id"]) == ["stays"]
+
+
 # ---- X-Audit-Log-Reason ----
 
 def with_reason(client, method, path, body, reason):
@@ -268,8 +304,6 @@ def test_audit_log_reason_checked_on_every_route(room):
 # ---- fields the server does not act on ----
 
 @pytest.mark.parametrize("where,body,field", [
-    ("ban", {"delete_message_seconds": 86400}, "delete_message_seconds"),
-    ("ban", {"delete_message_days": 1}, "delete_message_days"),
     ("guild", {"description": "about"}, "description"),
     ("guild", {"afk_timeout": 60}, "afk_timeout"),
     ("guild", {"system_channel_id": "1"}, "system_channel_id"),
@@ -299,7 +333,7 @@ def test_a_field_the_server_does_not_act_on_is_refused_by_name(server, room, whe
 def test_defaults_of_those_fields_are_accepted(server, room):
     owner, g, ch = room
     friend = new_client(server, "friend")
-    assert owner.put(f"/guilds/{g['id']}/bans/{friend.id}", {"delete_message_seconds": 0}).status_code == 204
+    assert owner.put(f"/guilds/{g['id']}/bans/{friend.id}", {"delete_message_seconds": None}).status_code == 204
     ok(owner.patch(f"/guilds/{g['id']}", {"afk_timeout": 300, "preferred_locale": "en-US", "features": []}))
     ok(owner.post(f"/channels/{ch['id']}/messages", {"content": "x", "embeds": [], "components": [], "tts": False,
                                                      "sticker_ids": [], "flags": 0, "attachments": []}))
