@@ -316,6 +316,8 @@ def test_audit_log_reason_checked_on_every_route(room):
     ("message", {"content": "x", "embeds": [{"title": "t"}]}, "embeds"),
     ("message", {"content": "x", "sticker_ids": ["1"]}, "sticker_ids"),
     ("message", {"content": "x", "flags": 4}, "flags"),
+    ("me", {"banner": "data:image/png;base64,AAAA"}, "banner"),
+    ("me", {"accent_color": 5}, "accent_color"),
 ])
 def test_a_field_the_server_does_not_act_on_is_refused_by_name(server, room, where, body, field):
     owner, g, ch = room
@@ -323,7 +325,8 @@ def test_a_field_the_server_does_not_act_on_is_refused_by_name(server, room, whe
     paths = {"ban": ("PUT", f"/guilds/{g['id']}/bans/{friend.id}"), "guild": ("PATCH", f"/guilds/{g['id']}"),
              "channel": ("PATCH", f"/channels/{ch['id']}"), "role": ("POST", f"/guilds/{g['id']}/roles"),
              "member": ("PATCH", f"/guilds/{g['id']}/members/{owner.id}"),
-             "invite": ("POST", f"/channels/{ch['id']}/invites"), "message": ("POST", f"/channels/{ch['id']}/messages")}
+             "invite": ("POST", f"/channels/{ch['id']}/invites"), "message": ("POST", f"/channels/{ch['id']}/messages"),
+             "me": ("PATCH", "/users/@me")}
     method, path = paths[where]
     r = owner.call(method, path, body)
     assert form_error(r, field) == "UNSUPPORTED_FIELD"
@@ -338,3 +341,4 @@ def test_defaults_of_those_fields_are_accepted(server, room):
     ok(owner.post(f"/channels/{ch['id']}/messages", {"content": "x", "embeds": [], "components": [], "tts": False,
                                                      "sticker_ids": [], "flags": 0, "attachments": []}))
     ok(owner.patch(f"/guilds/{g['id']}/members/{owner.id}", {"mute": False, "deaf": False, "channel_id": None}))
+    ok(owner.patch("/users/@me", {"banner": None, "accent_color": None}))
