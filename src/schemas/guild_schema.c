@@ -1,5 +1,6 @@
 #include "schemas/guild_schema.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -24,27 +25,55 @@ static json_t *not_object(json_t **errors)
     return NULL;
 }
 
+#define UNSUPPORTED(body, errors, table)                                                                     \
+    sd_field_unsupported(body, errors, table, sizeof table / sizeof *table)
+
+/* Documented fields of features the server does not have: refused by name unless left at their defaults. */
+static const sd_field_unsupported_t guild_unsupported[] = {
+    {"verification_level", NULL},
+    {"default_message_notifications", NULL},
+    {"explicit_content_filter", NULL},
+    {"afk_channel_id", NULL},
+    {"afk_timeout", "300"},
+    {"system_channel_id", NULL},
+    {"system_channel_flags", NULL},
+    {"rules_channel_id", NULL},
+    {"public_updates_channel_id", NULL},
+    {"safety_alerts_channel_id", NULL},
+    {"splash", NULL},
+    {"discovery_splash", NULL},
+    {"banner", NULL},
+    {"description", NULL},
+    {"features", NULL},
+    {"preferred_locale", "\"en-US\""},
+    {"premium_progress_bar_enabled", NULL},
+    {"roles", NULL},
+    {"channels", NULL},
+};
+
 json_t *sd_guild_in_parse(const json_t *body, bool create, json_t **errors_out)
 {
     if (!json_is_object(body)) return not_object(errors_out);
     json_t *out = json_object(), *errors = json_object();
     const char *s;
+    char id[SD_FIELD_ID_SIZE];
     if (sd_field_string(body, errors, "name", 2, 100, false, &s))
         json_object_set_new(out, "name", json_string(s));
     else if (create && !json_object_get(body, "name"))
         sd_field_required(errors, "name");
     if (sd_field_string(body, errors, "icon", 0, 2048, true, &s))
         json_object_set_new(out, "icon", s && *s ? json_string(s) : json_null());
-    if (!create && sd_field_id(body, errors, "owner_id", false, &s))
-        json_object_set_new(out, "owner_id", json_string(s));
+    if (!create && sd_field_id(body, errors, "owner_id", false, id))
+        json_object_set_new(out, "owner_id", json_string(id));
+    UNSUPPORTED(body, errors, guild_unsupported);
     return done(out, errors, errors_out);
 }
 
-/* Reads a permission_overwrites array into the stored map. */
+/* Reads a permission_overwrites array into the stored map (null: as if absent). */
 static void parse_overwrites(const json_t *body, json_t *errors, json_t *out)
 {
     const json_t *list = json_object_get(body, "permission_overwrites");
-    if (!list) return;
+    if (!list || json_is_null(list)) return;
     if (!json_is_array(list) || json_array_size(list) > 100) {
         sd_form_error_add(errors, "permission_overwrites", "BASE_TYPE_ARRAY",
                           "Must be an array of at most 100.");
@@ -57,9 +86,9 @@ static void parse_overwrites(const json_t *body, json_t *errors, json_t *out)
     {
         json_t *e = NULL;
         json_t *parsed = sd_overwrite_in_parse(ow, &e);
-        const char *id = NULL;
+        char id[SD_FIELD_ID_SIZE];
         json_t *id_errors = json_object();
-        if (!sd_field_id(ow, id_errors, "id", false, &id) && !json_object_size(id_errors))
+        if (!sd_field_id(ow, id_errors, "id", false, id) && !json_object_size(id_errors))
             sd_field_required(id_errors, "id");
         if (e || json_object_size(id_errors)) {
             char path[64];
@@ -76,18 +105,38 @@ static void parse_overwrites(const json_t *body, json_t *errors, json_t *out)
     json_object_set_new(out, "permission_overwrites", map);
 }
 
+static const sd_field_unsupported_t channel_unsupported[] = {
+    {"bitrate", NULL},
+    {"user_limit", NULL},
+    {"rtc_region", NULL},
+    {"video_quality_mode", NULL},
+    {"default_auto_archive_duration", NULL},
+    {"default_reaction_emoji", NULL},
+    {"available_tags", NULL},
+    {"default_sort_order", NULL},
+    {"default_forum_layout", NULL},
+    {"default_thread_rate_limit_per_user", NULL},
+    {"flags", NULL},
+    {"archived", NULL},
+    {"auto_archive_duration", NULL},
+    {"locked", NULL},
+    {"invitable", NULL},
+    {"applied_tags", NULL},
+};
+
 json_t *sd_channel_in_parse(const json_t *body, bool create, json_t **errors_out)
 {
     if (!json_is_object(body)) return not_object(errors_out);
     json_t *out = json_object(), *errors = json_object();
     const char *s;
+    char id[SD_FIELD_ID_SIZE];
     long long n;
     bool b;
     if (sd_field_string(body, errors, "name", 1, 100, false, &s))
         json_object_set_new(out, "name", json_string(s));
     else if (create && !json_object_get(body, "name"))
         sd_field_required(errors, "name");
-    if (sd_field_int(body, errors, "type", 0, 15, &n)) {
+    if (!sd_field_is_null(body, "type") && sd_field_int(body, errors, "type", 0, 15, &n)) {
         if (n != SD_CHANNEL_TEXT && n != SD_CHANNEL_CATEGORY)
             sd_form_error_add(errors, "type", "BASE_TYPE_CHOICES", "Value must be one of {0, 4}.");
         else if (!create)
@@ -97,12 +146,16 @@ json_t *sd_channel_in_parse(const json_t *body, bool create, json_t **errors_out
     }
     if (sd_field_string(body, errors, "topic", 0, 1024, true, &s))
         json_object_set_new(out, "topic", s ? json_string(s) : json_null());
-    if (sd_field_int(body, errors, "position", 0, 10000, &n))
+    if (!sd_field_is_null(body, "position") && sd_field_int(body, errors, "position", 0, 10000, &n))
         json_object_set_new(out, "position", json_integer(n));
-    if (sd_field_id(body, errors, "parent_id", true, &s))
-        json_object_set_new(out, "parent_id", s ? json_string(s) : json_null());
-    if (sd_field_bool(body, errors, "nsfw", &b)) json_object_set_new(out, "nsfw", json_boolean(b));
+    if (sd_field_id(body, errors, "parent_id", true, id))
+        json_object_set_new(out, "parent_id", *id ? json_string(id) : json_null());
+    if (sd_field_is_null(body, "nsfw"))
+        json_object_set_new(out, "nsfw", json_false());
+    else if (sd_field_bool(body, errors, "nsfw", &b))
+        json_object_set_new(out, "nsfw", json_boolean(b));
     parse_overwrites(body, errors, out);
+    UNSUPPORTED(body, errors, channel_unsupported);
     return done(out, errors, errors_out);
 }
 
@@ -113,6 +166,7 @@ json_t *sd_positions_in_parse(const json_t *body, json_t **errors_out)
         sd_form_error_add(errors, "_root", "BASE_TYPE_ARRAY", "Must be an array of 1 to 500 entries.");
         return done(NULL, errors, errors_out);
     }
+    static const sd_field_unsupported_t unsupported[] = {{"lock_permissions", NULL}};
     json_t *out = json_array();
     size_t i;
     json_t *e;
@@ -121,9 +175,9 @@ json_t *sd_positions_in_parse(const json_t *body, json_t **errors_out)
         char path[32];
         snprintf(path, sizeof path, "%zu", i);
         json_t *one = json_object(), *sub = json_object();
-        const char *id, *parent;
+        char id[SD_FIELD_ID_SIZE], parent[SD_FIELD_ID_SIZE];
         long long pos;
-        if (sd_field_id(e, sub, "id", false, &id))
+        if (sd_field_id(e, sub, "id", false, id))
             json_object_set_new(one, "id", json_string(id));
         else if (!json_object_size(sub))
             sd_field_required(sub, "id");
@@ -131,8 +185,9 @@ json_t *sd_positions_in_parse(const json_t *body, json_t **errors_out)
             json_object_set_new(one, "position", json_integer(pos));
         else if (!json_object_get(e, "position"))
             sd_field_required(sub, "position");
-        if (sd_field_id(e, sub, "parent_id", true, &parent))
-            json_object_set_new(one, "parent_id", parent ? json_string(parent) : json_null());
+        if (sd_field_id(e, sub, "parent_id", true, parent))
+            json_object_set_new(one, "parent_id", *parent ? json_string(parent) : json_null());
+        UNSUPPORTED(e, sub, unsupported);
         if (json_object_size(sub)) json_object_set(errors, path, sub);
         json_decref(sub);
         json_array_append_new(out, one);
@@ -140,60 +195,91 @@ json_t *sd_positions_in_parse(const json_t *body, json_t **errors_out)
     return done(out, errors, errors_out);
 }
 
+/* A nullable boolean: null is its default, false. */
+static void nullable_bool(const json_t *body, json_t *errors, const char *field, json_t *out)
+{
+    bool b;
+    if (sd_field_is_null(body, field))
+        json_object_set_new(out, field, json_false());
+    else if (sd_field_bool(body, errors, field, &b))
+        json_object_set_new(out, field, json_boolean(b));
+}
+
+/* colors {primary_color, secondary_color, tertiary_color} (what discord.py 2.7 and discord.js 14 send instead
+   of color): the primary one is the role's color; a gradient (a second or third color) is a feature the
+   server does not have. */
+static void parse_colors(const json_t *body, json_t *errors, json_t *out)
+{
+    static const sd_field_unsupported_t gradient[] = {{"secondary_color", NULL}, {"tertiary_color", NULL}};
+    const json_t *colors = json_object_get(body, "colors");
+    long long n;
+    if (!colors || json_is_null(colors)) return;
+    if (!json_is_object(colors)) {
+        sd_form_error_add(errors, "colors", "DICT_TYPE_CONVERT",
+                          "Only dictionaries may be used in a DictType");
+        return;
+    }
+    json_t *sub = json_object();
+    if (sd_field_is_null(colors, "primary_color"))
+        json_object_set_new(out, "color", json_integer(0));
+    else if (sd_field_int(colors, sub, "primary_color", 0, 0xFFFFFF, &n))
+        json_object_set_new(out, "color", json_integer(n));
+    UNSUPPORTED(colors, sub, gradient);
+    if (json_object_size(sub)) json_object_set(errors, "colors", sub);
+    json_decref(sub);
+}
+
 json_t *sd_role_in_parse(const json_t *body, bool create, json_t **errors_out)
 {
     if (!json_is_object(body)) return not_object(errors_out);
+    static const sd_field_unsupported_t unsupported[] = {{"icon", NULL}, {"unicode_emoji", NULL}};
     json_t *out = json_object(), *errors = json_object();
     const char *s;
+    char perms[SD_FIELD_ID_SIZE];
     long long n;
-    bool b;
-    if (sd_field_string(body, errors, "name", 1, 100, false, &s))
+    /* Every field of Discord's role body is nullable: null leaves it as it is (its default on create). */
+    if (!sd_field_is_null(body, "name") && sd_field_string(body, errors, "name", 1, 100, false, &s))
         json_object_set_new(out, "name", json_string(s));
-    else if (create)
+    else if (create && (!json_object_get(body, "name") || sd_field_is_null(body, "name")))
         json_object_set_new(out, "name", json_string("new role"));
-    if (sd_field_permissions(body, errors, "permissions", &s))
-        json_object_set_new(out, "permissions", json_string(s));
-    if (sd_field_int(body, errors, "color", 0, 0xFFFFFF, &n))
+    if (!sd_field_is_null(body, "permissions") && sd_field_permissions(body, errors, "permissions", perms))
+        json_object_set_new(out, "permissions", json_string(perms));
+    if (sd_field_is_null(body, "color"))
+        json_object_set_new(out, "color", json_integer(0));
+    else if (sd_field_int(body, errors, "color", 0, 0xFFFFFF, &n))
         json_object_set_new(out, "color", json_integer(n));
-    if (sd_field_bool(body, errors, "hoist", &b)) json_object_set_new(out, "hoist", json_boolean(b));
-    if (sd_field_bool(body, errors, "mentionable", &b))
-        json_object_set_new(out, "mentionable", json_boolean(b));
+    parse_colors(body, errors, out);
+    nullable_bool(body, errors, "hoist", out);
+    nullable_bool(body, errors, "mentionable", out);
+    UNSUPPORTED(body, errors, unsupported);
     return done(out, errors, errors_out);
 }
 
 json_t *sd_member_in_parse(const json_t *body, json_t **errors_out)
 {
     if (!json_is_object(body)) return not_object(errors_out);
+    /* communication_disabled_until is read by the timeout code, not here. */
+    static const sd_field_unsupported_t unsupported[] = {
+        {"mute", NULL}, {"deaf", NULL}, {"channel_id", NULL}, {"flags", NULL}};
     json_t *out = json_object(), *errors = json_object();
     const char *s;
     if (sd_field_string(body, errors, "nick", 0, 32, true, &s))
         json_object_set_new(out, "nick", s && *s ? json_string(s) : json_null());
-    const json_t *roles = json_object_get(body, "roles");
-    if (roles) {
-        bool ok = json_is_array(roles) && json_array_size(roles) <= 250;
-        json_t *list = json_array();
-        size_t i;
-        json_t *r;
-        json_array_foreach(roles, i, r)
-        {
-            json_t *wrap = json_pack("{s:O}", "id", r), *sub = json_object();
-            const char *id;
-            if (sd_field_id(wrap, sub, "id", false, &id))
-                json_array_append_new(list, json_string(id));
-            else
-                ok = false;
-            json_decref(wrap);
-            json_decref(sub);
-        }
-        if (ok)
-            json_object_set_new(out, "roles", list);
-        else {
-            json_decref(list);
-            sd_form_error_add(errors, "roles", "BASE_TYPE_ARRAY",
-                              "Must be an array of at most 250 role ids.");
-        }
-    }
+    json_t *roles = NULL;
+    if (sd_field_is_null(body, "roles"))
+        json_object_set_new(out, "roles", json_array());
+    else if ((roles = sd_field_id_list(body, errors, "roles", 250)))
+        json_object_set_new(out, "roles", roles);
+    UNSUPPORTED(body, errors, unsupported);
     return done(out, errors, errors_out);
+}
+
+/* A permission bitfield that defaults to "0" (absent or null). */
+static void bitfield(const json_t *body, json_t *errors, const char *field, json_t *out)
+{
+    char v[SD_FIELD_ID_SIZE] = "0";
+    if (!sd_field_is_null(body, field)) sd_field_permissions(body, errors, field, v);
+    json_object_set_new(out, field, json_string(v));
 }
 
 json_t *sd_overwrite_in_parse(const json_t *body, json_t **errors_out)
@@ -201,26 +287,29 @@ json_t *sd_overwrite_in_parse(const json_t *body, json_t **errors_out)
     if (!json_is_object(body)) return not_object(errors_out);
     json_t *out = json_object(), *errors = json_object();
     long long n;
-    const char *s;
     if (sd_field_int(body, errors, "type", 0, 1, &n))
         json_object_set_new(out, "type", json_integer(n));
     else if (!json_object_get(body, "type"))
         sd_field_required(errors, "type");
-    json_object_set_new(out, "allow", json_string(sd_field_permissions(body, errors, "allow", &s) ? s : "0"));
-    json_object_set_new(out, "deny", json_string(sd_field_permissions(body, errors, "deny", &s) ? s : "0"));
+    bitfield(body, errors, "allow", out);
+    bitfield(body, errors, "deny", out);
     return done(out, errors, errors_out);
 }
 
 json_t *sd_invite_in_parse(const json_t *body, json_t **errors_out)
 {
     if (!json_is_object(body)) return not_object(errors_out);
+    static const sd_field_unsupported_t unsupported[] = {
+        {"target_type", NULL}, {"target_user_id", NULL}, {"target_application_id", NULL}};
     json_t *errors = json_object();
     long long age = 86400, uses = 0;
     bool temporary = false, unique = false;
-    sd_field_int(body, errors, "max_age", 0, 604800, &age);
-    sd_field_int(body, errors, "max_uses", 0, 100, &uses);
-    sd_field_bool(body, errors, "temporary", &temporary);
-    sd_field_bool(body, errors, "unique", &unique);
+    /* null is the default of each. */
+    if (!sd_field_is_null(body, "max_age")) sd_field_int(body, errors, "max_age", 0, 604800, &age);
+    if (!sd_field_is_null(body, "max_uses")) sd_field_int(body, errors, "max_uses", 0, 100, &uses);
+    if (!sd_field_is_null(body, "temporary")) sd_field_bool(body, errors, "temporary", &temporary);
+    if (!sd_field_is_null(body, "unique")) sd_field_bool(body, errors, "unique", &unique);
+    UNSUPPORTED(body, errors, unsupported);
     json_t *out = json_pack("{s:I, s:I, s:b}", "max_age", (json_int_t)age, "max_uses", (json_int_t)uses,
                             "temporary", temporary);
     return done(out, errors, errors_out);
@@ -228,17 +317,35 @@ json_t *sd_invite_in_parse(const json_t *body, json_t **errors_out)
 
 json_t *sd_ban_in_parse(const json_t *body, json_t **errors_out)
 {
+    if (body && !json_is_object(body)) return not_object(errors_out);
     json_t *errors = json_object(), *out = json_object();
-    if (body && !json_is_object(body)) {
-        json_decref(out);
-        json_decref(errors);
-        return not_object(errors_out);
-    }
-    long long secs;
+    long long secs = 0, days;
     const char *reason;
-    sd_field_int(body, errors, "delete_message_seconds", 0, 604800, &secs);
+    /* delete_message_days is the older form of the same, in days */
+    if (!sd_field_is_null(body, "delete_message_days") &&
+        sd_field_int(body, errors, "delete_message_days", 0, 7, &days))
+        secs = days * 86400;
+    if (!sd_field_is_null(body, "delete_message_seconds"))
+        sd_field_int(body, errors, "delete_message_seconds", 0, 604800, &secs);
+    if (secs) json_object_set_new(out, "delete_message_seconds", json_integer(secs));
     if (sd_field_string(body, errors, "reason", 0, 512, true, &reason) && reason)
         json_object_set_new(out, "reason", json_string(reason));
+    return done(out, errors, errors_out);
+}
+
+json_t *sd_dm_in_parse(const json_t *body, json_t **errors_out)
+{
+    if (!json_is_object(body)) return not_object(errors_out);
+    static const sd_field_unsupported_t unsupported[] = {{"access_tokens", NULL}, {"nicks", NULL}};
+    json_t *out = json_object(), *errors = json_object();
+    char id[SD_FIELD_ID_SIZE];
+    json_t *list;
+    if (sd_field_id(body, errors, "recipient_id", false, id))
+        json_object_set_new(out, "recipient_id", json_string(id));
+    else if (!json_object_get(body, "recipient_id") &&
+             (list = sd_field_id_list(body, errors, "recipients", 9)))
+        json_object_set_new(out, "recipients", list);
+    UNSUPPORTED(body, errors, unsupported);
     return done(out, errors, errors_out);
 }
 

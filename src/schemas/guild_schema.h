@@ -11,7 +11,10 @@
  * expires_at} ban     {guild_id, user_id, reason}
  *
  * Each *_parse returns a new object of the valid fields (caller owns) and sets *errors to NULL, or returns
- * NULL with *errors a new Discord form-errors object.
+ * NULL with *errors a new Discord form-errors object. Ids are taken as strings or integers; unknown fields
+ * are ignored; a documented field of a feature the server does not have is refused by name unless it holds
+ * its default (schemas/fields' sd_field_unsupported); null clears or defaults a field where Discord's docs
+ * say so.
  */
 #ifndef SD_SCHEMAS_GUILD_SCHEMA_H
 #define SD_SCHEMAS_GUILD_SCHEMA_H
@@ -38,8 +41,11 @@ json_t *sd_member_in_parse(const json_t *body, json_t **errors);
 json_t *sd_overwrite_in_parse(const json_t *body, json_t **errors);
 /* {max_age 0-604800 (default 86400), max_uses 0-100 (default 0), temporary, unique}. */
 json_t *sd_invite_in_parse(const json_t *body, json_t **errors);
-/* {delete_message_seconds 0-604800, reason?} (all optional). */
+/* {delete_message_seconds 0-604800 (or delete_message_days 0-7), reason?} (all optional); the changes hold
+   delete_message_seconds only when it is not 0. */
 json_t *sd_ban_in_parse(const json_t *body, json_t **errors);
+/* POST /users/@me/channels: {recipient_id} or {recipients: [1-9 ids]}, ids normalized to strings. */
+json_t *sd_dm_in_parse(const json_t *body, json_t **errors);
 
 /* New Discord objects from stored ones (caller owns). */
 json_t *sd_role_json(const char *id, const json_t *role);

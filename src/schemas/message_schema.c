@@ -16,19 +16,7 @@ static json_t *done(json_t *out, json_t *errors, json_t **errors_out)
     return out;
 }
 
-static bool id_list(const json_t *v, size_t max)
-{
-    if (!json_is_array(v) || json_array_size(v) > max) return false;
-    size_t i;
-    json_t *e;
-    json_array_foreach(v, i, e)
-    {
-        const char *s = json_string_value(e);
-        if (!s || !*s || strlen(s) > 20 || strspn(s, "0123456789") != strlen(s)) return false;
-    }
-    return true;
-}
-
+/* allowed_mentions normalized: parse kept as given (checked), users and roles as id strings. */
 static void parse_allowed(const json_t *body, json_t *errors, json_t *out)
 {
     const json_t *am = json_object_get(body, "allowed_mentions");
@@ -36,7 +24,7 @@ static void parse_allowed(const json_t *body, json_t *errors, json_t *out)
     bool ok = json_is_object(am);
     const json_t *parse = json_object_get(am, "parse");
     if (ok && parse) {
-        ok = json_is_array(parse);
+        ok = json_is_array(parse) && json_array_size(parse) <= 3;
         size_t i;
         json_t *p;
         json_array_foreach(parse, i, p)
@@ -45,13 +33,59 @@ static void parse_allowed(const json_t *body, json_t *errors, json_t *out)
             if (!s || (strcmp(s, "users") && strcmp(s, "roles") && strcmp(s, "everyone"))) ok = false;
         }
     }
-    if (ok && json_object_get(am, "users")) ok = id_list(json_object_get(am, "users"), 100);
-    if (ok && json_object_get(am, "roles")) ok = id_list(json_object_get(am, "roles"), 100);
-    if (ok)
-        json_object_set(out, "allowed_mentions", (json_t *)am);
-    else
+    json_t *sub = json_object(), *norm = json_object();
+    if (ok && parse) json_object_set(norm, "parse", (json_t *)parse);
+    static const char *const lists[] = {"users", "roles"};
+    for (size_t k = 0; ok && k < 2; k++) {
+        json_t *ids = sd_field_id_list(am, sub, lists[k], 100);
+        if (ids) json_object_set_new(norm, lists[k], ids);
+    }
+    bool replied;
+    if (ok && sd_field_bool(am, sub, "replied_user", &replied))
+        json_object_set_new(norm, "replied_user", json_boolean(replied));
+    if (!ok)
         sd_form_error_add(errors, "allowed_mentions", "ALLOWED_MENTIONS_INVALID",
                           "Invalid allowed_mentions.");
+    else if (json_object_size(sub))
+        json_object_set(errors, "allowed_mentions", sub);
+    else
+        json_object_set(out, "allowed_mentions", norm);
+    json_decref(sub);
+    json_decref(norm);
+}
+
+/* Documented message fields of features the server does not have: refused by name unless empty. */
+static const sd_field_unsupported_t message_unsupported[] = {
+    {"embeds", NULL},      {"components", NULL}, {"sticker_ids", NULL},
+    {"attachments", NULL}, {"flags", NULL},      {"poll", NULL},
+};
+
+static void parse_reference(const json_t *body, json_t *errors, json_t *out)
+{
+    static const sd_field_unsupported_t unsupported[] = {{"type", NULL}}; /* 1 is a forward */
+    const json_t *ref = json_object_get(body, "message_reference");
+    if (!ref || json_is_null(ref)) return;
+    json_t *sub = json_object(), *r = json_object();
+    char id[SD_FIELD_ID_SIZE];
+    bool b;
+    if (!json_is_object(ref))
+        sd_form_error_add(sub, "_root", "DICT_TYPE_CONVERT", "Only dictionaries may be used in a DictType");
+    else if (sd_field_id(ref, sub, "message_id", false, id))
+        json_object_set_new(r, "message_id", json_string(id));
+    else if (!json_object_size(sub))
+        sd_field_required(sub, "message_id");
+    if (sd_field_id(ref, sub, "channel_id", false, id)) json_object_set_new(r, "channel_id", json_string(id));
+    /* guild_id only names the channel's guild, which the server knows: checked as an id, not kept. */
+    sd_field_id(ref, sub, "guild_id", true, id);
+    if (sd_field_bool(ref, sub, "fail_if_not_exists", &b))
+        json_object_set_new(r, "fail_if_not_exists", json_boolean(b));
+    sd_field_unsupported(ref, sub, unsupported, 1);
+    if (json_object_size(sub))
+        json_object_set(errors, "message_reference", sub);
+    else
+        json_object_set(out, "message_reference", r);
+    json_decref(sub);
+    json_decref(r);
 }
 
 json_t *sd_message_in_parse(const json_t *body, bool create, json_t **errors_out)
@@ -62,12 +96,15 @@ json_t *sd_message_in_parse(const json_t *body, bool create, json_t **errors_out
                           "Only dictionaries may be used in a DictType");
         return done(out, errors, errors_out);
     }
-    const char *content;
-    if (sd_field_string(body, errors, "content", 1, SD_MESSAGE_MAX, false, &content))
+    const char *content = NULL;
+    /* null content: nothing to send, or on edit a message left empty (there are no embeds to keep). */
+    if (sd_field_string(body, errors, "content", 1, SD_MESSAGE_MAX, true, &content) && content)
         json_object_set_new(out, "content", json_string(content));
-    else if (!json_object_get(body, "content") && create)
+    else if ((!json_object_get(body, "content") && create) || sd_field_is_null(body, "content"))
         sd_form_error_add(errors, "content", "BASE_TYPE_REQUIRED", "Cannot send an empty message");
     parse_allowed(body, errors, out);
+    sd_field_unsupported(body, errors, message_unsupported,
+                         sizeof message_unsupported / sizeof *message_unsupported);
     if (!create) return done(out, errors, errors_out);
 
     const json_t *nonce = json_object_get(body, "nonce");
@@ -86,39 +123,25 @@ json_t *sd_message_in_parse(const json_t *body, bool create, json_t **errors_out
     bool b;
     if (sd_field_bool(body, errors, "enforce_nonce", &b))
         json_object_set_new(out, "enforce_nonce", json_boolean(b));
+    /* There is no text-to-speech: tts is answered false, as Discord does for a sender without
+       SEND_TTS_MESSAGES. */
     sd_field_bool(body, errors, "tts", &b);
-    const json_t *ref = json_object_get(body, "message_reference");
-    if (ref && !json_is_null(ref)) {
-        json_t *sub = json_object(), *r = json_object();
-        const char *id;
-        if (sd_field_id(ref, sub, "message_id", false, &id))
-            json_object_set_new(r, "message_id", json_string(id));
-        else if (!json_object_size(sub))
-            sd_field_required(sub, "message_id");
-        if (sd_field_id(ref, sub, "channel_id", false, &id))
-            json_object_set_new(r, "channel_id", json_string(id));
-        if (sd_field_bool(ref, sub, "fail_if_not_exists", &b))
-            json_object_set_new(r, "fail_if_not_exists", json_boolean(b));
-        if (json_object_size(sub))
-            json_object_set(errors, "message_reference", sub);
-        else
-            json_object_set(out, "message_reference", r);
-        json_decref(sub);
-        json_decref(r);
-    }
+    parse_reference(body, errors, out);
     return done(out, errors, errors_out);
 }
 
 json_t *sd_bulk_delete_in_parse(const json_t *body, json_t **errors_out)
 {
     json_t *errors = json_object();
-    const json_t *ids = json_object_get(body, "messages");
-    if (!json_is_object(body) || !id_list(ids, 100) || json_array_size(ids) < 2) {
-        sd_form_error_add(errors, "messages", "BASE_TYPE_BAD_LENGTH",
-                          "Must be between 2 and 100 message ids.");
-        return done(NULL, errors, errors_out);
+    json_t *ids = json_is_object(body) ? sd_field_id_list(body, errors, "messages", 100) : NULL;
+    if (!ids || json_array_size(ids) < 2) {
+        json_decref(ids);
+        ids = NULL;
+        if (!json_object_size(errors))
+            sd_form_error_add(errors, "messages", "BASE_TYPE_BAD_LENGTH",
+                              "Must be between 2 and 100 message ids.");
     }
-    return done(json_deep_copy(ids), errors, errors_out);
+    return done(ids, errors, errors_out);
 }
 
 /* ---- mentions ---- */

@@ -3,6 +3,8 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "schemas/fields.h"
+
 size_t sd_utf8_length(const char *s)
 {
     size_t n = 0;
@@ -149,6 +151,10 @@ json_t *sd_user_patch_in_parse(const json_t *body, sd_user_patch_in_t *out)
             sd_form_error_add(errors, "avatar", "AVATAR_INVALID",
                               "Must be an http(s) URL of at most 2048 characters.");
     }
+    /* documented fields of profile features the server does not have: refused by name unless empty */
+    static const sd_field_unsupported_t unsupported[] = {
+        {"banner", NULL}, {"accent_color", NULL}, {"bio", NULL}, {"pronouns", NULL}};
+    sd_field_unsupported(body, errors, unsupported, sizeof unsupported / sizeof *unsupported);
     if (json_object_get(body, "new_password")) {
         if ((out->new_password = get_string(body, errors, "new_password", 1)))
             sd_user_check_password(errors, "new_password", out->new_password);

@@ -194,9 +194,9 @@ void sd_dm_service_open(sd_app_t *app, const char *user_id, json_t *input, sd_ou
     sd_gjob_t *j = sd_gjob_new(app, user_id, input, cb, ctx);
     if (!j) return;
     json_t *errors = json_object();
-    const char *one = NULL;
+    char one[SD_FIELD_ID_SIZE];
     json_t *list = json_object_get(input, "recipients");
-    if (sd_field_id(input, errors, "recipient_id", false, &one)) {
+    if (sd_field_id(input, errors, "recipient_id", false, one)) {
         json_object_set_new(input, "recipients", json_pack("[s]", one));
     } else if (!json_object_size(errors)) {
         size_t n = json_array_size(list), i;

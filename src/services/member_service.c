@@ -6,6 +6,7 @@
 
 #include "repositories/guild_repo.h"
 #include "schemas/guild_schema.h"
+#include "services/ban_purge.h"
 #include "services/events.h"
 #include "services/gjob.h"
 #include "services/permissions.h"
@@ -238,6 +239,8 @@ static void on_banned(sd_err_t err, json_t *res, void *ctx)
     if (!err && j->counter) /* a member was removed by the ban */
         sd_events_publish(j->app, "GUILD_MEMBER_REMOVE", j->guild_id, NULL, NULL, 0,
                           json_pack("{s:s, s:O}", "guild_id", j->guild_id, "user", user));
+    json_int_t secs = json_integer_value(json_object_get(j->input, "delete_message_seconds"));
+    if (!err && secs > 0) sd_ban_purge_start(j->app, j->guild_id, j->target, secs);
     j->event = "GUILD_BAN_ADD";
     j->event_data = json_pack("{s:O}", "user", user);
     sd_gjob_done(j, err, SD_ENTITY_MEMBER);

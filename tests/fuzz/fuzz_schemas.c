@@ -30,9 +30,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         v = sd_message_in_parse(body, create, &errors);
         drop(v, errors);
     }
-    json_t *(*const plain[])(const json_t *, json_t **) = {sd_positions_in_parse, sd_member_in_parse,
-                                                           sd_overwrite_in_parse, sd_invite_in_parse,
-                                                           sd_ban_in_parse,       sd_bulk_delete_in_parse};
+    json_t *(*const plain[])(const json_t *, json_t **) = {
+        sd_positions_in_parse, sd_member_in_parse,      sd_overwrite_in_parse, sd_invite_in_parse,
+        sd_ban_in_parse,       sd_bulk_delete_in_parse, sd_dm_in_parse};
     for (size_t i = 0; i < sizeof plain / sizeof *plain; i++) {
         v = plain[i](body, &errors);
         drop(v, errors);

@@ -99,7 +99,7 @@ static void on_limited(const sd_rl_state_t *st, int n, void *ctx)
     }
     const sd_rl_state_t *over = route->limited ? route : n > 1 && st[1].limited ? &st[1] : NULL;
     if (!over) {
-        a->route->handler(req, a->app);
+        if (sd_deps_audit_reason(req, NULL)) a->route->handler(req, a->app);
         return;
     }
     bool global = over != route;

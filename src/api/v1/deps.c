@@ -1,8 +1,11 @@
 #include "api/v1/deps.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "core/http_body.h"
+#include "core/snowflake_id.h"
 
 typedef struct {
     int status;
@@ -112,13 +115,70 @@ void sd_deps_fault(sd_request_t *req, const sd_fault_t *f)
     sd_http_respond_json(req, e.status, e.body);
 }
 
+/* Answers 400 Invalid Form Body with one error at the root of "errors" (code, message). */
+static void root_error(sd_request_t *req, const char *code, const char *message)
+{
+    sd_http_respond_json(
+        req, 400,
+        sd_api_error_body(SD_API_INVALID_FORM_BODY, "Invalid Form Body",
+                          json_pack("{s:[{s:s, s:s}]}", "_errors", "code", code, "message", message)));
+}
+
+json_t *sd_deps_body(sd_request_t *req, unsigned accept)
+{
+    json_t *body;
+    char detail[SD_BODY_MAX_NAME + 1], msg[192];
+    switch (sd_http_body_decode(req, accept, &body, detail, sizeof detail)) {
+    case SD_BODY_OK:
+        return body;
+    case SD_BODY_BAD_JSON:
+        sd_deps_fault(req, &(sd_fault_t){.err = SD_ERR_INVALID, .reason = SD_REASON_INVALID_JSON});
+        return NULL;
+    case SD_BODY_BAD_TYPE: {
+        char types[128];
+        sd_http_body_types(accept, types, sizeof types);
+        snprintf(msg, sizeof msg, "Expected \"Content-Type\" header to be one of {%s}.", types);
+        root_error(req, "CONTENT_TYPE_INVALID", msg);
+        return NULL;
+    }
+    case SD_BODY_BAD_FORM:
+        root_error(req, "FORM_BODY_INVALID", "The form body could not be read (or has too many fields).");
+        return NULL;
+    case SD_BODY_HAS_FILE:
+        /* the part's name as the field (a name with a dot would nest: it is kept to the first segment) */
+        detail[strcspn(detail, ".")] = '\0';
+        sd_deps_field_error(req, *detail ? detail : "files", "FILE_UPLOAD_UNSUPPORTED",
+                            "This server does not take file uploads; send the message without files.");
+        return NULL;
+    }
+    return NULL;
+}
+
 json_t *sd_deps_json_body(sd_request_t *req)
 {
-    json_t *body = req->body_len ? json_loadb(req->body, req->body_len,
-                                              JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY, NULL)
-                                 : NULL;
-    if (!body) sd_deps_fault(req, &(sd_fault_t){.err = SD_ERR_INVALID, .reason = SD_REASON_INVALID_JSON});
-    return body;
+    return sd_deps_body(req, SD_BODY_JSON | SD_BODY_FORM);
+}
+
+bool sd_deps_audit_reason(sd_request_t *req, const char **out)
+{
+    const char *raw = sd_request_header(req, "X-Audit-Log-Reason");
+    if (out) *out = NULL;
+    if (!raw || !*raw) return true;
+    char *reason = sd_request_decode(req->arena, raw, strlen(raw), false);
+    json_t *valid = reason ? json_string(reason) : NULL; /* NULL on bad UTF-8 too */
+    json_decref(valid);
+    if (!valid) {
+        sd_deps_field_error(req, "audit_log_reason", "BASE_TYPE_STRING",
+                            "Must be URL-encoded UTF-8 (percent-encoded bytes).");
+        return false;
+    }
+    if (sd_utf8_length(reason) > SD_AUDIT_REASON_MAX) {
+        sd_deps_field_error(req, "audit_log_reason", "BASE_TYPE_MAX_LENGTH",
+                            "Must be 512 or fewer in length.");
+        return false;
+    }
+    if (out) *out = reason;
+    return true;
 }
 
 const sd_user_t *sd_deps_user(const sd_request_t *req)
@@ -164,9 +224,10 @@ void sd_deps_outcome(const sd_outcome_t *o, void *ctx)
     sd_http_respond_json(req, 200, json_incref(o->body));
 }
 
-json_t *sd_deps_parse(sd_request_t *req, json_t *(*parse)(const json_t *body, json_t **errors))
+json_t *sd_deps_parse_body(sd_request_t *req, unsigned accept,
+                           json_t *(*parse)(const json_t *body, json_t **errors))
 {
-    json_t *body = sd_deps_json_body(req);
+    json_t *body = sd_deps_body(req, accept);
     if (!body) return NULL;
     json_t *errors = NULL;
     json_t *out = parse(body, &errors);
@@ -175,6 +236,11 @@ json_t *sd_deps_parse(sd_request_t *req, json_t *(*parse)(const json_t *body, js
     /* out is the parser's new object; cppcheck takes it for the address of errors. */
     // cppcheck-suppress returnDanglingLifetime
     return out;
+}
+
+json_t *sd_deps_parse(sd_request_t *req, json_t *(*parse)(const json_t *body, json_t **errors))
+{
+    return sd_deps_parse_body(req, SD_BODY_JSON | SD_BODY_FORM, parse);
 }
 
 const char *sd_deps_user_id(const sd_request_t *req)
@@ -190,10 +256,13 @@ bool sd_deps_query_int(sd_request_t *req, const char *name, long min, long max, 
         *out = dflt;
         return true;
     }
-    char *end;
-    errno = 0;
-    long n = strtol(v, &end, 10);
-    if (errno || *end || n < min || n > max) {
+    const char *digits = v + (*v == '-');
+    if (!*digits || strspn(digits, "0123456789") != strlen(digits) || strlen(digits) > 18) {
+        sd_deps_field_error(req, name, "NUMBER_TYPE_COERCE", "Value is not int.");
+        return false;
+    }
+    long n = strtol(v, NULL, 10);
+    if (n < min || n > max) {
         char msg[96];
         snprintf(msg, sizeof msg, "int value should be between %ld and %ld.", min, max);
         sd_deps_field_error(req, name, "NUMBER_TYPE_MAX", msg);
@@ -201,6 +270,16 @@ bool sd_deps_query_int(sd_request_t *req, const char *name, long min, long max, 
     }
     *out = n;
     return true;
+}
+
+bool sd_deps_query_id(sd_request_t *req, const char *name, const char **out)
+{
+    const char *v = sd_request_query(req, name);
+    *out = v && *v ? v : NULL;
+    if (!*out || (strlen(v) <= 20 && (!strcmp(v, "0") || sd_snowflake_parse(v)))) return true;
+    *out = NULL;
+    sd_deps_field_error(req, name, "NUMBER_TYPE_COERCE", "Value is not snowflake.");
+    return false;
 }
 
 sd_err_t sd_deps_register(sd_router_t *r, const char *prefix, const sd_route_def_t *defs, size_t n)

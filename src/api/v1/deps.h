@@ -16,6 +16,7 @@
 #include <stdbool.h>
 
 #include "core/errors.h"
+#include "core/http_body.h"
 #include "core/http_server.h"
 #include "core/router.h"
 #include "schemas/user_schema.h"
@@ -35,8 +36,13 @@ sd_err_t sd_deps_register(sd_router_t *r, const char *prefix, const sd_route_def
 /* Route flags. */
 enum { SD_API_AUTH = 1 }; /* needs a valid token; the handler finds the user with sd_deps_user() */
 
-/* Parses the body; on failure answers 400 (code 50109) and returns NULL. Returns a new reference otherwise.
+/*
+ * The body decoded for a route taking the types in accept (core/http_body's SD_BODY_*): a new reference, or
+ * NULL after answering 400: 50109 for bad JSON; 50035 with a root "CONTENT_TYPE_INVALID" error for a type the
+ * route does not take, "FORM_BODY_INVALID" for an unreadable form, "FILE_UPLOAD_UNSUPPORTED" for a file part.
  */
+json_t *sd_deps_body(sd_request_t *req, unsigned accept);
+/* The body of a route taking JSON or a form (every body route but the message ones); as sd_deps_body. */
 json_t *sd_deps_json_body(sd_request_t *req);
 /* The authenticated user of an SD_API_AUTH route; borrowed from the request. */
 const sd_user_t *sd_deps_user(const sd_request_t *req);
@@ -54,13 +60,29 @@ void sd_deps_field_error(sd_request_t *req, const char *field, const char *code,
 /* An sd_outcome_cb whose ctx is the sd_request_t: answers the request with the outcome (200 with the body,
    201 with the new thing, 204, or the fault as sd_deps_fault). */
 void sd_deps_outcome(const sd_outcome_t *o, void *req);
-/* Parses the body with a schema parser; on failure answers and returns NULL. Returns the changes (caller
- * owns). */
+/* Parses the body (JSON or a form) with a schema parser; on failure answers and returns NULL. Returns the
+ * changes (caller owns). */
 json_t *sd_deps_parse(sd_request_t *req, json_t *(*parse)(const json_t *body, json_t **errors));
+/* The same for a route taking the body types in accept (messages: JSON or multipart with payload_json). */
+json_t *sd_deps_parse_body(sd_request_t *req, unsigned accept,
+                           json_t *(*parse)(const json_t *body, json_t **errors));
+
+/* X-Audit-Log-Reason: URL-encoded UTF-8, up to this many characters once decoded. */
+#define SD_AUDIT_REASON_MAX 512
+/*
+ * Reads the request's X-Audit-Log-Reason: *out (when out is not NULL) is its decoded text in the request
+ * arena, or NULL when there is none; false after answering 400 (50035, field "audit_log_reason") when it is
+ * not URL-encoded UTF-8 or longer than SD_AUDIT_REASON_MAX. The API checks it once before every route runs.
+ */
+bool sd_deps_audit_reason(sd_request_t *req, const char **out);
 /* The id of the authenticated user. */
 const char *sd_deps_user_id(const sd_request_t *req);
 /* An integer query parameter in min..max (default when absent); on a bad value answers 400 and returns false.
  */
 bool sd_deps_query_int(sd_request_t *req, const char *name, long min, long max, long dflt, long *out);
+/* A snowflake query parameter (before, after, around): digits within 64 bits, *out borrowed (NULL when absent
+   or empty); on a bad value answers 400 (NUMBER_TYPE_COERCE) and returns false: the request is then released.
+ */
+bool sd_deps_query_id(sd_request_t *req, const char *name, const char **out);
 
 #endif

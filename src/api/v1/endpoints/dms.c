@@ -1,18 +1,13 @@
 #include "api/v1/endpoints/dms.h"
 
 #include "api/v1/deps.h"
+#include "schemas/guild_schema.h"
 #include "services/dm_service.h"
 
 static void open_dm(sd_request_t *req, void *app)
 {
-    json_t *body = sd_deps_json_body(req);
-    if (!body) return;
-    if (!json_is_object(body)) {
-        json_decref(body);
-        sd_deps_field_error(req, "_root", "DICT_TYPE_CONVERT", "Only dictionaries may be used in a DictType");
-        return;
-    }
-    sd_dm_service_open(app, sd_deps_user_id(req), body, sd_deps_outcome, req);
+    json_t *body = sd_deps_parse(req, sd_dm_in_parse);
+    if (body) sd_dm_service_open(app, sd_deps_user_id(req), body, sd_deps_outcome, req);
 }
 
 static void list_dms(sd_request_t *req, void *app)

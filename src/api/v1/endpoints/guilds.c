@@ -45,10 +45,11 @@ static void delete_guild(sd_request_t *req, void *app)
 static void get_my_guilds(sd_request_t *req, void *app)
 {
     long limit;
-    if (!sd_deps_query_int(req, "limit", 1, 200, 200, &limit)) return;
-    const char *before = sd_request_query(req, "before"), *after = sd_request_query(req, "after");
-    sd_guild_service_list_mine(app, sd_deps_user_id(req), before && *before ? before : NULL,
-                               after && *after ? after : NULL, (int)limit, sd_deps_outcome, req);
+    const char *before, *after;
+    if (!sd_deps_query_int(req, "limit", 1, 200, 200, &limit) || !sd_deps_query_id(req, "before", &before) ||
+        !sd_deps_query_id(req, "after", &after))
+        return;
+    sd_guild_service_list_mine(app, sd_deps_user_id(req), before, after, (int)limit, sd_deps_outcome, req);
 }
 
 static void leave_guild(sd_request_t *req, void *app)

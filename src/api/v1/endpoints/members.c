@@ -19,10 +19,10 @@ static const char *target(sd_request_t *req)
 static void list_members(sd_request_t *req, void *app)
 {
     long limit;
-    if (!sd_deps_query_int(req, "limit", 1, 1000, 1, &limit)) return;
-    const char *after = sd_request_query(req, "after");
-    sd_member_service_list(app, sd_deps_user_id(req), guild(req), after && *after ? after : NULL, (int)limit,
-                           sd_deps_outcome, req);
+    const char *after;
+    if (!sd_deps_query_int(req, "limit", 1, 1000, 1, &limit) || !sd_deps_query_id(req, "after", &after))
+        return;
+    sd_member_service_list(app, sd_deps_user_id(req), guild(req), after, (int)limit, sd_deps_outcome, req);
 }
 
 static void get_member(sd_request_t *req, void *app)
@@ -57,6 +57,15 @@ static json_t *parse_ban(const json_t *b, json_t **e)
 static void put_ban(sd_request_t *req, void *app)
 {
     json_t *in = req->body_len ? sd_deps_parse(req, parse_ban) : json_object();
+    const char *reason = NULL;
+    /* the header's reason is the ban's when the body gives none */
+    if (in && !json_object_get(in, "reason")) {
+        if (!sd_deps_audit_reason(req, &reason)) {
+            json_decref(in);
+            return;
+        }
+        if (reason) json_object_set_new(in, "reason", json_string(reason));
+    }
     if (in)
         sd_member_service_ban(app, sd_deps_user_id(req), guild(req), target(req), in, sd_deps_outcome, req);
 }

@@ -31,29 +31,16 @@ static const char *message(sd_request_t *req)
 
 static void send_message(sd_request_t *req, void *app)
 {
-    json_t *in = sd_deps_parse(req, parse_send);
+    json_t *in = sd_deps_parse_body(req, SD_BODY_JSON | SD_BODY_MULTIPART, parse_send);
     if (in) sd_message_service_send(app, sd_deps_user_id(req), channel(req), in, sd_deps_outcome, req);
-}
-
-/* Reads the query id name into *out (NULL when absent); false when it is not an id (the request is then
-   answered with 400 and released: nothing of it may be read after). */
-static bool query_id(sd_request_t *req, const char *name, const char **out)
-{
-    const char *v = sd_request_query(req, name);
-    *out = v && *v ? v : NULL;
-    if (!*out) return true;
-    size_t n = strlen(v);
-    if (n <= 20 && strspn(v, "0123456789") == n) return true;
-    sd_deps_field_error(req, name, "NUMBER_TYPE_COERCE", "Value is not snowflake.");
-    return false;
 }
 
 static void list_messages(sd_request_t *req, void *app)
 {
     long limit;
     const char *before, *after, *around;
-    if (!sd_deps_query_int(req, "limit", 1, 100, 50, &limit) || !query_id(req, "before", &before) ||
-        !query_id(req, "after", &after) || !query_id(req, "around", &around))
+    if (!sd_deps_query_int(req, "limit", 1, 100, 50, &limit) || !sd_deps_query_id(req, "before", &before) ||
+        !sd_deps_query_id(req, "after", &after) || !sd_deps_query_id(req, "around", &around))
         return;
     sd_message_service_list(app, sd_deps_user_id(req), channel(req), before, after, around, (int)limit,
                             sd_deps_outcome, req);
@@ -66,7 +53,7 @@ static void get_message(sd_request_t *req, void *app)
 
 static void edit_message(sd_request_t *req, void *app)
 {
-    json_t *in = sd_deps_parse(req, parse_edit);
+    json_t *in = sd_deps_parse_body(req, SD_BODY_JSON | SD_BODY_MULTIPART, parse_edit);
     if (in)
         sd_message_service_edit(app, sd_deps_user_id(req), channel(req), message(req), in, sd_deps_outcome,
                                 req);
@@ -125,7 +112,7 @@ static void get_reactions(sd_request_t *req, void *app)
 {
     long limit;
     const char *after, *e;
-    if (!sd_deps_query_int(req, "limit", 1, 100, 25, &limit) || !query_id(req, "after", &after) ||
+    if (!sd_deps_query_int(req, "limit", 1, 100, 25, &limit) || !sd_deps_query_id(req, "after", &after) ||
         !(e = emoji(req)))
         return;
     sd_reaction_service_users(app, sd_deps_user_id(req), channel(req), message(req), e, after, (int)limit,
