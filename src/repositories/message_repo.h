@@ -60,12 +60,13 @@ void sd_reaction_key(const char *emoji, const char *user_id, char *out, size_t c
 /*
  * Pins: pin (or unpin) a message, with the channel's pin_count, at most 50. On SD_ERR_CONFLICT,
  * sd_pin_repo_set_conflict(result) is SD_CONFLICT_ALREADY_DONE when it is (un)pinned already (or gone),
- * SD_CONFLICT_LIMIT when the channel has 50 pins, SD_CONFLICT_GONE otherwise.
+ * SD_CONFLICT_LIMIT when the channel has 50 pins, SD_CONFLICT_GONE otherwise. pinned_at (an ISO time) pins,
+ * NULL unpins.
  */
-sd_err_t sd_pin_repo_set(sd_dynamo_t *db, const char *channel_id, const char *message_id, bool pin,
-                         sd_repo_cb cb, void *ctx);
+sd_err_t sd_pin_repo_set(sd_dynamo_t *db, const char *channel_id, const char *message_id,
+                         const char *pinned_at, sd_repo_cb cb, void *ctx);
 sd_conflict_t sd_pin_repo_set_conflict(const json_t *result);
-/* Pins of a channel: [{channel_id, message_id}], newest message first. */
+/* Pins of a channel: [{channel_id, message_id, pinned_at?}], newest message first. */
 sd_err_t sd_pin_repo_list(sd_dynamo_t *db, const char *channel_id, sd_repo_cb cb, void *ctx);
 
 /*

@@ -22,6 +22,10 @@ void sd_reaction_service_users(sd_app_t *app, const char *user_id, const char *c
                                sd_outcome_cb cb, void *ctx);
 void sd_pin_service_set(sd_app_t *app, const char *user_id, const char *channel_id, const char *message_id,
                         bool pin, sd_outcome_cb cb, void *ctx);
+/* The newer pins page: {items: [{pinned_at, message}], has_more}, newest pin first, pinned before before_ms
+   (Unix ms; negative: from the newest), at most limit. */
+void sd_pin_service_page(sd_app_t *app, const char *user_id, const char *channel_id, long long before_ms,
+                         int limit, sd_outcome_cb cb, void *ctx);
 void sd_pin_service_list(sd_app_t *app, const char *user_id, const char *channel_id, sd_outcome_cb cb,
                          void *ctx);
 
