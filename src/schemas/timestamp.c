@@ -2,6 +2,9 @@
 
 #include <string.h>
 
+#include "core/errors.h"
+#include "schemas/guild_schema.h"
+
 /* Reads exactly n digits at *p into *out. */
 static bool digits(const char **p, int n, int *out)
 {
@@ -74,5 +77,29 @@ bool sd_timestamp_parse(const char *s, long long *unix_ms)
     long long secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset_min * 60LL;
     if (secs < 0) return false;
     *unix_ms = secs * 1000 + ms;
+    return true;
+}
+
+bool sd_timestamp_field(const json_t *body, json_t *errors, const char *field, long long now_ms,
+                        long long max_ahead_ms, json_t **out)
+{
+    const json_t *v = json_object_get(body, field);
+    if (!v) return false;
+    if (json_is_null(v)) {
+        *out = json_null();
+        return true;
+    }
+    long long ms;
+    if (!sd_timestamp_parse(json_string_value(v), &ms)) {
+        sd_form_error_add(errors, field, "DATE_TIME_TYPE_PARSE", "Could not parse the date and time.");
+        return false;
+    }
+    if (ms > now_ms + max_ahead_ms) {
+        sd_form_error_add(errors, field, "BASE_TYPE_BAD_DATE", "The date is too far in the future.");
+        return false;
+    }
+    char iso[SD_ISO_TIME_SIZE];
+    sd_iso_time(ms, iso);
+    *out = json_string(iso);
     return true;
 }

@@ -10,6 +10,7 @@
 #include "schemas/guild_schema.h"
 #include "services/events.h"
 #include "services/gjob.h"
+#include "services/moderation.h"
 #include "services/permissions.h"
 #include "services/user_service.h"
 
@@ -195,6 +196,9 @@ static void on_update_target(sd_err_t err, json_t *target, void *ctx)
     if (json_object_get(j->input, "roles")) {
         if (!sd_gjob_require(j, SD_PERM_MANAGE_ROLES) || !roles_ok(j, target)) return;
     }
+    if (json_object_get(j->input, "communication_disabled_until") &&
+        !sd_moderation_timeout_allowed(j, target))
+        return;
     json_t *changes = j->input;
     j->input = NULL;
     j->event = "GUILD_MEMBER_UPDATE";

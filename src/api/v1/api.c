@@ -107,6 +107,7 @@ static void on_limited(const sd_rl_state_t *st, int n, void *ctx)
     add_number_header(req, "Retry-After", "%.0f", (double)((over->reset_after_ms + 999) / 1000));
     sd_http_add_header(req, "X-RateLimit-Scope", global ? "global" : "user");
     if (global) sd_http_add_header(req, "X-RateLimit-Global", "true");
+    sd_http_add_header(req, "Via", "1.1 simplediscord"); /* discord.py reads a 429 without Via as a ban */
     sd_metrics_add(a->app->metrics, "sd_ratelimit_rejections_total",
                    global       ? "scope=\"global\""
                    : a->by_user ? "scope=\"route\""
