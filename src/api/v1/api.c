@@ -14,6 +14,7 @@
 #include "api/v1/endpoints/members.h"
 #include "api/v1/endpoints/messages.h"
 #include "api/v1/endpoints/metrics.h"
+#include "api/v1/endpoints/planned.h"
 #include "api/v1/endpoints/roles.h"
 #include "api/v1/endpoints/health.h"
 #include "api/v1/endpoints/users.h"
@@ -42,6 +43,7 @@ sd_router_t *sd_api_router_new(void)
         if (!err) err = sd_messages_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_dms_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_gateway_endpoints_register(r, prefixes[i]);
+        if (!err) err = sd_planned_endpoints_register(r, prefixes[i]);
     }
     if (err) {
         sd_router_free(r);
