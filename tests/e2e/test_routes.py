@@ -7,6 +7,7 @@ import urllib.parse
 import pytest
 import requests
 
+from gateway_helpers import Gateway
 from guild_helpers import general, invite_code, join, make_guild, member_with, new_client, ok
 
 SEND = 1 << 11
@@ -223,3 +224,22 @@ def test_timeout_rules(room, server):
     error(owner.patch(f"/guilds/{g['id']}/members/{plain.id}", {"communication_disabled_until": 5}), 400, 50035)
     ok(mod.patch(f"/guilds/{g['id']}/members/{plain.id}", {"communication_disabled_until": iso_in(27 * 86400)}))
     error(post(plain, ch), 403, 50013)
+
+
+def test_member_update_events_carry_the_timeout_and_the_role(room, server):
+    owner, g, ch, code = room
+    member = new_client(server, "member")
+    join(member, code)
+    gw = Gateway(server)
+    try:
+        gw.identify(owner.token)
+        until = ok(owner.patch(f"/guilds/{g['id']}/members/{member.id}",
+                               {"communication_disabled_until": iso_in(300)}))["communication_disabled_until"]
+        upd = gw.expect("GUILD_MEMBER_UPDATE", match=lambda d: d["user"]["id"] == member.id)["d"]
+        assert upd["communication_disabled_until"] == until and upd["guild_id"] == g["id"]
+        role = ok(owner.post(f"/guilds/{g['id']}/roles", {"name": "r"}))
+        ok(owner.put(f"/guilds/{g['id']}/members/{member.id}/roles/{role['id']}"), 204)
+        upd = gw.expect("GUILD_MEMBER_UPDATE", match=lambda d: role["id"] in d["roles"])["d"]
+        assert upd["user"]["id"] == member.id
+    finally:
+        gw.close()
