@@ -243,3 +243,47 @@ def test_member_update_events_carry_the_timeout_and_the_role(room, server):
         assert upd["user"]["id"] == member.id
     finally:
         gw.close()
+
+
+def test_discord_py_pins_roles_gateway_bot_and_waits_out_slowmode(room, server):
+    """Stock discord.py's HTTP client on these routes; a slowmode 429 is a rate limit it waits out."""
+    import asyncio
+
+    import discord
+
+    owner, g, ch, code = room
+    member = new_client(server, "member")
+    join(member, code)
+    ok(owner.patch(f"/channels/{ch['id']}", {"rate_limit_per_user": 1}))
+    mid = ok(post(owner, ch, "pin me"))["id"]
+    role = ok(owner.post(f"/guilds/{g['id']}/roles", {"name": "r"}))
+    discord.http.Route.BASE = server.url("/api/v10")
+
+    async def run():
+        as_owner, as_member = discord.http.HTTPClient(asyncio.get_running_loop()), None
+        try:
+            await as_owner.static_login(owner.token)
+            await as_owner.pin_message(ch["id"], mid)
+            pins = await as_owner.pins_from(ch["id"])
+            assert [i["message"]["id"] for i in pins["items"]] == [mid] and pins["has_more"] is False
+            await as_owner.add_role(g["id"], member.id, role["id"])
+            await as_owner.remove_role(g["id"], member.id, role["id"])
+            shards, url, limit = await as_owner.get_bot_gateway()
+            assert shards == 1 and url.startswith("ws://") and limit["max_concurrency"] == 1
+            await as_owner.edit_member(g["id"], member.id, communication_disabled_until=None)
+            as_member = discord.http.HTTPClient(asyncio.get_running_loop())
+            await as_member.static_login(member.token)
+            send = discord.http.Route("POST", "/channels/{channel_id}/messages", channel_id=ch["id"])
+            await as_member.request(send, json={"content": "one"})
+            started = time.monotonic()
+            await as_member.request(send, json={"content": "two"})  # a 429 first, then after the wait
+            return time.monotonic() - started
+        finally:
+            await as_owner.close()
+            if as_member:
+                await as_member.close()
+
+    waited = asyncio.run(run())
+    assert waited >= 0.3, "the second message was held back by the slowmode"
+    contents = [m["content"] for m in ok(owner.get(f"/channels/{ch['id']}/messages?limit=5"))]
+    assert contents[:2] == ["two", "one"]
