@@ -99,6 +99,18 @@ def test_add_and_remove_one_member_role(room, server):
     error(friend.put(path), 403, 50013)
 
 
+def test_get_one_role(room, server):
+    owner, g, ch, code = room
+    role = ok(owner.post(f"/guilds/{g['id']}/roles", {"name": "reader", "color": 255}))
+    member = new_client(server, "member")
+    join(member, code)
+    got = ok(member.get(f"/guilds/{g['id']}/roles/{role['id']}"))
+    assert got == role
+    assert ok(member.get(f"/guilds/{g['id']}/roles/{g['id']}"))["name"] == "@everyone"
+    error(member.get(f"/guilds/{g['id']}/roles/1"), 404, 10011)
+    error(new_client(server, "stranger").get(f"/guilds/{g['id']}/roles/{role['id']}"), 404, 10004)
+
+
 def test_role_route_keeps_the_hierarchy(room, server):
     owner, g, ch, code = room
     manager = member_with(server, owner, g["id"], code, MANAGE_ROLES, "manager")

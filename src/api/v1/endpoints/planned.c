@@ -21,7 +21,6 @@ static const planned_t planned[] = {
      "Removing reactions in bulk"},
     {"PATCH", "/guilds/{guild_id}/members/@me/nick", "This member route"},
     {"PUT", "/guilds/{guild_id}/members/{user_id}", "This member route"},
-    {"GET", "/guilds/{guild_id}/roles/{role_id}", "Reading one role"},
     {"GET", "/invites/{invite_code}/target-users", "Invite target users"},
     {"PUT", "/invites/{invite_code}/target-users", "Invite target users"},
     {"GET", "/invites/{invite_code}/target-users/job-status", "Invite target users"},
