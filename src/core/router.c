@@ -1,5 +1,6 @@
 #include "core/router.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,20 +98,21 @@ static int match_pattern(const char *pattern, const char *path, sd_request_t *re
 
 sd_route_match_t sd_router_match(const sd_router_t *r, sd_request_t *req, const sd_route_t **route)
 {
-    int path_matched = 0;
     const char *method = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
     const sd_route_t *best = NULL;
-    uint64_t best_rank = 0, rank;
-    /* The most specific pattern wins whatever the order routes were added in: "messages/pins" is no message
-       id. */
+    bool path_matched = false;
+    uint64_t top = 0, rank;
+    /* The path belongs to its most specific pattern whatever the order routes were added in ("messages/pins"
+       is no message id); a method that pattern lacks is 405, not a less specific pattern's route. */
     for (int i = 0; i < r->count; i++) {
         const sd_route_t *rt = &r->routes[i];
         if (!match_pattern(rt->pattern, req->path, NULL, &rank)) continue;
-        path_matched = 1;
-        if (strcmp(rt->method, method) != 0) continue;
-        if (!best || rank > best_rank) {
-            best = rt;
-            best_rank = rank;
+        bool has_method = strcmp(rt->method, method) == 0;
+        if (!path_matched || rank > top || (rank == top && has_method && !best)) {
+            if (!path_matched || rank > top) best = NULL;
+            path_matched = true;
+            top = rank;
+            if (has_method) best = rt;
         }
     }
     if (!best) return path_matched ? SD_ROUTE_METHOD_NOT_ALLOWED : SD_ROUTE_NOT_FOUND;

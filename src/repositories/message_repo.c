@@ -123,6 +123,12 @@ sd_conflict_t sd_reaction_repo_set_conflict(const json_t *result)
     return sd_repo_conflict(result, why, 2, SD_CONFLICT_GONE);
 }
 
+sd_err_t sd_reaction_repo_any(sd_dynamo_t *db, const char *message_id, size_t limit, sd_repo_cb cb, void *ctx)
+{
+    return sd_repo_query(db, "reactions", NULL, "message_id = :m", json_pack("{s:s}", ":m", message_id), true,
+                         limit, cb, ctx);
+}
+
 sd_err_t sd_reaction_repo_users(sd_dynamo_t *db, const char *message_id, const char *emoji, const char *after,
                                 size_t limit, sd_repo_cb cb, void *ctx)
 {

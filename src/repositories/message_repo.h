@@ -52,6 +52,9 @@ sd_conflict_t sd_reaction_repo_set_conflict(const json_t *result);
 /* Users who reacted with emoji, user id > after, at most limit: [{message_id, emoji_user, user_id}]. */
 sd_err_t sd_reaction_repo_users(sd_dynamo_t *db, const char *message_id, const char *emoji, const char *after,
                                 size_t limit, sd_repo_cb cb, void *ctx);
+/* Reactions of a message, any emoji and user, at most limit: [{message_id, emoji_user, emoji, user_id}]. */
+sd_err_t sd_reaction_repo_any(sd_dynamo_t *db, const char *message_id, size_t limit, sd_repo_cb cb,
+                              void *ctx);
 /* Which of keys ([{message_id, emoji_user}], stolen) exist. */
 sd_err_t sd_reaction_repo_find(sd_dynamo_t *db, json_t *keys, sd_repo_cb cb, void *ctx);
 /* The emoji_user key of a reaction, into out. */

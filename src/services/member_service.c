@@ -289,6 +289,31 @@ void sd_member_service_role(sd_app_t *app, const char *user_id, const char *guil
     sd_gjob_run(app, user_id, input, target, guild_id, NULL, role_step, on_role_answer, w);
 }
 
+/* ---- add with an OAuth2 token: PUT /guilds/{id}/members/{user_id} ---- */
+
+static void on_add_target(sd_err_t err, json_t *member, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err == SD_ERR_NOT_FOUND) /* a new member would need the user's OAuth2 token checked */
+        sd_gjob_refuse(j, SD_ERR_INVALID, SD_REASON_NO_OAUTH2);
+    else if (err)
+        fail_member(j, err);
+    else /* a member already: Discord answers 204 and changes nothing */
+        sd_gjob_ok(j, SD_OUTCOME_NO_CONTENT, NULL);
+}
+
+static void add_step(sd_gjob_t *j)
+{
+    if (sd_gjob_require(j, SD_PERM_CREATE_INSTANT_INVITE))
+        sd_gjob_started(j, sd_member_repo_get(j->app->db, j->guild_id, j->target, on_add_target, j));
+}
+
+void sd_member_service_add(sd_app_t *app, const char *user_id, const char *guild_id, const char *target,
+                           sd_outcome_cb cb, void *ctx)
+{
+    sd_gjob_run(app, user_id, NULL, target, guild_id, NULL, add_step, cb, ctx);
+}
+
 /* ---- kick ---- */
 
 static void on_removed(sd_err_t err, json_t *res, void *ctx)

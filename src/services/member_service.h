@@ -25,6 +25,10 @@ void sd_member_service_role(sd_app_t *app, const char *user_id, const char *guil
 /* input (stolen): validated changes of sd_member_in_parse. target may be "@me". */
 void sd_member_service_update(sd_app_t *app, const char *user_id, const char *guild_id, const char *target,
                               json_t *input, sd_outcome_cb cb, void *ctx);
+/* Discord's "add guild member" (an OAuth2 access token checked already): a member already answers no content;
+   anyone else would need OAuth2, which this server has not yet (SD_REASON_NO_OAUTH2). */
+void sd_member_service_add(sd_app_t *app, const char *user_id, const char *guild_id, const char *target,
+                           sd_outcome_cb cb, void *ctx);
 void sd_member_service_kick(sd_app_t *app, const char *user_id, const char *guild_id, const char *target,
                             sd_outcome_cb cb, void *ctx);
 /* input (stolen): validated sd_ban_in_parse. */

@@ -86,6 +86,100 @@ void sd_reaction_service_set(sd_app_t *app, const char *user_id, const char *cha
     sd_gjob_run(app, user_id, input, target, NULL, channel_id, set_step, cb, ctx);
 }
 
+/* ---- clearing: every reaction of one emoji, or of every emoji (MANAGE_MESSAGES) ---- */
+
+/* One page of reactions at a time, each removed by itself so that the message's counts stay true. */
+static void clear_page(sd_gjob_t *j);
+
+static void clear_next(sd_gjob_t *j);
+
+static void on_cleared_one(sd_err_t err, json_t *res, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err == SD_ERR_CONFLICT) /* removed meanwhile: fine; else the message went away */
+        err = sd_reaction_repo_set_conflict(res) == SD_CONFLICT_ALREADY_DONE ? SD_OK : SD_ERR_NOT_FOUND;
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    j->counter++;
+    clear_next(j);
+}
+
+static void clear_next(sd_gjob_t *j)
+{
+    json_t *row = json_array_get(j->found, (size_t)j->counter);
+    if (!row) {
+        clear_page(j);
+        return;
+    }
+    const char *emoji = json_string_value(json_object_get(row, "emoji"));
+    const char *user = json_string_value(json_object_get(row, "user_id"));
+    if (!emoji || !user) { /* a row not of ours: stop rather than meet it again on the next page */
+        fail_store(j, SD_ERR_INTERNAL);
+        return;
+    }
+    sd_gjob_started(j, sd_reaction_repo_set(j->app->db, j->channel_id, in(j, "message_id"), emoji, user, true,
+                                            on_cleared_one, j));
+}
+
+static void on_clear_page(sd_err_t err, json_t *rows, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    if (json_array_size(rows) == 0) { /* all gone */
+        const char *emoji = in(j, "emoji");
+        j->event = emoji ? "MESSAGE_REACTION_REMOVE_EMOJI" : "MESSAGE_REACTION_REMOVE_ALL";
+        j->event_data =
+            json_pack("{s:s, s:s}", "channel_id", j->channel_id, "message_id", in(j, "message_id"));
+        if (emoji && j->event_data)
+            json_object_set_new(j->event_data, "emoji", json_pack("{s:n, s:s}", "id", "name", emoji));
+        sd_gjob_ok(j, SD_OUTCOME_NO_CONTENT, NULL);
+        return;
+    }
+    json_decref(j->found);
+    j->found = json_incref(rows);
+    j->counter = 0;
+    clear_next(j);
+}
+
+static void clear_page(sd_gjob_t *j)
+{
+    const char *emoji = in(j, "emoji");
+    const char *message_id = in(j, "message_id");
+    sd_err_t err = emoji ? sd_reaction_repo_users(j->app->db, message_id, emoji, NULL, 50, on_clear_page, j)
+                         : sd_reaction_repo_any(j->app->db, message_id, 50, on_clear_page, j);
+    sd_gjob_started(j, err);
+}
+
+static void on_clear_target(sd_err_t err, json_t *message, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    clear_page(j);
+}
+
+static void clear_step(sd_gjob_t *j)
+{
+    if (!message_ok(j) || !sd_gjob_require(j, SD_PERM_READ_MESSAGE_HISTORY | SD_PERM_MANAGE_MESSAGES)) return;
+    sd_gjob_started(j,
+                    sd_message_repo_get(j->app->db, j->channel_id, in(j, "message_id"), on_clear_target, j));
+}
+
+void sd_reaction_service_clear(sd_app_t *app, const char *user_id, const char *channel_id,
+                               const char *message_id, const char *emoji, sd_outcome_cb cb, void *ctx)
+{
+    json_t *input = json_pack("{s:s}", "message_id", message_id);
+    if (input && emoji) json_object_set_new(input, "emoji", json_string(emoji));
+    sd_gjob_run(app, user_id, input, NULL, NULL, channel_id, clear_step, cb, ctx);
+}
+
 /* ---- who reacted ---- */
 
 static void on_users(sd_err_t err, json_t *by_id, void *ctx)

@@ -80,6 +80,37 @@ def test_paged_pins_need_manage_messages_to_pin(room, server):
     assert ok(plain.get(f"/channels/{ch['id']}/messages/pins")) == {"items": [], "has_more": False}
 
 
+# ---- clearing reactions ----
+
+def test_clear_one_emoji_then_every_reaction(room, server):
+    owner, g, ch, code = room
+    friend = member_with(server, owner, g["id"], code, SEND | ADD_REACTIONS | READ_HISTORY, "friend")
+    mid = ok(post(owner, ch))["id"]
+    heart = urllib.parse.quote("❤")
+    base = f"/channels/{ch['id']}/messages/{mid}/reactions"
+    for who in (owner, friend):
+        ok(who.put(f"{base}/{THUMBS}/@me"), 204)
+        ok(who.put(f"{base}/{heart}/@me"), 204)
+    error(friend.delete(f"{base}/{THUMBS}"), 403, 50013)
+    gw = Gateway(server)
+    try:
+        gw.identify(owner.token)
+        ok(owner.delete(f"{base}/{THUMBS}"), 204)
+        ev = gw.expect("MESSAGE_REACTION_REMOVE_EMOJI")["d"]
+        assert ev["message_id"] == mid and ev["emoji"]["name"] == "👍" and ev["guild_id"] == g["id"]
+        left = ok(owner.get(f"/channels/{ch['id']}/messages/{mid}")).get("reactions", [])
+        assert [(r["emoji"]["name"], r["count"]) for r in left] == [("❤", 2)]
+        assert ok(owner.get(f"{base}/{THUMBS}")) == []
+        ok(owner.delete(base), 204)
+        assert gw.expect("MESSAGE_REACTION_REMOVE_ALL")["d"]["message_id"] == mid
+    finally:
+        gw.close()
+    assert ok(owner.get(f"/channels/{ch['id']}/messages/{mid}")).get("reactions", []) == []
+    ok(friend.put(f"{base}/{THUMBS}/@me"), 204)  # reacting again counts from zero
+    assert [r["count"] for r in ok(owner.get(f"/channels/{ch['id']}/messages/{mid}"))["reactions"]] == [1]
+    error(owner.delete(f"/channels/{ch['id']}/messages/1/reactions"), 404, 10008)
+
+
 # ---- member roles, search, one's own membership ----
 
 def test_add_and_remove_one_member_role(room, server):
@@ -117,6 +148,20 @@ def test_role_route_keeps_the_hierarchy(room, server):
     high = ok(owner.post(f"/guilds/{g['id']}/roles", {"name": "high"}))
     ok(owner.patch(f"/guilds/{g['id']}/roles", [{"id": high["id"], "position": 5}]))
     error(manager.put(f"/guilds/{g['id']}/members/{manager.id}/roles/{high['id']}"), 403, 50013)
+
+
+def test_add_member_needs_oauth2_unless_a_member_already(room, server):
+    owner, g, ch, code = room
+    friend, outsider = new_client(server, "friend"), new_client(server, "outsider")
+    join(friend, code)
+    error(owner.put(f"/guilds/{g['id']}/members/{friend.id}", {}), 400, 50035)
+    ok(owner.put(f"/guilds/{g['id']}/members/{friend.id}", {"access_token": "x"}), 204)
+    r = owner.put(f"/guilds/{g['id']}/members/{outsider.id}", {"access_token": "x"})
+    assert r.status_code == 501 and r.json()["code"] == 0
+    assert r.json()["message"].endswith(" is not available on this server yet")
+    # "search" and "@me" are no user ids: another method there is 405
+    assert owner.put(f"/guilds/{g['id']}/members/search", {"access_token": "x"}).status_code == 405
+    assert owner.put(f"/guilds/{g['id']}/members/@me", {"access_token": "x"}).status_code == 405
 
 
 def test_member_search(room, server):

@@ -138,3 +138,24 @@ Test(router, fixed_segment_wins_at_the_first_depth_that_differs)
     cr_assert_str_eq(sd_request_param(&req, "y"), "c");
     sd_router_free(r2);
 }
+
+Test(router, a_path_belongs_to_its_most_specific_pattern_alone)
+{
+    sd_router_t *r2 = sd_router_new();
+    cr_assert_eq(sd_router_add(r2, "PUT", "/api/v1/guilds/{guild_id}/members/{user_id}", h_a, 0), SD_OK);
+    cr_assert_eq(sd_router_add(r2, "GET", "/api/v1/guilds/{guild_id}/members/search", h_b, 0), SD_OK);
+    cr_assert_eq(sd_router_add(r2, "PATCH", "/api/v1/guilds/{guild_id}/members/@me", h_b, 0), SD_OK);
+    const sd_route_t *r = NULL;
+    req.path = "/api/v1/guilds/1/members/search";
+    req.method = "PUT";
+    cr_assert_eq(sd_router_match(r2, &req, &r), SD_ROUTE_METHOD_NOT_ALLOWED, "\"search\" is no user id");
+    req.path = "/api/v1/guilds/1/members/@me";
+    cr_assert_eq(sd_router_match(r2, &req, &r), SD_ROUTE_METHOD_NOT_ALLOWED);
+    req.path = "/api/v1/guilds/1/members/2";
+    cr_assert_eq(sd_router_match(r2, &req, &r), SD_ROUTE_FOUND);
+    cr_assert_eq(r->handler, h_a);
+    req.method = "HEAD";
+    req.path = "/api/v1/guilds/1/members/search";
+    cr_assert_eq(sd_router_match(r2, &req, &r), SD_ROUTE_FOUND, "HEAD is GET");
+    sd_router_free(r2);
+}

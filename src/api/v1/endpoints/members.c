@@ -1,4 +1,4 @@
-/* Routes: GET /guilds/{id}/members, GET/PATCH/DELETE /guilds/{id}/members/{user_id} (PATCH also @me),
+/* Routes: GET /guilds/{id}/members, GET/PUT/PATCH/DELETE /guilds/{id}/members/{user_id} (PATCH also @me),
    GET /guilds/{id}/members/search, GET /users/@me/guilds/{id}/member, PUT/DELETE
    /guilds/{id}/members/{user_id}/roles/{role_id}, GET /guilds/{id}/bans, GET/PUT/DELETE
    /guilds/{id}/bans/{user_id}. */
@@ -47,6 +47,21 @@ static void update_me(sd_request_t *req, void *app)
 {
     json_t *in = sd_deps_parse(req, sd_member_in_parse);
     if (in) sd_member_service_update(app, sd_deps_user_id(req), guild(req), "@me", in, sd_deps_outcome, req);
+}
+
+/* PUT /guilds/{id}/members/{user_id} {access_token, nick?, roles?, mute?, deaf?}: the token is required. */
+static void add_member(sd_request_t *req, void *app)
+{
+    json_t *body = sd_deps_json_body(req);
+    if (!body) return;
+    const char *token = json_string_value(json_object_get(body, "access_token"));
+    bool ok = json_is_object(body) && token && *token && strlen(token) <= 1024;
+    json_decref(body);
+    if (!ok) {
+        sd_deps_field_error(req, "access_token", "BASE_TYPE_REQUIRED", "This field is required");
+        return;
+    }
+    sd_member_service_add(app, sd_deps_user_id(req), guild(req), target(req), sd_deps_outcome, req);
 }
 
 static void kick_member(sd_request_t *req, void *app)
@@ -125,6 +140,7 @@ sd_err_t sd_members_endpoints_register(sd_router_t *r, const char *prefix)
         {"PATCH", "/guilds/{guild_id}/members/@me", update_me, SD_API_AUTH},
         {"GET", "/guilds/{guild_id}/members/{user_id}", get_member, SD_API_AUTH},
         {"PATCH", "/guilds/{guild_id}/members/{user_id}", update_member, SD_API_AUTH},
+        {"PUT", "/guilds/{guild_id}/members/{user_id}", add_member, SD_API_AUTH},
         {"DELETE", "/guilds/{guild_id}/members/{user_id}", kick_member, SD_API_AUTH},
         {"GET", "/guilds/{guild_id}/members/search", search_members, SD_API_AUTH},
         {"GET", "/users/@me/guilds/{guild_id}/member", get_own_member, SD_API_AUTH},

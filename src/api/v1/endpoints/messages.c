@@ -122,6 +122,20 @@ static void delete_user_reaction(sd_request_t *req, void *app)
     react(req, app, sd_request_param(req, "user_id"), true);
 }
 
+static void clear_emoji(sd_request_t *req, void *app)
+{
+    const char *e = emoji(req);
+    if (e)
+        sd_reaction_service_clear(app, sd_deps_user_id(req), channel(req), message(req), e, sd_deps_outcome,
+                                  req);
+}
+
+static void clear_all(sd_request_t *req, void *app)
+{
+    sd_reaction_service_clear(app, sd_deps_user_id(req), channel(req), message(req), NULL, sd_deps_outcome,
+                              req);
+}
+
 static void get_reactions(sd_request_t *req, void *app)
 {
     long limit;
@@ -179,6 +193,9 @@ sd_err_t sd_messages_endpoints_register(sd_router_t *r, const char *prefix)
         {"DELETE", "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/{user_id}",
          delete_user_reaction, SD_API_AUTH},
         {"GET", "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}", get_reactions, SD_API_AUTH},
+        {"DELETE", "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}", clear_emoji,
+         SD_API_AUTH},
+        {"DELETE", "/channels/{channel_id}/messages/{message_id}/reactions", clear_all, SD_API_AUTH},
         {"GET", "/channels/{channel_id}/pins", list_pins, SD_API_AUTH},
         {"PUT", "/channels/{channel_id}/pins/{message_id}", pin, SD_API_AUTH},
         {"DELETE", "/channels/{channel_id}/pins/{message_id}", unpin, SD_API_AUTH},

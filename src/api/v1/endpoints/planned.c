@@ -16,11 +16,7 @@ typedef struct {
 
 static const planned_t planned[] = {
     {"GET", "/users/@me/connections", "Connections"},
-    {"DELETE", "/channels/{channel_id}/messages/{message_id}/reactions", "Removing reactions in bulk"},
-    {"DELETE", "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}",
-     "Removing reactions in bulk"},
     {"PATCH", "/guilds/{guild_id}/members/@me/nick", "This member route"},
-    {"PUT", "/guilds/{guild_id}/members/{user_id}", "This member route"},
     {"GET", "/invites/{invite_code}/target-users", "Invite target users"},
     {"PUT", "/invites/{invite_code}/target-users", "Invite target users"},
     {"GET", "/invites/{invite_code}/target-users/job-status", "Invite target users"},
