@@ -18,9 +18,8 @@
 
 #include "services/gjob.h"
 
-/* Longest slowmode (Discord's: six hours) and longest timeout (28 days). */
+/* Longest slowmode (Discord's: six hours; schemas/guild_schema refuses more). */
 #define SD_SLOWMODE_MAX_SECONDS 21600
-#define SD_TIMEOUT_MAX_MS (28LL * 24 * 3600 * 1000)
 
 /* Runs next(j) unless the actor sent a message in j->channel within its slowmode (then answers the fault). */
 void sd_moderation_slowmode(sd_gjob_t *j, sd_gjob_step next);
