@@ -186,6 +186,12 @@ def test_own_membership(room, server):
     error(stranger.get(f"/users/@me/guilds/{g['id']}/member"), 404, 10004)
 
 
+def test_current_application_under_both_paths(server):
+    owner = new_client(server, "app")
+    app = ok(owner.get("/applications/@me"))  # discord.js's client.application.fetch()
+    assert app == ok(owner.get("/oauth2/applications/@me")) and app["id"] == owner.id
+
+
 def test_gateway_bot(server):
     owner = new_client(server, "bot")
     body = ok(owner.get("/gateway/bot"))

@@ -81,7 +81,6 @@ static const planned_t planned[] = {
     {"GET", "/applications/{application_id}/skus", "Monetization"},
     {"GET", "/skus/{sku_id}/subscriptions", "Monetization"},
     {"GET", "/skus/{sku_id}/subscriptions/{subscription_id}", "Monetization"},
-    {"GET", "/applications/@me", "OAuth2 and applications"},
     {"PATCH", "/applications/@me", "OAuth2 and applications"},
     {"GET", "/applications/{application_id}/activity-instances/{instance_id}", "OAuth2 and applications"},
     {"GET", "/applications/{application_id}/role-connections/metadata", "OAuth2 and applications"},
