@@ -7,6 +7,7 @@
 
 #include "core/errors.h"
 #include "schemas/fields.h"
+#include "schemas/timestamp.h"
 
 static json_t *done(json_t *out, json_t *errors, json_t **errors_out)
 {
@@ -154,6 +155,8 @@ json_t *sd_channel_in_parse(const json_t *body, bool create, json_t **errors_out
         json_object_set_new(out, "nsfw", json_false());
     else if (sd_field_bool(body, errors, "nsfw", &b))
         json_object_set_new(out, "nsfw", json_boolean(b));
+    if (sd_field_int(body, errors, "rate_limit_per_user", 0, 21600, &n))
+        json_object_set_new(out, "rate_limit_per_user", json_integer(n));
     parse_overwrites(body, errors, out);
     UNSUPPORTED(body, errors, channel_unsupported);
     return done(out, errors, errors_out);
@@ -258,13 +261,16 @@ json_t *sd_role_in_parse(const json_t *body, bool create, json_t **errors_out)
 json_t *sd_member_in_parse(const json_t *body, json_t **errors_out)
 {
     if (!json_is_object(body)) return not_object(errors_out);
-    /* communication_disabled_until is read by the timeout code, not here. */
     static const sd_field_unsupported_t unsupported[] = {
         {"mute", NULL}, {"deaf", NULL}, {"channel_id", NULL}, {"flags", NULL}};
     json_t *out = json_object(), *errors = json_object();
     const char *s;
     if (sd_field_string(body, errors, "nick", 0, 32, true, &s))
         json_object_set_new(out, "nick", s && *s ? json_string(s) : json_null());
+    json_t *until; /* a timeout: at most 28 days ahead */
+    if (sd_timestamp_field(body, errors, "communication_disabled_until", (long long)time(NULL) * 1000,
+                           28LL * 24 * 3600 * 1000, &until))
+        json_object_set_new(out, "communication_disabled_until", until);
     json_t *roles = NULL;
     if (sd_field_is_null(body, "roles"))
         json_object_set_new(out, "roles", json_array());
@@ -461,7 +467,8 @@ json_t *sd_channel_json(const json_t *channel)
                      "position", get_or(channel, "position", json_integer(0)), "parent_id",
                      get_or(channel, "parent_id", json_null()), "nsfw", get_or(channel, "nsfw", json_false()),
                      "permission_overwrites", ows, "last_message_id",
-                     get_or(channel, "last_message_id", json_null()), "rate_limit_per_user", 0, "flags");
+                     get_or(channel, "last_message_id", json_null()), "rate_limit_per_user",
+                     (int)json_integer_value(json_object_get(channel, "rate_limit_per_user")), "flags");
 }
 
 json_t *sd_dm_channel_json(const json_t *channel, const json_t *users, const char *viewer_id)
@@ -501,6 +508,8 @@ json_t *sd_member_json(const json_t *member, json_t *user, const json_t *guild)
                           get_or(member, "nick", json_null()), "roles", roles, "joined_at",
                           get_or(member, "joined_at", json_null()), "avatar", "deaf", 0, "mute", 0, "flags",
                           0, "pending", 0, "premium_since", "communication_disabled_until");
+    json_t *until = json_object_get(member, "communication_disabled_until");
+    if (m && json_is_string(until)) json_object_set(m, "communication_disabled_until", until);
     if (m && user) json_object_set(m, "user", user);
     return m;
 }

@@ -29,13 +29,15 @@
 
 /* {name (2-100), icon?} on create; the same, optional, plus owner_id on update. */
 json_t *sd_guild_in_parse(const json_t *body, bool create, json_t **errors);
-/* {name (1-100), type 0|4, topic (0-1024), position, parent_id, nsfw, permission_overwrites[]}. */
+/* {name (1-100), type 0|4, topic (0-1024), position, parent_id, nsfw, rate_limit_per_user (0-21600),
+   permission_overwrites[]}. */
 json_t *sd_channel_in_parse(const json_t *body, bool create, json_t **errors);
 /* [{id, position, parent_id?}] (1-500 entries): returns the array. */
 json_t *sd_positions_in_parse(const json_t *body, json_t **errors);
 /* {name, permissions, color, hoist, mentionable}; name defaults to "new role" on create. */
 json_t *sd_role_in_parse(const json_t *body, bool create, json_t **errors);
-/* {nick (0-32 or null), roles [ids]}. */
+/* {nick (0-32 or null), roles [ids], communication_disabled_until (ISO time, at most 28 days ahead, or
+ * null)}. */
 json_t *sd_member_in_parse(const json_t *body, json_t **errors);
 /* {type 0|1 (required), allow, deny}. */
 json_t *sd_overwrite_in_parse(const json_t *body, json_t **errors);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "repositories/guild_repo.h"
 #include "services/permissions.h"
@@ -210,6 +211,13 @@ void sd_gjob_new_id(sd_gjob_t *j, char *out)
 
 /* ---- loading ---- */
 
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void on_member(sd_err_t err, json_t *member, void *ctx)
 {
     sd_gjob_t *j = ctx;
@@ -225,10 +233,12 @@ static void on_member(sd_err_t err, json_t *member, void *ctx)
     } else {
         j->member = json_incref(member);
     }
-    j->base = sd_permissions_base(j->guild, j->member);
+    long long now = now_ms();
+    j->base = sd_permissions_apply_timeout(sd_permissions_base(j->guild, j->member), j->member, now);
     j->perms = j->base;
     if (j->channel) {
-        j->perms = sd_permissions_channel(j->base, j->guild, j->member, j->channel);
+        j->perms = sd_permissions_apply_timeout(
+            sd_permissions_channel(j->base, j->guild, j->member, j->channel), j->member, now);
         if (!(j->perms & SD_PERM_VIEW_CHANNEL)) {
             sd_gjob_unknown(j, SD_ENTITY_CHANNEL);
             return;

@@ -10,6 +10,7 @@
 #include "schemas/guild_schema.h"
 #include "schemas/message_schema.h"
 #include "services/gjob.h"
+#include "services/moderation.h"
 #include "services/permissions.h"
 #include "services/snowflake.h"
 #include "services/user_service.h"
@@ -306,14 +307,8 @@ static void on_reply_target(sd_err_t err, json_t *target, void *ctx)
     json_decref(reference);
 }
 
-static void send_step(sd_gjob_t *j)
+static void send_allowed(sd_gjob_t *j)
 {
-    json_int_t type = json_integer_value(json_object_get(j->channel, "type"));
-    if (type != SD_CHANNEL_TEXT && type != SD_CHANNEL_DM && type != SD_CHANNEL_GROUP_DM) {
-        sd_gjob_refuse(j, SD_ERR_INVALID, SD_REASON_NOT_TEXT_CHANNEL);
-        return;
-    }
-    if (!sd_gjob_require(j, SD_PERM_SEND_MESSAGES)) return;
     json_t *ref = json_object_get(j->input, "message_reference");
     if (!ref) {
         send_write(j, NULL);
@@ -329,6 +324,16 @@ static void send_step(sd_gjob_t *j)
     sd_gjob_started(j, sd_message_repo_get(j->app->db, j->channel_id,
                                            json_string_value(json_object_get(ref, "message_id")),
                                            on_reply_target, j));
+}
+
+static void send_step(sd_gjob_t *j)
+{
+    json_int_t type = json_integer_value(json_object_get(j->channel, "type"));
+    if (type != SD_CHANNEL_TEXT && type != SD_CHANNEL_DM && type != SD_CHANNEL_GROUP_DM) {
+        sd_gjob_refuse(j, SD_ERR_INVALID, SD_REASON_NOT_TEXT_CHANNEL);
+        return;
+    }
+    if (sd_gjob_require(j, SD_PERM_SEND_MESSAGES)) sd_moderation_slowmode(j, send_allowed);
 }
 
 void sd_message_service_send(sd_app_t *app, const char *user_id, const char *channel_id, json_t *input,
