@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "repositories/guild_repo.h"
+#include "schemas/guild_objects.h"
 #include "schemas/guild_schema.h"
 #include "services/permissions.h"
 
@@ -194,10 +195,11 @@ json_t *sd_gateway_service_guild_create(const json_t *state, const char *user_id
                                             status, "activities", "client_status", "web", status));
     }
     json_object_set_new(out, "presences", shown);
-    json_t *empty[] = {json_array(), json_array(), json_array()};
-    const char *names[] = {"voice_states", "threads", "stage_instances"};
-    for (int i = 0; i < 3; i++)
-        json_object_set_new(out, names[i], empty[i]);
+    /* Features this server does not have yet: empty, as Discord sends them for a guild without any. */
+    static const char *const none[] = {"voice_states", "threads", "stage_instances", "guild_scheduled_events",
+                                       "soundboard_sounds"};
+    for (size_t i = 0; i < sizeof none / sizeof *none; i++)
+        json_object_set_new(out, none[i], json_array());
     if (!json_object_get(out, "member_count"))
         json_object_set(out, "member_count", json_object_get(guild, "member_count"));
     return out;

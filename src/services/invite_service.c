@@ -8,6 +8,7 @@
 
 #include "repositories/guild_repo.h"
 #include "repositories/user_repo.h"
+#include "schemas/guild_objects.h"
 #include "schemas/guild_schema.h"
 #include "services/gjob.h"
 #include "services/permissions.h"
@@ -69,12 +70,16 @@ static void on_created(sd_err_t err, json_t *res, void *ctx)
     }
     j->event = "INVITE_CREATE";
     j->event_perms = SD_PERM_MANAGE_CHANNELS; /* as Discord: those who manage the channel */
-    j->event_data = json_pack(
-        "{s:O, s:O, s:O, s:O, s:O, s:O, s:i}", "channel_id", json_object_get(j->found, "channel_id"), "code",
-        json_object_get(j->found, "code"), "created_at", json_object_get(j->found, "created_at"), "max_age",
-        json_object_get(j->found, "max_age"), "max_uses", json_object_get(j->found, "max_uses"), "temporary",
-        json_object_get(j->found, "temporary"), "uses", 0);
-    sd_gjob_ok(j, SD_OUTCOME_OK, sd_invite_json(j->found, j->guild, j->channel, NULL));
+    json_t *inv = sd_invite_json(j->found, j->guild, j->channel, NULL);
+    j->event_data = json_object();
+    static const char *const keys[] = {"code",      "created_at", "max_age",   "max_uses",
+                                       "temporary", "uses",       "expires_at"};
+    for (size_t i = 0; inv && i < sizeof keys / sizeof *keys; i++)
+        json_object_set(j->event_data, keys[i], json_object_get(inv, keys[i]));
+    json_object_set(j->event_data, "channel_id", json_object_get(j->found, "channel_id"));
+    snprintf(j->event_user, sizeof j->event_user, "%s", j->user_id);
+    j->event_user_key = "inviter";
+    sd_gjob_ok(j, SD_OUTCOME_OK, inv);
 }
 
 static void create_step(sd_gjob_t *j)

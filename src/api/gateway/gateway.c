@@ -31,7 +31,11 @@ static void on_chunks(json_t *chunks, void *ctx)
     sd_gw_session_t *s = sd_gw_find_session(a->gw, a->session);
     size_t i;
     json_t *c;
-    json_array_foreach(s ? chunks : NULL, i, c) sd_gw_dispatch_json(s, "GUILD_MEMBERS_CHUNK", json_incref(c));
+    json_array_foreach(s ? chunks : NULL, i, c)
+    {
+        sd_gw_presence_chunk(s, c);
+        sd_gw_dispatch_json(s, "GUILD_MEMBERS_CHUNK", json_incref(c));
+    }
     free(a);
 }
 

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "api/gateway/delivery.h"
 #include "services/events.h"
 
 void sd_gw_presence_session_up(sd_gw_session_t *s)
@@ -44,4 +45,20 @@ void sd_gw_presence_heard(sd_gateway_t *gw, const json_t *d)
         json_object_set_new(gw->presences, who, json_string(status));
     else if (who)
         json_object_del(gw->presences, who);
+}
+
+void sd_gw_presence_chunk(const sd_gw_session_t *s, json_t *chunk)
+{
+    json_t *out = json_object_get(chunk, "presences");
+    if (!json_is_array(out) || !(s->intents & SD_GW_I_GUILD_PRESENCES)) return;
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(chunk, "members"), i, m)
+    {
+        json_t *id = json_object_get(json_object_get(m, "user"), "id");
+        json_t *status = json_object_get(s->gw->presences, json_string_value(id));
+        if (json_is_string(status))
+            json_array_append_new(out, json_pack("{s:{s:O}, s:O, s:[], s:{s:O}}", "user", "id", id, "status",
+                                                 status, "activities", "client_status", "web", status));
+    }
 }

@@ -20,6 +20,9 @@ void sd_gw_presence_session_down(sd_gw_session_t *s);
 void sd_gw_presence(sd_gw_session_t *s, const char *status);
 /* The user's status to the members of one guild. */
 void sd_gw_presence_in(sd_gw_session_t *s, const char *guild_id, const char *status);
+/* A GUILD_MEMBERS_CHUNK (borrowed) that asked for presences (it holds "presences": []) gets those of its
+   members online, when s has the GUILD_PRESENCES intent. */
+void sd_gw_presence_chunk(const sd_gw_session_t *s, json_t *chunk);
 /* A PRESENCE_UPDATE's data (borrowed) was heard: its status is remembered. */
 void sd_gw_presence_heard(sd_gateway_t *gw, const json_t *d);
 
