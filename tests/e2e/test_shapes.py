@@ -1,6 +1,8 @@
 """Every object family and dispatch the server has, checked against Discord's documented shapes
 (tests/e2e/discord_shapes.py): integers never null, nullable fields present, ids strings, ISO 8601 times."""
+import discord
 import pytest
+from discord.raw_models import RawReactionActionEvent
 
 import discord_shapes as S
 from discord_shapes import check
@@ -190,10 +192,13 @@ def test_reaction_dispatches(world):
     assert d["message_author_id"] == owner.id and d["user_id"] == member.id and d["guild_id"] == g["id"]
     assert d["member"]["user"]["id"] == member.id
     assert d["emoji"] == {"id": "123456789012345678", "name": "blob", "animated": False}
+    raw = RawReactionActionEvent(d, discord.PartialEmoji.from_dict(d["emoji"]), "REACTION_ADD")  # read as discord.py
+    assert raw.type == discord.ReactionType.normal and raw.message_author_id == int(owner.id)
     ok(member.delete(f"/channels/{ch['id']}/messages/{m['id']}/reactions/blob:123456789012345678/@me"), 204)
     d = check(gw.expect("MESSAGE_REACTION_REMOVE")["d"], S.REACTION_REMOVE, "MESSAGE_REACTION_REMOVE")
     assert d["type"] == 0 and d["burst"] is False and d["guild_id"] == g["id"]
     assert d["emoji"]["id"] == "123456789012345678" and d["emoji"]["name"] == "blob"
+    assert RawReactionActionEvent(d, discord.PartialEmoji.from_dict(d["emoji"]), "REACTION_REMOVE").burst is False
 
 
 def test_dm_reaction_dispatch(world):
