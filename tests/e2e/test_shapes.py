@@ -149,6 +149,20 @@ def test_ready_and_guild_create(world):
     assert gc["unavailable"] is False and gc["large"] is False and gc["member_count"] >= 2
     mine = [m for m in gc["members"] if m["user"]["id"] == member.id]
     assert mine and gc["joined_at"] == mine[0]["joined_at"]
+    # Not large: every member is listed (discord.py with the presences intent trusts this list, asks no chunks),
+    # and the presences of those online (the owner's session is).
+    assert {owner.id, member.id} <= {m["user"]["id"] for m in gc["members"]}
+    assert len(gc["members"]) == gc["member_count"]
+    assert owner.id in {p["user"]["id"] for p in gc["presences"]}
+    gw = Gateway(server)
+    try:  # without the GUILD_PRESENCES intent only the session user's own member, and no presences
+        gw.send(2, {"token": member.token, "intents": (1 << 16) - 1 - (1 << 8), "properties": {}})
+        gw.expect("READY")
+        small = gw.expect("GUILD_CREATE", match=lambda d: d["id"] == g["id"])["d"]
+    finally:
+        gw.close()
+    assert [m["user"]["id"] for m in small["members"]] == [member.id] and small["presences"] == []
+    assert small["large"] is False
     for c in gc["channels"]:
         check(c, S.TEXT_CHANNEL if c["type"] == 0 else S.CATEGORY_CHANNEL, "a GUILD_CREATE channel")
         assert c["guild_id"] == g["id"]

@@ -60,6 +60,7 @@ struct sd_gw_session {
     char *resume_url; /* the socket's URL as the client reached it */
     bool identified, pending_auth, dead;
     uint64_t intents;
+    int large_threshold; /* IDENTIFY's: a guild with more members is large, its GUILD_CREATE lists none */
     long seq;
     char status[16];
     json_t *guilds;   /* guild_id -> true: guilds this session has had GUILD_CREATE for */
