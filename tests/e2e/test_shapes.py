@@ -93,9 +93,14 @@ def test_invite_objects(world):
     owner, ch = world["owner"], world["channel"]
     inv = check(ok(owner.post(f"/channels/{ch['id']}/invites", {"max_age": 0})), S.INVITE_METADATA, "new invite")
     assert inv["expires_at"] is None
-    check(ok(owner.get(f"/invites/{inv['code']}")), S.INVITE, "GET /invites/{code}")
-    for i in ok(owner.get(f"/channels/{ch['id']}/invites")):
-        check(i, S.INVITE_METADATA, "channel invites")
+    with_inviter = S.merged(S.INVITE_METADATA, inviter=S.USER)
+    assert check(inv, with_inviter, "new invite")["inviter"]["id"] == owner.id
+    got = check(ok(owner.get(f"/invites/{inv['code']}")), S.merged(S.INVITE, inviter=S.USER), "GET /invites/{code}")
+    assert got["inviter"]["id"] == owner.id
+    for i in ok(owner.get(f"/channels/{ch['id']}/invites")) + ok(owner.get(f"/guilds/{world['guild']['id']}/invites")):
+        check(i, with_inviter, "channel and guild invites")
+    joined = ok(new_client(world["server"], "shapejoiner").post(f"/invites/{inv['code']}"))
+    assert joined["inviter"]["id"] == owner.id
 
 
 def test_message_and_reaction_objects(world):
@@ -246,6 +251,7 @@ def test_guild_dispatches(world):
     inv = ok(owner.post(f"/channels/{ch['id']}/invites", {}))
     d = check(gw.expect("INVITE_CREATE")["d"], S.INVITE_CREATE, "INVITE_CREATE")
     assert d["guild_id"] == g["id"] and d["inviter"]["id"] == owner.id and d["expires_at"]
+    check(d["inviter"], S.USER, "INVITE_CREATE inviter")
     newbie = new_client(server, "shapenewbie")
     join(newbie, inv["code"])
     d = check(gw.expect("GUILD_MEMBER_ADD", match=lambda d: d["user"]["id"] == newbie.id)["d"],
