@@ -194,10 +194,8 @@ json_t *sd_gateway_service_guild_create(const json_t *state, const char *user_id
     json_t *status;
     json_object_foreach((json_t *)presences, who, status)
     {
-        if (json_object_get(listed, who))
-            json_array_append_new(shown,
-                                  json_pack("{s:{s:s}, s:O, s:[], s:{s:O}}", "user", "id", who, "status",
-                                            status, "activities", "client_status", "web", status));
+        json_t *p = json_object_get(listed, who) ? sd_gateway_service_presence(who, status) : NULL;
+        if (p) json_array_append_new(shown, p);
     }
     json_object_set_new(out, "presences", shown);
     json_decref(listed);
@@ -209,6 +207,16 @@ json_t *sd_gateway_service_guild_create(const json_t *state, const char *user_id
     if (!json_object_get(out, "member_count"))
         json_object_set(out, "member_count", json_object_get(guild, "member_count"));
     return out;
+}
+
+json_t *sd_gateway_service_presence(const char *user_id, const json_t *heard)
+{
+    const json_t *status = json_object_get(heard, "status"),
+                 *activities = json_object_get(heard, "activities");
+    if (!user_id || !json_is_string(status)) return NULL;
+    return json_pack("{s:{s:s}, s:O, s:o, s:{s:O}}", "user", "id", user_id, "status", status, "activities",
+                     json_is_array(activities) ? json_deep_copy(activities) : json_array(), "client_status",
+                     "web", status);
 }
 
 json_t *sd_gateway_service_member_update(const json_t *state, const json_t *user)

@@ -1,5 +1,7 @@
 """Every object family and dispatch the server has, checked against Discord's documented shapes
 (tests/e2e/discord_shapes.py): integers never null, nullable fields present, ids strings, ISO 8601 times."""
+import time
+
 import discord
 import pytest
 from discord.raw_models import RawReactionActionEvent
@@ -138,19 +140,29 @@ def test_ban_objects(world):
 
 # ---- the gateway ----
 
+def guild_create(server, token, guild_id, intents=(1 << 16) - 1):
+    """The GUILD_CREATE of guild_id that a new session of token gets."""
+    gw = Gateway(server)
+    try:
+        gw.send(2, {"token": token, "intents": intents, "properties": {}})
+        gw.expect("READY")
+        return gw.expect("GUILD_CREATE", match=lambda d: d["id"] == guild_id)["d"]
+    finally:
+        gw.close()
+
+
 def test_ready_and_guild_create(world):
     server, owner, member, g = world["server"], world["owner"], world["member"], world["guild"]
     ready = check(world["ready"]["d"], S.READY, "READY")
     assert ready["application"]["flags"] == 0
     assert all(x["unavailable"] is True for x in ready["guilds"]) and ready["guilds"]
-    gw = Gateway(server)
-    try:
-        gw.send(2, {"token": member.token, "intents": (1 << 16) - 1, "properties": {}})
-        gw.expect("READY")
-        gc = check(gw.expect("GUILD_CREATE", match=lambda d: d["id"] == g["id"])["d"], S.GUILD_CREATE,
-                   "GUILD_CREATE")
-    finally:
-        gw.close()
+    # The gateway's copy of the guild catches up with the joins and bans of the tests before within moments.
+    deadline = time.time() + 10
+    while True:
+        gc = check(guild_create(server, member.token, g["id"]), S.GUILD_CREATE, "GUILD_CREATE")
+        if len(gc["members"]) == gc["member_count"] or time.time() > deadline:
+            break
+        time.sleep(0.5)
     assert gc["unavailable"] is False and gc["large"] is False and gc["member_count"] >= 2
     mine = [m for m in gc["members"] if m["user"]["id"] == member.id]
     assert mine and gc["joined_at"] == mine[0]["joined_at"]
@@ -159,13 +171,8 @@ def test_ready_and_guild_create(world):
     assert {owner.id, member.id} <= {m["user"]["id"] for m in gc["members"]}
     assert len(gc["members"]) == gc["member_count"]
     assert owner.id in {p["user"]["id"] for p in gc["presences"]}
-    gw = Gateway(server)
-    try:  # without the GUILD_PRESENCES intent only the session user's own member, and no presences
-        gw.send(2, {"token": member.token, "intents": (1 << 16) - 1 - (1 << 8), "properties": {}})
-        gw.expect("READY")
-        small = gw.expect("GUILD_CREATE", match=lambda d: d["id"] == g["id"])["d"]
-    finally:
-        gw.close()
+    # Without the GUILD_PRESENCES intent only the session user's own member, and no presences.
+    small = guild_create(server, member.token, g["id"], intents=(1 << 16) - 1 - (1 << 8))
     assert [m["user"]["id"] for m in small["members"]] == [member.id] and small["presences"] == []
     assert small["large"] is False
     for c in gc["channels"]:
@@ -293,3 +300,29 @@ def test_the_checker_catches_departures():
     assert S.problems({}, {"a": "optional int"}) == []
     assert S.problems({"t": "2024-01-01 00:00"}, {"t": "iso8601"}) == ["$.t: not iso8601: '2024-01-01 00:00'"]
     assert S.problems({"a": [{"b": True}]}, {"a": [{"b": "int"}]}) == ["$.a[0].b: not int: True"]
+
+
+def test_presence_activities(world):
+    server, member, g, gw = world["server"], world["member"], world["guild"], world["gw"]
+    other = Gateway(server)
+    try:
+        other.send(2, {"token": member.token, "intents": (1 << 16) - 1, "properties": {},
+                       "presence": {"status": "idle", "since": 0, "afk": False,
+                                    "activities": [{"name": "chess", "type": 0}, {"type": "bad"}]}})
+        other.expect("READY")
+        d = check(gw.expect("PRESENCE_UPDATE", match=lambda d: d["user"]["id"] == member.id)["d"], S.PRESENCE,
+                  "PRESENCE_UPDATE")
+        assert d["status"] == "idle" and d["guild_id"] == g["id"]
+        assert [(a["name"], a["type"]) for a in d["activities"]] == [("chess", 0)], "the malformed one dropped"
+        assert isinstance(d["activities"][0]["created_at"], int)
+        # discord.py's change_presence: activities with "timestamps": {} and since 0
+        other.send(3, {"status": "dnd", "since": 0, "afk": False,
+                       "activities": [{"name": "go", "type": 0, "timestamps": {}}, {"name": "x", "type": 4,
+                                                                                    "state": "busy"}]})
+        d = gw.expect("PRESENCE_UPDATE", match=lambda d: d["user"]["id"] == member.id and d["status"] == "dnd")["d"]
+        assert [(a["name"], a.get("state")) for a in d["activities"]] == [("go", None), ("x", "busy")]
+        gc = guild_create(server, world["owner"].token, g["id"])  # a later session shows what was heard
+        mine = [p for p in gc["presences"] if p["user"]["id"] == member.id]
+        assert mine and mine[0]["status"] == "dnd" and [a["name"] for a in mine[0]["activities"]] == ["go", "x"]
+    finally:
+        other.close()

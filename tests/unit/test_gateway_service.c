@@ -19,7 +19,8 @@ Test(gateway_service, a_small_guild_lists_its_roster_and_their_presences)
     json_t *st = state(), *user = json_pack("{s:s}", "id", "2");
     json_t *roster = json_pack("[{s:{s:s}, s:[]}, {s:{s:s}, s:[]}]", "user", "id", "1", "roles", "user", "id",
                                "2", "roles");
-    json_t *presences = json_pack("{s:s, s:s}", "1", "online", "3", "idle");
+    json_t *presences = json_pack("{s:{s:s, s:[{s:s, s:i}]}, s:{s:s}}", "1", "status", "online", "activities",
+                                  "name", "chess", "type", 0, "3", "status", "idle");
     json_t *gc = sd_gateway_service_guild_create(st, "2", user, roster, false, presences);
     cr_assert(json_is_false(json_object_get(gc, "large")));
     cr_assert_eq(json_array_size(json_object_get(gc, "members")), 2);
@@ -27,6 +28,8 @@ Test(gateway_service, a_small_guild_lists_its_roster_and_their_presences)
     cr_assert_eq(json_array_size(shown), 1, "only members' presences");
     cr_assert_str_eq(
         json_string_value(json_object_get(json_object_get(json_array_get(shown, 0), "user"), "id")), "1");
+    json_t *activity = json_array_get(json_object_get(json_array_get(shown, 0), "activities"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(activity, "name")), "chess");
     cr_assert_str_eq(json_string_value(json_object_get(gc, "joined_at")), "2026-01-01T00:00:00.000000+00:00");
     const char *empty[] = {"threads",           "voice_states", "stage_instances", "guild_scheduled_events",
                            "soundboard_sounds", "emojis",       "stickers"};

@@ -104,6 +104,7 @@ static void on_text(void *ctx, const char *msg, size_t len)
             sd_gw_close_link(l, 4003, "Not authenticated");
         } else {
             snprintf(s->status, sizeof s->status, "%s", p.status);
+            sd_gw_presence_activities(s, json_object_get(p.d, "activities"));
             sd_gw_presence(s, p.status);
         }
         break;

@@ -102,6 +102,7 @@ void sd_gw_identify(sd_gw_session_t *s, const sd_gw_payload_t *p)
     json_int_t threshold = json_is_integer(large) ? json_integer_value(large) : 50;
     s->large_threshold = threshold >= 50 && threshold <= 250 ? (int)threshold : 50;
     if (p->status) snprintf(s->status, sizeof s->status, "%s", p->status);
+    sd_gw_presence_activities(s, json_object_get(json_object_get(p->d, "presence"), "activities"));
     s->pending_auth = true;
     if (sd_user_service_authenticate(s->gw->app, p->token, on_identified, s) != SD_OK) {
         s->pending_auth = false;
