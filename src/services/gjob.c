@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "repositories/guild_repo.h"
+#include "schemas/guild_objects.h"
 #include "services/permissions.h"
 #include "services/snowflake.h"
 #include "services/user_service.h"
@@ -48,6 +49,7 @@ typedef struct {
     char guild_id[24], channel_id[24];
     json_t *users, *data;
     uint64_t perms;
+    const char *user_key; /* where the user goes, NULL: "user" */
 } pending_t;
 
 static void send_pending(pending_t *p)
@@ -64,6 +66,15 @@ static void on_event_user(sd_err_t err, json_t *by_id, void *ctx)
         json_object_set(p->data, "user", user);
     else /* gone meanwhile: the id is all there is to say */
         json_object_set_new(p->data, "user", json_pack("{s:O}", "id", json_object_get(p->data, "user")));
+    if (p->user_key) {
+        json_t *user_obj = json_incref(json_object_get(p->data, "user"));
+        json_object_del(p->data, "user");
+        json_t *holder = json_object_get(p->data, p->user_key);
+        if (json_is_object(holder))
+            json_object_set_new(holder, "user", user_obj);
+        else
+            json_object_set_new(p->data, p->user_key, user_obj);
+    }
     send_pending(p);
 }
 
@@ -83,7 +94,11 @@ static void publish(sd_gjob_t *j, json_t *body)
         return;
     }
     if (add_guild) json_object_set_new(data, "guild_id", json_string(j->guild_id));
-    *p = (pending_t){.app = j->app, .type = j->event, .data = data, .perms = j->event_perms};
+    *p = (pending_t){.app = j->app,
+                     .type = j->event,
+                     .data = data,
+                     .perms = j->event_perms,
+                     .user_key = j->event_user_key};
     snprintf(p->guild_id, sizeof p->guild_id, "%s", j->guild_id);
     snprintf(p->channel_id, sizeof p->channel_id, "%s", j->channel_id);
     if (!j->guild_id[0] && j->channel) p->users = json_deep_copy(json_object_get(j->channel, "recipients"));
@@ -202,6 +217,14 @@ void sd_gjob_user_event(sd_gjob_t *j, const char *type, const char *user_id)
     json_decref(j->event_data);
     j->event_data = json_object();
     snprintf(j->event_user, sizeof j->event_user, "%s", user_id);
+}
+
+void sd_gjob_actor_member_event(sd_gjob_t *j)
+{
+    if (!j->guild_id[0] || !j->member || !j->event_data) return;
+    json_object_set_new(j->event_data, "member", sd_member_json(j->member, NULL, j->guild));
+    snprintf(j->event_user, sizeof j->event_user, "%s", j->user_id);
+    j->event_user_key = "member";
 }
 
 void sd_gjob_new_id(sd_gjob_t *j, char *out)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "repositories/guild_repo.h"
+#include "schemas/guild_objects.h"
 #include "schemas/guild_schema.h"
 #include "services/ban_purge.h"
 #include "services/events.h"

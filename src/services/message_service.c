@@ -7,6 +7,7 @@
 
 #include "repositories/dm_repo.h"
 #include "repositories/message_repo.h"
+#include "schemas/guild_objects.h"
 #include "schemas/guild_schema.h"
 #include "schemas/message_schema.h"
 #include "services/gjob.h"
@@ -58,6 +59,9 @@ static void on_users(sd_err_t err, json_t *by_id, void *ctx)
     if (json_is_true(json_object_get(j->found, "one"))) {
         json_t *first = json_incref(json_array_get(out, 0));
         json_decref(out);
+        if (j->event && j->guild_id[0] && j->member) /* MESSAGE_CREATE/UPDATE: with the author's member */
+            j->event_data =
+                sd_message_event_json(first, j->guild_id, sd_member_json(j->member, NULL, j->guild));
         sd_gjob_ok(j, SD_OUTCOME_OK, first);
         return;
     }
@@ -542,6 +546,7 @@ static void typing_step(sd_gjob_t *j)
     j->event = "TYPING_START";
     j->event_data = json_pack("{s:s, s:s, s:I}", "channel_id", j->channel_id, "user_id", j->user_id,
                               "timestamp", (json_int_t)time(NULL));
+    sd_gjob_actor_member_event(j);
     sd_gjob_ok(j, SD_OUTCOME_NO_CONTENT, NULL);
 }
 

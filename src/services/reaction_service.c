@@ -48,9 +48,9 @@ static void on_set(sd_err_t err, json_t *res, void *ctx)
         err = sd_reaction_repo_set_conflict(res) == SD_CONFLICT_ALREADY_DONE ? SD_OK : SD_ERR_NOT_FOUND;
     bool remove = json_is_true(json_object_get(j->input, "remove"));
     j->event = remove ? "MESSAGE_REACTION_REMOVE" : "MESSAGE_REACTION_ADD";
-    j->event_data =
-        json_pack("{s:s, s:s, s:s, s:{s:n, s:s}}", "user_id", j->target, "channel_id", j->channel_id,
-                  "message_id", in(j, "message_id"), "emoji", "id", "name", in(j, "emoji"));
+    j->event_data = sd_reaction_event_json(!remove, j->target, j->channel_id, in(j, "message_id"),
+                                           in(j, "emoji"), json_string_value(j->found));
+    if (!remove) sd_gjob_actor_member_event(j); /* the reactor (the actor: only @me reacts) */
     sd_gjob_done(j, err, SD_ENTITY_MESSAGE);
 }
 
@@ -63,6 +63,8 @@ static void on_target_message(sd_err_t err, json_t *message, void *ctx)
     }
     bool remove = json_is_true(json_object_get(j->input, "remove"));
     const char *emoji = in(j, "emoji");
+    json_decref(j->found); /* the author, for the event */
+    j->found = json_incref(json_object_get(message, "author_id"));
     if (!remove && json_integer_value(json_object_get(json_object_get(message, "reactions"), emoji)) <= 0 &&
         !sd_gjob_require(j, SD_PERM_ADD_REACTIONS))
         return;
@@ -247,6 +249,15 @@ static void on_pinned(sd_err_t err, json_t *res, void *ctx)
     }
     j->event = "CHANNEL_PINS_UPDATE";
     j->event_data = json_pack("{s:s}", "channel_id", j->channel_id);
+    if (j->event_data && !json_is_true(json_object_get(j->input, "remove"))) {
+        /* The newest pin is this one; after an unpin the newest left is unknown here, and the field optional.
+         */
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        char when[SD_ISO_TIME_SIZE];
+        sd_iso_time((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, when);
+        json_object_set_new(j->event_data, "last_pin_timestamp", json_string(when));
+    }
     sd_gjob_done(j, err, SD_ENTITY_MESSAGE);
 }
 

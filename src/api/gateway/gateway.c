@@ -34,7 +34,11 @@ static void on_chunks(json_t *chunks, void *ctx)
     sd_gw_session_t *s = sd_gw_find_session(a->gw, a->session);
     size_t i;
     json_t *c;
-    json_array_foreach(s ? chunks : NULL, i, c) sd_gw_dispatch_json(s, "GUILD_MEMBERS_CHUNK", json_incref(c));
+    json_array_foreach(s ? chunks : NULL, i, c)
+    {
+        sd_gw_presence_chunk(s, c);
+        sd_gw_dispatch_json(s, "GUILD_MEMBERS_CHUNK", json_incref(c));
+    }
     free(a);
 }
 
@@ -107,6 +111,7 @@ static void on_text(void *ctx, const char *msg, size_t len)
             sd_gw_close_link(l, 4003, "Not authenticated");
         } else {
             snprintf(s->status, sizeof s->status, "%s", p.status);
+            sd_gw_presence_activities(s, json_object_get(p.d, "activities"));
             sd_gw_presence(s, p.status);
         }
         break;
