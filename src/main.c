@@ -14,6 +14,7 @@
 
 #include "api/gateway/gateway.h"
 #include "api/v1/api.h"
+#include "api/v1/deps.h"
 #include "core/broker.h"
 #include "core/app.h"
 #include "core/config.h"
@@ -310,8 +311,8 @@ static int print_routes(void)
     if (!r) return 1;
     int n = 0;
     const sd_route_t *routes = sd_router_routes(r, &n);
-    for (int i = 0; i < n; i++)
-        printf("%s %s\n", routes[i].method, routes[i].pattern);
+    for (int i = 0; i < n; i++) /* the routes not served yet are no part of the API's documentation */
+        if (!(routes[i].flags & SD_API_PLANNED)) printf("%s %s\n", routes[i].method, routes[i].pattern);
     sd_router_free(r);
     return 0;
 }

@@ -1,5 +1,7 @@
 #include "core/router.h"
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,11 +57,14 @@ const sd_route_t *sd_router_routes(const sd_router_t *r, int *count)
     return r->routes;
 }
 
-/* Matches path against pattern; fills params when req != NULL. Returns 1 on a match. */
-static int match_pattern(const char *pattern, const char *path, sd_request_t *req)
+/* Matches path against pattern; fills params when req != NULL. Returns 1 on a match and sets *rank: one bit
+   per segment from the most significant down, set where the segment is fixed text (so at the first depth
+   where two matching patterns differ, the fixed one ranks higher). */
+static int match_pattern(const char *pattern, const char *path, sd_request_t *req, uint64_t *rank)
 {
     const char *p = pattern, *s = path;
-    int nparams = 0;
+    int nparams = 0, depth = 0;
+    *rank = 0;
     while (*p && *s) {
         if (*p != '/' || *s != '/') return 0;
         p++;
@@ -79,7 +84,10 @@ static int match_pattern(const char *pattern, const char *path, sd_request_t *re
             nparams++;
         } else if (pl != sl || strncmp(p, s, pl) != 0) {
             return 0;
+        } else if (depth < 64) {
+            *rank |= 1ULL << (63 - depth);
         }
+        depth++;
         p += pl;
         s += sl;
     }
@@ -90,17 +98,26 @@ static int match_pattern(const char *pattern, const char *path, sd_request_t *re
 
 sd_route_match_t sd_router_match(const sd_router_t *r, sd_request_t *req, const sd_route_t **route)
 {
-    int path_matched = 0;
     const char *method = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
+    const sd_route_t *best = NULL;
+    bool path_matched = false;
+    uint64_t top = 0, rank;
+    /* The path belongs to its most specific pattern whatever the order routes were added in ("messages/pins"
+       is no message id); a method that pattern lacks is 405, not a less specific pattern's route. */
     for (int i = 0; i < r->count; i++) {
         const sd_route_t *rt = &r->routes[i];
-        if (!match_pattern(rt->pattern, req->path, NULL)) continue;
-        path_matched = 1;
-        if (strcmp(rt->method, method) != 0) continue;
-        if (!match_pattern(rt->pattern, req->path, req)) return SD_ROUTE_NOT_FOUND; /* undecodable segment */
-        *route = rt;
-        req->route = rt->pattern;
-        return SD_ROUTE_FOUND;
+        if (!match_pattern(rt->pattern, req->path, NULL, &rank)) continue;
+        bool has_method = strcmp(rt->method, method) == 0;
+        if (!path_matched || rank > top || (rank == top && has_method && !best)) {
+            if (!path_matched || rank > top) best = NULL;
+            path_matched = true;
+            top = rank;
+            if (has_method) best = rt;
+        }
     }
-    return path_matched ? SD_ROUTE_METHOD_NOT_ALLOWED : SD_ROUTE_NOT_FOUND;
+    if (!best) return path_matched ? SD_ROUTE_METHOD_NOT_ALLOWED : SD_ROUTE_NOT_FOUND;
+    if (!match_pattern(best->pattern, req->path, req, &rank)) return SD_ROUTE_NOT_FOUND; /* undecodable */
+    *route = best;
+    req->route = best->pattern;
+    return SD_ROUTE_FOUND;
 }

@@ -1,6 +1,9 @@
 /*
  * router: matches a method and a path against route patterns such as "/api/v1/users/{user_id}" and fills the
  * request's path parameters. A path that matches a pattern under another method is reported as such (405).
+ * Where several patterns match, a fixed segment wins over a "{param}" at the first depth they differ,
+ * whatever the order the routes were added in; the path then belongs to that pattern alone (another method of
+ * it is 405, not a less specific pattern's route).
  */
 #ifndef SD_CORE_ROUTER_H
 #define SD_CORE_ROUTER_H

@@ -123,6 +123,12 @@ sd_conflict_t sd_reaction_repo_set_conflict(const json_t *result)
     return sd_repo_conflict(result, why, 2, SD_CONFLICT_GONE);
 }
 
+sd_err_t sd_reaction_repo_any(sd_dynamo_t *db, const char *message_id, size_t limit, sd_repo_cb cb, void *ctx)
+{
+    return sd_repo_query(db, "reactions", NULL, "message_id = :m", json_pack("{s:s}", ":m", message_id), true,
+                         limit, cb, ctx);
+}
+
 sd_err_t sd_reaction_repo_users(sd_dynamo_t *db, const char *message_id, const char *emoji, const char *after,
                                 size_t limit, sd_repo_cb cb, void *ctx)
 {
@@ -150,9 +156,10 @@ sd_conflict_t sd_pin_repo_set_conflict(const json_t *result)
     return sd_repo_conflict(result, why, 2, SD_CONFLICT_GONE);
 }
 
-sd_err_t sd_pin_repo_set(sd_dynamo_t *db, const char *channel_id, const char *message_id, bool pin,
-                         sd_repo_cb cb, void *ctx)
+sd_err_t sd_pin_repo_set(sd_dynamo_t *db, const char *channel_id, const char *message_id,
+                         const char *pinned_at, sd_repo_cb cb, void *ctx)
 {
+    bool pin = pinned_at != NULL;
     /* The message must be in the opposite state: :p is the new one. */
     json_t *message =
         sd_repo_tx_update(db, "messages", key_of(channel_id, message_id), "SET pinned = :p",
@@ -164,6 +171,7 @@ sd_err_t sd_pin_repo_set(sd_dynamo_t *db, const char *channel_id, const char *me
             : "attribute_exists(id)",
         NULL, pin ? json_pack("{s:i, s:i}", ":d", 1, ":max", 50) : json_pack("{s:i}", ":d", -1));
     json_t *row = json_pack("{s:s, s:s}", "channel_id", channel_id, "message_id", message_id);
+    if (pin && row) json_object_set_new(row, "pinned_at", json_string(pinned_at));
     json_t *index =
         pin ? sd_repo_tx_put(db, "pins", row, NULL, NULL) : sd_repo_tx_delete(db, "pins", row, NULL, NULL);
     json_t *tx = json_pack("[o, o, o]", message, channel, index);

@@ -52,6 +52,9 @@ sd_conflict_t sd_reaction_repo_set_conflict(const json_t *result);
 /* Users who reacted with emoji, user id > after, at most limit: [{message_id, emoji_user, user_id}]. */
 sd_err_t sd_reaction_repo_users(sd_dynamo_t *db, const char *message_id, const char *emoji, const char *after,
                                 size_t limit, sd_repo_cb cb, void *ctx);
+/* Reactions of a message, any emoji and user, at most limit: [{message_id, emoji_user, emoji, user_id}]. */
+sd_err_t sd_reaction_repo_any(sd_dynamo_t *db, const char *message_id, size_t limit, sd_repo_cb cb,
+                              void *ctx);
 /* Which of keys ([{message_id, emoji_user}], stolen) exist. */
 sd_err_t sd_reaction_repo_find(sd_dynamo_t *db, json_t *keys, sd_repo_cb cb, void *ctx);
 /* The emoji_user key of a reaction, into out. */
@@ -60,12 +63,13 @@ void sd_reaction_key(const char *emoji, const char *user_id, char *out, size_t c
 /*
  * Pins: pin (or unpin) a message, with the channel's pin_count, at most 50. On SD_ERR_CONFLICT,
  * sd_pin_repo_set_conflict(result) is SD_CONFLICT_ALREADY_DONE when it is (un)pinned already (or gone),
- * SD_CONFLICT_LIMIT when the channel has 50 pins, SD_CONFLICT_GONE otherwise.
+ * SD_CONFLICT_LIMIT when the channel has 50 pins, SD_CONFLICT_GONE otherwise. pinned_at (an ISO time) pins,
+ * NULL unpins.
  */
-sd_err_t sd_pin_repo_set(sd_dynamo_t *db, const char *channel_id, const char *message_id, bool pin,
-                         sd_repo_cb cb, void *ctx);
+sd_err_t sd_pin_repo_set(sd_dynamo_t *db, const char *channel_id, const char *message_id,
+                         const char *pinned_at, sd_repo_cb cb, void *ctx);
 sd_conflict_t sd_pin_repo_set_conflict(const json_t *result);
-/* Pins of a channel: [{channel_id, message_id}], newest message first. */
+/* Pins of a channel: [{channel_id, message_id, pinned_at?}], newest message first. */
 sd_err_t sd_pin_repo_list(sd_dynamo_t *db, const char *channel_id, sd_repo_cb cb, void *ctx);
 
 /*

@@ -7,6 +7,7 @@
 
 #include "core/errors.h"
 #include "schemas/fields.h"
+#include "schemas/timestamp.h"
 
 static json_t *done(json_t *out, json_t *errors, json_t **errors_out)
 {
@@ -154,6 +155,8 @@ json_t *sd_channel_in_parse(const json_t *body, bool create, json_t **errors_out
         json_object_set_new(out, "nsfw", json_false());
     else if (sd_field_bool(body, errors, "nsfw", &b))
         json_object_set_new(out, "nsfw", json_boolean(b));
+    if (sd_field_int(body, errors, "rate_limit_per_user", 0, 21600, &n))
+        json_object_set_new(out, "rate_limit_per_user", json_integer(n));
     parse_overwrites(body, errors, out);
     UNSUPPORTED(body, errors, channel_unsupported);
     return done(out, errors, errors_out);
@@ -258,13 +261,16 @@ json_t *sd_role_in_parse(const json_t *body, bool create, json_t **errors_out)
 json_t *sd_member_in_parse(const json_t *body, json_t **errors_out)
 {
     if (!json_is_object(body)) return not_object(errors_out);
-    /* communication_disabled_until is read by the timeout code, not here. */
     static const sd_field_unsupported_t unsupported[] = {
         {"mute", NULL}, {"deaf", NULL}, {"channel_id", NULL}, {"flags", NULL}};
     json_t *out = json_object(), *errors = json_object();
     const char *s;
     if (sd_field_string(body, errors, "nick", 0, 32, true, &s))
         json_object_set_new(out, "nick", s && *s ? json_string(s) : json_null());
+    json_t *until; /* a timeout: at most 28 days ahead */
+    if (sd_timestamp_field(body, errors, "communication_disabled_until", (long long)time(NULL) * 1000,
+                           28LL * 24 * 3600 * 1000, &until))
+        json_object_set_new(out, "communication_disabled_until", until);
     json_t *roles = NULL;
     if (sd_field_is_null(body, "roles"))
         json_object_set_new(out, "roles", json_array());
@@ -349,7 +355,7 @@ json_t *sd_dm_in_parse(const json_t *body, json_t **errors_out)
     return done(out, errors, errors_out);
 }
 
-/* ---- output ---- */
+/* ---- times ---- */
 
 void sd_iso_time(long long unix_ms, char *out)
 {
@@ -358,178 +364,4 @@ void sd_iso_time(long long unix_ms, char *out)
     gmtime_r(&secs, &tm);
     size_t n = strftime(out, SD_ISO_TIME_SIZE, "%Y-%m-%dT%H:%M:%S", &tm);
     snprintf(out + n, SD_ISO_TIME_SIZE - n, ".%03lld000+00:00", unix_ms % 1000);
-}
-
-static json_t *get_or(const json_t *o, const char *k, json_t *dflt)
-{
-    json_t *v = json_object_get(o, k);
-    if (v) {
-        json_decref(dflt);
-        return json_incref(v);
-    }
-    return dflt;
-}
-
-json_t *sd_role_json(const char *id, const json_t *role)
-{
-    return json_pack(
-        "{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:n, s:n, s:i}", "id", id, "name",
-        get_or(role, "name", json_string("")), "color", get_or(role, "color", json_integer(0)), "hoist",
-        get_or(role, "hoist", json_false()), "position", get_or(role, "position", json_integer(0)),
-        "permissions", get_or(role, "permissions", json_string("0")), "mentionable",
-        get_or(role, "mentionable", json_false()), "managed", 0, "icon", "unicode_emoji", "flags", 0);
-}
-
-static int by_position(const void *a, const void *b)
-{
-    const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-    json_int_t px = json_integer_value(json_object_get(x, "position"));
-    json_int_t py = json_integer_value(json_object_get(y, "position"));
-    if (px != py) return px < py ? -1 : 1;
-    const char *ix = json_string_value(json_object_get(x, "id")),
-               *iy = json_string_value(json_object_get(y, "id"));
-    size_t lx = strlen(ix), ly = strlen(iy);
-    return lx != ly ? (lx < ly ? -1 : 1) : strcmp(ix, iy);
-}
-
-/* Sorts an array of objects by "position", then by id. */
-static json_t *sorted(json_t *list)
-{
-    size_t n = json_array_size(list);
-    json_t **items = malloc((n ? n : 1) * sizeof *items);
-    if (!items) return list;
-    for (size_t i = 0; i < n; i++)
-        items[i] = json_incref(json_array_get(list, i));
-    qsort(items, n, sizeof *items, by_position);
-    json_array_clear(list);
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(list, items[i]);
-    free(items);
-    return list;
-}
-
-json_t *sd_roles_json(const json_t *guild)
-{
-    json_t *list = json_array();
-    const char *id;
-    json_t *role;
-    json_object_foreach(json_object_get(guild, "roles"), id, role)
-        json_array_append_new(list, sd_role_json(id, role));
-    return sorted(list);
-}
-
-json_t *sd_guild_json(const json_t *guild)
-{
-    const char *id = json_string_value(json_object_get(guild, "id"));
-    return json_pack(
-        "{s:s, s:o, s:o, s:n, s:o, s:o, s:o, s:o, s:[], s:[], s:[], s:i, s:i, s:i, s:i, s:i, s:n, s:n, s:i, "
-        "s:n, s:n, "
-        "s:s, s:i, s:i, s:b, s:n, s:n, s:n}",
-        "id", id, "name", get_or(guild, "name", json_string("")), "icon", get_or(guild, "icon", json_null()),
-        "splash", "owner_id", get_or(guild, "owner_id", json_null()), "roles", sd_roles_json(guild),
-        "member_count", get_or(guild, "member_count", json_integer(0)), "approximate_member_count",
-        get_or(guild, "member_count", json_integer(0)), "emojis", "features", "stickers",
-        "verification_level", 0, "default_message_notifications", 0, "explicit_content_filter", 0,
-        "mfa_level", 0, "nsfw_level", 0, "system_channel_id", "afk_channel_id", "afk_timeout", 300,
-        "description", "banner", "preferred_locale", "en-US", "premium_tier", 0, "system_channel_flags", 0,
-        "premium_progress_bar_enabled", 0, "vanity_url_code", "rules_channel_id", "application_id");
-}
-
-json_t *sd_guild_partial_json(const json_t *guild, bool owner, const char *permissions)
-{
-    return json_pack("{s:O, s:o, s:o, s:b, s:s, s:[], s:o}", "id", json_object_get(guild, "id"), "name",
-                     get_or(guild, "name", json_string("")), "icon", get_or(guild, "icon", json_null()),
-                     "owner", owner, "permissions", permissions, "features", "approximate_member_count",
-                     get_or(guild, "member_count", json_integer(0)));
-}
-
-json_t *sd_channel_json(const json_t *channel)
-{
-    json_t *ows = json_array();
-    const char *id;
-    json_t *ow;
-    json_object_foreach(json_object_get(channel, "permission_overwrites"), id, ow)
-    {
-        json_array_append_new(
-            ows, json_pack("{s:s, s:O, s:O, s:O}", "id", id, "type", json_object_get(ow, "type"), "allow",
-                           json_object_get(ow, "allow"), "deny", json_object_get(ow, "deny")));
-    }
-    return json_pack("{s:O, s:o, s:O, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:n}", "id",
-                     json_object_get(channel, "id"), "type", get_or(channel, "type", json_integer(0)),
-                     "guild_id", json_object_get(channel, "guild_id"), "name",
-                     get_or(channel, "name", json_string("")), "topic", get_or(channel, "topic", json_null()),
-                     "position", get_or(channel, "position", json_integer(0)), "parent_id",
-                     get_or(channel, "parent_id", json_null()), "nsfw", get_or(channel, "nsfw", json_false()),
-                     "permission_overwrites", ows, "last_message_id",
-                     get_or(channel, "last_message_id", json_null()), "rate_limit_per_user", 0, "flags");
-}
-
-json_t *sd_dm_channel_json(const json_t *channel, const json_t *users, const char *viewer_id)
-{
-    json_t *recipients = json_array();
-    size_t i;
-    json_t *r;
-    json_array_foreach(json_object_get(channel, "recipients"), i, r)
-    {
-        json_t *u = json_object_get(users, json_string_value(r));
-        if (u && strcmp(json_string_value(r), viewer_id) != 0) json_array_append(recipients, u);
-    }
-    json_t *c =
-        json_pack("{s:O, s:o, s:o, s:o, s:i}", "id", json_object_get(channel, "id"), "type",
-                  get_or(channel, "type", json_integer(1)), "last_message_id",
-                  get_or(channel, "last_message_id", json_null()), "recipients", recipients, "flags", 0);
-    if (c && json_integer_value(json_object_get(channel, "type")) == SD_CHANNEL_GROUP_DM) {
-        json_object_set_new(c, "name", get_or(channel, "name", json_null()));
-        json_object_set_new(c, "owner_id", get_or(channel, "owner_id", json_null()));
-        json_object_set_new(c, "icon", json_null());
-    }
-    return c;
-}
-
-json_t *sd_member_json(const json_t *member, json_t *user, const json_t *guild)
-{
-    /* Only roles that still exist: a deleted role may linger in a member item. */
-    json_t *roles = json_array();
-    size_t i;
-    json_t *r;
-    json_array_foreach(json_object_get(member, "roles"), i, r)
-    {
-        if (json_object_get(json_object_get(guild, "roles"), json_string_value(r)))
-            json_array_append(roles, r);
-    }
-    json_t *m = json_pack("{s:o, s:o, s:o, s:n, s:b, s:b, s:i, s:b, s:n, s:n}", "nick",
-                          get_or(member, "nick", json_null()), "roles", roles, "joined_at",
-                          get_or(member, "joined_at", json_null()), "avatar", "deaf", 0, "mute", 0, "flags",
-                          0, "pending", 0, "premium_since", "communication_disabled_until");
-    if (m && user) json_object_set(m, "user", user);
-    return m;
-}
-
-json_t *sd_invite_json(const json_t *invite, const json_t *guild, const json_t *channel, json_t *inviter)
-{
-    long long expires = json_integer_value(json_object_get(invite, "expires_at"));
-    char when[40];
-    json_t *exp = json_null();
-    if (expires > 0) {
-        sd_iso_time(expires * 1000, when);
-        exp = json_string(when);
-    }
-    json_t *inv = json_pack(
-        "{s:i, s:O, s:o, s:o, s:O, s:O, s:O, s:O, s:O, s:o, s:o}", "type", 0, "code",
-        json_object_get(invite, "code"), "guild",
-        guild ? json_pack("{s:O, s:o, s:o, s:[], s:i}", "id", json_object_get(guild, "id"), "name",
-                          get_or(guild, "name", json_string("")), "icon", get_or(guild, "icon", json_null()),
-                          "features", "verification_level", 0)
-              : json_null(),
-        "channel",
-        channel ? json_pack("{s:O, s:o, s:o}", "id", json_object_get(channel, "id"), "name",
-                            get_or(channel, "name", json_string("")), "type",
-                            get_or(channel, "type", json_integer(0)))
-                : json_null(),
-        "uses", json_object_get(invite, "uses"), "max_uses", json_object_get(invite, "max_uses"), "max_age",
-        json_object_get(invite, "max_age"), "temporary", json_object_get(invite, "temporary"), "created_at",
-        json_object_get(invite, "created_at"), "expires_at", exp, "approximate_member_count",
-        get_or(guild, "member_count", json_integer(0)));
-    if (inv && inviter) json_object_set(inv, "inviter", inviter);
-    return inv;
 }

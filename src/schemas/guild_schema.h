@@ -1,6 +1,6 @@
 /*
  * guild_schema: request bodies of the guild, channel, role, member, ban and invite endpoints, validated into
- * "changes" objects in the stored shape, and the Discord API v10 objects built from stored items.
+ * "changes" objects in the stored shape (schemas/guild_objects builds the Discord objects from stored items).
  *
  * Stored shapes (what the repositories keep):
  *   guild   {id, name, icon, owner_id, member_count, created_at, roles: {role_id: {name, color, hoist,
@@ -29,13 +29,15 @@
 
 /* {name (2-100), icon?} on create; the same, optional, plus owner_id on update. */
 json_t *sd_guild_in_parse(const json_t *body, bool create, json_t **errors);
-/* {name (1-100), type 0|4, topic (0-1024), position, parent_id, nsfw, permission_overwrites[]}. */
+/* {name (1-100), type 0|4, topic (0-1024), position, parent_id, nsfw, rate_limit_per_user (0-21600),
+   permission_overwrites[]}. */
 json_t *sd_channel_in_parse(const json_t *body, bool create, json_t **errors);
 /* [{id, position, parent_id?}] (1-500 entries): returns the array. */
 json_t *sd_positions_in_parse(const json_t *body, json_t **errors);
 /* {name, permissions, color, hoist, mentionable}; name defaults to "new role" on create. */
 json_t *sd_role_in_parse(const json_t *body, bool create, json_t **errors);
-/* {nick (0-32 or null), roles [ids]}. */
+/* {nick (0-32 or null), roles [ids], communication_disabled_until (ISO time, at most 28 days ahead, or
+ * null)}. */
 json_t *sd_member_in_parse(const json_t *body, json_t **errors);
 /* {type 0|1 (required), allow, deny}. */
 json_t *sd_overwrite_in_parse(const json_t *body, json_t **errors);
@@ -46,21 +48,6 @@ json_t *sd_invite_in_parse(const json_t *body, json_t **errors);
 json_t *sd_ban_in_parse(const json_t *body, json_t **errors);
 /* POST /users/@me/channels: {recipient_id} or {recipients: [1-9 ids]}, ids normalized to strings. */
 json_t *sd_dm_in_parse(const json_t *body, json_t **errors);
-
-/* New Discord objects from stored ones (caller owns). */
-json_t *sd_role_json(const char *id, const json_t *role);
-/* The guild's roles as Discord's array, sorted by position then id. */
-json_t *sd_roles_json(const json_t *guild);
-json_t *sd_guild_json(const json_t *guild);
-/* The partial guild of GET /users/@me/guilds: id, name, icon, owner, permissions, features. */
-json_t *sd_guild_partial_json(const json_t *guild, bool owner, const char *permissions);
-json_t *sd_channel_json(const json_t *channel);
-/* A DM or group DM: users maps id -> public user; the reader (viewer_id) is left out of recipients. */
-json_t *sd_dm_channel_json(const json_t *channel, const json_t *users, const char *viewer_id);
-/* user is the member's public user object, may be NULL: the result holds its own reference, the caller keeps
-   its own. */
-json_t *sd_member_json(const json_t *member, json_t *user, const json_t *guild);
-json_t *sd_invite_json(const json_t *invite, const json_t *guild, const json_t *channel, json_t *inviter);
 
 /* "2026-01-01T00:00:00.000000+00:00" and its NUL. */
 #define SD_ISO_TIME_SIZE 33

@@ -209,13 +209,38 @@ json_t *sd_message_mentions(const char *content, const json_t *am)
 
 /* ---- output ---- */
 
-/* Discord's emoji object of a reaction key: "name:id" for a custom emoji, else the unicode emoji itself. */
-static json_t *emoji_json(const char *emoji)
+/* A reaction key is "name:id" for a custom emoji, else the unicode emoji itself. */
+json_t *sd_emoji_json(const char *emoji)
 {
     const char *colon = strrchr(emoji, ':');
     if (colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1))
-        return json_pack("{s:s, s:s%}", "id", colon + 1, "name", emoji, (size_t)(colon - emoji));
+        return json_pack("{s:s, s:s%, s:b}", "id", colon + 1, "name", emoji, (size_t)(colon - emoji),
+                         "animated", 0);
     return json_pack("{s:n, s:s}", "id", "name", emoji);
+}
+
+json_t *sd_reaction_event_json(bool add, const char *user_id, const char *channel_id, const char *message_id,
+                               const char *emoji, const char *author_id)
+{
+    json_t *d = json_pack("{s:s, s:s, s:s, s:o, s:b, s:i}", "user_id", user_id, "channel_id", channel_id,
+                          "message_id", message_id, "emoji", sd_emoji_json(emoji), "burst", 0, "type", 0);
+    if (d && add) {
+        json_object_set_new(d, "burst_colors", json_array());
+        if (author_id && *author_id) json_object_set_new(d, "message_author_id", json_string(author_id));
+    }
+    return d;
+}
+
+json_t *sd_message_event_json(const json_t *message, const char *guild_id, json_t *member)
+{
+    json_t *d = json_copy((json_t *)message);
+    if (d) {
+        json_object_set_new(d, "guild_id", json_string(guild_id));
+        if (member) json_object_set_new(d, "member", member);
+    } else {
+        json_decref(member);
+    }
+    return d;
 }
 
 json_t *sd_reactions_json(const json_t *m)
@@ -231,7 +256,7 @@ json_t *sd_reactions_json(const json_t *m)
         json_array_append_new(out, json_pack("{s:I, s:{s:i, s:I}, s:b, s:b, s:o, s:[]}", "count", n,
                                              "count_details", "burst", 0, "normal", n, "me",
                                              json_is_true(json_object_get(me, emoji)), "me_burst", 0, "emoji",
-                                             emoji_json(emoji), "burst_colors"));
+                                             sd_emoji_json(emoji), "burst_colors"));
     }
     return out;
 }

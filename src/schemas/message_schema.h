@@ -39,6 +39,20 @@ json_t *sd_message_json(const json_t *message, const json_t *users, const json_t
 /* The reactions array of a stored message: its "reactions" counts map, and "_me" {emoji: true} for the
  * reader. */
 json_t *sd_reactions_json(const json_t *message);
+/* Discord's emoji object of a reaction key: {id, name, animated} for "name:id", {id: null, name} for a
+ * unicode emoji. New reference. */
+json_t *sd_emoji_json(const char *emoji);
+/*
+ * The data of MESSAGE_REACTION_ADD (add) or MESSAGE_REACTION_REMOVE: {user_id, channel_id, message_id, emoji,
+ * burst, type, and for an add message_author_id (when known) and burst_colors}. guild_id and member are the
+ * caller's to add. New reference.
+ */
+json_t *sd_reaction_event_json(bool add, const char *user_id, const char *channel_id, const char *message_id,
+                               const char *emoji, const char *author_id);
+/* MESSAGE_CREATE / MESSAGE_UPDATE in a guild: a copy of message (Discord's object) with guild_id and member
+ * (the author's partial member, stolen; may be NULL). New reference. */
+json_t *sd_message_event_json(const json_t *message, const char *guild_id, json_t *member);
+
 /* A reaction emoji as the path gives it: a unicode emoji or "name:id", 1..64 bytes, no control characters. */
 bool sd_emoji_valid(const char *emoji);
 

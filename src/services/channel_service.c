@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "repositories/guild_repo.h"
+#include "schemas/guild_objects.h"
 #include "schemas/guild_schema.h"
 #include "services/dm_service.h"
 #include "services/events.h"

@@ -8,6 +8,7 @@
 #include "repositories/guild_repo.h"
 #include "repositories/message_repo.h"
 #include "schemas/fields.h"
+#include "schemas/guild_objects.h"
 #include "schemas/guild_schema.h"
 #include "services/events.h"
 #include "services/permissions.h"

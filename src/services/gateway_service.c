@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "repositories/guild_repo.h"
+#include "schemas/guild_objects.h"
 #include "schemas/guild_schema.h"
 #include "services/permissions.h"
 
@@ -162,7 +163,7 @@ void sd_gateway_service_channel_gone(json_t *state, const char *channel_id)
 }
 
 json_t *sd_gateway_service_guild_create(const json_t *state, const char *user_id, const json_t *user,
-                                        const json_t *presences)
+                                        const json_t *roster, bool large, const json_t *presences)
 {
     const json_t *guild = json_object_get(state, "guild");
     const json_t *member = json_object_get(json_object_get(state, "members"), user_id);
@@ -176,31 +177,46 @@ json_t *sd_gateway_service_guild_create(const json_t *state, const char *user_id
         if (sd_gateway_service_allowed(state, user_id, id, 0))
             json_array_append_new(channels, sd_channel_json(c));
     }
-    json_t *members = json_array();
-    if (member) json_array_append_new(members, sd_member_json(member, (json_t *)user, guild));
+    json_t *members = roster ? json_deep_copy(roster) : json_array();
+    json_t *listed = json_object(); /* the ids of members, whose presences are shown */
+    if (member && !roster) json_array_append_new(members, sd_member_json(member, (json_t *)user, guild));
+    size_t i;
+    json_t *m;
+    json_array_foreach(members, i, m) json_object_set_new(
+        listed, json_string_value(json_object_get(json_object_get(m, "user"), "id")), json_true());
     json_object_set_new(out, "channels", channels);
     json_object_set_new(out, "members", members);
     json_object_set(out, "joined_at", member ? json_object_get(member, "joined_at") : json_null());
-    json_object_set_new(out, "large", json_false());
+    json_object_set_new(out, "large", json_boolean(large));
     json_object_set_new(out, "unavailable", json_false());
     json_t *shown = json_array();
     const char *who;
     json_t *status;
     json_object_foreach((json_t *)presences, who, status)
     {
-        if (json_object_get(json_object_get(state, "members"), who))
-            json_array_append_new(shown,
-                                  json_pack("{s:{s:s}, s:O, s:[], s:{s:O}}", "user", "id", who, "status",
-                                            status, "activities", "client_status", "web", status));
+        json_t *p = json_object_get(listed, who) ? sd_gateway_service_presence(who, status) : NULL;
+        if (p) json_array_append_new(shown, p);
     }
     json_object_set_new(out, "presences", shown);
-    json_t *empty[] = {json_array(), json_array(), json_array()};
-    const char *names[] = {"voice_states", "threads", "stage_instances"};
-    for (int i = 0; i < 3; i++)
-        json_object_set_new(out, names[i], empty[i]);
+    json_decref(listed);
+    /* Features this server does not have yet: empty, as Discord sends them for a guild without any. */
+    static const char *const none[] = {"voice_states", "threads", "stage_instances", "guild_scheduled_events",
+                                       "soundboard_sounds"};
+    for (size_t k = 0; k < sizeof none / sizeof *none; k++)
+        json_object_set_new(out, none[k], json_array());
     if (!json_object_get(out, "member_count"))
         json_object_set(out, "member_count", json_object_get(guild, "member_count"));
     return out;
+}
+
+json_t *sd_gateway_service_presence(const char *user_id, const json_t *heard)
+{
+    const json_t *status = json_object_get(heard, "status"),
+                 *activities = json_object_get(heard, "activities");
+    if (!user_id || !json_is_string(status)) return NULL;
+    return json_pack("{s:{s:s}, s:O, s:o, s:{s:O}}", "user", "id", user_id, "status", status, "activities",
+                     json_is_array(activities) ? json_deep_copy(activities) : json_array(), "client_status",
+                     "web", status);
 }
 
 json_t *sd_gateway_service_member_update(const json_t *state, const json_t *user)

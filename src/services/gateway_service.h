@@ -9,6 +9,7 @@
 #define SD_SERVICES_GATEWAY_SERVICE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/app.h"
@@ -28,11 +29,15 @@ sd_err_t sd_gateway_service_guild(sd_app_t *app, const char *guild_id, json_t *u
 sd_err_t sd_gateway_service_channel(sd_app_t *app, const char *id, sd_gateway_service_cb cb, void *ctx);
 sd_err_t sd_gateway_service_member(sd_app_t *app, const char *guild_id, const char *user_id,
                                    sd_gateway_service_cb cb, void *ctx);
-/* The GUILD_CREATE data of state for user (its public JSON, borrowed): the channels it can see, its own
-   member object and the presences of the members found in presences (user_id -> status, borrowed; NULL for
-   none). A new reference. */
+/* The GUILD_CREATE data of state for user (its public JSON, borrowed): the channels it can see, the members
+   of roster (Discord's member objects with user, borrowed; NULL: the user's own member object alone, as for a
+   large guild) and the presences of those members found in presences (user_id -> {status, activities},
+   borrowed; NULL for none). A new reference. */
 json_t *sd_gateway_service_guild_create(const json_t *state, const char *user_id, const json_t *user,
-                                        const json_t *presences);
+                                        const json_t *roster, bool large, const json_t *presences);
+/* The presence object of user_id from what the gateway heard of it ({status, activities}, borrowed; may be
+   NULL), or NULL when it is not online. A new reference. */
+json_t *sd_gateway_service_presence(const char *user_id, const json_t *heard);
 /* The GUILD_MEMBER_UPDATE data that tells the guild of state about a changed account (user: its private
    object, borrowed; only the public fields are passed on), or NULL when the user is not a member there. A new
    reference. */

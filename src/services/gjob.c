@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "repositories/guild_repo.h"
+#include "schemas/guild_objects.h"
 #include "services/permissions.h"
 #include "services/snowflake.h"
 #include "services/user_service.h"
@@ -47,6 +49,7 @@ typedef struct {
     char guild_id[24], channel_id[24];
     json_t *users, *data;
     uint64_t perms;
+    const char *user_key; /* where the user goes, NULL: "user" */
 } pending_t;
 
 static void send_pending(pending_t *p)
@@ -63,6 +66,15 @@ static void on_event_user(sd_err_t err, json_t *by_id, void *ctx)
         json_object_set(p->data, "user", user);
     else /* gone meanwhile: the id is all there is to say */
         json_object_set_new(p->data, "user", json_pack("{s:O}", "id", json_object_get(p->data, "user")));
+    if (p->user_key) {
+        json_t *user_obj = json_incref(json_object_get(p->data, "user"));
+        json_object_del(p->data, "user");
+        json_t *holder = json_object_get(p->data, p->user_key);
+        if (json_is_object(holder))
+            json_object_set_new(holder, "user", user_obj);
+        else
+            json_object_set_new(p->data, p->user_key, user_obj);
+    }
     send_pending(p);
 }
 
@@ -82,7 +94,11 @@ static void publish(sd_gjob_t *j, json_t *body)
         return;
     }
     if (add_guild) json_object_set_new(data, "guild_id", json_string(j->guild_id));
-    *p = (pending_t){.app = j->app, .type = j->event, .data = data, .perms = j->event_perms};
+    *p = (pending_t){.app = j->app,
+                     .type = j->event,
+                     .data = data,
+                     .perms = j->event_perms,
+                     .user_key = j->event_user_key};
     snprintf(p->guild_id, sizeof p->guild_id, "%s", j->guild_id);
     snprintf(p->channel_id, sizeof p->channel_id, "%s", j->channel_id);
     if (!j->guild_id[0] && j->channel) p->users = json_deep_copy(json_object_get(j->channel, "recipients"));
@@ -203,12 +219,27 @@ void sd_gjob_user_event(sd_gjob_t *j, const char *type, const char *user_id)
     snprintf(j->event_user, sizeof j->event_user, "%s", user_id);
 }
 
+void sd_gjob_actor_member_event(sd_gjob_t *j)
+{
+    if (!j->guild_id[0] || !j->member || !j->event_data) return;
+    json_object_set_new(j->event_data, "member", sd_member_json(j->member, NULL, j->guild));
+    snprintf(j->event_user, sizeof j->event_user, "%s", j->user_id);
+    j->event_user_key = "member";
+}
+
 void sd_gjob_new_id(sd_gjob_t *j, char *out)
 {
     snprintf(out, 24, "%" PRIu64, sd_snowflake_next(j->app->ids));
 }
 
 /* ---- loading ---- */
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static void on_member(sd_err_t err, json_t *member, void *ctx)
 {
@@ -225,10 +256,12 @@ static void on_member(sd_err_t err, json_t *member, void *ctx)
     } else {
         j->member = json_incref(member);
     }
-    j->base = sd_permissions_base(j->guild, j->member);
+    long long now = now_ms();
+    j->base = sd_permissions_apply_timeout(sd_permissions_base(j->guild, j->member), j->member, now);
     j->perms = j->base;
     if (j->channel) {
-        j->perms = sd_permissions_channel(j->base, j->guild, j->member, j->channel);
+        j->perms = sd_permissions_apply_timeout(
+            sd_permissions_channel(j->base, j->guild, j->member, j->channel), j->member, now);
         if (!(j->perms & SD_PERM_VIEW_CHANNEL)) {
             sd_gjob_unknown(j, SD_ENTITY_CHANNEL);
             return;

@@ -42,6 +42,8 @@ struct sd_gjob {
                              about anything but the guild itself */
     uint64_t event_perms; /* what the event's audience must hold beyond seeing the channel (0: nothing) */
     char event_user[24];  /* when set, this user's public object is loaded into the data as "user" */
+    const char *event_user_key; /* with event_user, a static name: the object goes to data[key] instead, or
+                                   into data[key] as its "user" when that is an object ("member") */
 };
 
 /* A new job for user_id (input stolen, may be NULL); freed when it answers. When out of memory it answers cb
@@ -90,6 +92,9 @@ bool sd_gjob_started(sd_gjob_t *j, sd_err_t err);
 bool sd_gjob_is_owner(const sd_gjob_t *j);
 /* Makes type, with {"user": user_id's public object, "guild_id"} as its data, the event of j's success. */
 void sd_gjob_user_event(sd_gjob_t *j, const char *type, const char *user_id);
+/* In a guild, j->event_data (set) gets "member": the actor's member object, with its public user loaded when
+   the event is published (TYPING_START, MESSAGE_REACTION_ADD). Outside a guild it stays as it is. */
+void sd_gjob_actor_member_event(sd_gjob_t *j);
 /* A fresh snowflake id as a string, written into out (24 bytes). */
 void sd_gjob_new_id(sd_gjob_t *j, char *out);
 

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "repositories/guild_repo.h"
+#include "schemas/guild_objects.h"
 #include "schemas/guild_schema.h"
 #include "services/gjob.h"
 #include "services/permissions.h"

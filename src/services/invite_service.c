@@ -8,9 +8,11 @@
 
 #include "repositories/guild_repo.h"
 #include "repositories/user_repo.h"
+#include "schemas/guild_objects.h"
 #include "schemas/guild_schema.h"
 #include "services/gjob.h"
 #include "services/permissions.h"
+#include "services/user_service.h"
 
 #define CODE_LENGTH 10
 
@@ -43,6 +45,56 @@ static bool expired(const json_t *invite)
     return exp > 0 && exp <= now_s();
 }
 
+typedef struct {
+    sd_gjob_t *j;
+    json_t *body;    /* one invite object, or an array of them */
+    json_t *inviter; /* the inviter id of each, in order */
+} inviters_t;
+
+static void on_inviters(sd_err_t err, json_t *by_id, void *ctx)
+{
+    inviters_t *w = ctx;
+    json_t *items = json_is_array(w->body) ? json_incref(w->body) : json_pack("[O]", w->body);
+    size_t i;
+    json_t *inv;
+    json_array_foreach(items, i, inv)
+    {
+        json_t *u = err ? NULL : json_object_get(by_id, json_string_value(json_array_get(w->inviter, i)));
+        if (u) json_object_set(inv, "inviter", u);
+    }
+    json_t *event = w->j->event && !strcmp(w->j->event, "INVITE_CREATE") ? w->j->event_data : NULL;
+    if (!json_is_array(w->body) && event && json_object_get(w->body, "inviter"))
+        json_object_set(event, "inviter", json_object_get(w->body, "inviter"));
+    json_decref(items);
+    json_decref(w->inviter);
+    sd_gjob_ok(w->j, SD_OUTCOME_OK, w->body);
+    free(w);
+}
+
+/* Answers body (stolen: one invite, or an array) with the inviter of each: stored is the stored invite, or
+   the array of them in body's order. INVITE_CREATE's data gets the inviter too. */
+static void answer_invites(sd_gjob_t *j, json_t *body, const json_t *stored)
+{
+    inviters_t *w = body ? calloc(1, sizeof *w) : NULL;
+    if (!w) {
+        sd_gjob_ok(j, SD_OUTCOME_OK, body);
+        return;
+    }
+    *w = (inviters_t){.j = j, .body = body, .inviter = json_array()};
+    json_t *ids = json_array();
+    size_t i;
+    json_t *inv;
+    json_t *list = json_is_array(stored) ? json_incref((json_t *)stored) : json_pack("[O]", stored);
+    json_array_foreach(list, i, inv)
+    {
+        json_t *id = json_object_get(inv, "inviter_id");
+        json_array_append_new(w->inviter, id ? json_incref(id) : json_null());
+        if (json_is_string(id)) json_array_append(ids, id);
+    }
+    json_decref(list);
+    if (sd_user_service_public_many(j->app, ids, on_inviters, w)) on_inviters(SD_ERR_INTERNAL, NULL, w);
+}
+
 static bool valid_code(const char *code)
 {
     size_t n = strlen(code);
@@ -69,12 +121,14 @@ static void on_created(sd_err_t err, json_t *res, void *ctx)
     }
     j->event = "INVITE_CREATE";
     j->event_perms = SD_PERM_MANAGE_CHANNELS; /* as Discord: those who manage the channel */
-    j->event_data = json_pack(
-        "{s:O, s:O, s:O, s:O, s:O, s:O, s:i}", "channel_id", json_object_get(j->found, "channel_id"), "code",
-        json_object_get(j->found, "code"), "created_at", json_object_get(j->found, "created_at"), "max_age",
-        json_object_get(j->found, "max_age"), "max_uses", json_object_get(j->found, "max_uses"), "temporary",
-        json_object_get(j->found, "temporary"), "uses", 0);
-    sd_gjob_ok(j, SD_OUTCOME_OK, sd_invite_json(j->found, j->guild, j->channel, NULL));
+    json_t *inv = sd_invite_json(j->found, j->guild, j->channel, NULL);
+    j->event_data = json_object();
+    static const char *const keys[] = {"code",      "created_at", "max_age",   "max_uses",
+                                       "temporary", "uses",       "expires_at"};
+    for (size_t i = 0; inv && i < sizeof keys / sizeof *keys; i++)
+        json_object_set(j->event_data, keys[i], json_object_get(inv, keys[i]));
+    json_object_set(j->event_data, "channel_id", json_object_get(j->found, "channel_id"));
+    answer_invites(j, inv, j->found);
 }
 
 static void create_step(sd_gjob_t *j)
@@ -120,7 +174,7 @@ static void on_preview_channel(sd_err_t err, json_t *channel, void *ctx)
         j->next(j);
         return;
     }
-    sd_gjob_ok(j, SD_OUTCOME_OK, sd_invite_json(j->found, j->guild, j->channel, NULL));
+    answer_invites(j, sd_invite_json(j->found, j->guild, j->channel, NULL), j->found);
 }
 
 static void on_preview_guild(sd_err_t err, json_t *guild, void *ctx)
@@ -200,7 +254,7 @@ static void on_joined(sd_err_t err, json_t *res, void *ctx)
                                 json_integer(json_integer_value(members) + 1));
     }
     json_object_set_new(inv, "new_member", json_boolean(!err));
-    sd_gjob_ok(j, SD_OUTCOME_OK, inv);
+    answer_invites(j, inv, j->found);
 }
 
 static void on_already(sd_err_t err, json_t *member, void *ctx)
@@ -209,7 +263,7 @@ static void on_already(sd_err_t err, json_t *member, void *ctx)
     if (!err) { /* a member already: no use is spent */
         json_t *inv = sd_invite_json(j->found, j->guild, j->channel, NULL);
         json_object_set_new(inv, "new_member", json_false());
-        sd_gjob_ok(j, SD_OUTCOME_OK, inv);
+        answer_invites(j, inv, j->found);
         return;
     }
     if (err != SD_ERR_NOT_FOUND) {
@@ -250,7 +304,7 @@ static void on_deleted(sd_err_t err, json_t *old, void *ctx)
     j->event_perms = SD_PERM_MANAGE_CHANNELS;
     j->event_data = json_pack("{s:O, s:O}", "channel_id", json_object_get(old, "channel_id"), "code",
                               json_object_get(old, "code"));
-    sd_gjob_ok(j, SD_OUTCOME_OK, sd_invite_json(old, j->guild, j->channel, NULL));
+    answer_invites(j, sd_invite_json(old, j->guild, j->channel, NULL), old);
 }
 
 static void delete_step(sd_gjob_t *j)
@@ -290,16 +344,18 @@ static void answer_list(sd_gjob_t *j, const json_t *channels)
     size_t i;
     json_t *c, *inv;
     json_array_foreach(channels, i, c) json_object_set(by_id, json_string_value(json_object_get(c, "id")), c);
-    json_t *out = json_array();
+    json_t *out = json_array(), *kept = json_array();
     json_array_foreach(j->found, i, inv)
     {
         const char *ch = json_string_value(json_object_get(inv, "channel_id"));
         if (expired(inv) || (j->channel && strcmp(ch, j->channel_id) != 0)) continue;
         const json_t *channel = j->channel ? j->channel : json_object_get(by_id, ch ? ch : "");
         json_array_append_new(out, sd_invite_json(inv, j->guild, channel, NULL));
+        json_array_append(kept, inv);
     }
     json_decref(by_id);
-    sd_gjob_ok(j, SD_OUTCOME_OK, out);
+    answer_invites(j, out, kept);
+    json_decref(kept);
 }
 
 static void on_guild_channels(sd_err_t err, json_t *channels, void *ctx)

@@ -3,12 +3,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <stdint.h>
 
 #include "repositories/guild_repo.h"
+#include "schemas/guild_objects.h"
 #include "schemas/guild_schema.h"
 #include "services/ban_purge.h"
 #include "services/events.h"
 #include "services/gjob.h"
+#include "services/moderation.h"
 #include "services/permissions.h"
 #include "services/user_service.h"
 
@@ -19,6 +23,18 @@ static void fail_member(sd_gjob_t *j, sd_err_t err)
 
 /* ---- list / get: members with their users ---- */
 
+/* Does the member's username or nickname start with query (ASCII case aside), as Discord's search does? */
+static bool search_matches(const json_t *member, const json_t *user, const char *query)
+{
+    const char *names[] = {json_string_value(json_object_get(user, "username")),
+                           json_string_value(json_object_get(user, "global_name")),
+                           json_string_value(json_object_get(member, "nick"))};
+    size_t n = strlen(query);
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (names[i] && strncasecmp(names[i], query, n) == 0) return true;
+    return false;
+}
+
 static void on_users(sd_err_t err, json_t *by_id, void *ctx)
 {
     sd_gjob_t *j = ctx;
@@ -27,13 +43,16 @@ static void on_users(sd_err_t err, json_t *by_id, void *ctx)
         return;
     }
     bool one = j->target[0] != '\0';
+    const char *query = json_string_value(json_object_get(j->input, "query"));
+    size_t limit = query ? (size_t)json_integer_value(json_object_get(j->input, "limit")) : SIZE_MAX;
     json_t *out = json_array();
     size_t i;
     json_t *m;
     json_array_foreach(j->found, i, m)
     {
         json_t *user = json_object_get(by_id, json_string_value(json_object_get(m, "user_id")));
-        if (user) json_array_append_new(out, sd_member_json(m, user, j->guild));
+        if (user && (!query || search_matches(m, user, query)) && json_array_size(out) < limit)
+            json_array_append_new(out, sd_member_json(m, user, j->guild));
     }
     if (one) {
         json_t *first = json_incref(json_array_get(out, 0));
@@ -108,6 +127,16 @@ void sd_member_service_get(sd_app_t *app, const char *user_id, const char *guild
     sd_gjob_run(app, user_id, NULL, target, guild_id, NULL, get_step, cb, ctx);
 }
 
+void sd_member_service_search(sd_app_t *app, const char *user_id, const char *guild_id, const char *query,
+                              int limit, sd_outcome_cb cb, void *ctx)
+{
+    sd_gjob_t *j =
+        sd_gjob_new(app, user_id, json_pack("{s:s, s:i}", "query", query, "limit", limit), cb, ctx);
+    if (!j) return;
+    j->counter = 1000; /* every member is read: a guild here holds at most a few thousand */
+    sd_gjob_load(j, guild_id, NULL, list_step);
+}
+
 /* ---- update ---- */
 
 /* Every role added or removed must exist, not be @everyone, and sit below the actor (unless owner). */
@@ -169,6 +198,9 @@ static void on_update_target(sd_err_t err, json_t *target, void *ctx)
     if (json_object_get(j->input, "roles")) {
         if (!sd_gjob_require(j, SD_PERM_MANAGE_ROLES) || !roles_ok(j, target)) return;
     }
+    if (json_object_get(j->input, "communication_disabled_until") &&
+        !sd_moderation_timeout_allowed(j, target))
+        return;
     json_t *changes = j->input;
     j->input = NULL;
     j->event = "GUILD_MEMBER_UPDATE";
@@ -184,6 +216,104 @@ void sd_member_service_update(sd_app_t *app, const char *user_id, const char *gu
                               json_t *input, sd_outcome_cb cb, void *ctx)
 {
     sd_gjob_run(app, user_id, input, target, guild_id, NULL, update_step, cb, ctx);
+}
+
+/* ---- one role added or removed: PUT/DELETE /guilds/{id}/members/{user_id}/roles/{role_id} ---- */
+
+typedef struct {
+    sd_outcome_cb cb;
+    void *ctx;
+} no_content_t;
+
+/* The member update's answer as Discord's 204 for these routes (the event carries the member). */
+static void on_role_answer(const sd_outcome_t *o, void *ctx)
+{
+    no_content_t *w = ctx;
+    if (o->fault.err)
+        w->cb(o, w->ctx);
+    else
+        w->cb(&(sd_outcome_t){.kind = SD_OUTCOME_NO_CONTENT}, w->ctx);
+    free(w);
+}
+
+static void on_role_target(sd_err_t err, json_t *target, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_member(j, err);
+        return;
+    }
+    const char *role = json_string_value(json_object_get(j->input, "role_id"));
+    bool add = json_is_true(json_object_get(j->input, "add"));
+    json_t *roles = json_array();
+    size_t i;
+    json_t *r;
+    bool had = false;
+    json_array_foreach(json_object_get(target, "roles"), i, r)
+    {
+        if (json_is_string(r) && !strcmp(json_string_value(r), role))
+            had = true;
+        else
+            json_array_append(roles, r);
+    }
+    if (add) json_array_append_new(roles, json_string(role));
+    if (had == add) { /* so already: nothing to write, nothing to tell */
+        json_decref(roles);
+        sd_gjob_ok(j, SD_OUTCOME_NO_CONTENT, NULL);
+        return;
+    }
+    json_decref(j->input);
+    j->input = json_pack("{s:o}", "roles", roles);
+    on_update_target(SD_OK, target, j);
+}
+
+static void role_step(sd_gjob_t *j)
+{
+    if (!sd_gjob_require(j, SD_PERM_MANAGE_ROLES)) return;
+    const char *role = json_string_value(json_object_get(j->input, "role_id"));
+    if (!role || !json_object_get(json_object_get(j->guild, "roles"), role) || !strcmp(role, j->guild_id)) {
+        sd_gjob_unknown(j, SD_ENTITY_ROLE);
+        return;
+    }
+    sd_gjob_started(j, sd_member_repo_get(j->app->db, j->guild_id, j->target, on_role_target, j));
+}
+
+void sd_member_service_role(sd_app_t *app, const char *user_id, const char *guild_id, const char *target,
+                            const char *role_id, bool add, sd_outcome_cb cb, void *ctx)
+{
+    no_content_t *w = malloc(sizeof *w);
+    if (!w) {
+        cb(&(sd_outcome_t){.fault = {.err = SD_ERR_NOMEM}}, ctx);
+        return;
+    }
+    *w = (no_content_t){cb, ctx};
+    json_t *input = json_pack("{s:s, s:b}", "role_id", role_id, "add", add);
+    sd_gjob_run(app, user_id, input, target, guild_id, NULL, role_step, on_role_answer, w);
+}
+
+/* ---- add with an OAuth2 token: PUT /guilds/{id}/members/{user_id} ---- */
+
+static void on_add_target(sd_err_t err, json_t *member, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err == SD_ERR_NOT_FOUND) /* a new member would need the user's OAuth2 token checked */
+        sd_gjob_refuse(j, SD_ERR_INVALID, SD_REASON_NO_OAUTH2);
+    else if (err)
+        fail_member(j, err);
+    else /* a member already: Discord answers 204 and changes nothing */
+        sd_gjob_ok(j, SD_OUTCOME_NO_CONTENT, NULL);
+}
+
+static void add_step(sd_gjob_t *j)
+{
+    if (sd_gjob_require(j, SD_PERM_CREATE_INSTANT_INVITE))
+        sd_gjob_started(j, sd_member_repo_get(j->app->db, j->guild_id, j->target, on_add_target, j));
+}
+
+void sd_member_service_add(sd_app_t *app, const char *user_id, const char *guild_id, const char *target,
+                           sd_outcome_cb cb, void *ctx)
+{
+    sd_gjob_run(app, user_id, NULL, target, guild_id, NULL, add_step, cb, ctx);
 }
 
 /* ---- kick ---- */

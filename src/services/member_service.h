@@ -7,6 +7,8 @@
 #ifndef SD_SERVICES_MEMBER_SERVICE_H
 #define SD_SERVICES_MEMBER_SERVICE_H
 
+#include <stdbool.h>
+
 #include "core/app.h"
 #include "services/outcome.h"
 
@@ -14,9 +16,19 @@ void sd_member_service_list(sd_app_t *app, const char *user_id, const char *guil
                             int limit, sd_outcome_cb cb, void *ctx);
 void sd_member_service_get(sd_app_t *app, const char *user_id, const char *guild_id, const char *target,
                            sd_outcome_cb cb, void *ctx);
+/* Members whose username, global name or nickname starts with query, at most limit. */
+void sd_member_service_search(sd_app_t *app, const char *user_id, const char *guild_id, const char *query,
+                              int limit, sd_outcome_cb cb, void *ctx);
+/* Adds (add) or removes one role of target; answers no content (the member update is the event). */
+void sd_member_service_role(sd_app_t *app, const char *user_id, const char *guild_id, const char *target,
+                            const char *role_id, bool add, sd_outcome_cb cb, void *ctx);
 /* input (stolen): validated changes of sd_member_in_parse. target may be "@me". */
 void sd_member_service_update(sd_app_t *app, const char *user_id, const char *guild_id, const char *target,
                               json_t *input, sd_outcome_cb cb, void *ctx);
+/* Discord's "add guild member" (an OAuth2 access token checked already): a member already answers no content;
+   anyone else would need OAuth2, which this server has not yet (SD_REASON_NO_OAUTH2). */
+void sd_member_service_add(sd_app_t *app, const char *user_id, const char *guild_id, const char *target,
+                           sd_outcome_cb cb, void *ctx);
 void sd_member_service_kick(sd_app_t *app, const char *user_id, const char *guild_id, const char *target,
                             sd_outcome_cb cb, void *ctx);
 /* input (stolen): validated sd_ban_in_parse. */

@@ -7,9 +7,11 @@
 
 #include "repositories/dm_repo.h"
 #include "repositories/message_repo.h"
+#include "schemas/guild_objects.h"
 #include "schemas/guild_schema.h"
 #include "schemas/message_schema.h"
 #include "services/gjob.h"
+#include "services/moderation.h"
 #include "services/permissions.h"
 #include "services/snowflake.h"
 #include "services/user_service.h"
@@ -57,6 +59,9 @@ static void on_users(sd_err_t err, json_t *by_id, void *ctx)
     if (json_is_true(json_object_get(j->found, "one"))) {
         json_t *first = json_incref(json_array_get(out, 0));
         json_decref(out);
+        if (j->event && j->guild_id[0] && j->member) /* MESSAGE_CREATE/UPDATE: with the author's member */
+            j->event_data =
+                sd_message_event_json(first, j->guild_id, sd_member_json(j->member, NULL, j->guild));
         sd_gjob_ok(j, SD_OUTCOME_OK, first);
         return;
     }
@@ -306,14 +311,8 @@ static void on_reply_target(sd_err_t err, json_t *target, void *ctx)
     json_decref(reference);
 }
 
-static void send_step(sd_gjob_t *j)
+static void send_allowed(sd_gjob_t *j)
 {
-    json_int_t type = json_integer_value(json_object_get(j->channel, "type"));
-    if (type != SD_CHANNEL_TEXT && type != SD_CHANNEL_DM && type != SD_CHANNEL_GROUP_DM) {
-        sd_gjob_refuse(j, SD_ERR_INVALID, SD_REASON_NOT_TEXT_CHANNEL);
-        return;
-    }
-    if (!sd_gjob_require(j, SD_PERM_SEND_MESSAGES)) return;
     json_t *ref = json_object_get(j->input, "message_reference");
     if (!ref) {
         send_write(j, NULL);
@@ -329,6 +328,16 @@ static void send_step(sd_gjob_t *j)
     sd_gjob_started(j, sd_message_repo_get(j->app->db, j->channel_id,
                                            json_string_value(json_object_get(ref, "message_id")),
                                            on_reply_target, j));
+}
+
+static void send_step(sd_gjob_t *j)
+{
+    json_int_t type = json_integer_value(json_object_get(j->channel, "type"));
+    if (type != SD_CHANNEL_TEXT && type != SD_CHANNEL_DM && type != SD_CHANNEL_GROUP_DM) {
+        sd_gjob_refuse(j, SD_ERR_INVALID, SD_REASON_NOT_TEXT_CHANNEL);
+        return;
+    }
+    if (sd_gjob_require(j, SD_PERM_SEND_MESSAGES)) sd_moderation_slowmode(j, send_allowed);
 }
 
 void sd_message_service_send(sd_app_t *app, const char *user_id, const char *channel_id, json_t *input,
@@ -537,6 +546,7 @@ static void typing_step(sd_gjob_t *j)
     j->event = "TYPING_START";
     j->event_data = json_pack("{s:s, s:s, s:I}", "channel_id", j->channel_id, "user_id", j->user_id,
                               "timestamp", (json_int_t)time(NULL));
+    sd_gjob_actor_member_event(j);
     sd_gjob_ok(j, SD_OUTCOME_NO_CONTENT, NULL);
 }
 

@@ -37,7 +37,7 @@ typedef enum {
     SD_ENTITY_BAN,
 } sd_entity_t;
 
-/* The rule behind an SD_ERR_FORBIDDEN, SD_ERR_INVALID or SD_ERR_UNAUTHORIZED. */
+/* The rule behind an SD_ERR_FORBIDDEN, SD_ERR_INVALID, SD_ERR_UNAUTHORIZED or SD_ERR_THROTTLED. */
 typedef enum {
     SD_REASON_NONE = 0,
     SD_REASON_MISSING_PERMISSIONS, /* forbidden: the actor lacks the bits in missing */
@@ -54,17 +54,20 @@ typedef enum {
     SD_REASON_EVERYONE_ROLE,       /* invalid: @everyone cannot be deleted */
     SD_REASON_INVALID_LOGIN,       /* unauthorized: unknown login or wrong password, alike */
     SD_REASON_WRONG_PASSWORD,      /* unauthorized: the current password in field does not match */
+    SD_REASON_SLOWMODE,            /* throttled: the channel's slowmode; wait retry_after_ms */
+    SD_REASON_NO_OAUTH2,           /* invalid: the operation needs OAuth2, which this server has not yet */
 } sd_reason_t;
 
 /* A domain error. Everything but err is optional detail. */
 typedef struct {
     sd_err_t err;
-    sd_entity_t entity;     /* SD_ERR_NOT_FOUND */
-    sd_reason_t reason;     /* SD_ERR_FORBIDDEN, SD_ERR_INVALID, SD_ERR_UNAUTHORIZED */
-    sd_conflict_t conflict; /* SD_ERR_CONFLICT */
-    uint64_t missing;       /* SD_REASON_MISSING_PERMISSIONS: the permission bits lacking */
-    const char *field;      /* SD_REASON_WRONG_PASSWORD: the field holding it */
-    json_t *errors;         /* SD_REASON_FORM: the field errors. Borrowed. */
+    sd_entity_t entity;      /* SD_ERR_NOT_FOUND */
+    sd_reason_t reason;      /* SD_ERR_FORBIDDEN, SD_ERR_INVALID, SD_ERR_UNAUTHORIZED */
+    sd_conflict_t conflict;  /* SD_ERR_CONFLICT */
+    uint64_t missing;        /* SD_REASON_MISSING_PERMISSIONS: the permission bits lacking */
+    const char *field;       /* SD_REASON_WRONG_PASSWORD: the field holding it */
+    json_t *errors;          /* SD_REASON_FORM: the field errors. Borrowed. */
+    uint64_t retry_after_ms; /* SD_REASON_SLOWMODE: how long until the actor may again */
 } sd_fault_t;
 
 typedef struct {

@@ -1,5 +1,7 @@
 #include "services/permissions.h"
 
+#include "schemas/timestamp.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -148,4 +150,17 @@ uint64_t sd_permissions_dm(const json_t *channel, const char *user_id)
         if (json_is_string(r) && strcmp(json_string_value(r), user_id) == 0) return SD_PERM_DM;
     }
     return 0;
+}
+
+bool sd_permissions_timed_out(const json_t *member, long long now_ms)
+{
+    long long until;
+    const char *s = json_string_value(json_object_get(member, "communication_disabled_until"));
+    return s && sd_timestamp_parse(s, &until) && until > now_ms;
+}
+
+uint64_t sd_permissions_apply_timeout(uint64_t perms, const json_t *member, long long now_ms)
+{
+    if (!member || (perms & SD_PERM_ADMINISTRATOR) || !sd_permissions_timed_out(member, now_ms)) return perms;
+    return perms & SD_PERM_TIMED_OUT;
 }

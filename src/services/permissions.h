@@ -36,6 +36,7 @@
 #define SD_PERM_CHANGE_NICKNAME (1ULL << 26)
 #define SD_PERM_MANAGE_NICKNAMES (1ULL << 27)
 #define SD_PERM_MANAGE_ROLES (1ULL << 28)
+#define SD_PERM_MODERATE_MEMBERS (1ULL << 40)
 
 /* Every permission this server knows of. */
 #define SD_PERM_ALL                                                                                          \
@@ -44,7 +45,10 @@
      SD_PERM_VIEW_CHANNEL | SD_PERM_SEND_MESSAGES | SD_PERM_MANAGE_MESSAGES | SD_PERM_EMBED_LINKS |          \
      SD_PERM_ATTACH_FILES | SD_PERM_READ_MESSAGE_HISTORY | SD_PERM_MENTION_EVERYONE |                        \
      SD_PERM_USE_EXTERNAL_EMOJIS | SD_PERM_CHANGE_NICKNAME | SD_PERM_MANAGE_NICKNAMES |                      \
-     SD_PERM_MANAGE_ROLES)
+     SD_PERM_MANAGE_ROLES | SD_PERM_MODERATE_MEMBERS)
+
+/* What a member in a timeout keeps (Discord's rule): seeing channels and reading their history. */
+#define SD_PERM_TIMED_OUT (SD_PERM_VIEW_CHANNEL | SD_PERM_READ_MESSAGE_HISTORY)
 
 /* What @everyone may do in a new guild. */
 #define SD_PERM_DEFAULT_EVERYONE                                                                             \
@@ -70,6 +74,13 @@ uint64_t sd_permissions_base(const json_t *guild, const json_t *member);
 /* Permissions in channel, from base permissions as sd_permissions_base computed them. */
 uint64_t sd_permissions_channel(uint64_t base, const json_t *guild, const json_t *member,
                                 const json_t *channel);
+
+/* Is member in a timeout at now_ms (Unix ms): its "communication_disabled_until" (ISO 8601) still ahead? */
+bool sd_permissions_timed_out(const json_t *member, long long now_ms);
+/* perms (guild-level or in a channel, as computed above) cut to SD_PERM_TIMED_OUT while member is in a
+   timeout at now_ms; the owner and administrators (perms hold ADMINISTRATOR) keep everything. The caller
+   gives the time, so that tests can drive it. */
+uint64_t sd_permissions_apply_timeout(uint64_t perms, const json_t *member, long long now_ms);
 
 /* The highest position among the member's roles (0 for @everyone only); INT32_MAX for the owner. */
 int sd_permissions_top_position(const json_t *guild, const json_t *member);

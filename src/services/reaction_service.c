@@ -3,14 +3,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "repositories/message_repo.h"
+#include "schemas/guild_schema.h"
 #include "schemas/message_schema.h"
 #include "services/gjob.h"
 #include "services/message_service.h"
 #include "services/permissions.h"
 #include "services/snowflake.h"
 #include "services/user_service.h"
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static void fail_store(sd_gjob_t *j, sd_err_t err)
 {
@@ -39,9 +48,9 @@ static void on_set(sd_err_t err, json_t *res, void *ctx)
         err = sd_reaction_repo_set_conflict(res) == SD_CONFLICT_ALREADY_DONE ? SD_OK : SD_ERR_NOT_FOUND;
     bool remove = json_is_true(json_object_get(j->input, "remove"));
     j->event = remove ? "MESSAGE_REACTION_REMOVE" : "MESSAGE_REACTION_ADD";
-    j->event_data =
-        json_pack("{s:s, s:s, s:s, s:{s:n, s:s}}", "user_id", j->target, "channel_id", j->channel_id,
-                  "message_id", in(j, "message_id"), "emoji", "id", "name", in(j, "emoji"));
+    j->event_data = sd_reaction_event_json(!remove, j->target, j->channel_id, in(j, "message_id"),
+                                           in(j, "emoji"), json_string_value(j->found));
+    if (!remove) sd_gjob_actor_member_event(j); /* the reactor (the actor: only @me reacts) */
     sd_gjob_done(j, err, SD_ENTITY_MESSAGE);
 }
 
@@ -54,6 +63,8 @@ static void on_target_message(sd_err_t err, json_t *message, void *ctx)
     }
     bool remove = json_is_true(json_object_get(j->input, "remove"));
     const char *emoji = in(j, "emoji");
+    json_decref(j->found); /* the author, for the event */
+    j->found = json_incref(json_object_get(message, "author_id"));
     if (!remove && json_integer_value(json_object_get(json_object_get(message, "reactions"), emoji)) <= 0 &&
         !sd_gjob_require(j, SD_PERM_ADD_REACTIONS))
         return;
@@ -75,6 +86,100 @@ void sd_reaction_service_set(sd_app_t *app, const char *user_id, const char *cha
 {
     json_t *input = json_pack("{s:s, s:s, s:b}", "message_id", message_id, "emoji", emoji, "remove", remove);
     sd_gjob_run(app, user_id, input, target, NULL, channel_id, set_step, cb, ctx);
+}
+
+/* ---- clearing: every reaction of one emoji, or of every emoji (MANAGE_MESSAGES) ---- */
+
+/* One page of reactions at a time, each removed by itself so that the message's counts stay true. */
+static void clear_page(sd_gjob_t *j);
+
+static void clear_next(sd_gjob_t *j);
+
+static void on_cleared_one(sd_err_t err, json_t *res, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err == SD_ERR_CONFLICT) /* removed meanwhile: fine; else the message went away */
+        err = sd_reaction_repo_set_conflict(res) == SD_CONFLICT_ALREADY_DONE ? SD_OK : SD_ERR_NOT_FOUND;
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    j->counter++;
+    clear_next(j);
+}
+
+static void clear_next(sd_gjob_t *j)
+{
+    json_t *row = json_array_get(j->found, (size_t)j->counter);
+    if (!row) {
+        clear_page(j);
+        return;
+    }
+    const char *emoji = json_string_value(json_object_get(row, "emoji"));
+    const char *user = json_string_value(json_object_get(row, "user_id"));
+    if (!emoji || !user) { /* a row not of ours: stop rather than meet it again on the next page */
+        fail_store(j, SD_ERR_INTERNAL);
+        return;
+    }
+    sd_gjob_started(j, sd_reaction_repo_set(j->app->db, j->channel_id, in(j, "message_id"), emoji, user, true,
+                                            on_cleared_one, j));
+}
+
+static void on_clear_page(sd_err_t err, json_t *rows, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    if (json_array_size(rows) == 0) { /* all gone */
+        const char *emoji = in(j, "emoji");
+        j->event = emoji ? "MESSAGE_REACTION_REMOVE_EMOJI" : "MESSAGE_REACTION_REMOVE_ALL";
+        j->event_data =
+            json_pack("{s:s, s:s}", "channel_id", j->channel_id, "message_id", in(j, "message_id"));
+        if (emoji && j->event_data)
+            json_object_set_new(j->event_data, "emoji", json_pack("{s:n, s:s}", "id", "name", emoji));
+        sd_gjob_ok(j, SD_OUTCOME_NO_CONTENT, NULL);
+        return;
+    }
+    json_decref(j->found);
+    j->found = json_incref(rows);
+    j->counter = 0;
+    clear_next(j);
+}
+
+static void clear_page(sd_gjob_t *j)
+{
+    const char *emoji = in(j, "emoji");
+    const char *message_id = in(j, "message_id");
+    sd_err_t err = emoji ? sd_reaction_repo_users(j->app->db, message_id, emoji, NULL, 50, on_clear_page, j)
+                         : sd_reaction_repo_any(j->app->db, message_id, 50, on_clear_page, j);
+    sd_gjob_started(j, err);
+}
+
+static void on_clear_target(sd_err_t err, json_t *message, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    clear_page(j);
+}
+
+static void clear_step(sd_gjob_t *j)
+{
+    if (!message_ok(j) || !sd_gjob_require(j, SD_PERM_READ_MESSAGE_HISTORY | SD_PERM_MANAGE_MESSAGES)) return;
+    sd_gjob_started(j,
+                    sd_message_repo_get(j->app->db, j->channel_id, in(j, "message_id"), on_clear_target, j));
+}
+
+void sd_reaction_service_clear(sd_app_t *app, const char *user_id, const char *channel_id,
+                               const char *message_id, const char *emoji, sd_outcome_cb cb, void *ctx)
+{
+    json_t *input = json_pack("{s:s}", "message_id", message_id);
+    if (input && emoji) json_object_set_new(input, "emoji", json_string(emoji));
+    sd_gjob_run(app, user_id, input, NULL, NULL, channel_id, clear_step, cb, ctx);
 }
 
 /* ---- who reacted ---- */
@@ -144,6 +249,15 @@ static void on_pinned(sd_err_t err, json_t *res, void *ctx)
     }
     j->event = "CHANNEL_PINS_UPDATE";
     j->event_data = json_pack("{s:s}", "channel_id", j->channel_id);
+    if (j->event_data && !json_is_true(json_object_get(j->input, "remove"))) {
+        /* The newest pin is this one; after an unpin the newest left is unknown here, and the field optional.
+         */
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        char when[SD_ISO_TIME_SIZE];
+        sd_iso_time((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, when);
+        json_object_set_new(j->event_data, "last_pin_timestamp", json_string(when));
+    }
     sd_gjob_done(j, err, SD_ENTITY_MESSAGE);
 }
 
@@ -159,7 +273,10 @@ static void on_pin_target(sd_err_t err, json_t *message, void *ctx)
         sd_gjob_ok(j, SD_OUTCOME_NO_CONTENT, NULL);
         return;
     }
-    sd_gjob_started(j, sd_pin_repo_set(j->app->db, j->channel_id, in(j, "message_id"), pin, on_pinned, j));
+    char now[SD_ISO_TIME_SIZE];
+    sd_iso_time(now_ms(), now);
+    sd_gjob_started(
+        j, sd_pin_repo_set(j->app->db, j->channel_id, in(j, "message_id"), pin ? now : NULL, on_pinned, j));
 }
 
 static void pin_step(sd_gjob_t *j)
@@ -226,4 +343,149 @@ void sd_pin_service_list(sd_app_t *app, const char *user_id, const char *channel
                          void *ctx)
 {
     sd_gjob_run(app, user_id, NULL, NULL, NULL, channel_id, pins_step, cb, ctx);
+}
+
+/* ---- the pins page: {items: [{pinned_at, message}], has_more}, newest pin first ---- */
+
+typedef struct {
+    sd_outcome_cb cb;
+    void *ctx;
+    json_t *rows; /* the page's pin rows, in order, with their pinned_at */
+    bool has_more;
+} page_t;
+
+/* The job's answer (the pinned messages) turned into the page. */
+static void on_page_answer(const sd_outcome_t *o, void *ctx)
+{
+    page_t *p = ctx;
+    if (o->fault.err || !json_is_array(o->body)) {
+        p->cb(o, p->ctx);
+    } else {
+        json_t *by_id = json_object(), *items = json_array();
+        size_t i;
+        json_t *m, *row;
+        json_array_foreach(o->body, i, m)
+            json_object_set(by_id, json_string_value(json_object_get(m, "id")), m);
+        json_array_foreach(p->rows, i, row)
+        {
+            json_t *msg = json_object_get(by_id, json_string_value(json_object_get(row, "message_id")));
+            if (msg)
+                json_array_append_new(items, json_pack("{s:O, s:O}", "pinned_at",
+                                                       json_object_get(row, "pinned_at"), "message", msg));
+        }
+        json_t *body = json_pack("{s:o, s:b}", "items", items, "has_more", p->has_more);
+        sd_outcome_t page = {.kind = SD_OUTCOME_OK, .body = body};
+        if (!body) page = (sd_outcome_t){.fault = {.err = SD_ERR_NOMEM}};
+        p->cb(&page, p->ctx);
+        json_decref(body);
+        json_decref(by_id);
+    }
+    json_decref(p->rows);
+    free(p);
+}
+
+static int by_pinned_at_desc(const void *a, const void *b)
+{
+    const char *x = json_string_value(json_object_get(*(json_t *const *)a, "pinned_at"));
+    const char *y = json_string_value(json_object_get(*(json_t *const *)b, "pinned_at"));
+    return strcmp(y ? y : "", x ? x : "");
+}
+
+/* Every pin of the channel (at most 50) with its messages; the page is cut from them by pinned_at. */
+static void on_page_messages(sd_err_t err, json_t *messages, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    page_t *p = j->cb_ctx;
+    json_t *by_id = json_object();
+    size_t i, n = 0;
+    json_t *m, *row;
+    json_array_foreach(messages, i, m) json_object_set(by_id, json_string_value(json_object_get(m, "id")), m);
+    json_t **rows = calloc(json_array_size(j->found) + 1, sizeof *rows);
+    if (!rows) {
+        json_decref(by_id);
+        fail_store(j, SD_ERR_NOMEM);
+        return;
+    }
+    json_array_foreach(j->found, i, row)
+    {
+        json_t *msg = json_object_get(by_id, json_string_value(json_object_get(row, "message_id")));
+        if (!msg) continue;
+        json_t *at = json_object_get(row, "pinned_at"); /* pins older than pinned_at: the message's time */
+        rows[n++] = json_pack("{s:O, s:O}", "message_id", json_object_get(msg, "id"), "pinned_at",
+                              at ? at : json_object_get(msg, "timestamp"));
+    }
+    qsort(rows, n, sizeof *rows, by_pinned_at_desc);
+    const char *before = in(j, "before");
+    long limit = (long)json_integer_value(json_object_get(j->input, "limit"));
+    json_t *ids = json_array();
+    for (size_t k = 0; k < n; k++) {
+        const char *at = json_string_value(json_object_get(rows[k], "pinned_at"));
+        if (!before || (at && strcmp(at, before) < 0)) {
+            if ((long)json_array_size(p->rows) == limit)
+                p->has_more = true;
+            else {
+                json_array_append(p->rows, rows[k]);
+                json_array_append(ids, json_object_get(rows[k], "message_id"));
+            }
+        }
+        json_decref(rows[k]);
+    }
+    free(rows);
+    json_t *page = json_array();
+    json_array_foreach(ids, i, m) json_array_append(page, json_object_get(by_id, json_string_value(m)));
+    json_decref(ids);
+    json_decref(by_id);
+    sd_message_service_answer(j, page, false);
+}
+
+static void on_page_pins(sd_err_t err, json_t *rows, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    j->found = json_incref(rows);
+    json_t *ids = json_array();
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) json_array_append(ids, json_object_get(r, "message_id"));
+    sd_gjob_started(j, sd_message_repo_get_many(j->app->db, j->channel_id, ids, on_page_messages, j));
+}
+
+static void page_step(sd_gjob_t *j)
+{
+    /* Discord answers a reader without history an empty page, as the old list does. */
+    if (!(j->perms & SD_PERM_READ_MESSAGE_HISTORY)) {
+        sd_gjob_ok(j, SD_OUTCOME_OK, json_array());
+        return;
+    }
+    sd_gjob_started(j, sd_pin_repo_list(j->app->db, j->channel_id, on_page_pins, j));
+}
+
+void sd_pin_service_page(sd_app_t *app, const char *user_id, const char *channel_id, long long before_ms,
+                         int limit, sd_outcome_cb cb, void *ctx)
+{
+    page_t *p = calloc(1, sizeof *p);
+    json_t *input = json_pack("{s:i}", "limit", limit);
+    if (p) p->rows = json_array();
+    if (!p || !p->rows || !input) {
+        if (p) json_decref(p->rows);
+        free(p);
+        json_decref(input);
+        cb(&(sd_outcome_t){.fault = {.err = SD_ERR_NOMEM}}, ctx);
+        return;
+    }
+    if (before_ms >= 0) {
+        char before[SD_ISO_TIME_SIZE];
+        sd_iso_time(before_ms, before);
+        json_object_set_new(input, "before", json_string(before));
+    }
+    p->cb = cb;
+    p->ctx = ctx;
+    sd_gjob_run(app, user_id, input, NULL, NULL, channel_id, page_step, on_page_answer, p);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "repositories/guild_repo.h"
+#include "schemas/guild_objects.h"
 #include "schemas/guild_schema.h"
 #include "services/events.h"
 #include "services/gjob.h"
@@ -40,6 +41,21 @@ void sd_role_service_list(sd_app_t *app, const char *user_id, const char *guild_
                           void *ctx)
 {
     sd_gjob_run(app, user_id, NULL, NULL, guild_id, NULL, list_step, cb, ctx);
+}
+
+static void get_step(sd_gjob_t *j)
+{
+    json_t *role = json_object_get(json_object_get(j->guild, "roles"), j->target);
+    if (role)
+        sd_gjob_ok(j, SD_OUTCOME_OK, sd_role_json(j->target, role));
+    else
+        sd_gjob_unknown(j, SD_ENTITY_ROLE);
+}
+
+void sd_role_service_get(sd_app_t *app, const char *user_id, const char *guild_id, const char *role_id,
+                         sd_outcome_cb cb, void *ctx)
+{
+    sd_gjob_run(app, user_id, NULL, role_id, guild_id, NULL, get_step, cb, ctx);
 }
 
 /* ---- create ---- */

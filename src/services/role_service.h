@@ -11,6 +11,9 @@
 
 void sd_role_service_list(sd_app_t *app, const char *user_id, const char *guild_id, sd_outcome_cb cb,
                           void *ctx);
+/* One role of the guild (a member may read every role). */
+void sd_role_service_get(sd_app_t *app, const char *user_id, const char *guild_id, const char *role_id,
+                         sd_outcome_cb cb, void *ctx);
 /* input (stolen): validated changes of sd_role_in_parse. */
 void sd_role_service_create(sd_app_t *app, const char *user_id, const char *guild_id, json_t *input,
                             sd_outcome_cb cb, void *ctx);

@@ -104,3 +104,15 @@ Test(deps, field_errors)
         (sd_fault_t){.err = SD_ERR_UNAUTHORIZED, .reason = SD_REASON_WRONG_PASSWORD, .field = "password"},
         "password", "PASSWORD_DOES_NOT_MATCH");
 }
+
+Test(deps, slowmode_is_discords_rate_limit_with_its_wait)
+{
+    sd_fault_t f = {.err = SD_ERR_THROTTLED, .reason = SD_REASON_SLOWMODE, .retry_after_ms = 1500};
+    expect(f, 429, 20016, "You are being rate limited.");
+    sd_api_error_t e = sd_deps_error(&f);
+    cr_assert_float_eq(json_real_value(json_object_get(e.body, "retry_after")), 1.5, 1e-9);
+    cr_assert(json_is_false(json_object_get(e.body, "global")));
+    json_decref(e.body);
+    /* a store that keeps throttling is still the server's trouble, not the caller's */
+    expect((sd_fault_t){.err = SD_ERR_THROTTLED}, 503, 0, "503: Service Unavailable");
+}

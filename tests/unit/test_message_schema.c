@@ -29,3 +29,35 @@ Test(message_schema, allowed_mentions_with_entries_that_are_not_strings_allow_no
     json_decref(m);
     json_decref(am);
 }
+
+/* discord.py reads data['type'] of every reaction event: without it the bot stopped. */
+Test(message_schema, reaction_events_have_type_burst_and_author)
+{
+    json_t *add = sd_reaction_event_json(true, "1", "2", "3", "blob:44", "9");
+    cr_assert_eq(json_integer_value(json_object_get(add, "type")), 0);
+    cr_assert(json_is_integer(json_object_get(add, "type")));
+    cr_assert(json_is_false(json_object_get(add, "burst")));
+    cr_assert_str_eq(json_string_value(json_object_get(add, "message_author_id")), "9");
+    cr_assert_eq(json_array_size(json_object_get(add, "burst_colors")), 0);
+    json_t *emoji = json_object_get(add, "emoji");
+    cr_assert_str_eq(json_string_value(json_object_get(emoji, "id")), "44");
+    cr_assert_str_eq(json_string_value(json_object_get(emoji, "name")), "blob");
+    json_decref(add);
+    json_t *rm = sd_reaction_event_json(false, "1", "2", "3", "\xF0\x9F\x91\x8D", "9");
+    cr_assert(json_is_integer(json_object_get(rm, "type")));
+    cr_assert_null(json_object_get(rm, "message_author_id"));
+    cr_assert(json_is_null(json_object_get(json_object_get(rm, "emoji"), "id")));
+    json_decref(rm);
+}
+
+Test(message_schema, a_guild_message_event_is_a_copy_with_guild_id_and_member)
+{
+    json_t *m = json_pack("{s:s, s:s}", "id", "1", "content", "hi");
+    json_t *d = sd_message_event_json(m, "9", json_pack("{s:[]}", "roles"));
+    cr_assert_str_eq(json_string_value(json_object_get(d, "guild_id")), "9");
+    cr_assert(json_is_array(json_object_get(json_object_get(d, "member"), "roles")));
+    cr_assert_str_eq(json_string_value(json_object_get(d, "content")), "hi");
+    cr_assert_null(json_object_get(m, "guild_id"), "the answer itself stays as it is");
+    json_decref(d);
+    json_decref(m);
+}

@@ -143,3 +143,45 @@ Test(permissions, parse_and_format)
     sd_permissions_format(SD_PERM_DEFAULT_EVERYONE, out);
     cr_assert_str_eq(out, "67619905");
 }
+
+/* 2026-01-01T00:00:00Z in Unix ms: the tests' "now". */
+#define NOW 1767225600000LL
+
+Test(permissions, a_timeout_leaves_only_viewing_and_history_until_it_ends)
+{
+    json_t *g = guild(), *m = member("2", "200", NULL), *ch = json_object();
+    json_object_set_new(m, "communication_disabled_until", json_string("2026-01-01T00:10:00.000000+00:00"));
+    uint64_t base = sd_permissions_base(g, m) | SD_PERM_READ_MESSAGE_HISTORY | SD_PERM_ADD_REACTIONS;
+    uint64_t cut = sd_permissions_apply_timeout(base, m, NOW);
+    cr_assert_eq(cut, SD_PERM_VIEW_CHANNEL | SD_PERM_READ_MESSAGE_HISTORY);
+    cr_assert(sd_permissions_timed_out(m, NOW));
+    /* an allow overwrite in the channel gives nothing back while the timeout runs */
+    json_object_set_new(ch, "permission_overwrites", json_pack("{s:o}", "2", overwrite(1, "2048", "0")));
+    uint64_t in_channel = sd_permissions_channel(cut, g, m, ch);
+    cr_assert_eq(sd_permissions_apply_timeout(in_channel, m, NOW) & SD_PERM_SEND_MESSAGES, 0u);
+    /* ten minutes later it is over */
+    cr_assert_eq(sd_permissions_apply_timeout(base, m, NOW + 600000), base);
+    cr_assert_not(sd_permissions_timed_out(m, NOW + 600000));
+    json_decref(g);
+    json_decref(m);
+    json_decref(ch);
+}
+
+Test(permissions, a_timeout_spares_the_owner_and_administrators_and_null_clears_it)
+{
+    json_t *g = guild(), *owner = member("1", NULL, NULL), *admin = member("4", "300", NULL),
+           *cleared = member("2", NULL, NULL);
+    const char *later = "2026-01-02T00:00:00Z";
+    json_object_set_new(owner, "communication_disabled_until", json_string(later));
+    json_object_set_new(admin, "communication_disabled_until", json_string(later));
+    json_object_set_new(cleared, "communication_disabled_until", json_null());
+    cr_assert_eq(sd_permissions_apply_timeout(sd_permissions_base(g, owner), owner, NOW), SD_PERM_ALL);
+    cr_assert_eq(sd_permissions_apply_timeout(sd_permissions_base(g, admin), admin, NOW), SD_PERM_ALL);
+    uint64_t plain = sd_permissions_base(g, cleared);
+    cr_assert_eq(sd_permissions_apply_timeout(plain, cleared, NOW), plain);
+    cr_assert_eq(sd_permissions_apply_timeout(plain, NULL, NOW), plain);
+    json_decref(g);
+    json_decref(owner);
+    json_decref(admin);
+    json_decref(cleared);
+}

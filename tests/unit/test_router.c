@@ -98,3 +98,64 @@ Test(router, rejects_relative_patterns)
     sd_router_routes(rt, &n);
     cr_assert_eq(n, 4);
 }
+
+Test(router, fixed_segment_wins_over_parameter_whatever_the_order)
+{
+    sd_router_t *r2 = sd_router_new();
+    /* the parameter route first: before the fix it took "pins" as a message id */
+    cr_assert_eq(sd_router_add(r2, "GET", "/api/v1/channels/{channel_id}/messages/{message_id}", h_a, 0),
+                 SD_OK);
+    cr_assert_eq(sd_router_add(r2, "GET", "/api/v1/channels/{channel_id}/messages/pins", h_b, 0), SD_OK);
+    cr_assert_eq(sd_router_add(r2, "GET", "/api/v1/guilds/{guild_id}/members/{user_id}", h_a, 0), SD_OK);
+    cr_assert_eq(sd_router_add(r2, "GET", "/api/v1/guilds/{guild_id}/members/search", h_b, 0), SD_OK);
+    req.method = "GET";
+    req.path = "/api/v1/channels/1/messages/pins";
+    const sd_route_t *r = NULL;
+    cr_assert_eq(sd_router_match(r2, &req, &r), SD_ROUTE_FOUND);
+    cr_assert_eq(r->handler, h_b);
+    cr_assert_null(sd_request_param(&req, "message_id"));
+    cr_assert_str_eq(sd_request_param(&req, "channel_id"), "1");
+    req.path = "/api/v1/channels/1/messages/2";
+    cr_assert_eq(sd_router_match(r2, &req, &r), SD_ROUTE_FOUND);
+    cr_assert_eq(r->handler, h_a);
+    cr_assert_str_eq(sd_request_param(&req, "message_id"), "2");
+    req.path = "/api/v1/guilds/1/members/search";
+    cr_assert_eq(sd_router_match(r2, &req, &r), SD_ROUTE_FOUND);
+    cr_assert_eq(r->handler, h_b);
+    sd_router_free(r2);
+}
+
+Test(router, fixed_segment_wins_at_the_first_depth_that_differs)
+{
+    sd_router_t *r2 = sd_router_new();
+    cr_assert_eq(sd_router_add(r2, "GET", "/a/{x}/c", h_a, 0), SD_OK);
+    cr_assert_eq(sd_router_add(r2, "GET", "/a/b/{y}", h_b, 0), SD_OK);
+    req.method = "GET";
+    req.path = "/a/b/c";
+    const sd_route_t *r = NULL;
+    cr_assert_eq(sd_router_match(r2, &req, &r), SD_ROUTE_FOUND);
+    cr_assert_eq(r->handler, h_b);
+    cr_assert_str_eq(sd_request_param(&req, "y"), "c");
+    sd_router_free(r2);
+}
+
+Test(router, a_path_belongs_to_its_most_specific_pattern_alone)
+{
+    sd_router_t *r2 = sd_router_new();
+    cr_assert_eq(sd_router_add(r2, "PUT", "/api/v1/guilds/{guild_id}/members/{user_id}", h_a, 0), SD_OK);
+    cr_assert_eq(sd_router_add(r2, "GET", "/api/v1/guilds/{guild_id}/members/search", h_b, 0), SD_OK);
+    cr_assert_eq(sd_router_add(r2, "PATCH", "/api/v1/guilds/{guild_id}/members/@me", h_b, 0), SD_OK);
+    const sd_route_t *r = NULL;
+    req.path = "/api/v1/guilds/1/members/search";
+    req.method = "PUT";
+    cr_assert_eq(sd_router_match(r2, &req, &r), SD_ROUTE_METHOD_NOT_ALLOWED, "\"search\" is no user id");
+    req.path = "/api/v1/guilds/1/members/@me";
+    cr_assert_eq(sd_router_match(r2, &req, &r), SD_ROUTE_METHOD_NOT_ALLOWED);
+    req.path = "/api/v1/guilds/1/members/2";
+    cr_assert_eq(sd_router_match(r2, &req, &r), SD_ROUTE_FOUND);
+    cr_assert_eq(r->handler, h_a);
+    req.method = "HEAD";
+    req.path = "/api/v1/guilds/1/members/search";
+    cr_assert_eq(sd_router_match(r2, &req, &r), SD_ROUTE_FOUND, "HEAD is GET");
+    sd_router_free(r2);
+}

@@ -23,6 +23,7 @@ typedef struct {
     json_t *wanted;  /* user_ids as {id: true}, or NULL */
     json_t *nonce;   /* or NULL */
     json_t *members; /* kept so far */
+    bool presences;  /* asked for */
 } job_t;
 
 static bool starts_with(const json_t *s, const char *prefix)
@@ -52,6 +53,7 @@ static void finish(job_t *j)
         json_t *c = json_pack("{s:s, s:o, s:I, s:I}", "guild_id", j->guild_id, "members", part, "chunk_index",
                               (json_int_t)i, "chunk_count", (json_int_t)count);
         if (j->nonce) json_object_set(c, "nonce", j->nonce);
+        if (j->presences) json_object_set_new(c, "presences", json_array()); /* filled by the gateway */
         json_array_append_new(chunks, c);
     }
     if (j->wanted) { /* the ids asked for that are not members */
@@ -146,12 +148,13 @@ int sd_chunks_request(sd_app_t *app, const char *user_id, const json_t *d, sd_ch
 {
     const json_t *guild = json_object_get(d, "guild_id"), *query = json_object_get(d, "query");
     const json_t *limit = json_object_get(d, "limit"), *ids = json_object_get(d, "user_ids");
-    const json_t *nonce = json_object_get(d, "nonce");
+    const json_t *nonce = json_object_get(d, "nonce"), *presences = json_object_get(d, "presences");
     char guild_id[24];
     if (!json_is_object(d) || !snowflake(guild, guild_id) || (query && !json_is_string(query)) ||
         (query && json_string_length(query) > 100) ||
         (limit && (!json_is_integer(limit) || json_integer_value(limit) < 0)) || (!query && !ids) ||
-        (nonce && (!json_is_string(nonce) || json_string_length(nonce) > 32)))
+        (nonce && (!json_is_string(nonce) || json_string_length(nonce) > 32)) ||
+        (presences && !json_is_boolean(presences) && !json_is_null(presences)))
         return 4002;
     json_t *wanted = ids ? wanted_ids(ids) : NULL;
     if (ids && !wanted) return 4002;
@@ -167,6 +170,7 @@ int sd_chunks_request(sd_app_t *app, const char *user_id, const json_t *d, sd_ch
     j->limit = (size_t)json_integer_value(limit);
     if (j->query[0] && (!j->limit || j->limit > MAX_MEMBERS)) j->limit = MAX_MEMBERS;
     if (nonce) j->nonce = json_incref((json_t *)nonce);
+    j->presences = json_is_true(presences);
     sd_member_service_list(app, user_id, j->guild_id, "0", PAGE, on_page, j);
     return 0;
 }

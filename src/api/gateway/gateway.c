@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api/gateway/address.h"
 #include "api/gateway/chunks.h"
@@ -13,7 +14,9 @@
 #include "api/gateway/presence.h"
 #include "api/gateway/session.h"
 #include "api/v1/deps.h"
+#include "core/app.h"
 #include "core/broker.h"
+#include "core/config.h"
 #include "core/metrics.h"
 #include "core/websocket.h"
 #include "services/events.h"
@@ -31,7 +34,11 @@ static void on_chunks(json_t *chunks, void *ctx)
     sd_gw_session_t *s = sd_gw_find_session(a->gw, a->session);
     size_t i;
     json_t *c;
-    json_array_foreach(s ? chunks : NULL, i, c) sd_gw_dispatch_json(s, "GUILD_MEMBERS_CHUNK", json_incref(c));
+    json_array_foreach(s ? chunks : NULL, i, c)
+    {
+        sd_gw_presence_chunk(s, c);
+        sd_gw_dispatch_json(s, "GUILD_MEMBERS_CHUNK", json_incref(c));
+    }
     free(a);
 }
 
@@ -49,11 +56,15 @@ static void request_members(sd_gw_session_t *s, const json_t *d)
     }
 }
 
-/* The socket's URL, by the Host the client used: what GET /gateway gives and READY's resume_gateway_url. */
+/* The socket's URL, by the Host the client used: what GET /gateway gives and READY's resume_gateway_url.
+   Behind a TLS proxy (X-Forwarded-Proto: https) the socket is wss: only the asking client reads the answer.
+ */
 static void socket_url(const sd_request_t *req, char *out, size_t cap)
 {
     const char *host = sd_request_header(req, "Host");
-    snprintf(out, cap, "ws://%s/gateway", host && host[0] ? host : "127.0.0.1");
+    const char *proto = sd_request_header(req, "X-Forwarded-Proto");
+    bool tls = proto && !strcasecmp(proto, "https");
+    snprintf(out, cap, "%s://%s/gateway", tls ? "wss" : "ws", host && host[0] ? host : "127.0.0.1");
 }
 
 static void on_text(void *ctx, const char *msg, size_t len)
@@ -100,6 +111,7 @@ static void on_text(void *ctx, const char *msg, size_t len)
             sd_gw_close_link(l, 4003, "Not authenticated");
         } else {
             snprintf(s->status, sizeof s->status, "%s", p.status);
+            sd_gw_presence_activities(s, json_object_get(p.d, "activities"));
             sd_gw_presence(s, p.status);
         }
         break;
@@ -218,14 +230,18 @@ static void get_gateway(sd_request_t *req, void *app)
     sd_http_respond_json(req, 200, url_object(req));
 }
 
-static void get_gateway_bot(sd_request_t *req, void *app)
+/* The session start limit is the IDENTIFY limit the server enforces (rate_identify); the limiter counts on
+   every look, so the figures are the configured ones: a full window. */
+static void get_gateway_bot(sd_request_t *req, void *ctx)
 {
-    (void)app;
+    sd_app_t *app = ctx;
+    const sd_rate_t *limit = &app->cfg->rate_identify;
+    json_int_t total = limit->count ? limit->count : 1000; /* unlimited: Discord's usual figure */
     json_t *out = url_object(req);
     json_object_set_new(out, "shards", json_integer(1));
     json_object_set_new(out, "session_start_limit",
-                        json_pack("{s:i, s:i, s:i, s:i}", "total", 1000, "remaining", 1000, "reset_after", 0,
-                                  "max_concurrency", 1));
+                        json_pack("{s:I, s:I, s:I, s:i}", "total", total, "remaining", total, "reset_after",
+                                  (json_int_t)(limit->count ? limit->window_ms : 0), "max_concurrency", 1));
     sd_http_respond_json(req, 200, out);
 }
 

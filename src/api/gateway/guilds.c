@@ -7,6 +7,7 @@
 #include "api/gateway/delivery.h"
 #include "api/gateway/presence.h"
 #include "services/gateway_service.h"
+#include "services/member_service.h"
 
 /* The users with a session here that has guild_id, and extra (may be NULL), each once. */
 static json_t *user_ids_in(sd_gateway_t *gw, const char *guild_id, const char *extra)
@@ -49,19 +50,65 @@ typedef struct {
     char only[33]; /* the session a guild is loaded for (its GUILD_CREATE), by id: it may end meanwhile */
 } reload_t;
 
-static void guild_created(sd_gw_session_t *s, const char *guild_id)
+static bool large(const sd_gw_session_t *s, const json_t *state)
+{
+    return json_integer_value(json_object_get(json_object_get(state, "guild"), "member_count")) >
+           s->large_threshold;
+}
+
+/* GUILD_CREATE of the guild held in the states, with the members of roster (NULL: the session user's own). */
+static void send_guild_create(sd_gw_session_t *s, const char *guild_id, const json_t *roster)
 {
     json_t *state = json_object_get(s->gw->states, guild_id);
-    if (!state || !json_object_get(json_object_get(state, "members"), s->user_id)) return;
+    if (!state || !json_object_get(json_object_get(state, "members"), s->user_id) ||
+        json_object_get(s->guilds, guild_id))
+        return;
     json_object_set_new(s->guilds, guild_id, json_true());
     /* Discord sends GUILD_CREATE whatever the intents. */
     json_t *user = json_loads(s->user, 0, NULL);
     sd_gw_dispatch_json(
         s, "GUILD_CREATE",
-        sd_gateway_service_guild_create(state, s->user_id, user,
+        sd_gateway_service_guild_create(state, s->user_id, user, roster, large(s, state),
                                         s->intents & SD_GW_I_GUILD_PRESENCES ? s->gw->presences : NULL));
     json_decref(user);
     sd_gw_presence_in(s, guild_id, s->status);
+}
+
+typedef struct {
+    sd_gateway_t *gw;
+    char session[33];
+    char guild_id[24];
+} roster_t;
+
+static void on_roster(const sd_outcome_t *o, void *ctx)
+{
+    roster_t *r = ctx;
+    sd_gateway_t *gw = r->gw;
+    sd_gw_session_t *s = sd_gw_find_session(gw, r->session);
+    /* Could the roster not be read, the guild goes out as a large one: the client asks for its members. */
+    if (s) send_guild_create(s, r->guild_id, o->fault.err ? NULL : o->body);
+    free(r);
+    reload_done(gw);
+}
+
+/* As Discord, a guild that is not large lists all its members to a session with the GUILD_PRESENCES intent
+   (clients then trust the list and ask for no chunks); else only the session user's own member. Dispatches
+   wait for the list meanwhile. */
+static void guild_created(sd_gw_session_t *s, const char *guild_id)
+{
+    json_t *state = json_object_get(s->gw->states, guild_id);
+    if (!state || !json_object_get(json_object_get(state, "members"), s->user_id)) return;
+    bool all = !large(s, state) && (s->intents & SD_GW_I_GUILD_PRESENCES);
+    roster_t *r = all ? calloc(1, sizeof *r) : NULL;
+    if (!r) {
+        send_guild_create(s, guild_id, NULL);
+        return;
+    }
+    r->gw = s->gw;
+    snprintf(r->session, sizeof r->session, "%s", s->id);
+    snprintf(r->guild_id, sizeof r->guild_id, "%s", guild_id);
+    s->gw->reloading++;
+    sd_member_service_list(s->gw->app, s->user_id, guild_id, "0", s->large_threshold, on_roster, r);
 }
 
 static void guild_gone(sd_gateway_t *gw, const char *guild_id, const char *user_id)

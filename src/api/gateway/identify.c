@@ -97,7 +97,12 @@ void sd_gw_identify(sd_gw_session_t *s, const sd_gw_payload_t *p)
         return;
     }
     s->intents = p->intents;
+    /* Discord's range is 50-250, 50 by default; anything else is read as the default. */
+    json_t *large = json_object_get(p->d, "large_threshold");
+    json_int_t threshold = json_is_integer(large) ? json_integer_value(large) : 50;
+    s->large_threshold = threshold >= 50 && threshold <= 250 ? (int)threshold : 50;
     if (p->status) snprintf(s->status, sizeof s->status, "%s", p->status);
+    sd_gw_presence_activities(s, json_object_get(json_object_get(p->d, "presence"), "activities"));
     s->pending_auth = true;
     if (sd_user_service_authenticate(s->gw->app, p->token, on_identified, s) != SD_OK) {
         s->pending_auth = false;

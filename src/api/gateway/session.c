@@ -144,6 +144,7 @@ static void session_free_now(uv_handle_t *h)
     free(s->ring);
     free(s->user);
     json_decref(s->guilds);
+    json_decref(s->activities);
     free(s->resume_url);
     s->gw->open--;
     free(s);

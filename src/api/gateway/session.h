@@ -60,8 +60,11 @@ struct sd_gw_session {
     char *resume_url; /* the socket's URL as the client reached it */
     bool identified, pending_auth, dead;
     uint64_t intents;
+    int large_threshold; /* IDENTIFY's: a guild with more members is large, its GUILD_CREATE lists none */
     long seq;
     char status[16];
+    /* The session's presence activities (api/gateway/presence), or NULL. */
+    json_t *activities;
     json_t *guilds;   /* guild_id -> true: guilds this session has had GUILD_CREATE for */
     uv_timer_t timer; /* heartbeat watchdog; while disconnected, the end of the resume window */
     uint64_t last_beat;
@@ -82,7 +85,7 @@ struct sd_gateway {
     json_t *states;            /* guild_id -> state (services/gateway_service) */
     json_t *channel_guild;
     json_t *online;      /* user_id -> number of identified sessions of this process */
-    json_t *presences;   /* user_id -> status, from every PRESENCE_UPDATE heard (all processes) */
+    json_t *presences;   /* user_id -> {status, activities} of every PRESENCE_UPDATE heard (all processes) */
     json_t *per_address; /* client address -> open sockets (api/gateway/address) */
     int reloading;
     json_t *waiting; /* envelopes held while a reload is in flight */

@@ -14,6 +14,7 @@
 #include "api/v1/endpoints/members.h"
 #include "api/v1/endpoints/messages.h"
 #include "api/v1/endpoints/metrics.h"
+#include "api/v1/endpoints/planned.h"
 #include "api/v1/endpoints/roles.h"
 #include "api/v1/endpoints/health.h"
 #include "api/v1/endpoints/users.h"
@@ -42,6 +43,7 @@ sd_router_t *sd_api_router_new(void)
         if (!err) err = sd_messages_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_dms_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_gateway_endpoints_register(r, prefixes[i]);
+        if (!err) err = sd_planned_endpoints_register(r, prefixes[i]);
     }
     if (err) {
         sd_router_free(r);
@@ -107,6 +109,7 @@ static void on_limited(const sd_rl_state_t *st, int n, void *ctx)
     add_number_header(req, "Retry-After", "%.0f", (double)((over->reset_after_ms + 999) / 1000));
     sd_http_add_header(req, "X-RateLimit-Scope", global ? "global" : "user");
     if (global) sd_http_add_header(req, "X-RateLimit-Global", "true");
+    sd_http_add_header(req, "Via", "1.1 simplediscord"); /* discord.py reads a 429 without Via as a ban */
     sd_metrics_add(a->app->metrics, "sd_ratelimit_rejections_total",
                    global       ? "scope=\"global\""
                    : a->by_user ? "scope=\"route\""

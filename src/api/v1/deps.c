@@ -42,6 +42,8 @@ static const wire_t reason_wire[] = {
     [SD_REASON_TOO_OLD_TO_BULK] = {400, 50034,
                                    "You can only bulk delete messages that are under 14 days old."},
     [SD_REASON_EVERYONE_ROLE] = {400, 50028, "Invalid Role: @everyone cannot be deleted"},
+    [SD_REASON_NO_OAUTH2] = {501, 0,
+                             "Adding members with an OAuth2 token is not available on this server yet"},
 };
 
 /* ... and for each conflict that is not a field error. */
@@ -86,6 +88,10 @@ static json_t *form_of(const sd_fault_t *f)
 
 sd_api_error_t sd_deps_error(const sd_fault_t *f)
 {
+    if (f->err == SD_ERR_THROTTLED && f->reason == SD_REASON_SLOWMODE) /* Discord's rate-limit body */
+        return (sd_api_error_t){
+            429, json_pack("{s:s, s:f, s:b, s:i}", "message", "You are being rate limited.", "retry_after",
+                           (double)f->retry_after_ms / 1000, "global", 0, "code", SD_API_SLOWMODE)};
     json_t *errors = form_of(f);
     if (errors)
         return (sd_api_error_t){400,
@@ -111,6 +117,16 @@ sd_api_error_t sd_deps_error(const sd_fault_t *f)
 
 void sd_deps_fault(sd_request_t *req, const sd_fault_t *f)
 {
+    if (f->err == SD_ERR_THROTTLED && f->reason == SD_REASON_SLOWMODE) {
+        /* The wait in Retry-After too, as the libraries read a rate limit (discord.py takes a 429 without Via
+           for a proxy's ban). The route's bucket headers are set already: the slowmode is a limit of its own.
+         */
+        char text[32];
+        snprintf(text, sizeof text, "%llu", (unsigned long long)((f->retry_after_ms + 999) / 1000));
+        sd_http_add_header(req, "Retry-After", text);
+        sd_http_add_header(req, "X-RateLimit-Scope", "user");
+        sd_http_add_header(req, "Via", "1.1 simplediscord");
+    }
     sd_api_error_t e = sd_deps_error(f);
     sd_http_respond_json(req, e.status, e.body);
 }

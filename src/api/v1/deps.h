@@ -34,7 +34,10 @@ typedef struct {
 sd_err_t sd_deps_register(sd_router_t *r, const char *prefix, const sd_route_def_t *defs, size_t n);
 
 /* Route flags. */
-enum { SD_API_AUTH = 1 }; /* needs a valid token; the handler finds the user with sd_deps_user() */
+enum {
+    SD_API_AUTH = 1,    /* needs a valid token; the handler finds the user with sd_deps_user() */
+    SD_API_PLANNED = 2, /* a route of Discord's not served yet (answers 501): no part of the documented API */
+};
 
 /*
  * The body decoded for a route taking the types in accept (core/http_body's SD_BODY_*): a new reference, or

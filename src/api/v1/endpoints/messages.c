@@ -1,4 +1,4 @@
-/* Routes: GET/POST /channels/{id}/messages, reactions, pins, GET/PATCH/DELETE
+/* Routes: GET/POST /channels/{id}/messages, reactions, pins (old and new paths), GET/PATCH/DELETE
    /channels/{id}/messages/{message_id}, POST /channels/{id}/messages/bulk-delete. */
 #include "api/v1/endpoints/messages.h"
 
@@ -6,6 +6,7 @@
 
 #include <string.h>
 #include "schemas/message_schema.h"
+#include "schemas/timestamp.h"
 #include "services/message_service.h"
 #include "services/reaction_service.h"
 
@@ -108,6 +109,20 @@ static void delete_user_reaction(sd_request_t *req, void *app)
     react(req, app, sd_request_param(req, "user_id"), true);
 }
 
+static void clear_emoji(sd_request_t *req, void *app)
+{
+    const char *e = emoji(req);
+    if (e)
+        sd_reaction_service_clear(app, sd_deps_user_id(req), channel(req), message(req), e, sd_deps_outcome,
+                                  req);
+}
+
+static void clear_all(sd_request_t *req, void *app)
+{
+    sd_reaction_service_clear(app, sd_deps_user_id(req), channel(req), message(req), NULL, sd_deps_outcome,
+                              req);
+}
+
 static void get_reactions(sd_request_t *req, void *app)
 {
     long limit;
@@ -134,6 +149,20 @@ static void list_pins(sd_request_t *req, void *app)
     sd_pin_service_list(app, sd_deps_user_id(req), channel(req), sd_deps_outcome, req);
 }
 
+/* GET /channels/{id}/messages/pins?before=<ISO time>&limit=1..50: the newer, paged pins. */
+static void page_pins(sd_request_t *req, void *app)
+{
+    long limit;
+    long long before_ms = -1;
+    if (!sd_deps_query_int(req, "limit", 1, 50, 50, &limit)) return;
+    const char *before = sd_request_query(req, "before");
+    if (before && *before && !sd_timestamp_parse(before, &before_ms)) {
+        sd_deps_field_error(req, "before", "DATE_TIME_TYPE_PARSE", "Could not parse the date and time.");
+        return;
+    }
+    sd_pin_service_page(app, sd_deps_user_id(req), channel(req), before_ms, (int)limit, sd_deps_outcome, req);
+}
+
 sd_err_t sd_messages_endpoints_register(sd_router_t *r, const char *prefix)
 {
     static const sd_route_def_t routes[] = {
@@ -151,9 +180,15 @@ sd_err_t sd_messages_endpoints_register(sd_router_t *r, const char *prefix)
         {"DELETE", "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/{user_id}",
          delete_user_reaction, SD_API_AUTH},
         {"GET", "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}", get_reactions, SD_API_AUTH},
+        {"DELETE", "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}", clear_emoji,
+         SD_API_AUTH},
+        {"DELETE", "/channels/{channel_id}/messages/{message_id}/reactions", clear_all, SD_API_AUTH},
         {"GET", "/channels/{channel_id}/pins", list_pins, SD_API_AUTH},
         {"PUT", "/channels/{channel_id}/pins/{message_id}", pin, SD_API_AUTH},
         {"DELETE", "/channels/{channel_id}/pins/{message_id}", unpin, SD_API_AUTH},
+        {"GET", "/channels/{channel_id}/messages/pins", page_pins, SD_API_AUTH},
+        {"PUT", "/channels/{channel_id}/messages/pins/{message_id}", pin, SD_API_AUTH},
+        {"DELETE", "/channels/{channel_id}/messages/pins/{message_id}", unpin, SD_API_AUTH},
     };
     return sd_deps_register(r, prefix, routes, sizeof routes / sizeof *routes);
 }

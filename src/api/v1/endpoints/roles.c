@@ -1,4 +1,4 @@
-/* Routes: GET/POST/PATCH /guilds/{id}/roles, PATCH/DELETE /guilds/{id}/roles/{role_id}. */
+/* Routes: GET/POST/PATCH /guilds/{id}/roles, GET/PATCH/DELETE /guilds/{id}/roles/{role_id}. */
 #include "api/v1/endpoints/roles.h"
 
 #include "api/v1/deps.h"
@@ -23,6 +23,12 @@ static const char *guild(sd_request_t *req)
 static void list_roles(sd_request_t *req, void *app)
 {
     sd_role_service_list(app, sd_deps_user_id(req), guild(req), sd_deps_outcome, req);
+}
+
+static void get_role(sd_request_t *req, void *app)
+{
+    sd_role_service_get(app, sd_deps_user_id(req), guild(req), sd_request_param(req, "role_id"),
+                        sd_deps_outcome, req);
 }
 
 static void create_role(sd_request_t *req, void *app)
@@ -58,6 +64,7 @@ sd_err_t sd_roles_endpoints_register(sd_router_t *r, const char *prefix)
         {"GET", "/guilds/{guild_id}/roles", list_roles, SD_API_AUTH},
         {"POST", "/guilds/{guild_id}/roles", create_role, SD_API_AUTH},
         {"PATCH", "/guilds/{guild_id}/roles", move_roles, SD_API_AUTH},
+        {"GET", "/guilds/{guild_id}/roles/{role_id}", get_role, SD_API_AUTH},
         {"PATCH", "/guilds/{guild_id}/roles/{role_id}", update_role, SD_API_AUTH},
         {"DELETE", "/guilds/{guild_id}/roles/{role_id}", delete_role, SD_API_AUTH},
     };

@@ -10,8 +10,8 @@ static void get_me(sd_request_t *req, void *app)
     sd_http_respond_json(req, 200, sd_user_private_json(sd_deps_user(req)));
 }
 
-/* GET /oauth2/applications/@me: every account here is its own application, as a bot's is on Discord. Bot
-   libraries read it at login. */
+/* GET /oauth2/applications/@me and /applications/@me: every account here is its own application, as a bot's
+   is on Discord. Bot libraries read it at login. */
 static void get_application(sd_request_t *req, void *app)
 {
     (void)app;
@@ -73,6 +73,8 @@ sd_err_t sd_users_endpoints_register(sd_router_t *r, const char *prefix)
     if ((err = sd_router_add(r, "GET", path, get_me, SD_API_AUTH))) return err;
     if ((err = sd_router_add(r, "PATCH", path, patch_me, SD_API_AUTH))) return err;
     snprintf(path, sizeof path, "%s/oauth2/applications/@me", prefix);
+    if ((err = sd_router_add(r, "GET", path, get_application, SD_API_AUTH))) return err;
+    snprintf(path, sizeof path, "%s/applications/@me", prefix); /* discord.js reads it there */
     if ((err = sd_router_add(r, "GET", path, get_application, SD_API_AUTH))) return err;
     snprintf(path, sizeof path, "%s/users/{user_id}", prefix);
     return sd_router_add(r, "GET", path, get_user, SD_API_AUTH);
