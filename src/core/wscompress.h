@@ -4,7 +4,7 @@
  * connection's single stream, flushed so that the peer decodes the message whole with one decoder for the
  * whole connection: zlib-stream (deflate, each message ending in Z_SYNC_FLUSH's 00 00 ff ff) and zstd-stream
  * (one zstd frame never ended, each message flushed with ZSTD_e_flush). Their windows are kept small (a 4 KiB
- * deflate window, a 64 KiB zstd window), so that ten thousand connections stay within memory; any standard
+ * deflate window, an 8 KiB zstd window), so that ten thousand connections stay within memory; any standard
  * decoder reads them (a 15-bit inflater reads a smaller window; zstd's default decoder limit is 128 MiB).
  * sd_wsc_zlib_once is the per-payload compression: one complete zlib stream per message.
  */
@@ -34,7 +34,8 @@ sd_wsc_kind_t sd_wsc_kind(const sd_wsc_t *c);
 /*
  * Compresses one message, a then b (either may be empty), into c's stream, flushed. On SD_OK *out is a new
  * buffer of *out_len bytes (caller frees with free()). On failure (no memory) the stream is broken: the
- * connection must close, as its peer's decoder can no longer follow.
+ * connection must close, as its peer's decoder can no longer follow. (An empty message gives no bytes with
+ * zlib-stream: zlib writes no second flush marker when nothing came since the last.)
  */
 sd_err_t sd_wsc_message(sd_wsc_t *c, const void *a, size_t a_len, const void *b, size_t b_len,
                         unsigned char **out, size_t *out_len);
