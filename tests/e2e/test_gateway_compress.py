@@ -204,3 +204,48 @@ def test_no_compression_named_is_a_plain_socket(server):
         gw = Gateway(server, path=path, heartbeat=False)
         assert gw.hello["op"] == 10
         gw.close()
+
+
+def test_a_slow_compressed_consumer_is_closed_resumably_and_resumes(make_server):
+    """A compressed socket's queue counts against the same limit: one that stops reading is cut off (its
+    compressed bytes pile up, not the server's memory), then resumes on a new stream with what it missed."""
+    import random
+    import socket
+    import string
+
+    srv = make_server(GATEWAY_HEARTBEAT_MS="5000", GATEWAY_MAX_QUEUED_BYTES="32768")
+    owner = new_client(srv, "owner")
+    g = make_guild(owner)
+    ch = general(owner, g["id"])
+    slow = Compressed(srv, "zstd-stream", sockopt=((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096),))
+    identify(slow, owner.token)
+    slow.expect("GUILD_CREATE")
+    rng = random.Random(5)
+    sent = []
+    for i in range(150):  # random letters: about 1.4 KB each once compressed
+        text = "".join(rng.choice(string.ascii_letters) for _ in range(1900))
+        sent.append(ok(owner.post(f"/channels/{ch['id']}/messages", {"content": f"{i:04d} {text}"}))["id"])
+    got = []
+    slow.ws.settimeout(5)
+    while True:
+        try:
+            op, data = slow.ws.recv_data(control_frame=True)
+        except (websocket.WebSocketException, ConnectionError):
+            break
+        if op == ABNF.OPCODE_CLOSE:
+            break
+        msg = json.loads(slow.decoder.decompress(data))
+        slow.seq = msg.get("s") or slow.seq
+        if msg.get("t") == "MESSAGE_CREATE":
+            got.append(msg["d"]["id"])
+    assert len(got) < len(sent), "the slow session was never cut off"
+    assert got == sent[:len(got)]
+    fresh = Compressed(srv, "zstd-stream")
+    fresh.send(6, {"token": owner.token, "session_id": slow.session_id, "seq": slow.seq})
+    replayed = []
+    while len(got) + len(replayed) < len(sent):
+        msg = fresh.recv()
+        if msg.get("op") == 0 and msg["t"] == "MESSAGE_CREATE":
+            replayed.append(msg["d"]["id"])
+    assert got + replayed == sent
+    fresh.close()
