@@ -22,10 +22,10 @@
 
 /*
  * {content (1-2000), nonce? (string of at most 25 or integer), enforce_nonce?, tts?, flags? (SUPPRESS_EMBEDS,
- * SUPPRESS_NOTIFICATIONS), message_reference?
- * {message_id, channel_id?, fail_if_not_exists?}, allowed_mentions? {parse: ["users","roles","everyone"],
- * users, roles}}. On edit only content, allowed_mentions and
- * flags (of which only SUPPRESS_EMBEDS is kept, as "suppress_embeds"). Returns a new object or NULL with *errors.
+ * SUPPRESS_NOTIFICATIONS), message_reference? {message_id, channel_id?, fail_if_not_exists?},
+ * allowed_mentions? {parse: ["users","roles","everyone"], users, roles}}. On edit only content,
+ * allowed_mentions and flags (of which only SUPPRESS_EMBEDS is kept, as "suppress_embeds"). Returns a new
+ * object or NULL with *errors.
  */
 json_t *sd_message_in_parse(const json_t *body, bool create, json_t **errors);
 /* {messages: [2-100 ids]}: returns the array of ids. */
