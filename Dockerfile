@@ -2,7 +2,7 @@
 FROM debian:12 AS build
 RUN apt-get update && apt-get install -y --no-install-recommends \
       build-essential cmake pkg-config libuv1-dev libcurl4-openssl-dev libjansson-dev libsodium-dev \
-      libhttp-parser-dev libwslay-dev libhiredis-dev uthash-dev libssl-dev && rm -rf /var/lib/apt/lists/*
+      libhttp-parser-dev libwslay-dev libhiredis-dev uthash-dev libssl-dev zlib1g-dev libzstd-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt ./
 COPY src ./src
@@ -20,7 +20,7 @@ RUN node web/build.mjs
 
 FROM debian:12-slim
 RUN apt-get update && apt-get install -y --no-install-recommends \
-      libuv1 libcurl4 libjansson4 libsodium23 libhttp-parser2.9 libwslay1 libhiredis0.14 ca-certificates curl \
+      libuv1 libcurl4 libjansson4 libsodium23 libhttp-parser2.9 libwslay1 libhiredis0.14 zlib1g libzstd1 ca-certificates curl \
     && rm -rf /var/lib/apt/lists/* && useradd --system --home /app simplediscord
 WORKDIR /app
 COPY --from=build /src/build/simplediscord /usr/local/bin/simplediscord

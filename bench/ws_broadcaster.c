@@ -33,7 +33,7 @@ static void on_gone(void *ctx, int code)
     sockets[(intptr_t)ctx] = NULL;
 }
 
-static const sd_ws_cbs_t cbs = {on_text, on_gone};
+static const sd_ws_cbs_t cbs = {on_text, on_gone, NULL};
 
 static void handle(sd_request_t *req, void *ctx)
 {

@@ -4,6 +4,8 @@
  *   ws_load HOST PORT N MODE [TOKEN...]
  *
  * MODE "gateway": each client identifies with the next token (round robin) and is ready at its GUILD_CREATE.
+ * MODE "gateway-zstd": the same on zstd-stream sockets (?compress=zstd-stream), each client decoding its
+ * socket's stream with a zstd decoder of its own, as a Discord client does.
  * MODE "bare": a client is ready at its first frame. Once all are ready it prints "ready" on stdout. Every
  * text frame that holds "bench:<message>:<ns>" (ns: CLOCK_MONOTONIC when the message was sent) counts as that
  * message's delivery to that client. When stdin closes it prints one JSON line per message seen:
@@ -19,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 #include <uv.h>
+#include <zstd.h>
 
 #define MAX_MESSAGES 4096
 #define CONNECTING_AT_ONCE 256
@@ -30,6 +33,7 @@ typedef struct {
     bool upgraded, ready;
     char *pending; /* bytes of an incomplete frame (or of the HTTP answer) */
     size_t pending_len;
+    ZSTD_DCtx *zstd; /* gateway-zstd: the socket's one decoder */
 } client_t;
 
 typedef struct {
@@ -46,6 +50,8 @@ static char **tokens;
 static int n_tokens;
 static message_t messages[MAX_MESSAGES];
 static char shared_buf[1 << 20];
+static char decoded[8 << 20]; /* a zstd-stream message, decoded */
+static bool zstd_mode;
 static uv_pipe_t in_pipe;
 
 static uint64_t now_ns(void)
@@ -142,6 +148,22 @@ static void on_frame(client_t *c, const char *payload, size_t len)
     record(payload, len);
 }
 
+/* A binary message of a zstd-stream socket: one whole gateway message once decoded. */
+static void on_zstd_frame(client_t *c, const unsigned char *payload, size_t len)
+{
+    ZSTD_inBuffer in = {payload, len, 0};
+    ZSTD_outBuffer out = {decoded, sizeof decoded, 0};
+    while (in.pos < in.size) {
+        size_t rc = ZSTD_decompressStream(c->zstd, &out, &in);
+        if (ZSTD_isError(rc) || out.pos == out.size) {
+            fprintf(stderr, "ws_load: client %d: zstd: %s\n", c->index,
+                    ZSTD_isError(rc) ? ZSTD_getErrorName(rc) : "message too big");
+            exit(1);
+        }
+    }
+    on_frame(c, decoded, out.pos);
+}
+
 /* Consumes whole frames from data; returns the bytes used. */
 static size_t frames(client_t *c, const char *data, size_t len)
 {
@@ -162,6 +184,7 @@ static size_t frames(client_t *c, const char *data, size_t len)
         }
         if (avail < head + plen) break;
         if ((p[0] & 0x0f) == 1) on_frame(c, (const char *)p + head, plen);
+        if ((p[0] & 0x0f) == 2 && c->zstd) on_zstd_frame(c, p + head, plen);
         used += head + plen;
     }
     return used;
@@ -224,7 +247,10 @@ static void on_connect(uv_connect_t *req, int status)
     snprintf(upgrade, sizeof upgrade,
              "GET /%s HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
-             strcmp(mode, "bare") ? "gateway?v=10&encoding=json" : "socket", host, port);
+             strcmp(mode, "bare") ? zstd_mode ? "gateway?v=10&encoding=json&compress=zstd-stream"
+                                              : "gateway?v=10&encoding=json"
+                                  : "socket",
+             host, port);
     send_raw(c, upgrade, strlen(upgrade));
     uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
 }
@@ -237,6 +263,10 @@ static void start_one(int i)
     struct sockaddr_in addr;
     uv_ip4_addr(host, port, &addr);
     c->connect.data = c;
+    if (zstd_mode && !(c->zstd = ZSTD_createDCtx())) {
+        fprintf(stderr, "ws_load: no memory for a zstd decoder\n");
+        exit(1);
+    }
     uv_tcp_connect(&c->connect, &c->tcp, (const struct sockaddr *)&addr, on_connect);
 }
 
@@ -310,13 +340,14 @@ static void on_stdin(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 int main(int argc, char **argv)
 {
     if (argc < 5) {
-        fprintf(stderr, "usage: ws_load HOST PORT N gateway|bare [TOKEN...]\n");
+        fprintf(stderr, "usage: ws_load HOST PORT N gateway|gateway-zstd|bare [TOKEN...]\n");
         return 2;
     }
     host = argv[1];
     port = atoi(argv[2]);
     n_clients = atoi(argv[3]);
     mode = argv[4];
+    zstd_mode = !strcmp(mode, "gateway-zstd");
     tokens = argv + 5;
     n_tokens = argc - 5;
     if (n_clients <= 0 || (strcmp(mode, "bare") && n_tokens == 0)) {

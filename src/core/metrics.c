@@ -29,6 +29,8 @@ static const family_t families[] = {
      "DynamoDB attempts repeated after a retryable failure, by operation."},
     {"sd_dynamodb_call_duration_seconds", HISTOGRAM, "Time of a DynamoDB call, retries included."},
     {"sd_gateway_sessions", GAUGE, "Gateway sessions open (identified or resumable) in this process."},
+    {"sd_gateway_connections_total", COUNTER,
+     "Gateway sockets opened since start, by transport compression (none, zlib-stream, zstd-stream)."},
     {"sd_events_published_total", COUNTER, "Dispatch events published by this process, by type."},
     {"sd_events_delivered_total", COUNTER, "Dispatches sent to gateway sessions of this process, by type."},
     {"sd_broker_connected", GAUGE,

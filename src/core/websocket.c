@@ -26,6 +26,8 @@ struct sd_ws {
     char *msg;
     size_t msg_len, max_message;
     bool in_control; /* the frame being received is a control frame (wslay keeps those, 125 bytes at most) */
+    bool msg_binary; /* the message being received is a binary one */
+    sd_wsc_t *wsc;   /* what the server sends goes through it, when set */
     int too_big_code;
     char too_big_reason[64];
     bool closing;       /* our close frame is queued: nothing more goes out, nothing more is delivered */
@@ -121,11 +123,14 @@ static void on_frame_start(wslay_event_context_ptr ctx, const struct wslay_event
     (void)ctx;
     ws->in_control = arg->opcode >= 0x8;
     if (ws->closing || ws->in_control) return;
-    if (arg->opcode == WSLAY_BINARY_FRAME) {
+    if (arg->opcode == WSLAY_BINARY_FRAME && !ws->cbs->on_binary) {
         refuse(ws, 1003, "binary messages are not supported");
         return;
     }
-    if (arg->opcode == WSLAY_TEXT_FRAME) ws->msg_len = 0; /* wslay has checked that no message was open */
+    if (arg->opcode == WSLAY_TEXT_FRAME || arg->opcode == WSLAY_BINARY_FRAME) {
+        ws->msg_len = 0; /* wslay has checked that no message was open */
+        ws->msg_binary = arg->opcode == WSLAY_BINARY_FRAME;
+    }
     if (arg->payload_length > ws->max_message - ws->msg_len) {
         refuse(ws, ws->too_big_code, ws->too_big_reason);
         return;
@@ -153,12 +158,15 @@ static void on_message(wslay_event_context_ptr ctx, const struct wslay_event_on_
 {
     sd_ws_t *ws = user;
     (void)ctx; /* ping, pong and close are wslay's own */
-    if (ws->closing || arg->opcode != WSLAY_TEXT_FRAME) return;
+    if (ws->closing || (arg->opcode != WSLAY_TEXT_FRAME && arg->opcode != WSLAY_BINARY_FRAME)) return;
     char *msg = ws->msg;
     size_t len = ws->msg_len;
     ws->msg = NULL; /* a connection between messages holds nothing */
     ws->msg_len = 0;
-    ws->cbs->on_text(ws->cb_ctx, msg ? msg : "", len);
+    if (arg->opcode == WSLAY_BINARY_FRAME)
+        ws->cbs->on_binary(ws->cb_ctx, msg ? msg : "", len);
+    else
+        ws->cbs->on_text(ws->cb_ctx, msg ? msg : "", len);
     free(msg);
 }
 
@@ -194,6 +202,7 @@ static void on_closed(void *user)
     int code = wslay_event_get_close_received(ws->ctx) ? wslay_event_get_status_code_received(ws->ctx) : 1006;
     ws->cbs->on_gone(ws->cb_ctx, code);
     wslay_event_context_free(ws->ctx);
+    sd_wsc_free(ws->wsc);
     free(ws->msg);
     free(ws);
 }
@@ -250,12 +259,13 @@ sd_ws_t *sd_ws_accept(sd_request_t *req, size_t max_message, const sd_ws_cbs_t *
 
 #define HEAD_MAX (10 + SD_WS_PREFIX_MAX) /* a frame header and a message's first part */
 
-/* A server's (unmasked) text frame header for a message of prefix then len more bytes, followed by the
+/* A server's (unmasked) frame header of opcode for a message of prefix then len more bytes, followed by the
    prefix, written into head; returns its size. */
-static size_t text_head(const char *prefix, size_t prefix_len, size_t len, uint8_t head[HEAD_MAX])
+static size_t frame_head(int opcode, const char *prefix, size_t prefix_len, size_t len,
+                         uint8_t head[HEAD_MAX])
 {
     size_t total = prefix_len + len, n;
-    head[0] = 0x80 | WSLAY_TEXT_FRAME; /* FIN */
+    head[0] = (uint8_t)(0x80 | opcode); /* FIN */
     if (total < 126) {
         head[1] = (uint8_t)total;
         n = 2;
@@ -283,25 +293,68 @@ static bool bypass(const sd_ws_t *ws)
     return !ws->through_wslay;
 }
 
-sd_err_t sd_ws_send_parts(sd_ws_t *ws, const char *prefix, size_t prefix_len, const char *msg, size_t len)
+/* Sends one message of opcode made of prefix then msg, as it is. */
+static sd_err_t send_frame(sd_ws_t *ws, int opcode, const char *prefix, size_t prefix_len, const void *msg,
+                           size_t len)
 {
     if (ws->closing) return SD_ERR_UNAVAILABLE;
     if (prefix_len > SD_WS_PREFIX_MAX) return SD_ERR_INVALID;
     if (bypass(ws)) { /* the common case: no copy, one system call */
         uint8_t head[HEAD_MAX];
-        return sd_http_stream_write(ws->stream, head, text_head(prefix, prefix_len, len, head), msg, len);
+        return sd_http_stream_write(ws->stream, head, frame_head(opcode, prefix, prefix_len, len, head), msg,
+                                    len);
     }
     /* Behind what wslay holds: queued as one piece (wslay copies it). */
     char *whole = malloc(prefix_len + len + 1);
     if (!whole) return SD_ERR_NOMEM;
     if (prefix_len) memcpy(whole, prefix, prefix_len);
-    memcpy(whole + prefix_len, msg, len);
-    struct wslay_event_msg m = {WSLAY_TEXT_FRAME, (const uint8_t *)whole, prefix_len + len};
+    if (len) memcpy(whole + prefix_len, msg, len);
+    struct wslay_event_msg m = {(uint8_t)opcode, (const uint8_t *)whole, prefix_len + len};
     int rc = wslay_event_queue_msg(ws->ctx, &m);
     free(whole);
     if (rc != 0) return SD_ERR_NOMEM;
     pump(ws);
     return SD_OK;
+}
+
+/* prefix then msg through the connection's compressor, into *out (a new buffer); a failure closes. */
+static sd_err_t compress_message(sd_ws_t *ws, const char *prefix, size_t prefix_len, const char *msg,
+                                 size_t len, unsigned char **out, size_t *out_len)
+{
+    sd_err_t err = sd_wsc_message(ws->wsc, prefix, prefix_len, msg, len, out, out_len);
+    if (err != SD_OK) sd_ws_close(ws, 1011, "compression failed");
+    return err;
+}
+
+sd_err_t sd_ws_send_parts(sd_ws_t *ws, const char *prefix, size_t prefix_len, const char *msg, size_t len)
+{
+    if (ws->closing) return SD_ERR_UNAVAILABLE;
+    if (prefix_len > SD_WS_PREFIX_MAX) return SD_ERR_INVALID;
+    if (!ws->wsc) return send_frame(ws, WSLAY_TEXT_FRAME, prefix, prefix_len, msg, len);
+    unsigned char *packed;
+    size_t packed_len;
+    sd_err_t err = compress_message(ws, prefix, prefix_len, msg, len, &packed, &packed_len);
+    if (err != SD_OK) return err;
+    err = send_frame(ws, WSLAY_BINARY_FRAME, NULL, 0, packed, packed_len);
+    free(packed);
+    return err;
+}
+
+sd_err_t sd_ws_send_binary(sd_ws_t *ws, const void *data, size_t len)
+{
+    return send_frame(ws, WSLAY_BINARY_FRAME, NULL, 0, data, len);
+}
+
+void sd_ws_compress(sd_ws_t *ws, sd_wsc_t *c)
+{
+    if (!c) return;
+    sd_wsc_free(ws->wsc);
+    ws->wsc = c;
+}
+
+sd_wsc_kind_t sd_ws_compression(const sd_ws_t *ws)
+{
+    return sd_wsc_kind(ws->wsc);
 }
 
 sd_err_t sd_ws_send_text(sd_ws_t *ws, const char *msg, size_t len)
@@ -323,6 +376,8 @@ struct sd_ws_batch {
     heads_t *heads; /* the newest first; its head[0..n) are in writes */
     size_t n;
     bool handed; /* the newest heads went to the writers with their writes: the next needs new ones */
+    unsigned char **owned; /* compressed messages the writes borrow, freed at the end */
+    size_t n_owned, cap_owned;
 };
 
 sd_ws_batch_t *sd_ws_batch_new(void)
@@ -338,6 +393,8 @@ sd_ws_batch_t *sd_ws_batch_new(void)
     b->heads = NULL;
     b->n = 0;
     b->handed = false;
+    b->owned = NULL;
+    b->n_owned = b->cap_owned = 0;
     return b;
 }
 
@@ -361,17 +418,54 @@ static uint8_t *next_head(sd_ws_batch_t *b)
     return b->heads->head[b->n];
 }
 
+/* Keeps p (a compressed message) until the batch ends; false without memory. */
+static bool keep(sd_ws_batch_t *b, unsigned char *p)
+{
+    if (b->n_owned == b->cap_owned) {
+        size_t cap = b->cap_owned ? b->cap_owned * 2 : 64;
+        unsigned char **grown = realloc(b->owned, cap * sizeof *grown);
+        if (!grown) return false;
+        b->owned = grown;
+        b->cap_owned = cap;
+    }
+    b->owned[b->n_owned++] = p;
+    return true;
+}
+
+/* A compressed connection's message: compressed now (its stream's order is the order of the calls), then
+   written with the batch like any other, the batch keeping the compressed bytes. */
+static void add_compressed(sd_ws_batch_t *b, sd_ws_t *ws, const char *prefix, size_t prefix_len,
+                           const char *msg, size_t len)
+{
+    unsigned char *packed;
+    size_t packed_len;
+    if (compress_message(ws, prefix, prefix_len, msg, len, &packed, &packed_len) != SD_OK) return;
+    uint8_t *head = b && bypass(ws) ? next_head(b) : NULL;
+    if (!head || !keep(b, packed)) { /* wslay's queue goes first (or no memory): the usual way */
+        send_frame(ws, WSLAY_BINARY_FRAME, NULL, 0, packed, packed_len);
+        free(packed);
+        return;
+    }
+    b->writes[b->n++] = (sd_http_write_t){
+        ws->stream, head, packed, frame_head(WSLAY_BINARY_FRAME, NULL, 0, packed_len, head), packed_len};
+    if (b->n == BATCH_PART) hand_over(b);
+}
+
 void sd_ws_batch_add(sd_ws_batch_t *b, sd_ws_t *ws, const char *prefix, size_t prefix_len, const char *msg,
                      size_t len)
 {
     if (ws->closing || prefix_len > SD_WS_PREFIX_MAX) return;
+    if (ws->wsc) {
+        add_compressed(b, ws, prefix, prefix_len, msg, len);
+        return;
+    }
     uint8_t *head = b && bypass(ws) ? next_head(b) : NULL;
     if (!head) { /* wslay's queue goes first (or no memory): the usual way */
         sd_ws_send_parts(ws, prefix, prefix_len, msg, len);
         return;
     }
-    b->writes[b->n++] =
-        (sd_http_write_t){ws->stream, head, msg, text_head(prefix, prefix_len, len, head), len};
+    b->writes[b->n++] = (sd_http_write_t){ws->stream, head, msg,
+                                          frame_head(WSLAY_TEXT_FRAME, prefix, prefix_len, len, head), len};
     if (b->n == BATCH_PART) hand_over(b);
 }
 
@@ -384,6 +478,9 @@ void sd_ws_batch_end(sd_ws_batch_t *b)
         next = h->next;
         free(h);
     }
+    for (size_t i = 0; i < b->n_owned; i++)
+        free(b->owned[i]);
+    free(b->owned);
     free(b);
 }
 

@@ -14,6 +14,7 @@
 
 #include "core/errors.h"
 #include "core/http_request.h"
+#include "core/wscompress.h"
 
 typedef struct sd_ws sd_ws_t;
 
@@ -23,6 +24,8 @@ typedef struct {
     /* The connection is gone; code is what the peer's close frame said, or 1006 when it sent none. The ws is
        freed after this returns. */
     void (*on_gone)(void *ctx, int code);
+    /* One whole binary message, as on_text; NULL: binary messages close the connection with 1003. */
+    void (*on_binary)(void *ctx, const char *msg, size_t len);
 } sd_ws_cbs_t;
 
 /*
@@ -34,13 +37,22 @@ sd_ws_t *sd_ws_accept(sd_request_t *req, size_t max_message, const sd_ws_cbs_t *
    kept) rather than 1009: a protocol on top may name its own code. */
 sd_ws_t *sd_ws_accept_limited(sd_request_t *req, size_t max_message, int too_big_code,
                               const char *too_big_reason, const sd_ws_cbs_t *cbs, void *ctx);
-/* Sends a text message: straight into the socket when it takes it, otherwise queued (copied). */
+/* From now on every message sent goes through c (taken: freed with the connection) as a binary message;
+   NULL leaves the connection as it is. */
+void sd_ws_compress(sd_ws_t *ws, sd_wsc_t *c);
+/* The connection's compression (SD_WSC_NONE without one). */
+sd_wsc_kind_t sd_ws_compression(const sd_ws_t *ws);
+/* Sends a text message (a binary one of the compressed stream on a compressed connection): straight into the
+   socket when it takes it, otherwise queued (copied). A message the compressor cannot take (no memory)
+   closes the connection with 1011, as its peer could no longer decode the stream. */
 sd_err_t sd_ws_send_text(sd_ws_t *ws, const char *msg, size_t len);
 /* The longest first part of a message sent in two parts. */
 #define SD_WS_PREFIX_MAX 48
 /* Sends one text message made of prefix (at most SD_WS_PREFIX_MAX bytes) then msg, as sd_ws_send_text: a
    per-connection start before a part shared by many connections, with no copy of the shared part. */
 sd_err_t sd_ws_send_parts(sd_ws_t *ws, const char *prefix, size_t prefix_len, const char *msg, size_t len);
+/* Sends data as one binary message as it is, never through the compressor (a payload compressed alone). */
+sd_err_t sd_ws_send_binary(sd_ws_t *ws, const void *data, size_t len);
 /*
  * A broadcast: text messages to many connections, each sent as sd_ws_send_text would, their socket writes
  * spread over threads and started while the caller adds more (sd_http_batch). The messages stay borrowed
@@ -49,7 +61,8 @@ sd_err_t sd_ws_send_parts(sd_ws_t *ws, const char *prefix, size_t prefix_len, co
  */
 typedef struct sd_ws_batch sd_ws_batch_t;
 sd_ws_batch_t *sd_ws_batch_new(void);
-/* Adds the message prefix + msg (as sd_ws_send_parts; prefix copied, msg borrowed until the end). */
+/* Adds the message prefix + msg (as sd_ws_send_parts; prefix copied, msg borrowed until the end). On a
+   compressed connection it is compressed now, into a buffer the batch keeps until its end. */
 void sd_ws_batch_add(sd_ws_batch_t *b, sd_ws_t *ws, const char *prefix, size_t prefix_len, const char *msg,
                      size_t len);
 void sd_ws_batch_end(sd_ws_batch_t *b);

@@ -157,6 +157,8 @@ json_t *sd_channel_json(const json_t *channel)
         json_object_set_new(c, "topic", string_or_null(channel, "topic"));
         json_object_set_new(c, "last_message_id", string_or_null(channel, "last_message_id"));
         json_object_set_new(c, "rate_limit_per_user", int_or_zero(channel, "rate_limit_per_user"));
+        const json_t *archive = json_object_get(channel, "default_auto_archive_duration");
+        if (json_is_integer(archive)) json_object_set(c, "default_auto_archive_duration", (json_t *)archive);
     }
     return c;
 }

@@ -111,7 +111,6 @@ static const sd_field_unsupported_t channel_unsupported[] = {
     {"user_limit", NULL},
     {"rtc_region", NULL},
     {"video_quality_mode", NULL},
-    {"default_auto_archive_duration", NULL},
     {"default_reaction_emoji", NULL},
     {"available_tags", NULL},
     {"default_sort_order", NULL},
@@ -157,6 +156,15 @@ json_t *sd_channel_in_parse(const json_t *body, bool create, json_t **errors_out
         json_object_set_new(out, "nsfw", json_boolean(b));
     if (sd_field_int(body, errors, "rate_limit_per_user", 0, 21600, &n))
         json_object_set_new(out, "rate_limit_per_user", json_integer(n));
+    /* the default archive time of the channel's threads (threads are a later family; the choice is kept) */
+    if (!sd_field_is_null(body, "default_auto_archive_duration") &&
+        sd_field_int(body, errors, "default_auto_archive_duration", 60, 10080, &n)) {
+        if (n == 60 || n == 1440 || n == 4320 || n == 10080)
+            json_object_set_new(out, "default_auto_archive_duration", json_integer(n));
+        else
+            sd_form_error_add(errors, "default_auto_archive_duration", "BASE_TYPE_CHOICES",
+                              "Value must be one of {60, 1440, 4320, 10080}.");
+    }
     parse_overwrites(body, errors, out);
     UNSUPPORTED(body, errors, channel_unsupported);
     return done(out, errors, errors_out);

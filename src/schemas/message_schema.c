@@ -56,8 +56,7 @@ static void parse_allowed(const json_t *body, json_t *errors, json_t *out)
 
 /* Documented message fields of features the server does not have: refused by name unless empty. */
 static const sd_field_unsupported_t message_unsupported[] = {
-    {"embeds", NULL},      {"components", NULL}, {"sticker_ids", NULL},
-    {"attachments", NULL}, {"flags", NULL},      {"poll", NULL},
+    {"embeds", NULL}, {"components", NULL}, {"sticker_ids", NULL}, {"attachments", NULL}, {"poll", NULL},
 };
 
 static void parse_reference(const json_t *body, json_t *errors, json_t *out)
@@ -88,6 +87,23 @@ static void parse_reference(const json_t *body, json_t *errors, json_t *out)
     json_decref(r);
 }
 
+/* flags: on create SUPPRESS_EMBEDS and SUPPRESS_NOTIFICATIONS; on edit a client sends the message's flags
+   back (discord.js does), of which SUPPRESS_EMBEDS alone is the sender's to change. */
+static void parse_flags(const json_t *body, json_t *errors, bool create, json_t *out)
+{
+    const long long settable = SD_MESSAGE_SUPPRESS_EMBEDS | SD_MESSAGE_SUPPRESS_NOTIFICATIONS;
+    long long flags;
+    if (sd_field_is_null(body, "flags") || !sd_field_int(body, errors, "flags", 0, 0x7FFFFFFF, &flags))
+        return;
+    if (create && (flags & ~settable))
+        sd_form_error_add(errors, "flags", "MESSAGE_FLAGS_INVALID",
+                          "Only SUPPRESS_EMBEDS (4) and SUPPRESS_NOTIFICATIONS (4096) can be set.");
+    else if (create)
+        json_object_set_new(out, "flags", json_integer(flags));
+    else
+        json_object_set_new(out, "suppress_embeds", json_boolean(flags & SD_MESSAGE_SUPPRESS_EMBEDS));
+}
+
 json_t *sd_message_in_parse(const json_t *body, bool create, json_t **errors_out)
 {
     json_t *errors = json_object(), *out = json_object();
@@ -103,6 +119,7 @@ json_t *sd_message_in_parse(const json_t *body, bool create, json_t **errors_out
     else if ((!json_object_get(body, "content") && create) || sd_field_is_null(body, "content"))
         sd_form_error_add(errors, "content", "BASE_TYPE_REQUIRED", "Cannot send an empty message");
     parse_allowed(body, errors, out);
+    parse_flags(body, errors, create, out);
     sd_field_unsupported(body, errors, message_unsupported,
                          sizeof message_unsupported / sizeof *message_unsupported);
     if (!create) return done(out, errors, errors_out);
@@ -289,7 +306,8 @@ json_t *sd_message_json(const json_t *m, const json_t *users, const json_t *refe
                   "content", json_object_get(m, "content"), "timestamp", json_object_get(m, "timestamp"),
                   "tts", 0, "edited_timestamp", edited ? edited : json_null(), "mentions", mentions,
                   "mention_roles", json_object_get(m, "mention_roles"), "attachments", "embeds",
-                  "mention_everyone", json_object_get(m, "mention_everyone"), "flags", 0, "components");
+                  "mention_everyone", json_object_get(m, "mention_everyone"), "flags",
+                  (int)json_integer_value(json_object_get(m, "flags")), "components");
     if (!out) return NULL;
     json_object_set_new(out, "pinned", json_boolean(json_is_true(json_object_get(m, "pinned"))));
     const json_t *g = json_object_get(m, "guild_id");

@@ -16,11 +16,16 @@
 #define SD_MESSAGE_MAX 2000
 #define SD_MESSAGE_DEFAULT 0
 #define SD_MESSAGE_REPLY 19
+/* The message flags a sender may set: embeds hidden, and a message that notifies no one (create only). */
+#define SD_MESSAGE_SUPPRESS_EMBEDS 4
+#define SD_MESSAGE_SUPPRESS_NOTIFICATIONS 4096
 
 /*
- * {content (1-2000), nonce? (string of at most 25 or integer), enforce_nonce?, tts?, message_reference?
- * {message_id, channel_id?, fail_if_not_exists?}, allowed_mentions? {parse: ["users","roles","everyone"],
- * users, roles}}. On edit only content and allowed_mentions. Returns a new object or NULL with *errors.
+ * {content (1-2000), nonce? (string of at most 25 or integer), enforce_nonce?, tts?, flags? (SUPPRESS_EMBEDS,
+ * SUPPRESS_NOTIFICATIONS), message_reference? {message_id, channel_id?, fail_if_not_exists?},
+ * allowed_mentions? {parse: ["users","roles","everyone"], users, roles}}. On edit only content,
+ * allowed_mentions and flags (of which only SUPPRESS_EMBEDS is kept, as "suppress_embeds"). Returns a new
+ * object or NULL with *errors.
  */
 json_t *sd_message_in_parse(const json_t *body, bool create, json_t **errors);
 /* {messages: [2-100 ids]}: returns the array of ids. */

@@ -278,6 +278,7 @@ static void send_write(sd_gjob_t *j, json_t *reference)
     if (!j->guild_id[0]) json_object_del(m, "guild_id"); /* a DM */
     set_mentions(j, m);
     if (reference) json_object_set(m, "message_reference", reference);
+    if (json_object_get(j->input, "flags")) json_object_set(m, "flags", json_object_get(j->input, "flags"));
     const json_t *nonce = json_object_get(j->input, "nonce");
     if (nonce) json_object_set(m, "nonce", (json_t *)nonce);
     bool enforce = nonce && json_is_true(json_object_get(j->input, "enforce_nonce"));
@@ -346,82 +347,6 @@ void sd_message_service_send(sd_app_t *app, const char *user_id, const char *cha
     sd_gjob_run(app, user_id, input, NULL, NULL, channel_id, send_step, cb, ctx);
 }
 
-/* ---- history ---- */
-
-static void reverse(json_t *list)
-{
-    size_t n = json_array_size(list);
-    for (size_t i = 0; i < n / 2; i++) {
-        json_t *a = json_incref(json_array_get(list, i));
-        json_array_set(list, i, json_array_get(list, n - 1 - i));
-        json_array_set_new(list, n - 1 - i, a);
-    }
-}
-
-static void on_page(sd_err_t err, json_t *messages, void *ctx)
-{
-    sd_gjob_t *j = ctx;
-    if (err) {
-        fail_store(j, err);
-        return;
-    }
-    const char *mode = json_string_value(json_object_get(j->input, "mode"));
-    json_t *list = json_copy(messages);
-    if (!strcmp(mode, "after")) reverse(list); /* Discord answers newest first */
-    if (!strcmp(mode, "around-newer")) {
-        /* first half done (ids above the anchor, oldest first): now the anchor and what is older */
-        reverse(list);
-        json_object_set_new(j->input, "newer", list);
-        json_object_set_new(j->input, "mode", json_string("around-older"));
-        long limit = (long)json_integer_value(json_object_get(j->input, "limit"));
-        size_t want = (size_t)limit - json_array_size(list);
-        sd_gjob_started(j, sd_message_repo_page(
-                               j->app->db, j->channel_id,
-                               sd_snowflake_parse(json_string_value(json_object_get(j->input, "anchor"))),
-                               true, true, want, on_page, j));
-        return;
-    }
-    if (!strcmp(mode, "around-older")) {
-        json_t *all = json_copy(json_object_get(j->input, "newer"));
-        json_array_extend(all, list);
-        json_decref(list);
-        list = all;
-    }
-    sd_message_service_answer(j, list, false);
-}
-
-static void list_step(sd_gjob_t *j)
-{
-    if (!(j->perms & SD_PERM_READ_MESSAGE_HISTORY)) {
-        sd_gjob_ok(j, SD_OUTCOME_OK, json_array());
-        return;
-    }
-    const char *mode = json_string_value(json_object_get(j->input, "mode"));
-    size_t limit = (size_t)json_integer_value(json_object_get(j->input, "limit"));
-    uint64_t anchor = sd_snowflake_parse(json_string_value(json_object_get(j->input, "anchor")));
-    if (!strcmp(mode, "around-newer")) limit = limit / 2;
-    if (limit == 0) { /* around with limit 1: only the anchor */
-        json_object_set_new(j->input, "mode", json_string("around-older"));
-        json_object_set_new(j->input, "newer", json_array());
-        limit = 1;
-        sd_gjob_started(
-            j, sd_message_repo_page(j->app->db, j->channel_id, anchor, true, true, limit, on_page, j));
-        return;
-    }
-    bool older = !strcmp(mode, "before");
-    sd_gjob_started(j,
-                    sd_message_repo_page(j->app->db, j->channel_id, anchor, older, false, limit, on_page, j));
-}
-
-void sd_message_service_list(sd_app_t *app, const char *user_id, const char *channel_id, const char *before,
-                             const char *after, const char *around, int limit, sd_outcome_cb cb, void *ctx)
-{
-    const char *mode = around ? "around-newer" : after ? "after" : "before";
-    const char *anchor = around ? around : after ? after : before ? before : "0";
-    json_t *input = json_pack("{s:s, s:s, s:i}", "mode", mode, "anchor", anchor, "limit", limit);
-    sd_gjob_run(app, user_id, input, NULL, NULL, channel_id, list_step, cb, ctx);
-}
-
 /* ---- one message ---- */
 
 static void on_one(sd_err_t err, json_t *message, void *ctx)
@@ -481,6 +406,13 @@ static void on_edit_target(sd_err_t err, json_t *message, void *ctx)
         json_object_del(probe, "content");
         json_object_update(changes, probe);
         json_decref(probe);
+    }
+    const json_t *suppress = json_object_get(j->input, "suppress_embeds");
+    if (suppress) { /* the one flag an edit changes */
+        json_int_t flags =
+            json_integer_value(json_object_get(message, "flags")) & ~SD_MESSAGE_SUPPRESS_EMBEDS;
+        json_object_set_new(changes, "flags",
+                            json_integer(flags | (json_is_true(suppress) ? SD_MESSAGE_SUPPRESS_EMBEDS : 0)));
     }
     j->event = "MESSAGE_UPDATE";
     sd_gjob_started(j, sd_message_repo_update(j->app->db, j->channel_id, j->target, changes, on_one, j));

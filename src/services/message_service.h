@@ -17,9 +17,6 @@
 /* input (stolen): validated sd_message_in_parse. */
 void sd_message_service_send(sd_app_t *app, const char *user_id, const char *channel_id, json_t *input,
                              sd_outcome_cb cb, void *ctx);
-/* One of before / after / around (or none: the newest); limit 1..100. */
-void sd_message_service_list(sd_app_t *app, const char *user_id, const char *channel_id, const char *before,
-                             const char *after, const char *around, int limit, sd_outcome_cb cb, void *ctx);
 void sd_message_service_get(sd_app_t *app, const char *user_id, const char *channel_id,
                             const char *message_id, sd_outcome_cb cb, void *ctx);
 void sd_message_service_edit(sd_app_t *app, const char *user_id, const char *channel_id,

@@ -38,14 +38,10 @@
 #define SD_PERM_MANAGE_ROLES (1ULL << 28)
 #define SD_PERM_MODERATE_MEMBERS (1ULL << 40)
 
-/* Every permission this server knows of. */
-#define SD_PERM_ALL                                                                                          \
-    (SD_PERM_CREATE_INSTANT_INVITE | SD_PERM_KICK_MEMBERS | SD_PERM_BAN_MEMBERS | SD_PERM_ADMINISTRATOR |    \
-     SD_PERM_MANAGE_CHANNELS | SD_PERM_MANAGE_GUILD | SD_PERM_ADD_REACTIONS | SD_PERM_VIEW_AUDIT_LOG |       \
-     SD_PERM_VIEW_CHANNEL | SD_PERM_SEND_MESSAGES | SD_PERM_MANAGE_MESSAGES | SD_PERM_EMBED_LINKS |          \
-     SD_PERM_ATTACH_FILES | SD_PERM_READ_MESSAGE_HISTORY | SD_PERM_MENTION_EVERYONE |                        \
-     SD_PERM_USE_EXTERNAL_EMOJIS | SD_PERM_CHANGE_NICKNAME | SD_PERM_MANAGE_NICKNAMES |                      \
-     SD_PERM_MANAGE_ROLES | SD_PERM_MODERATE_MEMBERS)
+/* Every permission Discord documents (bits 0-46 and 48-52), whether or not this server has the feature it
+   guards yet: the owner and administrators hold them all, and may hand any of them out (discord.py's
+   Permissions.all(), for one, sends every bit). */
+#define SD_PERM_ALL (((1ULL << 53) - 1) & ~(1ULL << 47))
 
 /* What a member in a timeout keeps (Discord's rule): seeing channels and reading their history. */
 #define SD_PERM_TIMED_OUT (SD_PERM_VIEW_CHANNEL | SD_PERM_READ_MESSAGE_HISTORY)

@@ -221,6 +221,10 @@ static void positions_step(sd_gjob_t *j)
         const char *id = json_string_value(json_object_get(m, "id"));
         json_t *role = json_object_get(roles(j), id);
         json_t *pos = json_object_get(m, "position");
+        /* Clients send the whole list (discord.js does), @everyone at 0 and the roles that stay where they
+           are included: only a move is checked and made. */
+        if (role && pos && json_integer_value(pos) == json_integer_value(json_object_get(role, "position")))
+            continue;
         if (!role || !pos || !strcmp(id, j->guild_id) || json_integer_value(pos) < 1) {
             json_decref(moves);
             char field[32];
@@ -236,6 +240,11 @@ static void positions_step(sd_gjob_t *j)
             return;
         }
         json_object_set(moves, id, pos);
+    }
+    if (!json_object_size(moves)) { /* nothing moves: the roles as they are */
+        json_decref(moves);
+        sd_gjob_ok(j, SD_OUTCOME_OK, sd_roles_json(j->guild));
+        return;
     }
     sd_gjob_started(j, sd_guild_repo_role_positions(j->app->db, j->guild_id, moves, NULL, NULL, on_moved, j));
 }

@@ -1,9 +1,15 @@
 """The judge no one here wrote: a stock discord.py bot (PyPI), pointed at this server by its two base URLs (the
 REST API's and the gateway's, which discord.py keeps apart), logs in, gets on_ready with its guild, sees a message
-another user sends over REST, and answers it with channel.send()."""
+another user sends over REST, and answers it with channel.send(). The library asks for transport compression
+by default (zstd-stream when a zstd decoder is installed, as requirements-dev.txt does; zlib-stream otherwise):
+the server counts each socket's compression, and both are run."""
 import asyncio
 import concurrent.futures
+import pathlib
+import subprocess
+import sys
 import threading
+import time
 
 import discord
 import yarl
@@ -41,8 +47,20 @@ def stop(client, loop, thread):
     thread.join(5)
 
 
+def connections(server, compress):
+    """Gateway sockets the server opened with that compression (sd_gateway_connections_total)."""
+    series = f'sd_gateway_connections_total{{compress="{compress}"}} '
+    for line in server.get("/metrics").text.splitlines():
+        if line.startswith(series):
+            return float(line.split()[-1])
+    return 0.0
+
+
 def test_stock_discord_py_bot_replies(server):
     owner, g, ch, bot_user = setup_guild(server)
+    compress = discord.utils._ActiveDecompressionContext.COMPRESSION_TYPE
+    assert compress in ("zstd-stream", "zlib-stream")
+    before = connections(server, compress)
 
     intents = discord.Intents.default()
     intents.message_content = True
@@ -67,6 +85,7 @@ def test_stock_discord_py_bot_replies(server):
     try:
         assert seen["ready"].wait(30), "on_ready never came"
         assert seen["guilds"] == [g["id"]]
+        assert connections(server, compress) == before + 1  # its socket is compressed as it asked
         sent = ok(owner.post(f"/channels/{ch['id']}/messages", {"content": "ping"}))
         reply = watcher.expect("MESSAGE_CREATE", timeout=20, match=lambda d: d["author"]["id"] == bot_user.id)["d"]
         assert reply["content"] == "pong: ping" and reply["channel_id"] == ch["id"]
@@ -76,6 +95,37 @@ def test_stock_discord_py_bot_replies(server):
     finally:
         watcher.close()
         stop(client, loop, thread)
+
+
+def test_stock_discord_py_bot_over_zlib_stream_its_default_without_zstd(server):
+    """The same bot as discord.py runs it where no zstd decoder is installed: over zlib-stream."""
+    owner, g, ch, bot_user = setup_guild(server)
+    before = connections(server, "zlib-stream")
+    watcher = Gateway(server)
+    watcher.identify(owner.token)
+    script = pathlib.Path(__file__).with_name("discord_py_zlib_bot.py")
+    bot = subprocess.Popen([sys.executable, str(script), str(server.port), bot_user.token],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = []
+        reader = threading.Thread(target=lambda: lines.extend(iter(bot.stdout.readline, "")), daemon=True)
+        reader.start()
+        deadline = time.time() + 30
+        while not any(line.startswith("ready") for line in lines) and time.time() < deadline and bot.poll() is None:
+            time.sleep(0.1)
+        assert any(line.split() == ["ready", g["id"]] for line in lines), (lines, bot.poll())
+        assert connections(server, "zlib-stream") == before + 1
+        ok(owner.post(f"/channels/{ch['id']}/messages", {"content": "ping"}))
+        reply = watcher.expect("MESSAGE_CREATE", timeout=20, match=lambda d: d["author"]["id"] == bot_user.id)["d"]
+        assert reply["content"] == "pong: ping"
+    finally:
+        watcher.close()
+        bot.terminate()
+        try:
+            bot.wait(10)
+        except subprocess.TimeoutExpired:
+            bot.kill()
+            bot.wait(5)
 
 
 def test_stock_discord_py_bot_with_members_intent_sees_guild_changes(server):

@@ -315,7 +315,6 @@ def test_audit_log_reason_checked_on_every_route(room):
     ("invite", {"target_type": 1}, "target_type"),
     ("message", {"content": "x", "embeds": [{"title": "t"}]}, "embeds"),
     ("message", {"content": "x", "sticker_ids": ["1"]}, "sticker_ids"),
-    ("message", {"content": "x", "flags": 4}, "flags"),
     ("me", {"banner": "data:image/png;base64,AAAA"}, "banner"),
     ("me", {"accent_color": 5}, "accent_color"),
 ])
@@ -342,3 +341,57 @@ def test_defaults_of_those_fields_are_accepted(server, room):
                                                      "sticker_ids": [], "flags": 0, "attachments": []}))
     ok(owner.patch(f"/guilds/{g['id']}/members/{owner.id}", {"mute": False, "deaf": False, "channel_id": None}))
     ok(owner.patch("/users/@me", {"banner": None, "accent_color": None}))
+
+
+# ---- everyday bot calls that sent a field the server had refused ----
+
+def test_message_flags_a_sender_sets(room):
+    owner, g, ch = room
+    silent = ok(owner.post(f"/channels/{ch['id']}/messages", {"content": "shh", "flags": 4096}))
+    assert silent["flags"] == 4096  # discord.py's send(silent=True)
+    r = owner.post(f"/channels/{ch['id']}/messages", {"content": "x", "flags": 2})  # CROSSPOSTED is not a sender's
+    assert form_error(r, "flags") == "MESSAGE_FLAGS_INVALID"
+    # An edit: discord.py's edit(suppress=True) sends 4; discord.js sends the message's flags back with it.
+    edited = ok(owner.patch(f"/channels/{ch['id']}/messages/{silent['id']}", {"flags": 4 | 4096}))
+    assert edited["flags"] == 4 | 4096 and edited["content"] == "shh"
+    edited = ok(owner.patch(f"/channels/{ch['id']}/messages/{silent['id']}", {"flags": 0}))
+    assert edited["flags"] == 4096  # only SUPPRESS_EMBEDS changes on an edit
+    assert ok(owner.get(f"/channels/{ch['id']}/messages/{silent['id']}"))["flags"] == 4096
+
+
+def test_default_auto_archive_duration_is_kept(room):
+    owner, g, ch = room
+    c = ok(owner.post(f"/guilds/{g['id']}/channels", {"name": "clone", "default_auto_archive_duration": 1440}))
+    assert c["default_auto_archive_duration"] == 1440  # discord.py's channel.clone() sends it
+    c = ok(owner.patch(f"/channels/{c['id']}", {"default_auto_archive_duration": 4320}))
+    assert ok(owner.get(f"/channels/{c['id']}"))["default_auto_archive_duration"] == 4320
+    r = owner.patch(f"/channels/{c['id']}", {"default_auto_archive_duration": 100})
+    assert form_error(r, "default_auto_archive_duration") == "BASE_TYPE_CHOICES"
+
+
+def test_the_owner_grants_every_documented_permission(room):
+    owner, g, ch = room
+    everything = ((1 << 53) - 1) & ~(1 << 47)  # discord.py's Permissions.all()
+    role = ok(owner.post(f"/guilds/{g['id']}/roles", {"name": "all", "permissions": str(everything)}))
+    assert role["permissions"] == str(everything)
+
+
+def test_role_positions_as_discord_js_sends_them(server, room):
+    owner, g, ch = room
+    a = ok(owner.post(f"/guilds/{g['id']}/roles", {"name": "a"}))
+    b = ok(owner.post(f"/guilds/{g['id']}/roles", {"name": "b"}))
+    listed = {r["id"]: r["position"] for r in ok(owner.get(f"/guilds/{g['id']}/roles"))}
+    # role.setPosition sends every role, @everyone at 0 and the unmoved ones at their place
+    body = [{"id": rid, "position": pos} for rid, pos in listed.items()]
+    for e in body:
+        if e["id"] == a["id"]:
+            e["position"] = listed[b["id"]]
+        elif e["id"] == b["id"]:
+            e["position"] = listed[a["id"]]
+    roles = {r["id"]: r["position"] for r in ok(owner.patch(f"/guilds/{g['id']}/roles", body))}
+    assert roles[a["id"]] == listed[b["id"]] and roles[b["id"]] == listed[a["id"]] and roles[g["id"]] == 0
+    # the whole list unchanged moves nothing and answers the roles
+    same = [{"id": rid, "position": pos} for rid, pos in roles.items()]
+    assert {r["id"]: r["position"] for r in ok(owner.patch(f"/guilds/{g['id']}/roles", same))} == roles
+    r = owner.patch(f"/guilds/{g['id']}/roles", [{"id": g["id"], "position": 2}])
+    assert r.status_code == 400

@@ -18,13 +18,20 @@ static void on_text(void *ctx, const char *msg, size_t len)
     if (s->ws) sd_ws_send_text(s->ws, msg, len);
 }
 
+/* Binary messages are taken too (the gateway takes them): echoed as binary. */
+static void on_binary(void *ctx, const char *msg, size_t len)
+{
+    slot_t *s = ctx;
+    if (s->ws) sd_ws_send_binary(s->ws, msg, len);
+}
+
 static void on_gone(void *ctx, int code)
 {
     (void)code;
     free(ctx);
 }
 
-static const sd_ws_cbs_t cbs = {on_text, on_gone};
+static const sd_ws_cbs_t cbs = {on_text, on_gone, on_binary};
 
 static void handle(sd_request_t *req, void *ctx)
 {

@@ -177,9 +177,13 @@ void sd_gw_deliver(sd_gateway_t *gw, json_t *env)
         if (!body[hide]) continue;
         long seq = sd_gw_numbered(s, t, body[hide]);
         if (sd_gw_keeping_up(s)) {
-            char start[SD_WS_PREFIX_MAX];
-            sd_ws_batch_add(batch, s->link->ws, start, sd_gw_frame_start(seq, start), body[hide]->text,
-                            body[hide]->len);
+            if (sd_gw_compressed_alone(s, body[hide])) {
+                sd_gw_send_numbered(s, seq, body[hide]); /* a zlib stream of its own: no shared body */
+            } else { /* a socket with transport compression compresses its copy into its stream here */
+                char start[SD_WS_PREFIX_MAX];
+                sd_ws_batch_add(batch, s->link->ws, start, sd_gw_frame_start(seq, start), body[hide]->text,
+                                body[hide]->len);
+            }
         }
         delivered++;
         if (!strcmp(t, "USER_UPDATE")) { /* later GUILD_CREATEs show the user as it is now */

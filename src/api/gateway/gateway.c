@@ -98,6 +98,7 @@ static void on_text(void *ctx, const char *msg, size_t len)
         sd_gw_send_json(s, json_pack("{s:i}", "op", SD_GW_OP_HEARTBEAT_ACK));
         break;
     case SD_GW_OP_IDENTIFY:
+        if (!s->identified && !s->pending_auth) s->payload_compress = p.compress;
         sd_gw_identify(s, &p);
         break;
     case SD_GW_OP_RESUME:
@@ -142,7 +143,17 @@ static void on_gone(void *ctx, int code)
     sd_gw_session_linger(s);
 }
 
-static const sd_ws_cbs_t ws_cbs = {on_text, on_gone};
+/* Discord takes a client's payloads in binary messages too: the same JSON text. */
+static const sd_ws_cbs_t ws_cbs = {on_text, on_gone, on_text};
+
+/* The socket's transport compression, from the URL's compress (none when absent or empty); false when it
+   names one Discord does not offer. */
+static bool compression_of(const sd_request_t *req, sd_wsc_kind_t *kind)
+{
+    const char *name = sd_request_query(req, "compress");
+    *kind = SD_WSC_NONE;
+    return !name || !name[0] || sd_wsc_kind_parse(name, kind);
+}
 
 static void get_socket(sd_request_t *req, void *ctx)
 {
@@ -169,6 +180,11 @@ static void get_socket(sd_request_t *req, void *ctx)
     /* Read before the upgrade: the request is gone after it. */
     const char *v = sd_request_query(req, "v");
     bool bad_version = v && strcmp(v, "10") && strcmp(v, "9");
+    /* Discord's encodings are json and etf; this server speaks json only. */
+    const char *encoding = sd_request_query(req, "encoding");
+    bool bad_encoding = encoding && strcmp(encoding, "json");
+    sd_wsc_kind_t kind;
+    bool bad_compress = !compression_of(req, &kind);
     char url[300];
     socket_url(req, url, sizeof url);
     /* Discord's limit on what a client sends: a longer message is a decode error. */
@@ -194,6 +210,23 @@ static void get_socket(sd_request_t *req, void *ctx)
         sd_gw_close_link(l, 4012, "Invalid API version");
         return;
     }
+    /* Discord's docs name no close code for these: 4002, as for anything else the client sent that cannot
+       be decoded, with a reason that says what. */
+    if (bad_encoding || bad_compress) {
+        sd_gw_close_link(l, 4002, bad_encoding ? "Invalid encoding: json only" : "Invalid compression");
+        return;
+    }
+    if (kind != SD_WSC_NONE) {
+        sd_wsc_t *c = sd_wsc_new(kind);
+        if (!c) {
+            sd_gw_close_link(l, 4000, "Unknown error");
+            return;
+        }
+        sd_ws_compress(l->ws, c);
+    }
+    char label[64];
+    snprintf(label, sizeof label, "compress=\"%s\"", sd_wsc_kind_name(kind));
+    sd_metrics_add(app->metrics, "sd_gateway_connections_total", label, 1);
     sd_gw_send_json(l->s, json_pack("{s:i, s:{s:i}}", "op", SD_GW_OP_HELLO, "d", "heartbeat_interval",
                                     (int)app->cfg->gateway_heartbeat_ms));
 }

@@ -24,6 +24,9 @@ static int identify(sd_gw_payload_t *p)
     p->intents = (uint64_t)json_integer_value(intents);
     p->token = json_string_value(json_object_get(p->d, "token"));
     if (!p->token || !json_is_object(json_object_get(p->d, "properties"))) return DECODE_ERROR;
+    json_t *compress = json_object_get(p->d, "compress");
+    if (compress && !json_is_boolean(compress) && !json_is_null(compress)) return DECODE_ERROR;
+    p->compress = json_is_true(compress);
     json_t *presence = json_object_get(p->d, "presence");
     if (presence && !json_is_null(presence)) {
         p->status = json_string_value(json_object_get(presence, "status"));

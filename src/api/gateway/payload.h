@@ -29,6 +29,7 @@ typedef struct {
     /* IDENTIFY and RESUME (borrowed from doc) */
     const char *token;
     uint64_t intents;   /* IDENTIFY */
+    bool compress;      /* IDENTIFY's compress: payload compression asked for */
     const char *status; /* IDENTIFY's presence.status (may be NULL) or PRESENCE's status */
     /* RESUME: NULL / false when missing, which the gateway answers with INVALID_SESSION */
     const char *session_id;

@@ -101,11 +101,29 @@ bool sd_gw_keeping_up(sd_gw_session_t *s)
     return false;
 }
 
-/* Sends dispatch seq (body) to s's socket. */
-static void send_numbered(sd_gw_session_t *s, long seq, const sd_gw_body_t *body)
+bool sd_gw_compressed_alone(const sd_gw_session_t *s, const sd_gw_body_t *body)
+{
+    static const char ready[] = ",\"t\":\"READY\",";
+    return s->payload_compress && s->link && sd_ws_compression(s->link->ws) == SD_WSC_NONE &&
+           (body->len >= SD_GW_COMPRESS_MIN || !strncmp(body->text, ready, sizeof ready - 1));
+}
+
+void sd_gw_send_numbered(sd_gw_session_t *s, long seq, const sd_gw_body_t *body)
 {
     char start[SD_WS_PREFIX_MAX];
-    sd_ws_send_parts(s->link->ws, start, sd_gw_frame_start(seq, start), body->text, body->len);
+    size_t start_len = sd_gw_frame_start(seq, start);
+    if (!sd_gw_compressed_alone(s, body)) {
+        sd_ws_send_parts(s->link->ws, start, start_len, body->text, body->len);
+        return;
+    }
+    unsigned char *packed;
+    size_t packed_len;
+    if (sd_wsc_zlib_once(start, start_len, body->text, body->len, &packed, &packed_len) != SD_OK) {
+        sd_gw_close_link(s->link, 4000, "Unknown error");
+        return;
+    }
+    sd_ws_send_binary(s->link->ws, packed, packed_len);
+    free(packed);
 }
 
 void sd_gw_dispatch(sd_gw_session_t *s, const char *t, const char *data)
@@ -113,7 +131,7 @@ void sd_gw_dispatch(sd_gw_session_t *s, const char *t, const char *data)
     sd_gw_body_t *body = sd_gw_body_new(t, data);
     if (!body) return;
     long seq = sd_gw_numbered(s, t, body);
-    if (sd_gw_keeping_up(s)) send_numbered(s, seq, body);
+    if (sd_gw_keeping_up(s)) sd_gw_send_numbered(s, seq, body);
     sd_gw_body_drop(body);
 }
 
@@ -253,6 +271,6 @@ void sd_gw_session_resumed(sd_gw_session_t *s, sd_gw_link_t *l, long from)
     uv_timer_start(&s->timer, on_watchdog, (uint64_t)s->gw->app->cfg->gateway_heartbeat_ms / 4 + 1, 0);
     for (int i = 0; i < s->ring_count; i++) {
         const sd_gw_sent_t *m = &s->ring[(s->ring_start + i) % s->ring_cap];
-        if (m->seq > from) send_numbered(s, m->seq, m->body);
+        if (m->seq > from) sd_gw_send_numbered(s, m->seq, m->body);
     }
 }

@@ -3,7 +3,8 @@
  * is one socket, pointing to the session it serves (RESUME moves it to the resumed one). This module numbers
  * a session's dispatches and keeps the recent ones in a bounded ring for RESUME (as references to bodies
  * shared by every session an event goes to), sends to a session's socket (closing one that falls too far
- * behind), runs the heartbeat watchdog (which also closes, with 4003, a socket that has not logged in within
+ * behind; the socket's transport compression, if any, or payload compression when IDENTIFY asked for it),
+ * runs the heartbeat watchdog (which also closes, with 4003, a socket that has not logged in within
  * GATEWAY_IDENTIFY_TIMEOUT_MS of HELLO) and the resume window, and ends sessions. Internal to api/gateway.
  */
 #ifndef SD_API_GATEWAY_SESSION_H
@@ -59,6 +60,8 @@ struct sd_gw_session {
     char *user;       /* the user's own object, as JSON text (small; parsed when needed) */
     char *resume_url; /* the socket's URL as the client reached it */
     bool identified, pending_auth, dead;
+    bool payload_compress; /* IDENTIFY asked for compress: big dispatches go alone as zlib streams, unless
+                              the socket has transport compression (Discord disables it then) */
     uint64_t intents;
     int large_threshold; /* IDENTIFY's: a guild with more members is large, its GUILD_CREATE lists none */
     long seq;
@@ -114,6 +117,12 @@ long sd_gw_numbered(sd_gw_session_t *s, const char *t, sd_gw_body_t *body);
 /* True when s has a socket that can take one more frame; one too far behind is closed, resumably, rather
    than held in memory. */
 bool sd_gw_keeping_up(sd_gw_session_t *s);
+/* Whether dispatch body goes to s compressed alone (payload compression): s asked for it, its socket has no
+   transport compression, and the dispatch is READY or at least SD_GW_COMPRESS_MIN bytes. */
+#define SD_GW_COMPRESS_MIN 1024
+bool sd_gw_compressed_alone(const sd_gw_session_t *s, const sd_gw_body_t *body);
+/* Sends dispatch seq (body) to s's socket, which it must have: through its compression, if any. */
+void sd_gw_send_numbered(sd_gw_session_t *s, long seq, const sd_gw_body_t *body);
 /* Sends dispatch t with data (JSON text) to s. */
 void sd_gw_dispatch(sd_gw_session_t *s, const char *t, const char *data);
 /* As sd_gw_dispatch with data as JSON (a reference taken), counted as delivered. */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "schemas/message_schema.h"
 #include "schemas/timestamp.h"
+#include "services/message_history.h"
 #include "services/message_service.h"
 #include "services/reaction_service.h"
 
@@ -43,7 +44,7 @@ static void list_messages(sd_request_t *req, void *app)
     if (!sd_deps_query_int(req, "limit", 1, 100, 50, &limit) || !sd_deps_query_id(req, "before", &before) ||
         !sd_deps_query_id(req, "after", &after) || !sd_deps_query_id(req, "around", &around))
         return;
-    sd_message_service_list(app, sd_deps_user_id(req), channel(req), before, after, around, (int)limit,
+    sd_message_history_list(app, sd_deps_user_id(req), channel(req), before, after, around, (int)limit,
                             sd_deps_outcome, req);
 }
 
