@@ -100,6 +100,8 @@ class Runner:
             await self.bot.start(token)
         except Exception:  # a parser's exception ends start(): the suite must fail on it
             self.failure = traceback.format_exc()
+        finally:  # start() returns as soon as a close begins: the loop lives on until that close is done
+            await self.bot.close()
 
     def call(self, fn, *args, timeout=30):
         """Runs the coroutine function fn(*args) on the bot's loop; returns its result (or raises its exception).
@@ -128,11 +130,11 @@ class Runner:
         assert not problems, "discord.py reported errors:\n" + "\n".join(problems)
 
     def stop(self):
-        try:  # discord.py's close can outlast this; the bot thread is a daemon either way
-            asyncio.run_coroutine_threadsafe(self.bot.close(), self.loop).result(10)
-        except (TimeoutError, concurrent.futures.TimeoutError):
-            pass
-        self.thread.join(10)
+        """Closes the client and waits for its thread to end (the thread ends when the close is done)."""
+        if self.thread.is_alive():
+            asyncio.run_coroutine_threadsafe(self.bot.close(), self.loop)
+        self.thread.join(15)
+        assert not self.thread.is_alive(), "discord.py's client did not close within 15 s"
         logging.getLogger("discord").removeHandler(self.recorder)
 
 
