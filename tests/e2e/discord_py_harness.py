@@ -118,7 +118,7 @@ class Runner:
         raise AssertionError(f"{fn} did not finish within {timeout}s")
 
     def problems(self):
-        out = list(self.recorder.records) + list(self.bot.errors)
+        out = list(self.recorder.records) + list(getattr(self.bot, "errors", []))  # a JudgeBot keeps on_error's
         if self.failure:
             out.append(f"client.start() ended:\n{self.failure}")
         elif not self.thread.is_alive():

@@ -3,8 +3,6 @@ REST API's and the gateway's, which discord.py keeps apart), logs in, gets on_re
 another user sends over REST, and answers it with channel.send(). The library asks for transport compression
 by default (zstd-stream when a zstd decoder is installed, as requirements-dev.txt does; zlib-stream otherwise):
 the server counts each socket's compression, and both are run."""
-import asyncio
-import concurrent.futures
 import pathlib
 import subprocess
 import sys
@@ -14,6 +12,7 @@ import time
 import discord
 import yarl
 
+from discord_py_harness import Runner
 from gateway_helpers import Gateway
 from guild_helpers import general, invite_code, join, make_guild, new_client, ok
 
@@ -29,22 +28,6 @@ def setup_guild(server):
     discord.http.Route.BASE = f"http://127.0.0.1:{server.port}/api/v10"
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(f"ws://127.0.0.1:{server.port}/gateway")
     return owner, g, ch, bot_user
-
-
-def start(client, token):
-    """Runs the client on a loop and thread of its own; returns both for stop()."""
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=lambda: loop.run_until_complete(client.start(token)), daemon=True)
-    thread.start()
-    return loop, thread
-
-
-def stop(client, loop, thread):
-    try:  # discord.py's close can outlast this; the bot thread is a daemon either way
-        asyncio.run_coroutine_threadsafe(client.close(), loop).result(10)
-    except (TimeoutError, concurrent.futures.TimeoutError):
-        pass
-    thread.join(5)
 
 
 def connections(server, compress):
@@ -81,7 +64,7 @@ def test_stock_discord_py_bot_replies(server):
 
     watcher = Gateway(server)
     watcher.identify(owner.token)
-    loop, thread = start(client, bot_user.token)
+    runner = Runner(client, bot_user.token)
     try:
         assert seen["ready"].wait(30), "on_ready never came"
         assert seen["guilds"] == [g["id"]]
@@ -92,9 +75,10 @@ def test_stock_discord_py_bot_replies(server):
         assert seen["messages"] == ["ping"]
         stored = ok(owner.get(f"/channels/{ch['id']}/messages?after={sent['id']}"))
         assert [m["content"] for m in stored] == ["pong: ping"]
+        runner.assert_clean()
     finally:
         watcher.close()
-        stop(client, loop, thread)
+        runner.stop()
 
 
 def test_stock_discord_py_bot_over_zlib_stream_its_default_without_zstd(server):
@@ -160,7 +144,7 @@ def test_stock_discord_py_bot_with_members_intent_sees_guild_changes(server):
         seen["role_name"] = role.name
         seen["role"].set()
 
-    loop, thread = start(client, bot_user.token)
+    runner = Runner(client, bot_user.token)
     try:
         assert seen["ready"].wait(30), "on_ready never came"
         assert seen["chunked"] is True
@@ -172,10 +156,11 @@ def test_stock_discord_py_bot_with_members_intent_sees_guild_changes(server):
         assert seen["channel"].wait(10) and seen["channel_name"] == "announcements"
         ok(owner.post(f"/guilds/{g['id']}/roles", {"name": "helpers"}))
         assert seen["role"].wait(10) and seen["role_name"] == "helpers"
-        guild_members = asyncio.run_coroutine_threadsafe(_member_ids(client), loop).result(10)
+        guild_members = runner.call(_member_ids, client, timeout=10)
         assert sorted(guild_members) == sorted([owner.id, bot_user.id, newcomer.id])
+        runner.assert_clean()
     finally:
-        stop(client, loop, thread)
+        runner.stop()
 
 
 async def _member_ids(client):
