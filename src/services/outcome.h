@@ -55,7 +55,7 @@ typedef enum {
     SD_REASON_INVALID_LOGIN,       /* unauthorized: unknown login or wrong password, alike */
     SD_REASON_WRONG_PASSWORD,      /* unauthorized: the current password in field does not match */
     SD_REASON_SLOWMODE,            /* throttled: the channel's slowmode; wait retry_after_ms */
-    SD_REASON_NO_OAUTH2,           /* invalid: the operation needs OAuth2, which this server has not yet */
+    SD_REASON_NO_OAUTH2,           /* invalid: an OAuth2 access token, which this server cannot check yet */
 } sd_reason_t;
 
 /* A domain error. Everything but err is optional detail. */

@@ -315,9 +315,9 @@ static void on_pinned_messages(sd_err_t err, json_t *messages, void *ctx)
     sd_message_service_answer(j, ordered, false);
 }
 
-static void on_pins(sd_err_t err, json_t *rows, void *ctx)
+/* The channel's pin rows have come: kept in j->found, their messages are read next, for then. */
+static void read_pinned(sd_gjob_t *j, sd_err_t err, json_t *rows, sd_repo_cb then)
 {
-    sd_gjob_t *j = ctx;
     if (err) {
         fail_store(j, err);
         return;
@@ -327,7 +327,12 @@ static void on_pins(sd_err_t err, json_t *rows, void *ctx)
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r) json_array_append(ids, json_object_get(r, "message_id"));
-    sd_gjob_started(j, sd_message_repo_get_many(j->app->db, j->channel_id, ids, on_pinned_messages, j));
+    sd_gjob_started(j, sd_message_repo_get_many(j->app->db, j->channel_id, ids, then, j));
+}
+
+static void on_pins(sd_err_t err, json_t *rows, void *ctx)
+{
+    read_pinned(ctx, err, rows, on_pinned_messages);
 }
 
 static void pins_step(sd_gjob_t *j)
@@ -444,17 +449,7 @@ static void on_page_messages(sd_err_t err, json_t *messages, void *ctx)
 
 static void on_page_pins(sd_err_t err, json_t *rows, void *ctx)
 {
-    sd_gjob_t *j = ctx;
-    if (err) {
-        fail_store(j, err);
-        return;
-    }
-    j->found = json_incref(rows);
-    json_t *ids = json_array();
-    size_t i;
-    json_t *r;
-    json_array_foreach(rows, i, r) json_array_append(ids, json_object_get(r, "message_id"));
-    sd_gjob_started(j, sd_message_repo_get_many(j->app->db, j->channel_id, ids, on_page_messages, j));
+    read_pinned(ctx, err, rows, on_page_messages);
 }
 
 static void page_step(sd_gjob_t *j)

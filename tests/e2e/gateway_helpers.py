@@ -92,3 +92,12 @@ class Gateway:
             self.ws.close()
         except Exception:
             pass
+
+
+def connections(server, compress):
+    """Gateway sockets the server opened with that compression (sd_gateway_connections_total, from /metrics)."""
+    series = f'sd_gateway_connections_total{{compress="{compress}"}} '
+    for line in server.get("/metrics").text.splitlines():
+        if line.startswith(series):
+            return float(line.split()[-1])
+    return 0.0

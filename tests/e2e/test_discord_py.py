@@ -13,7 +13,7 @@ import discord
 import yarl
 
 from discord_py_harness import Runner
-from gateway_helpers import Gateway
+from gateway_helpers import Gateway, connections
 from guild_helpers import general, invite_code, join, make_guild, new_client, ok
 
 
@@ -28,15 +28,6 @@ def setup_guild(server):
     discord.http.Route.BASE = f"http://127.0.0.1:{server.port}/api/v10"
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(f"ws://127.0.0.1:{server.port}/gateway")
     return owner, g, ch, bot_user
-
-
-def connections(server, compress):
-    """Gateway sockets the server opened with that compression (sd_gateway_connections_total)."""
-    series = f'sd_gateway_connections_total{{compress="{compress}"}} '
-    for line in server.get("/metrics").text.splitlines():
-        if line.startswith(series):
-            return float(line.split()[-1])
-    return 0.0
 
 
 def test_stock_discord_py_bot_replies(server):

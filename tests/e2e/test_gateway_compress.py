@@ -11,7 +11,7 @@ import websocket
 import zstandard
 from websocket import ABNF
 
-from gateway_helpers import ALL_INTENTS, Gateway
+from gateway_helpers import ALL_INTENTS, Gateway, connections
 from guild_helpers import general, invite_code, join, make_guild, new_client, ok
 
 COMPRESSIONS = ["zlib-stream", "zstd-stream"]
@@ -59,15 +59,6 @@ def room(server):
     member = new_client(server, "member")
     join(member, invite_code(owner, ch["id"]))
     return server, owner, member, g, ch
-
-
-def connections(server, compress):
-    """sd_gateway_connections_total for one compression, from /metrics."""
-    series = f'sd_gateway_connections_total{{compress="{compress}"}} '
-    for line in server.get("/metrics").text.splitlines():
-        if line.startswith(series):
-            return float(line.split()[-1])
-    return 0.0
 
 
 def without(d, *keys):

@@ -1,6 +1,7 @@
 """The OpenAPI document: served at /openapi.json, true to the router's table, and checked against the live server
 by Schemathesis (from PyPI): no 5xx, no answer outside the documented schema, no crash."""
 import json
+import re
 import subprocess
 
 import requests
@@ -47,6 +48,28 @@ def schemathesis(server, base, token, workdir, config=None, extra=()):
     assert " passed" in r.stdout and "failure" not in r.stdout.split("SUMMARY")[-1], r.stdout[-3000:]
 
 
+def planned_methods():
+    """Path -> the methods docs/COMPATIBILITY.md lists as not served yet, for paths that also have served ones."""
+    rows = re.findall(r"^\| (\w+) \| `([^`]+)` \| (served|not yet)", (ROOT / "docs" / "COMPATIBILITY.md").read_text(),
+                      re.M)
+    served = {path for _, path, state in rows if state == "served"}
+    planned = {}
+    for method, path, state in rows:
+        if state != "served" and path in served:
+            planned.setdefault(path, set()).add(method)
+    return planned
+
+
+def unexpected_methods_config():
+    """Schemathesis tries methods a path's document lacks and expects 405; a method Discord has that this server
+    does not serve yet answers 501 by design (tests/e2e/test_compatibility.py checks that), so it is not tried."""
+    out = ""
+    for path, methods in sorted(planned_methods().items()):
+        others = sorted({"GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS", "TRACE"} - methods)
+        out += f'[[operations]]\ninclude-path = "{path}"\nphases.coverage.unexpected-methods = {others}\n'.replace("'", '"')
+    return out
+
+
 def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_schema(make_server, tmp_path):
     assert ST.exists(), f"{ST} is missing: run ./task setup"
     server = make_server()
@@ -61,8 +84,11 @@ def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_schema(mak
     pinned = {"user_id": owner.id, "guild_id": g["id"], "channel_id": ch["id"], "message_id": msg["id"],
               "role_id": role["id"], "overwrite_id": role["id"], "code": code, "emoji": "%F0%9F%91%8D"}
     config = tmp_path / "schemathesis.toml"
-    config.write_text("[parameters]\n" + "".join(f'"path.{k}" = "{v}"\n' for k, v in pinned.items()))
+    config.write_text("[parameters]\n" + "".join(f'"path.{k}" = "{v}"\n' for k, v in pinned.items()) +
+                      unexpected_methods_config())
     schemathesis(server, "/api/v10", owner.token, tmp_path, config, ["--exclude-method", "DELETE"])
     # Then every operation, deletes included, with generated ids, under the other version prefix.
-    schemathesis(server, "/api/v1", owner.token, tmp_path)
+    generated = tmp_path / "generated.toml"
+    generated.write_text(unexpected_methods_config())
+    schemathesis(server, "/api/v1", owner.token, tmp_path, generated)
     assert requests.get(server.url("/healthz"), timeout=10).status_code == 200

@@ -42,8 +42,8 @@ static const wire_t reason_wire[] = {
     [SD_REASON_TOO_OLD_TO_BULK] = {400, 50034,
                                    "You can only bulk delete messages that are under 14 days old."},
     [SD_REASON_EVERYONE_ROLE] = {400, 50028, "Invalid Role: @everyone cannot be deleted"},
-    [SD_REASON_NO_OAUTH2] = {501, 0,
-                             "Adding members with an OAuth2 token is not available on this server yet"},
+    /* no OAuth2 here yet, so no access token can be valid */
+    [SD_REASON_NO_OAUTH2] = {400, 50025, "Invalid OAuth2 access token"},
 };
 
 /* ... and for each conflict that is not a field error. */
