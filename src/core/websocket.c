@@ -33,6 +33,10 @@ struct sd_ws {
     bool closing;       /* our close frame is queued: nothing more goes out, nothing more is delivered */
     bool through_wslay; /* wslay holds frames, or has sent its close: frames must go through it (kept here
                            so that a broadcast does not touch wslay's large context for every connection) */
+    /* The batch whose write threads may be compressing for this connection (NULL: none): until it ends,
+       nothing else may touch the compressor. */
+    const struct sd_ws_batch *packing;
+    bool pack_lost; /* a message could not wait in that batch: the connection closes at its end */
 };
 
 void sd_ws_accept_key(const char *key, char out[29])
@@ -473,11 +477,20 @@ static void pack(sd_fanout_job_t *job, void *arg)
 static void add_compressed(sd_ws_batch_t *b, sd_ws_t *ws, const char *prefix, size_t prefix_len,
                            const char *msg, size_t len)
 {
+    if (ws->packing && ws->packing != b) { /* another batch's threads have the compressor */
+        ws->pack_lost = true;
+        return;
+    }
     pack_t *p = b && bypass(ws) ? next_pack(b) : NULL;
+    if (!p && ws->packing) { /* no memory, and the compressor is the write threads' until the end */
+        ws->pack_lost = true;
+        return;
+    }
     if (!p) { /* wslay's queue goes first (or no memory): the usual way */
         sd_ws_send_parts(ws, prefix, prefix_len, msg, len);
         return;
     }
+    ws->packing = b;
     *p = (pack_t){.ws = ws, .msg = msg, .len = len, .prefix_len = prefix_len};
     if (prefix_len) memcpy(p->prefix, prefix, prefix_len);
     b->writes[b->n++] = (sd_http_write_t){.stream = ws->stream, .prepare = pack, .arg = p};
@@ -515,8 +528,10 @@ void sd_ws_batch_end(sd_ws_batch_t *b)
     for (packs_t *p = b->packs, *next; p; p = next) {
         next = p->next;
         for (size_t i = 0; i < p->n; i++) {
+            sd_ws_t *ws = p->pack[i].ws;
             free(p->pack[i].packed);
-            if (p->pack[i].failed) sd_ws_close(p->pack[i].ws, 1011, "compression failed");
+            ws->packing = NULL;
+            if (p->pack[i].failed || ws->pack_lost) sd_ws_close(ws, 1011, "compression failed");
         }
         free(p);
     }
