@@ -1,7 +1,6 @@
 #include "core/fanout.h"
 
 #include <errno.h>
-#include <stdbool.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <uv.h>
@@ -33,6 +32,12 @@ struct sd_fanout {
 static void write_range(sd_fanout_job_t *jobs, size_t from, size_t to)
 {
     for (size_t i = from; i < to; i++) {
+        jobs[i].result = 0;
+        if (jobs[i].prepare) {
+            jobs[i].failed = false;
+            jobs[i].prepare(&jobs[i], jobs[i].arg);
+            if (jobs[i].failed) continue;
+        }
         struct msghdr msg = {.msg_iov = jobs[i].iov, .msg_iovlen = jobs[i].iov[1].iov_len ? 2 : 1};
         ssize_t n = sendmsg(jobs[i].fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
         jobs[i].result = n >= 0 ? n : -errno;

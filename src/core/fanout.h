@@ -4,22 +4,32 @@
  * by the core that makes the write, so more threads finish the batch sooner. A batch can be handed over in
  * parts, so that the workers write the first part while the caller builds the next. The workers touch
  * nothing but the sockets and the jobs: the loop's own state (libuv handles, write queues) stays on the
- * loop's thread.
+ * loop's thread. A job may bring the work that makes its bytes (prepare: a connection's compression), so that
+ * this work too is spread over the threads; what it touches is the job's alone while the batch is open.
  */
 #ifndef SD_CORE_FANOUT_H
 #define SD_CORE_FANOUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 
 typedef struct sd_fanout sd_fanout_t;
 
-typedef struct {
-    int fd;              /* a non-blocking stream socket; no two jobs of a batch share one */
-    struct iovec iov[2]; /* borrowed until sd_fanout_end returns */
-    ssize_t result;      /* set by the batch: bytes written (maybe fewer than asked), or -errno */
-} sd_fanout_job_t;
+typedef struct sd_fanout_job sd_fanout_job_t;
+/* Run by the thread that writes job, once, just before its write: fills job->iov (what it points to is the
+   callback's to keep until the batch ends), or sets job->failed, and then nothing is written. */
+typedef void (*sd_fanout_prepare_fn)(sd_fanout_job_t *job, void *arg);
+
+struct sd_fanout_job {
+    int fd;                       /* a non-blocking stream socket; no two jobs of a batch share one */
+    struct iovec iov[2];          /* borrowed until sd_fanout_end returns (filled by prepare, when set) */
+    ssize_t result;               /* set by the batch: bytes written (maybe fewer than asked), or -errno */
+    sd_fanout_prepare_fn prepare; /* NULL: iov is ready */
+    void *arg;                    /* prepare's */
+    bool failed;                  /* set by prepare: nothing to write (result is then 0) */
+};
 
 /* Returns a new fanout using `threads` threads in all (the caller's and threads - 1 workers, started on the
    first big batch); threads <= 0 means the machine's cores, at most 4. Caller frees with sd_fanout_free. */

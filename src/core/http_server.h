@@ -18,6 +18,7 @@
 #include <uv.h>
 
 #include "core/errors.h"
+#include "core/fanout.h"
 #include "core/http_request.h"
 
 typedef struct sd_http_server sd_http_server_t;
@@ -98,11 +99,16 @@ sd_http_stream_t *sd_http_upgrade(sd_request_t *req, const sd_http_stream_cbs_t 
    queued (copied). Borrowed for the call only. */
 sd_err_t sd_http_stream_write(sd_http_stream_t *s, const void *head, size_t head_len, const void *data,
                               size_t len);
-/* One write of a batch: head then data, as sd_http_stream_write takes them. */
+/* One write of a batch: head then data, as sd_http_stream_write takes them; or, with prepare, the bytes
+   prepare(job, arg) makes when the write is due (on a write thread, or on the caller's at the end or at
+   once, but once, and in the stream's order): it fills job->iov, which stays valid until the batch ends, or
+   sets job->failed and nothing is written. head and data are then unused. */
 typedef struct {
     sd_http_stream_t *stream;
     const void *head, *data;
     size_t head_len, len;
+    sd_fanout_prepare_fn prepare;
+    void *arg;
 } sd_http_write_t;
 /*
  * A batch of writes (a broadcast), handed over in parts as they are built: each write is done as

@@ -104,11 +104,24 @@ sd_http_batch_t *sd_http_batch_new(void)
     return b;
 }
 
+/* A write done the usual way, now: its bytes made first when it has a prepare. */
+static void write_now(const sd_http_write_t *w)
+{
+    if (!w->prepare) {
+        sd_http_stream_write(w->stream, w->head, w->head_len, w->data, w->len);
+        return;
+    }
+    sd_fanout_job_t job = {.fd = -1, .prepare = w->prepare, .arg = w->arg};
+    w->prepare(&job, w->arg);
+    if (!job.failed)
+        sd_http_stream_write(w->stream, job.iov[0].iov_base, job.iov[0].iov_len, job.iov[1].iov_base,
+                             job.iov[1].iov_len);
+}
+
 static void write_each(const sd_http_write_t *writes, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        sd_http_stream_write(writes[i].stream, writes[i].head, writes[i].head_len, writes[i].data,
-                             writes[i].len);
+        write_now(&writes[i]);
 }
 
 static void part_free(part_t *p)
@@ -161,7 +174,10 @@ void sd_http_batch_add(sd_http_batch_t *b, const sd_http_write_t *writes, size_t
         if (!direct(writes[i].stream, b->srv->batches, &fd)) continue;
         p->job_of[i] = count;
         p->jobs[count++] = (sd_fanout_job_t){
-            fd, {{(void *)writes[i].head, writes[i].head_len}, {(void *)writes[i].data, writes[i].len}}, 0};
+            .fd = fd,
+            .iov = {{(void *)writes[i].head, writes[i].head_len}, {(void *)writes[i].data, writes[i].len}},
+            .prepare = writes[i].prepare,
+            .arg = writes[i].arg};
     }
     *b->last = p;
     b->last = &p->next;
@@ -181,11 +197,14 @@ void sd_http_batch_end(sd_http_batch_t *b)
         for (size_t i = 0; i < p->n; i++) {
             const sd_http_write_t *w = &p->writes[i];
             if (p->job_of[i] == p->n) { /* not direct: the usual way, now */
-                sd_http_stream_write(w->stream, w->head, w->head_len, w->data, w->len);
+                write_now(w);
                 continue;
             }
-            ssize_t sent = p->jobs[p->job_of[i]].result;
-            queue_rest(w->stream, w->head, w->head_len, w->data, w->len, sent > 0 ? (size_t)sent : 0);
+            const sd_fanout_job_t *job = &p->jobs[p->job_of[i]];
+            if (job->failed) continue;
+            /* The job's own bytes (made by its prepare, maybe): a frame goes out whole and in order. */
+            queue_rest(w->stream, job->iov[0].iov_base, job->iov[0].iov_len, job->iov[1].iov_base,
+                       job->iov[1].iov_len, job->result > 0 ? (size_t)job->result : 0);
         }
         part_free(p);
     }

@@ -33,6 +33,10 @@ struct sd_ws {
     bool closing;       /* our close frame is queued: nothing more goes out, nothing more is delivered */
     bool through_wslay; /* wslay holds frames, or has sent its close: frames must go through it (kept here
                            so that a broadcast does not touch wslay's large context for every connection) */
+    /* The batch whose write threads may be compressing for this connection (NULL: none): until it ends,
+       nothing else may touch the compressor. */
+    const struct sd_ws_batch *packing;
+    bool pack_lost; /* a message could not wait in that batch: the connection closes at its end */
 };
 
 void sd_ws_accept_key(const char *key, char out[29])
@@ -260,9 +264,8 @@ sd_ws_t *sd_ws_accept(sd_request_t *req, size_t max_message, const sd_ws_cbs_t *
 #define HEAD_MAX (10 + SD_WS_PREFIX_MAX) /* a frame header and a message's first part */
 
 /* A server's (unmasked) frame header of opcode for a message of prefix then len more bytes, followed by the
-   prefix, written into head; returns its size. */
-static size_t frame_head(int opcode, const char *prefix, size_t prefix_len, size_t len,
-                         uint8_t head[HEAD_MAX])
+   prefix, written into head (room for 10 + prefix_len bytes); returns its size. */
+static size_t frame_head(int opcode, const char *prefix, size_t prefix_len, size_t len, uint8_t *head)
 {
     size_t total = prefix_len + len, n;
     head[0] = (uint8_t)(0x80 | opcode); /* FIN */
@@ -363,6 +366,8 @@ sd_err_t sd_ws_send_text(sd_ws_t *ws, const char *msg, size_t len)
 }
 
 #define BATCH_PART 512 /* messages handed to the writers at a time */
+#define PACKS_FIRST                                                                                          \
+    16 /* compressed messages the first block holds; each next holds twice, up to BATCH_PART */
 
 /* Frame headers (with the messages' first parts) live until the batch ends, as the writes borrow them. */
 typedef struct heads {
@@ -370,14 +375,34 @@ typedef struct heads {
     uint8_t head[BATCH_PART][HEAD_MAX];
 } heads_t;
 
+/* A compressed connection's message in a batch: compressed by the thread that writes it (pack), so that
+   the compression of a broadcast is spread over the write threads like its writes. The connection's
+   compressor is that thread's alone while the batch is open: the connection is named once per batch, and
+   the loop's thread touches the compressor again only after the batch. */
+typedef struct {
+    sd_ws_t *ws;
+    const char *msg; /* borrowed, as the batch's messages are */
+    size_t len, prefix_len;
+    char prefix[SD_WS_PREFIX_MAX];
+    uint8_t head[10];
+    unsigned char *packed; /* the compressed message, written by the job, freed at the batch's end */
+    bool failed;           /* the compressor failed: the connection closes after the batch */
+} pack_t;
+
+/* Blocks of pack_t, never moved: the writes point at their pack until the end. */
+typedef struct packs {
+    struct packs *next;
+    size_t n, cap;
+    pack_t pack[];
+} packs_t;
+
 struct sd_ws_batch {
     sd_http_batch_t *http;
     sd_http_write_t writes[BATCH_PART];
     heads_t *heads; /* the newest first; its head[0..n) are in writes */
     size_t n;
-    bool handed; /* the newest heads went to the writers with their writes: the next needs new ones */
-    unsigned char **owned; /* compressed messages the writes borrow, freed at the end */
-    size_t n_owned, cap_owned;
+    bool handed;    /* the newest heads went to the writers with their writes: the next needs new ones */
+    packs_t *packs; /* the newest first */
 };
 
 sd_ws_batch_t *sd_ws_batch_new(void)
@@ -393,8 +418,7 @@ sd_ws_batch_t *sd_ws_batch_new(void)
     b->heads = NULL;
     b->n = 0;
     b->handed = false;
-    b->owned = NULL;
-    b->n_owned = b->cap_owned = 0;
+    b->packs = NULL;
     return b;
 }
 
@@ -418,36 +442,58 @@ static uint8_t *next_head(sd_ws_batch_t *b)
     return b->heads->head[b->n];
 }
 
-/* Keeps p (a compressed message) until the batch ends; false without memory. */
-static bool keep(sd_ws_batch_t *b, unsigned char *p)
+/* The next free pack of b (a new block when the newest is full); NULL without memory. */
+static pack_t *next_pack(sd_ws_batch_t *b)
 {
-    if (b->n_owned == b->cap_owned) {
-        size_t cap = b->cap_owned ? b->cap_owned * 2 : 64;
-        unsigned char **grown = realloc(b->owned, cap * sizeof *grown);
-        if (!grown) return false;
-        b->owned = grown;
-        b->cap_owned = cap;
+    if (!b->packs || b->packs->n == b->packs->cap) {
+        size_t cap = b->packs ? b->packs->cap * 2 : PACKS_FIRST;
+        if (cap > BATCH_PART) cap = BATCH_PART;
+        packs_t *p = malloc(sizeof *p + cap * sizeof p->pack[0]);
+        if (!p) return NULL;
+        p->next = b->packs;
+        p->n = 0;
+        p->cap = cap;
+        b->packs = p;
     }
-    b->owned[b->n_owned++] = p;
-    return true;
+    return &b->packs->pack[b->packs->n++];
 }
 
-/* A compressed connection's message: compressed now (its stream's order is the order of the calls), then
-   written with the batch like any other, the batch keeping the compressed bytes. */
+/* The job of a compressed message (sd_fanout_prepare_fn): compresses it into its connection's stream and
+   points the job at the frame. Runs on a write thread, or on the loop's when the write is done there. */
+static void pack(sd_fanout_job_t *job, void *arg)
+{
+    pack_t *p = arg;
+    size_t len;
+    if (sd_wsc_message(p->ws->wsc, p->prefix, p->prefix_len, p->msg, p->len, &p->packed, &len) != SD_OK) {
+        p->failed = job->failed = true;
+        return;
+    }
+    job->iov[0] = (struct iovec){p->head, frame_head(WSLAY_BINARY_FRAME, NULL, 0, len, p->head)};
+    job->iov[1] = (struct iovec){p->packed, len};
+}
+
+/* A compressed connection's message: compressed when its write is due (pack), in the stream's order. A
+   connection with frames in wslay's queue (already compressed, in order) goes the usual way, now. */
 static void add_compressed(sd_ws_batch_t *b, sd_ws_t *ws, const char *prefix, size_t prefix_len,
                            const char *msg, size_t len)
 {
-    unsigned char *packed;
-    size_t packed_len;
-    if (compress_message(ws, prefix, prefix_len, msg, len, &packed, &packed_len) != SD_OK) return;
-    uint8_t *head = b && bypass(ws) ? next_head(b) : NULL;
-    if (!head || !keep(b, packed)) { /* wslay's queue goes first (or no memory): the usual way */
-        send_frame(ws, WSLAY_BINARY_FRAME, NULL, 0, packed, packed_len);
-        free(packed);
+    if (ws->packing && ws->packing != b) { /* another batch's threads have the compressor */
+        ws->pack_lost = true;
         return;
     }
-    b->writes[b->n++] = (sd_http_write_t){
-        ws->stream, head, packed, frame_head(WSLAY_BINARY_FRAME, NULL, 0, packed_len, head), packed_len};
+    pack_t *p = b && bypass(ws) ? next_pack(b) : NULL;
+    if (!p && ws->packing) { /* no memory, and the compressor is the write threads' until the end */
+        ws->pack_lost = true;
+        return;
+    }
+    if (!p) { /* wslay's queue goes first (or no memory): the usual way */
+        sd_ws_send_parts(ws, prefix, prefix_len, msg, len);
+        return;
+    }
+    ws->packing = b;
+    *p = (pack_t){.ws = ws, .msg = msg, .len = len, .prefix_len = prefix_len};
+    if (prefix_len) memcpy(p->prefix, prefix, prefix_len);
+    b->writes[b->n++] = (sd_http_write_t){.stream = ws->stream, .prepare = pack, .arg = p};
     if (b->n == BATCH_PART) hand_over(b);
 }
 
@@ -464,8 +510,9 @@ void sd_ws_batch_add(sd_ws_batch_t *b, sd_ws_t *ws, const char *prefix, size_t p
         sd_ws_send_parts(ws, prefix, prefix_len, msg, len);
         return;
     }
-    b->writes[b->n++] = (sd_http_write_t){ws->stream, head, msg,
-                                          frame_head(WSLAY_TEXT_FRAME, prefix, prefix_len, len, head), len};
+    size_t head_len = frame_head(WSLAY_TEXT_FRAME, prefix, prefix_len, len, head);
+    b->writes[b->n++] =
+        (sd_http_write_t){.stream = ws->stream, .head = head, .data = msg, .head_len = head_len, .len = len};
     if (b->n == BATCH_PART) hand_over(b);
 }
 
@@ -473,14 +520,21 @@ void sd_ws_batch_end(sd_ws_batch_t *b)
 {
     if (!b) return;
     hand_over(b);
-    sd_http_batch_end(b->http);
+    sd_http_batch_end(b->http); /* after it, the compressors are the loop's again */
     for (heads_t *h = b->heads, *next; h; h = next) {
         next = h->next;
         free(h);
     }
-    for (size_t i = 0; i < b->n_owned; i++)
-        free(b->owned[i]);
-    free(b->owned);
+    for (packs_t *p = b->packs, *next; p; p = next) {
+        next = p->next;
+        for (size_t i = 0; i < p->n; i++) {
+            sd_ws_t *ws = p->pack[i].ws;
+            free(p->pack[i].packed);
+            ws->packing = NULL;
+            if (p->pack[i].failed || ws->pack_lost) sd_ws_close(ws, 1011, "compression failed");
+        }
+        free(p);
+    }
     free(b);
 }
 

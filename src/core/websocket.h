@@ -62,7 +62,9 @@ sd_err_t sd_ws_send_binary(sd_ws_t *ws, const void *data, size_t len);
 typedef struct sd_ws_batch sd_ws_batch_t;
 sd_ws_batch_t *sd_ws_batch_new(void);
 /* Adds the message prefix + msg (as sd_ws_send_parts; prefix copied, msg borrowed until the end). On a
-   compressed connection it is compressed now, into a buffer the batch keeps until its end. */
+   compressed connection it is compressed when its write is due, by the write thread that writes it, into a
+   buffer the batch keeps until its end (one behind frames wslay holds is compressed now, as they were); a
+   failure closes the connection with 1011 at the end. */
 void sd_ws_batch_add(sd_ws_batch_t *b, sd_ws_t *ws, const char *prefix, size_t prefix_len, const char *msg,
                      size_t len);
 void sd_ws_batch_end(sd_ws_batch_t *b);

@@ -240,3 +240,41 @@ def test_a_slow_compressed_consumer_is_closed_resumably_and_resumes(make_server)
             replayed.append(msg["d"]["id"])
     assert got + replayed == sent
     fresh.close()
+
+
+@pytest.mark.parametrize("compress", COMPRESSIONS)
+def test_a_compressed_broadcast_to_a_socket_with_a_queue_arrives_whole_and_in_order(make_server, compress):
+    """A socket that reads slowly has a queue: each broadcast's copy for it is compressed after what waits
+    there and queued behind it (the frames whole, the stream in order), while a fast socket on the same
+    broadcast gets each at once."""
+    import random
+    import socket
+    import string
+
+    srv = make_server(GATEWAY_HEARTBEAT_MS="30000", GATEWAY_MAX_QUEUED_BYTES=str(4 << 20))
+    owner = new_client(srv, "owner")
+    g = make_guild(owner)
+    ch = general(owner, g["id"])
+    slow = Compressed(srv, compress, sockopt=((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096),))
+    identify(slow, owner.token)
+    slow.expect("GUILD_CREATE")
+    fast = Compressed(srv, compress)
+    identify(fast, owner.token)
+    fast.expect("GUILD_CREATE")
+    rng = random.Random(7)
+    sent = []
+    for i in range(80):  # random letters: about 1.4 KB each once compressed, far more than the socket holds
+        text = "".join(rng.choice(string.ascii_letters) for _ in range(1900))
+        sent.append(ok(owner.post(f"/channels/{ch['id']}/messages", {"content": f"{i:04d} {text}"}))["id"])
+        msg = fast.expect("MESSAGE_CREATE")
+        assert msg["d"]["id"] == sent[-1]
+    got, seqs = [], []
+    while len(got) < len(sent):
+        msg = slow.recv()
+        if msg.get("t") == "MESSAGE_CREATE":
+            got.append(msg["d"]["id"])
+            seqs.append(msg["s"])
+    assert got == sent
+    assert seqs == list(range(seqs[0], seqs[0] + len(sent)))
+    slow.close()
+    fast.close()
