@@ -19,6 +19,7 @@ struct sd_gateway;
 struct sd_static;
 struct sd_metrics;
 struct sd_ratelimit;
+struct sd_s3;
 
 typedef struct sd_app {
     uv_loop_t *loop;
@@ -33,6 +34,7 @@ typedef struct sd_app {
     struct sd_static *web;       /* the web client's files (core/static_files), or NULL */
     struct sd_metrics *metrics;  /* what /metrics shows (core/metrics) */
     struct sd_ratelimit *limits; /* rate-limit counters (core/ratelimit) */
+    struct sd_s3 *store;         /* the object store (db/s3): media */
     char *openapi;               /* the OpenAPI document (OPENAPI_FILE), or NULL when unreadable */
     size_t openapi_len;
 } sd_app_t;

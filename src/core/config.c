@@ -68,6 +68,12 @@ sd_err_t sd_config_from_lookup(sd_config_t *cfg, sd_config_lookup_fn lookup, voi
     STR("OPENAPI_FILE", "config/openapi.json", openapi_file);
     STR("TRUSTED_PROXIES", "", trusted_proxies);
     STR("WEB_DIR", "web/dist", web_dir);
+    STR("S3_ENDPOINT", "http://127.0.0.1:8333", s3_endpoint);
+    STR("S3_BUCKET", "sd-dev-media", s3_bucket);
+    STR("S3_REGION", "", s3_region);
+    STR("UPLOAD_SPOOL_DIR", "", upload_spool_dir);
+    STR("CDN_URL", "", cdn_url);
+    STR("CDN_SIGNING_SECRET", "", cdn_secret);
 #undef STR
     if ((rc = get_long(lookup, ctx, "DYNAMODB_CALL_DEADLINE_MS", 5000, 100, 600000, &n, err, errlen)))
         return rc;
@@ -138,6 +144,44 @@ sd_err_t sd_config_from_lookup(sd_config_t *cfg, sd_config_lookup_fn lookup, voi
         return rc;
     cfg->gateway_max_sessions_per_address = n;
 
+    /* Media: the store, uploads, the CDN, images, link previews. */
+    static const struct {
+        const char *name;
+        long def, min, max;
+        size_t offset;
+    } media[] = {
+        {"S3_CALL_DEADLINE_MS", 30000, 100, 3600000, offsetof(sd_config_t, s3_call_deadline_ms)},
+        {"S3_MAX_CONCURRENCY", 32, 1, 4096, offsetof(sd_config_t, s3_max_concurrency)},
+        {"S3_PART_BYTES", 8L << 20, 5L << 20, 1L << 30, offsetof(sd_config_t, s3_part_bytes)},
+        {"UPLOAD_MAX_FILE_BYTES", 25L << 20, 1, 1L << 32, offsetof(sd_config_t, upload_max_file_bytes)},
+        {"UPLOAD_MAX_MESSAGE_BYTES", 25L << 20, 1, 1L << 34, offsetof(sd_config_t, upload_max_message_bytes)},
+        {"UPLOAD_MAX_FILES", 10, 1, 100, offsetof(sd_config_t, upload_max_files)},
+        {"UPLOAD_TIMEOUT_MS", 300000, 1000, 3600000, offsetof(sd_config_t, upload_timeout_ms)},
+        {"CDN_URL_TTL_SECONDS", 86400, 10, 365L * 86400, offsetof(sd_config_t, cdn_url_ttl_seconds)},
+        {"IMAGE_MAX_BYTES", 10L << 20, 1024, 1L << 30, offsetof(sd_config_t, image_max_bytes)},
+        {"IMAGE_MAX_PIXELS", 40000000, 1, 1000000000, offsetof(sd_config_t, image_max_pixels)},
+        {"EMOJI_MAX_BYTES", 256L << 10, 1024, 1L << 30, offsetof(sd_config_t, emoji_max_bytes)},
+        {"LINK_PREVIEW_MAX_BYTES", 1L << 20, 1024, 1L << 30, offsetof(sd_config_t, link_preview_max_bytes)},
+        {"LINK_PREVIEW_TIMEOUT_MS", 5000, 100, 600000, offsetof(sd_config_t, link_preview_timeout_ms)},
+    };
+    for (size_t i = 0; i < sizeof media / sizeof *media; i++) {
+        if ((rc = get_long(lookup, ctx, media[i].name, media[i].def, media[i].min, media[i].max,
+                           (long *)((char *)cfg + media[i].offset), err, errlen)))
+            return rc;
+    }
+    static const struct {
+        const char *name;
+        size_t offset;
+    } flags[] = {
+        {"S3_VIRTUAL_HOSTED", offsetof(sd_config_t, s3_virtual_hosted)},
+        {"LINK_PREVIEWS", offsetof(sd_config_t, link_previews)},
+        {"LINK_PREVIEW_ALLOW_PRIVATE", offsetof(sd_config_t, link_preview_allow_private)},
+    };
+    for (size_t i = 0; i < sizeof flags / sizeof *flags; i++) {
+        if ((rc = get_long(lookup, ctx, flags[i].name, 0, 0, 1, &n, err, errlen))) return rc;
+        *(int *)((char *)cfg + flags[i].offset) = (int)n;
+    }
+
     static const struct {
         const char *name, *def;
         size_t offset;
@@ -168,6 +212,21 @@ sd_err_t sd_config_from_lookup(sd_config_t *cfg, sd_config_lookup_fn lookup, voi
         if (!(('a' <= *p && *p <= 'z') || ('A' <= *p && *p <= 'Z') || ('0' <= *p && *p <= '9') || *p == '-' ||
               *p == '_' || *p == '.'))
             return fail(err, errlen, "TABLE_PREFIX", "may hold only letters, digits, '-', '_' and '.'");
+    if (cfg->s3_endpoint[0] && strncmp(cfg->s3_endpoint, "http://", 7) != 0 &&
+        strncmp(cfg->s3_endpoint, "https://", 8) != 0)
+        return fail(err, errlen, "S3_ENDPOINT", "must start with http:// or https://");
+    if (cfg->cdn_url[0] && strncmp(cfg->cdn_url, "http://", 7) != 0 &&
+        strncmp(cfg->cdn_url, "https://", 8) != 0)
+        return fail(err, errlen, "CDN_URL", "must start with http:// or https://");
+    /* S3's rules for a bucket name: 3 to 63 lower-case letters, digits, '-' and '.'. */
+    size_t bl = strlen(cfg->s3_bucket);
+    if (bl < 3 || bl > 63) return fail(err, errlen, "S3_BUCKET", "must be 3 to 63 characters");
+    for (const char *p = cfg->s3_bucket; *p; p++)
+        if (!(('a' <= *p && *p <= 'z') || ('0' <= *p && *p <= '9') || *p == '-' || *p == '.'))
+            return fail(err, errlen, "S3_BUCKET", "may hold only lower-case letters, digits, '-' and '.'");
+    if (!cfg->s3_region[0]) strcpy(cfg->s3_region, cfg->aws_region);
+    if (cfg->upload_max_file_bytes > cfg->upload_max_message_bytes)
+        cfg->upload_max_file_bytes = cfg->upload_max_message_bytes;
     if (cfg->redis_url[0] && strncmp(cfg->redis_url, "redis://", 8) != 0)
         return fail(err, errlen, "REDIS_URL", "must start with redis://");
     if (!cfg->token_secret[0]) {
@@ -178,6 +237,17 @@ sd_err_t sd_config_from_lookup(sd_config_t *cfg, sd_config_lookup_fn lookup, voi
         cfg->token_secret_generated = 1;
     } else if (strlen(cfg->token_secret) < 32) {
         return fail(err, errlen, "TOKEN_SECRET", "must be at least 32 characters");
+    }
+    if (!cfg->cdn_secret[0]) {
+        /* A key of its own, so that a CDN link never doubles as anything signed with the token secret. */
+        unsigned char key[crypto_auth_hmacsha256_BYTES];
+        crypto_auth_hmacsha256_state st;
+        crypto_auth_hmacsha256_init(&st, (const unsigned char *)cfg->token_secret, strlen(cfg->token_secret));
+        crypto_auth_hmacsha256_update(&st, (const unsigned char *)"simplediscord cdn links", 23);
+        crypto_auth_hmacsha256_final(&st, key);
+        sodium_bin2hex(cfg->cdn_secret, sizeof cfg->cdn_secret, key, sizeof key);
+    } else if (strlen(cfg->cdn_secret) < 32) {
+        return fail(err, errlen, "CDN_SIGNING_SECRET", "must be at least 32 characters");
     }
     return SD_OK;
 }

@@ -63,6 +63,33 @@ typedef struct {
     char openapi_file[512];    /* the OpenAPI document served at /openapi.json */
     char trusted_proxies[512]; /* comma-separated addresses whose X-Forwarded-For names the client */
     char web_dir[512];
+    /* The object store (db/s3): attachments, avatars, icons, emoji and their resized variants. */
+    char s3_endpoint[512];    /* "http://127.0.0.1:8333"; empty: AWS's regional endpoint */
+    char s3_bucket[64];       /* created by init-db next to the tables */
+    char s3_region[64];       /* empty: AWS_REGION */
+    int s3_virtual_hosted;    /* 1: https://<bucket>.<host>/<key>; 0: path-style <endpoint>/<bucket>/<key> */
+    long s3_call_deadline_ms; /* one store request, retries included */
+    long s3_max_concurrency;  /* store requests in flight at once */
+    long s3_part_bytes;       /* a multipart upload's part size (S3's minimum is 5 MiB) */
+    /* Uploads (multipart/form-data on message routes, and POST /channels/{id}/attachments). */
+    long upload_max_file_bytes;    /* one file (413, code 40005) */
+    long upload_max_message_bytes; /* all files of one message together (413, code 40005) */
+    long upload_max_files;         /* files in one message */
+    long upload_timeout_ms; /* first to last byte of an upload request (instead of HTTP_REQUEST_TIMEOUT_MS) */
+    char upload_spool_dir[512]; /* where upload bytes wait for the store; empty: TMPDIR or /tmp */
+    /* The CDN routes (/attachments, /avatars, /icons, /emojis ...) and the links to them. */
+    char cdn_url[512];        /* the origin CDN links start with; empty: this server (http://HOST:port) */
+    char cdn_secret[256];     /* signs attachment links (hm); empty: derived from TOKEN_SECRET */
+    long cdn_url_ttl_seconds; /* how long a signed attachment link stays valid */
+    /* Images taken in (avatars, icons, banners, emoji) and resized on the CDN (libvips). */
+    long image_max_bytes;  /* an image's encoded bytes (a data URI's payload) */
+    long image_max_pixels; /* width x height (x frames) of a decoded image: decompression bombs */
+    long emoji_max_bytes;  /* a custom emoji's image */
+    /* Link previews: a message's links fetched for embeds (off unless LINK_PREVIEWS=1). */
+    int link_previews;
+    int link_preview_allow_private; /* 1: private, loopback and link-local addresses may be fetched (tests) */
+    long link_preview_max_bytes;    /* of one fetched page */
+    long link_preview_timeout_ms;   /* one fetch, redirects included */
 } sd_config_t;
 
 /* Looks a variable up; returns a borrowed string or NULL when unset. */

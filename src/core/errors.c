@@ -31,6 +31,10 @@ const char *sd_err_name(sd_err_t err)
         return "exists";
     case SD_ERR_BUSY:
         return "busy";
+    case SD_ERR_CANCELLED:
+        return "cancelled";
+    case SD_ERR_TOO_LARGE:
+        return "too large";
     }
     return "unknown";
 }
@@ -62,7 +66,10 @@ sd_api_error_t sd_api_error_from_err(sd_err_t err)
     case SD_ERR_UNAVAILABLE:
     case SD_ERR_THROTTLED:
     case SD_ERR_BUSY:
+    case SD_ERR_CANCELLED:
         return (sd_api_error_t){503, sd_api_error_body(SD_API_GENERAL, "503: Service Unavailable", NULL)};
+    case SD_ERR_TOO_LARGE:
+        return (sd_api_error_t){413, sd_api_error_body(SD_API_TOO_LARGE, "Request entity too large", NULL)};
     default:
         return (sd_api_error_t){500, sd_api_error_body(SD_API_GENERAL, "500: Internal Server Error", NULL)};
     }

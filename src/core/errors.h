@@ -21,9 +21,11 @@ typedef enum {
     SD_ERR_UNAVAILABLE = -7, /* a dependency (DynamoDB) did not answer, even after retries */
     SD_ERR_THROTTLED = -8,   /* a dependency kept throttling after retries */
     SD_ERR_INTERNAL = -9,
-    SD_ERR_IO = -10,     /* local I/O: files, sockets */
-    SD_ERR_EXISTS = -11, /* a resource already exists (a table in init-db) */
-    SD_ERR_BUSY = -12,   /* busy: too many calls queued */
+    SD_ERR_IO = -10,        /* local I/O: files, sockets */
+    SD_ERR_EXISTS = -11,    /* a resource already exists (a table in init-db) */
+    SD_ERR_BUSY = -12,      /* busy: too many calls queued */
+    SD_ERR_CANCELLED = -13, /* a call was stopped before it ended (shutdown, cancel) */
+    SD_ERR_TOO_LARGE = -14, /* input or an answer over its size limit */
 } sd_err_t;
 
 /*
