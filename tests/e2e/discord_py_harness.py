@@ -18,9 +18,10 @@ ADMINISTRATOR = 1 << 3
 
 
 def point_at(server):
-    """The only change to the library: where its REST API and its gateway live."""
+    """The only change to the library: where its REST API, its gateway and its CDN live."""
     discord.http.Route.BASE = f"http://127.0.0.1:{server.port}/api/v10"
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(f"ws://127.0.0.1:{server.port}/gateway")
+    discord.asset.Asset.BASE = f"http://127.0.0.1:{server.port}"
 
 
 def gateway_sockets(server, compress):

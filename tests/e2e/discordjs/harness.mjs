@@ -24,7 +24,7 @@ export class Judge {
   constructor(label) {
     this.label = label;
     this.seen = [];
-    this.client = new Client({ intents: ALL_INTENTS, rest: { api: `${BASE}/api` } });
+    this.client = new Client({ intents: ALL_INTENTS, rest: { api: `${BASE}/api`, cdn: BASE } });
     for (const name of new Set(Object.values(Events))) {
       if (!QUIET.has(name)) this.client.on(name, (...args) => this.seen.push([name, args]));
     }
