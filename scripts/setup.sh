@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 DDB_PACKAGE="amplify-dynamodb-simulator@2.9.30"   # bundles DynamoDB Local 1.25.1
 APT_PACKAGES=(build-essential cmake pkg-config git curl ca-certificates
   libuv1-dev libcurl4-openssl-dev libjansson-dev libsodium-dev libhttp-parser-dev libwslay-dev libhiredis-dev uthash-dev libssl-dev zlib1g-dev libzstd-dev redis-server
-  libcriterion-dev clang-format cppcheck python3-venv chromium fonts-noto-color-emoji clang libclang-rt-14-dev)
+  libvips-dev libcriterion-dev clang-format cppcheck python3-venv chromium fonts-noto-color-emoji clang libclang-rt-14-dev)
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi

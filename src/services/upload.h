@@ -37,7 +37,8 @@ typedef struct {
     const char *claimed_type; /* the part's Content-Type (untrusted), or NULL */
     const char *key;          /* where it is in the store (the key function's answer) */
     int64_t size;
-    int fd; /* its spool file, readable with pread() until sd_upload_free() */
+    int fd;      /* the spool file holding it, readable with pread() until sd_upload_free() (files of one */
+    int64_t off; /* request may share one spool file): its bytes are [off, off + size) of fd */
 } sd_upload_file_t;
 
 typedef struct sd_upload {
