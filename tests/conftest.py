@@ -169,7 +169,7 @@ class DynamoDBLocal:
 class SeaweedFS:
     """SeaweedFS's `weed mini` (master, volume, filer and S3 gateway in one process) on free ports, its data in
     data_dir, its S3 gateway checking SigV4 signatures against one identity (key "local", secret "local", as the
-    servers of the tests use). kill() and start() again keep the ports and the data."""
+    servers of the tests use), path-style or virtual-hosted (<bucket>.localhost). kill() and start() again keep the ports and the data."""
 
     ACCESS_KEY = SECRET_KEY = "local"
 
@@ -191,7 +191,7 @@ class SeaweedFS:
         (self.data_dir / "data").mkdir(exist_ok=True)
         self.log = open(self.data_dir / "weed.log", "ab")
         args = [str(WEED), "mini", f"-dir={self.data_dir / 'data'}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
-                f"-s3.config={self.config}", "-webdav=false", "-admin.ui=false", "-s3.port.iceberg=0",
+                f"-s3.config={self.config}", "-s3.domainName=localhost", "-webdav=false", "-admin.ui=false", "-s3.port.iceberg=0",
                 "-s3.port.lance=0"] + [f"-{k}={v}" for k, v in self.ports.items()]
         self.proc = subprocess.Popen(args, cwd=self.data_dir, stdout=self.log, stderr=subprocess.STDOUT,
                                      start_new_session=True)

@@ -88,12 +88,14 @@ static void wait_done(answer_t *a)
 
 static sd_s3_t *client(const char *endpoint, const char *secret, long deadline_ms)
 {
+    const char *virt = getenv("SD_TEST_S3_VIRTUAL_HOSTED");
     sd_s3_options_t o = {.endpoint = endpoint,
                          .bucket = getenv("SD_TEST_S3_BUCKET"),
                          .region = "us-east-1",
                          .access_key_id = "local",
                          .secret_access_key = secret,
                          .call_deadline_ms = deadline_ms,
+                         .virtual_hosted = virt && !strcmp(virt, "1") && strstr(endpoint, "localhost"),
                          .max_concurrency = 4,
                          .max_queue = 64};
     return sd_s3_new(&loop, &o);
