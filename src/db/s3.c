@@ -302,6 +302,7 @@ static int classify(sd_s3_call_t *c, CURLcode res)
     if (res != CURLE_OK) {
         if (c->too_large) return SD_ERR_TOO_LARGE;
         if (c->got_data) return SD_ERR_UNAVAILABLE;
+        if (res == CURLE_ABORTED_BY_CALLBACK || res == CURLE_READ_ERROR) return SD_ERR_IO; /* the file */
         return 1;
     }
     int s = c->status;
@@ -331,6 +332,7 @@ static void on_transfer_done(CURL *easy, CURLcode res, void *ctx)
     sd_s3_call_t *c = NULL;
     curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&c);
     c->in_multi = false;
+    if (c->cancelled) return; /* finish runs from its timer */
     if (c->timer_use == SD_S3_T_DEADLINE || c->timer_use == SD_S3_T_RESUME) {
         uv_timer_stop(&c->timer);
         c->timer_use = SD_S3_T_NONE;
@@ -476,12 +478,13 @@ sd_err_t sd_s3_call_submit(sd_s3_call_t *c)
     return SD_OK;
 }
 
-/* Ends c with err from the loop (never from inside the caller's call). */
+/* Ends c with err from the loop (never from inside the caller's call, which may be one of c's own callbacks:
+ * the transfer is only taken apart by finish). Until then c's libcurl callbacks stop the transfer. */
 static void finish_later(sd_s3_call_t *c, sd_err_t err)
 {
     if (c->finished || c->timer_use == SD_S3_T_FINISH) return;
     uv_timer_stop(&c->timer);
-    drop_transfer(c);
+    c->cancelled = true;
     c->err = err;
     defer(c, SD_S3_T_FINISH, 0);
 }

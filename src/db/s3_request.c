@@ -71,6 +71,7 @@ static size_t on_header(char *buf, size_t size, size_t n, void *userp)
 {
     sd_s3_call_t *c = userp;
     size_t len = size * n;
+    if (c->cancelled) return 0;
     if (len >= 5 && !strncmp(buf, "HTTP/", 5)) { /* a new answer (after a 100 or a redirect) */
         c->headers_done = false;
         free(c->etag), free(c->resp_type), free(c->resp_range);
@@ -126,6 +127,7 @@ static size_t on_write(char *buf, size_t size, size_t n, void *userp)
 {
     sd_s3_call_t *c = userp;
     size_t len = size * n;
+    if (c->cancelled) return 0;
     if (c->op == SD_S3_OP_GET && ok_status(c->status)) {
         if (!c->on_data) return len;
         c->got_data = true;
@@ -150,6 +152,7 @@ static size_t on_read(char *buf, size_t size, size_t n, void *userp)
 {
     sd_s3_call_t *c = userp;
     size_t want = size * n, left = c->len - c->sent;
+    if (c->cancelled) return CURL_READFUNC_ABORT;
     if (want > left) want = left;
     if (!want) return 0;
     if (c->fd < 0) {
@@ -264,6 +267,8 @@ sd_err_t sd_s3_request_build(sd_s3_call_t *c, long timeout_ms)
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
     curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L);
+    curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 128L << 10);
+    curl_easy_setopt(e, CURLOPT_UPLOAD_BUFFERSIZE, 512L << 10);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->op == SD_S3_OP_GET ? 0L : timeout_ms);

@@ -1,8 +1,12 @@
 """The object store through the binary: init-db creates the media bucket (idempotently) in this run's SeaweedFS,
 which checks SigV4, and says so loudly when the store refuses or is not there. Then the C client's own tests
 (tests/integration/test_s3_live.c) against the same SeaweedFS."""
+import collections
+import http.client
+import http.server
 import os
 import subprocess
+import threading
 import uuid
 
 import pytest
@@ -60,14 +64,72 @@ def test_serve_starts_when_the_store_is_down(dynamodb, make_server):
     assert srv.get("/healthz").status_code == 200
 
 
+class FlakyProxy(http.server.ThreadingHTTPServer):
+    """Forwards to the store as it came (Host included, so signatures still hold), but answers 503 SlowDown to
+    the first two tries of every request and 500 to every key under t/broken/."""
+
+    daemon_threads = True
+
+    def __init__(self, store_port):
+        self.store_port = store_port
+        self.tries = collections.Counter()
+        self.lock = threading.Lock()
+        super().__init__(("127.0.0.1", 0), FlakyHandler)
+
+
+class FlakyHandler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def handle_one(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        with self.server.lock:
+            self.server.tries[(self.command, self.path)] += 1
+            n = self.server.tries[(self.command, self.path)]
+        if "/t/broken/" in self.path or n <= 2:
+            status = 500 if "/t/broken/" in self.path else 503
+            err = b"<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>"
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(err)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(err)
+            return
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.store_port, timeout=10)
+        conn.request(self.command, self.path, body=body, headers=dict(self.headers))
+        r = conn.getresponse()
+        data = r.read()
+        self.send_response(r.status)
+        for k, v in r.getheaders():
+            if k.lower() not in ("content-length", "transfer-encoding", "connection"):
+                self.send_header(k, v)
+        self.send_header("Content-Length", str(len(data) if self.command != "HEAD" else r.getheader("Content-Length") or 0))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+        conn.close()
+
+    do_GET = do_PUT = do_HEAD = do_POST = do_DELETE = handle_one
+
+
+@pytest.fixture
+def flaky(seaweedfs):
+    proxy = FlakyProxy(seaweedfs.port)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{proxy.server_address[1]}"
+    proxy.shutdown()
+
+
 @pytest.mark.parametrize("addressing", ["path-style", "virtual-hosted"])
-def test_s3_client_against_seaweedfs(seaweedfs, addressing):
+def test_s3_client_against_seaweedfs(seaweedfs, flaky, addressing):
     binary = BINARY.parent / "s3_live_tests"
     virtual = addressing == "virtual-hosted"
     # curl resolves <bucket>.localhost to the loopback itself; SeaweedFS takes the bucket from the Host.
     endpoint = f"http://localhost:{seaweedfs.port}" if virtual else seaweedfs.endpoint
     env = dict(os.environ, SD_TEST_S3_ENDPOINT=endpoint, SD_TEST_S3_BUCKET=f"c{uuid.uuid4().hex[:10]}",
-               SD_TEST_S3_VIRTUAL_HOSTED="1" if virtual else "0")
+               SD_TEST_S3_VIRTUAL_HOSTED="1" if virtual else "0", SD_TEST_S3_FLAKY_ENDPOINT=flaky)
     r = subprocess.run([str(binary), "--jobs", "1"], env=env, capture_output=True, text=True, timeout=600)
     out = r.stdout + r.stderr
     assert_sanitizer_clean(out)

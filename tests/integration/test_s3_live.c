@@ -446,3 +446,69 @@ Test(s3_live, close_cancels_what_is_in_flight_and_queued)
         cr_assert_eq(a[i].r.err, SD_ERR_CANCELLED);
     }
 }
+
+static int cancel_inside(const char *data, size_t len, void *ctx)
+{
+    answer_t *a = ctx;
+    (void)data;
+    a->len += len;
+    a->pieces++;
+    sd_s3_cancel(a->g);
+    return 0;
+}
+
+Test(s3_live, a_download_cancelled_from_its_own_callback)
+{
+    static char body[512 << 10];
+    memset(body, 'y', sizeof body);
+    answer_t put = {0};
+    cr_assert_eq(sd_s3_put(s3, "t/cancel-inside.bin", NULL, body, sizeof body, on_done, &put), SD_OK);
+    wait_done(&put);
+    answer_t get = {0};
+    cr_assert_eq(sd_s3_get(s3, "t/cancel-inside.bin", NULL, on_head, cancel_inside, on_done, &get, &get.g),
+                 SD_OK);
+    wait_done(&get);
+    cr_assert_eq(get.r.err, SD_ERR_CANCELLED);
+    cr_assert_eq(get.pieces, 1, "no data after the cancel");
+}
+
+Test(s3_live, a_file_shorter_than_promised_fails_without_retries)
+{
+    char *bytes;
+    int fd = temp_file(1000, 3, &bytes);
+    answer_t put = {0};
+    cr_assert_eq(sd_s3_put_file(s3, "t/short.bin", NULL, fd, 0, 5000, on_done, &put), SD_OK);
+    wait_done(&put);
+    cr_assert_eq(put.r.err, SD_ERR_IO);
+    free(bytes);
+    close(fd);
+}
+
+/* SD_TEST_S3_FLAKY_ENDPOINT: a proxy to the same store that answers 503 SlowDown to the first two tries of
+ * every request, and 500 forever to keys under "t/broken/". */
+Test(s3_live, retries_through_throttling_and_5xx)
+{
+    const char *flaky = getenv("SD_TEST_S3_FLAKY_ENDPOINT");
+    if (!flaky) cr_skip_test("no SD_TEST_S3_FLAKY_ENDPOINT");
+    sd_s3_t *f = client(flaky, "local", 4000);
+    answer_t put = {0};
+    cr_assert_eq(sd_s3_put(f, "t/flaky.txt", "text/plain", "third time lucky", 16, on_done, &put), SD_OK);
+    wait_done(&put);
+    cr_assert_eq(put.r.err, SD_OK, "status %d", put.r.status);
+    answer_t all = {0};
+    cr_assert_eq(sd_s3_get_all(f, "t/flaky.txt", 100, on_body, &all), SD_OK);
+    wait_done(&all);
+    cr_assert_eq(all.r.err, SD_OK, "status %d", all.r.status);
+    cr_assert_eq(all.len, 16);
+    cr_assert_arr_eq(all.body, "third time lucky", 16);
+    free(all.body);
+    uv_update_time(&loop);
+    uint64_t t0 = uv_now(&loop);
+    answer_t broken = {0};
+    cr_assert_eq(sd_s3_head(f, "t/broken/x", on_done, &broken), SD_OK);
+    wait_done(&broken);
+    cr_assert_eq(broken.r.err, SD_ERR_UNAVAILABLE);
+    cr_assert_eq(broken.r.status, 500);
+    cr_assert(uv_now(&loop) - t0 <= 4500);
+    sd_s3_close(f);
+}
