@@ -124,7 +124,7 @@ def flaky(seaweedfs):
 
 @pytest.mark.parametrize("addressing", ["path-style", "virtual-hosted"])
 def test_s3_client_against_seaweedfs(seaweedfs, flaky, addressing):
-    binary = BINARY.parent / "s3_live_tests"
+    binary = BINARY.parent / "s3_live_tests"  # beside the binary under test (the sanitizer build has its own)
     virtual = addressing == "virtual-hosted"
     # curl resolves <bucket>.localhost to the loopback itself; SeaweedFS takes the bucket from the Host.
     endpoint = f"http://localhost:{seaweedfs.port}" if virtual else seaweedfs.endpoint
