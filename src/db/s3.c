@@ -318,6 +318,7 @@ static int classify(sd_s3_call_t *c, CURLcode res)
     if (s == 404 && (c->op == SD_S3_OP_DELETE) && !(c->resp.data && strstr(c->resp.data, "NoSuchBucket")))
         return SD_OK;
     if (s == 404) return SD_ERR_NOT_FOUND;
+    if (s == 416) return SD_ERR_INVALID; /* a range past the end: the caller's to answer 416 */
     if (s == 409 && c->op == SD_S3_OP_CREATE_BUCKET && c->resp.data &&
         strstr(c->resp.data, "BucketAlreadyOwnedByYou"))
         return SD_OK;
@@ -333,7 +334,7 @@ static void on_transfer_done(CURL *easy, CURLcode res, void *ctx)
     curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&c);
     c->in_multi = false;
     if (c->cancelled) return; /* finish runs from its timer */
-    if (c->timer_use == SD_S3_T_DEADLINE || c->timer_use == SD_S3_T_RESUME) {
+    if (c->timer_use == SD_S3_T_DEADLINE || c->timer_use == SD_S3_T_STALL || c->timer_use == SD_S3_T_RESUME) {
         uv_timer_stop(&c->timer);
         c->timer_use = SD_S3_T_NONE;
     }
@@ -375,8 +376,18 @@ static void on_timer(uv_timer_t *t)
                json_pack("{s:s, s:s}", "method", sd_s3_request_method(c->op), "key", c->key ? c->key : ""));
         finish(c, SD_ERR_UNAVAILABLE);
         break;
+    case SD_S3_T_STALL:
+        if (c->paused || c->received != c->stall_mark) {
+            sd_s3_call_watch(c);
+            break;
+        }
+        sd_log(SD_LOG_WARN, "a download from the object store stalled",
+               json_pack("{s:s, s:I}", "key", c->key ? c->key : "", "received", (json_int_t)c->received));
+        finish(c, SD_ERR_UNAVAILABLE);
+        break;
     case SD_S3_T_RESUME:
-        if (c->easy && !c->paused) curl_easy_pause(c->easy, CURLPAUSE_CONT);
+        if (c->easy && !c->paused) curl_easy_pause(c->easy, CURLPAUSE_CONT); /* may call on_data at once */
+        if (!c->finished && !c->cancelled && c->timer_use == SD_S3_T_NONE) sd_s3_call_watch(c);
         break;
     case SD_S3_T_FINISH:
         finish(c, c->err);
@@ -504,8 +515,18 @@ void sd_s3_close(sd_s3_t *s3)
     }
 }
 
+void sd_s3_call_watch(sd_s3_call_t *c)
+{
+    c->stall_mark = c->received;
+    defer(c, SD_S3_T_STALL, (uint64_t)c->s3->deadline_ms);
+}
+
 void sd_s3_resume(sd_s3_get_t *g)
 {
+    if (g && g->in_data) {
+        g->resume_asked = true; /* the pause being asked for is off */
+        return;
+    }
     if (!g || g->finished || !g->paused || g->timer_use == SD_S3_T_FINISH) return;
     g->paused = false;
     defer(g, SD_S3_T_RESUME, 0);

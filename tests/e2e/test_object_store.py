@@ -7,6 +7,7 @@ import http.server
 import os
 import subprocess
 import threading
+import time
 import uuid
 
 import pytest
@@ -66,7 +67,8 @@ def test_serve_starts_when_the_store_is_down(dynamodb, make_server):
 
 class FlakyProxy(http.server.ThreadingHTTPServer):
     """Forwards to the store as it came (Host included, so signatures still hold), but answers 503 SlowDown to
-    the first two tries of every request and 500 to every key under t/broken/."""
+    the first two tries of every request and 500 to every key under t/broken/; a GET under t/stall/ gets its
+    headers and half its body, then nothing."""
 
     daemon_threads = True
 
@@ -101,6 +103,14 @@ class FlakyHandler(http.server.BaseHTTPRequestHandler):
         conn.request(self.command, self.path, body=body, headers=dict(self.headers))
         r = conn.getresponse()
         data = r.read()
+        if "/t/stall/" in self.path and self.command == "GET":  # the headers and half the body, then nothing
+            self.send_response(r.status)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data[: len(data) // 2])
+            self.wfile.flush()
+            time.sleep(15)
+            return
         self.send_response(r.status)
         for k, v in r.getheaders():
             if k.lower() not in ("content-length", "transfer-encoding", "connection"):

@@ -4,6 +4,7 @@
  * (tests/e2e/test_object_store.py runs this binary).
  */
 #include <criterion/criterion.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,10 @@ typedef struct {
     char *body;
     size_t len, cap;
     int heads, pieces, pause_every;
+    bool paused_now; /* data arrived while paused: a broken promise */
+    int broken;
     sd_s3_get_t *g;
+    uv_timer_t resume; /* with pause_every: resumes from the loop, as a drained client socket would */
 } answer_t;
 
 static uv_loop_t loop;
@@ -57,9 +61,17 @@ static void on_head(const sd_s3_result_t *r, void *ctx)
     copy(a->content_type, sizeof a->content_type, r->content_type);
 }
 
+static void on_resume_timer(uv_timer_t *t)
+{
+    answer_t *a = t->data;
+    a->paused_now = false;
+    sd_s3_resume(a->g);
+}
+
 static int on_data(const char *data, size_t len, void *ctx)
 {
     answer_t *a = ctx;
+    if (a->paused_now) a->broken++;
     if (a->len + len > a->cap) {
         a->cap = (a->len + len) * 2;
         a->body = realloc(a->body, a->cap);
@@ -67,7 +79,10 @@ static int on_data(const char *data, size_t len, void *ctx)
     memcpy(a->body + a->len, data, len);
     a->len += len;
     a->pieces++;
-    return a->pause_every && a->pieces % a->pause_every == 0;
+    if (!a->pause_every || a->pieces % a->pause_every) return 0;
+    a->paused_now = true;
+    uv_timer_start(&a->resume, on_resume_timer, 1, 0);
+    return 1;
 }
 
 static void on_body(const sd_s3_result_t *r, char *body, size_t len, void *ctx)
@@ -286,13 +301,13 @@ Test(s3_live, multipart_of_three_5_mib_parts)
 
     /* Read back paused after every piece, resumed from the loop a moment later. */
     answer_t get = {.pause_every = 1};
+    uv_timer_init(&loop, &get.resume);
+    get.resume.data = &get;
     cr_assert_eq(sd_s3_get(s3, "t/big.bin", NULL, on_head, on_data, on_done, &get, &get.g), SD_OK);
-    while (!get.done) {
-        int pieces = get.pieces;
-        uv_run(&loop, UV_RUN_ONCE);
-        if (get.pieces != pieces && !get.done) sd_s3_resume(get.g);
-    }
+    wait_done(&get);
+    uv_close((uv_handle_t *)&get.resume, NULL);
     cr_assert_eq(get.r.err, SD_OK);
+    cr_assert_eq(get.broken, 0, "bytes arrived while paused");
     cr_assert_eq(get.len, 3 * part);
     cr_assert(get.pieces > 10, "pieces: %d", get.pieces);
     cr_assert(memcmp(get.body, bytes, get.len) == 0);
@@ -317,10 +332,16 @@ Test(s3_live, a_paused_download_can_be_cancelled)
     answer_t put = {0};
     cr_assert_eq(sd_s3_put(s3, "t/cancel.bin", NULL, body, sizeof body, on_done, &put), SD_OK);
     wait_done(&put);
-    answer_t get = {.pause_every = 1};
+    answer_t get = {0};
+    get.pause_every = 1;
+    uv_timer_init(&loop, &get.resume);
+    get.resume.data = &get;
     cr_assert_eq(sd_s3_get(s3, "t/cancel.bin", NULL, on_head, on_data, on_done, &get, &get.g), SD_OK);
     while (!get.pieces)
         uv_run(&loop, UV_RUN_ONCE);
+    uv_timer_stop(&get.resume); /* stays paused */
+    uv_close((uv_handle_t *)&get.resume, NULL);
+    cr_assert_eq(get.broken, 0);
     sd_s3_cancel(get.g);
     cr_assert_eq(get.done, 0, "cancel calls back from the loop, not from inside");
     wait_done(&get);
@@ -511,4 +532,79 @@ Test(s3_live, retries_through_throttling_and_5xx)
     cr_assert_eq(broken.r.status, 500);
     cr_assert(uv_now(&loop) - t0 <= 4500);
     sd_s3_close(f);
+}
+
+Test(s3_live, a_download_that_stalls_after_its_headers_is_unavailable)
+{
+    const char *flaky = getenv("SD_TEST_S3_FLAKY_ENDPOINT");
+    if (!flaky) cr_skip_test("no SD_TEST_S3_FLAKY_ENDPOINT");
+    static char body[64 << 10];
+    memset(body, 's', sizeof body);
+    answer_t put = {0};
+    cr_assert_eq(sd_s3_put(s3, "t/stall/x.bin", NULL, body, sizeof body, on_done, &put), SD_OK);
+    wait_done(&put);
+    sd_s3_t *f = client(flaky, "local", 1500);
+    uv_update_time(&loop);
+    uint64_t t0 = uv_now(&loop);
+    answer_t get = {0};
+    cr_assert_eq(sd_s3_get(f, "t/stall/x.bin", NULL, on_head, on_data, on_done, &get, NULL), SD_OK);
+    wait_done(&get);
+    cr_assert_eq(get.r.err, SD_ERR_UNAVAILABLE);
+    cr_assert_eq(get.heads, 1);
+    cr_assert_eq(get.len, sizeof body / 2);
+    uint64_t took = uv_now(&loop) - t0;
+    cr_assert(took >= 1400 && took < 6000, "took %llu ms", (unsigned long long)took);
+    free(get.body);
+    sd_s3_close(f);
+}
+
+Test(s3_live, a_range_past_the_end_is_invalid)
+{
+    answer_t put = {0};
+    cr_assert_eq(sd_s3_put(s3, "t/range.txt", NULL, "0123456789", 10, on_done, &put), SD_OK);
+    wait_done(&put);
+    answer_t get = {0};
+    cr_assert_eq(sd_s3_get(s3, "t/range.txt", "bytes=50-60", on_head, on_data, on_done, &get, NULL), SD_OK);
+    wait_done(&get);
+    cr_assert_eq(get.r.err, SD_ERR_INVALID);
+    cr_assert_eq(get.r.status, 416);
+    cr_assert_eq(get.len, 0);
+    answer_t suffix = {0};
+    cr_assert_eq(sd_s3_get(s3, "t/range.txt", "bytes=-3", on_head, on_data, on_done, &suffix, NULL), SD_OK);
+    wait_done(&suffix);
+    cr_assert_eq(suffix.r.err, SD_OK);
+    cr_assert_eq(suffix.len, 3);
+    cr_assert_arr_eq(suffix.body, "789", 3);
+    cr_assert_eq(suffix.r.size, 10);
+    free(suffix.body);
+    answer_t a = {0};
+    cr_assert_eq(sd_s3_get(s3, "t/range.txt", "bytes=x-", on_head, on_data, on_done, &a, NULL),
+                 SD_ERR_INVALID);
+    cr_assert_eq(sd_s3_get(s3, "t/range.txt", "bytes=1-2\r\nX: y", on_head, on_data, on_done, &a, NULL),
+                 SD_ERR_INVALID);
+}
+
+static int pause_and_resume_inside(const char *data, size_t len, void *ctx)
+{
+    answer_t *a = ctx;
+    on_data(data, len, ctx);
+    sd_s3_resume(a->g); /* changes its mind before returning: no pause */
+    return 1;
+}
+
+Test(s3_live, a_resume_from_inside_the_data_callback_cancels_the_pause)
+{
+    static char body[1 << 20];
+    memset(body, 'r', sizeof body);
+    answer_t put = {0};
+    cr_assert_eq(sd_s3_put(s3, "t/resume-inside.bin", NULL, body, sizeof body, on_done, &put), SD_OK);
+    wait_done(&put);
+    answer_t get = {0};
+    cr_assert_eq(
+        sd_s3_get(s3, "t/resume-inside.bin", NULL, on_head, pause_and_resume_inside, on_done, &get, &get.g),
+        SD_OK);
+    wait_done(&get);
+    cr_assert_eq(get.r.err, SD_OK);
+    cr_assert_eq(get.len, sizeof body);
+    free(get.body);
 }
