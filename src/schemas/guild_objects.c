@@ -208,6 +208,7 @@ json_t *sd_member_json(const json_t *member, json_t *user, const json_t *guild)
                           string_or_null(member, "communication_disabled_until"));
     if (!m) return NULL;
     set_nulls(m, nulls, sizeof nulls / sizeof *nulls);
+    json_object_set_new(m, "avatar", string_or_null(member, "avatar")); /* a hash, or null */
     if (user) json_object_set(m, "user", user);
     return m;
 }

@@ -278,6 +278,8 @@ json_t *sd_member_in_parse(const json_t *body, json_t **errors_out)
     const char *s;
     if (sd_field_string(body, errors, "nick", 0, 32, true, &s))
         json_object_set_new(out, "nick", s && *s ? json_string(s) : json_null());
+    if (sd_image_field_parse(body, errors, "avatar", &s)) /* the member's own avatar in the guild */
+        json_object_set_new(out, "avatar", s ? json_string(s) : json_null());
     json_t *until; /* a timeout: at most 28 days ahead */
     if (sd_timestamp_field(body, errors, "communication_disabled_until", (long long)time(NULL) * 1000,
                            28LL * 24 * 3600 * 1000, &until))

@@ -240,3 +240,16 @@ def test_update_events_carry_the_new_hashes(server):
         assert upd["role"]["icon"] == icon
     finally:
         gw.close()
+
+
+def test_a_member_sets_its_own_guild_avatar(server):
+    owner = new_client(server, "owner")
+    g = make_guild(owner)
+    member = ok(owner.patch(f"/guilds/{g['id']}/members/@me", {"avatar": data_uri(PNG_64)}))
+    assert HASH.match(member["avatar"])
+    assert stored(server, f"avatars/{owner.id}/{member['avatar']}")[1] == "image/png"
+    assert ok(owner.get(f"/guilds/{g['id']}/members/{owner.id}"))["avatar"] == member["avatar"]
+    assert ok(owner.get(f"/users/@me"))["avatar"] is None, "the account's avatar is another"
+    assert ok(owner.patch(f"/guilds/{g['id']}/members/@me", {"avatar": None}))["avatar"] is None
+    r = owner.patch(f"/guilds/{g['id']}/members/{owner.id}", {"avatar": data_uri(PNG_64)})
+    assert r.status_code == 200 or field_error(r, "avatar")
