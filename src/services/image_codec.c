@@ -9,9 +9,18 @@
 #define REASON_INVALID "Invalid image data"
 #define REASON_PIXELS "The image has too many pixels."
 
+/* libvips' warnings are about the input ("chunk data is too large"): hostile input must not fill the log. */
+static void quiet(const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data)
+{
+    (void)domain, (void)level, (void)message, (void)data;
+}
+
 sd_err_t sd_image_codec_init(const char *argv0, int threads)
 {
     if (VIPS_INIT(argv0 ? argv0 : "simplediscord")) return SD_ERR_INTERNAL;
+    g_log_set_handler("VIPS",
+                      G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO | G_LOG_LEVEL_DEBUG, quiet,
+                      NULL);
     /* Hostile input may reach libvips: only the loaders of the formats taken in may run. */
     vips_block_untrusted_set(TRUE);
     vips_operation_block_set("VipsForeignLoad", TRUE);

@@ -212,8 +212,8 @@ static void on_update_target(sd_err_t err, json_t *target, void *ctx)
             return;
         }
         if (sd_image_fields_pending(j->input, member_images, 1)) {
-            sd_gjob_started(j, sd_image_fields_save(j->app, j->input, member_images, 1, j->target,
-                                                    update_write, j));
+            sd_gjob_started(
+                j, sd_image_fields_save(j->app, j->input, member_images, 1, j->target, update_write, j));
             return;
         }
     }
