@@ -4,10 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if __has_include("repositories/blob_repo.h")
 #include "repositories/blob_repo.h"
-#define HAVE_BLOB_REPO 1
-#endif
 
 static int part_ok(const char *s)
 {
@@ -34,7 +31,6 @@ sd_err_t sd_image_repo_variant_key(const char *original, int size, const char *e
     return n < 0 || (size_t)n >= cap ? SD_ERR_INVALID : SD_OK;
 }
 
-#ifdef HAVE_BLOB_REPO
 typedef struct {
     sd_image_repo_done_fn done;
     void *ctx;
@@ -48,19 +44,14 @@ static void on_put(const sd_s3_result_t *r, void *ctx)
     p->done(err, p->ctx);
     free(p);
 }
-#endif
 
 sd_err_t sd_image_repo_put(sd_app_t *app, const char *key, const char *content_type, const void *bytes,
                            size_t len, sd_image_repo_done_fn done, void *ctx)
 {
-#ifdef HAVE_BLOB_REPO
     put_t *p = malloc(sizeof *p);
     if (!p) return SD_ERR_NOMEM;
     *p = (put_t){done, ctx};
     sd_err_t err = sd_blob_put(app, key, content_type, bytes, len, on_put, p);
     if (err) free(p);
     return err;
-#else /* until the object store's repository is in the tree */
-    return SD_ERR_UNAVAILABLE;
-#endif
 }
