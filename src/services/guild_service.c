@@ -95,8 +95,11 @@ static void on_updated(sd_err_t err, json_t *guild, void *ctx)
         sd_gjob_conflict(j, SD_CONFLICT_OWNER_CHANGED);
     else if (err)
         sd_gjob_store_fail(j, err, SD_ENTITY_GUILD);
-    else
-        sd_gjob_ok(j, SD_OUTCOME_OK, sd_guild_json(guild));
+    else { /* answered as GET answers it, emoji included */
+        json_decref(j->guild);
+        j->guild = json_incref(guild);
+        get_step(j);
+    }
 }
 
 static void update_write(sd_gjob_t *j)

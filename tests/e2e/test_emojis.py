@@ -141,7 +141,8 @@ def test_guild_emojis_update_and_guild_create(room, server):
         ok(owner.patch(f"/guilds/{g['id']}/emojis/{made['id']}", {"name": "rewatched"}))
         d = watching.expect("GUILD_EMOJIS_UPDATE")["d"]
         assert [e["name"] for e in d["emojis"]] == ["rewatched"]
-        ok(owner.patch(f"/guilds/{g['id']}", {"name": "renamed guild"}))
+        edited = ok(owner.patch(f"/guilds/{g['id']}", {"name": "renamed guild"}))
+        assert [e["name"] for e in edited["emojis"]] == ["rewatched"]
         d = watching.expect("GUILD_UPDATE")["d"]
         assert [e["name"] for e in d["emojis"]] == ["rewatched"], "a GUILD_UPDATE keeps the emoji"
         deaf.none("GUILD_EMOJIS_UPDATE", within=0.5)
