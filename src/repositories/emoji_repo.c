@@ -33,7 +33,8 @@ sd_err_t sd_emoji_repo_create(sd_dynamo_t *db, json_t *emoji, long max, sd_repo_
     bool animated = json_is_true(json_object_get(emoji, "animated"));
     json_t *tx = json_pack(
         "[o, o]",
-        sd_repo_tx_update(db, "guilds", json_pack("{s:s}", "id", guild_id), "SET #c = if_not_exists(#c, :z) + :one",
+        sd_repo_tx_update(db, "guilds", json_pack("{s:s}", "id", guild_id),
+                          "SET #c = if_not_exists(#c, :z) + :one",
                           "attribute_exists(id) AND (attribute_not_exists(#c) OR #c < :max)",
                           json_pack("{s:s}", "#c", count_of(animated)),
                           json_pack("{s:i, s:i, s:I}", ":z", 0, ":one", 1, ":max", (json_int_t)max)),
@@ -60,8 +61,8 @@ sd_err_t sd_emoji_repo_delete(sd_dynamo_t *db, const char *guild_id, const char 
     json_t *tx = json_pack(
         "[o, o]",
         sd_repo_tx_delete(db, "emojis", emoji_key(guild_id, emoji_id), "attribute_exists(emoji_id)", NULL),
-        sd_repo_tx_update(db, "guilds", json_pack("{s:s}", "id", guild_id), "SET #c = if_not_exists(#c, :one) - :one",
-                          "attribute_exists(id)", json_pack("{s:s}", "#c", count_of(animated)),
-                          json_pack("{s:i}", ":one", 1)));
+        sd_repo_tx_update(db, "guilds", json_pack("{s:s}", "id", guild_id),
+                          "SET #c = if_not_exists(#c, :one) - :one", "attribute_exists(id)",
+                          json_pack("{s:s}", "#c", count_of(animated)), json_pack("{s:i}", ":one", 1)));
     return tx ? sd_repo_transact(db, tx, cb, ctx) : SD_ERR_NOMEM;
 }

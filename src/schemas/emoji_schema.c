@@ -18,7 +18,8 @@ static void parse_name(const json_t *body, json_t *errors, json_t *out)
     const char *name;
     if (!sd_field_string(body, errors, "name", SD_EMOJI_NAME_MIN, SD_EMOJI_NAME_MAX, false, &name)) return;
     if (!sd_emoji_name_valid(name)) {
-        sd_form_error_add(errors, "name", "STRING_TYPE_REGEX", "String value did not match validation regex.");
+        sd_form_error_add(errors, "name", "STRING_TYPE_REGEX",
+                          "String value did not match validation regex.");
         return;
     }
     json_object_set_new(out, "name", json_string(name));
@@ -41,7 +42,8 @@ json_t *sd_emoji_in_parse(const json_t *body, bool create, json_t **errors_out)
 {
     json_t *errors = json_object();
     if (!json_is_object(body)) {
-        sd_form_error_add(errors, "_root", "DICT_TYPE_CONVERT", "Only dictionaries may be used in a DictType");
+        sd_form_error_add(errors, "_root", "DICT_TYPE_CONVERT",
+                          "Only dictionaries may be used in a DictType");
         *errors_out = errors;
         return NULL;
     }
@@ -68,11 +70,11 @@ json_t *sd_emoji_in_parse(const json_t *body, bool create, json_t **errors_out)
 json_t *sd_emoji_object_json(const json_t *emoji, const json_t *user)
 {
     const json_t *roles = json_object_get(emoji, "roles");
-    json_t *e = json_pack("{s:O, s:O, s:o, s:b, s:b, s:b, s:b}", "id", json_object_get(emoji, "emoji_id"),
-                          "name", json_object_get(emoji, "name"), "roles",
-                          json_is_array(roles) ? json_deep_copy(roles) : json_array(), "require_colons", 1,
-                          "managed", 0, "animated", json_is_true(json_object_get(emoji, "animated")),
-                          "available", 1);
+    json_t *e =
+        json_pack("{s:O, s:O, s:o, s:b, s:b, s:b, s:b}", "id", json_object_get(emoji, "emoji_id"), "name",
+                  json_object_get(emoji, "name"), "roles",
+                  json_is_array(roles) ? json_deep_copy(roles) : json_array(), "require_colons", 1, "managed",
+                  0, "animated", json_is_true(json_object_get(emoji, "animated")), "available", 1);
     if (e && user) json_object_set(e, "user", (json_t *)user);
     return e;
 }

@@ -234,8 +234,8 @@ json_t *sd_emoji_json(const char *emoji)
     if (colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1)) {
         bool animated = !strncmp(emoji, "a:", 2) && colon > emoji + 1;
         const char *name = animated ? emoji + 2 : emoji;
-        return json_pack("{s:s, s:s%, s:b}", "id", colon + 1, "name", name, (size_t)(colon - name), "animated",
-                         animated);
+        return json_pack("{s:s, s:s%, s:b}", "id", colon + 1, "name", name, (size_t)(colon - name),
+                         "animated", animated);
     }
     return json_pack("{s:n, s:s}", "id", "name", emoji);
 }

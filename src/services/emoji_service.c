@@ -131,7 +131,8 @@ static void on_changed_list(sd_err_t err, json_t *rows, void *ctx)
     /* The change is made: were the list unreadable, the event would lie, so none goes out. */
     if (!err) {
         j->event = "GUILD_EMOJIS_UPDATE";
-        j->event_data = json_pack("{s:s, s:o}", "guild_id", j->guild_id, "emojis", sd_emojis_json(rows, NULL));
+        j->event_data =
+            json_pack("{s:s, s:o}", "guild_id", j->guild_id, "emojis", sd_emojis_json(rows, NULL));
     }
     if (kind == SD_OUTCOME_NO_CONTENT) {
         sd_gjob_ok(j, kind, NULL);

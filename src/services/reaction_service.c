@@ -78,7 +78,7 @@ static void resolve_emoji(sd_gjob_t *j, sd_gjob_step next)
         return;
     }
     json_object_set_new(j->input, "emoji_id", json_string(id));
-    j->next = next; /* the job's loading is over: its next step is free for this one */
+    j->next = next;        /* the job's loading is over: its next step is free for this one */
     if (!j->guild_id[0]) { /* a DM holds no guild emoji: as if the guild had it no more */
         on_custom_emoji(SD_ERR_NOT_FOUND, NULL, j);
         return;
@@ -216,8 +216,7 @@ static void on_clear_page(sd_err_t err, json_t *rows, void *ctx)
         j->event = emoji ? "MESSAGE_REACTION_REMOVE_EMOJI" : "MESSAGE_REACTION_REMOVE_ALL";
         j->event_data =
             json_pack("{s:s, s:s}", "channel_id", j->channel_id, "message_id", in(j, "message_id"));
-        if (emoji && j->event_data)
-            json_object_set_new(j->event_data, "emoji", sd_emoji_json(emoji));
+        if (emoji && j->event_data) json_object_set_new(j->event_data, "emoji", sd_emoji_json(emoji));
         sd_gjob_ok(j, SD_OUTCOME_NO_CONTENT, NULL);
         return;
     }

@@ -45,7 +45,8 @@ Test(emoji_schema, a_create_needs_a_name_and_a_data_uri)
 
     body = json_object();
     cr_assert_null(sd_emoji_in_parse(body, true, &errors));
-    cr_assert(has_error(errors, "name", "BASE_TYPE_REQUIRED") && has_error(errors, "image", "BASE_TYPE_REQUIRED"));
+    cr_assert(has_error(errors, "name", "BASE_TYPE_REQUIRED") &&
+              has_error(errors, "image", "BASE_TYPE_REQUIRED"));
     json_decref(errors);
     json_decref(body);
 
@@ -78,7 +79,8 @@ Test(emoji_schema, the_object_is_discords_with_the_creator_when_given)
     cr_assert_str_eq(json_string_value(json_object_get(e, "id")), "2");
     cr_assert_str_eq(json_string_value(json_object_get(e, "name")), "blob");
     cr_assert(json_is_true(json_object_get(e, "animated")) && json_is_true(json_object_get(e, "available")));
-    cr_assert(json_is_true(json_object_get(e, "require_colons")) && json_is_false(json_object_get(e, "managed")));
+    cr_assert(json_is_true(json_object_get(e, "require_colons")) &&
+              json_is_false(json_object_get(e, "managed")));
     cr_assert_str_eq(json_string_value(json_object_get(json_object_get(e, "user"), "id")), "4");
     cr_assert_null(json_object_get(e, "guild_id"));
     json_decref(e);

@@ -45,7 +45,8 @@ static void update_emoji(sd_request_t *req, void *app)
 {
     /* Discord allows an empty body: nothing changes, the emoji is answered. */
     json_t *in = req->body_len ? sd_deps_parse(req, parse_update) : json_object();
-    if (in) sd_emoji_service_update(app, sd_deps_user_id(req), guild(req), emoji(req), in, sd_deps_outcome, req);
+    if (in)
+        sd_emoji_service_update(app, sd_deps_user_id(req), guild(req), emoji(req), in, sd_deps_outcome, req);
 }
 
 static void delete_emoji(sd_request_t *req, void *app)
