@@ -23,7 +23,8 @@ sd_err_t sd_emoji_repo_get(sd_dynamo_t *db, const char *guild_id, const char *em
 /*
  * Writes emoji (stolen; its guild_id, emoji_id and animated say where and what) while the guild exists and
  * holds fewer than max emoji of its kind. On SD_ERR_CONFLICT, sd_emoji_repo_create_conflict(result) says
- * why: SD_CONFLICT_LIMIT (the kind is full) or SD_CONFLICT_GONE (no such guild).
+ * why: SD_CONFLICT_LIMIT (the kind is full; one condition on the guild item checks both that and that the
+ * guild exists, and a guild is rarely deleted in between its read and this write) or SD_CONFLICT_GONE.
  */
 sd_err_t sd_emoji_repo_create(sd_dynamo_t *db, json_t *emoji, long max, sd_repo_cb cb, void *ctx);
 sd_conflict_t sd_emoji_repo_create_conflict(const json_t *result);
