@@ -22,9 +22,18 @@ static void fail_store(sd_gjob_t *j, sd_err_t err)
     sd_gjob_store_fail(j, err, SD_ENTITY_GUILD_EMOJI);
 }
 
-static bool shows_creators(const sd_gjob_t *j)
+/* Discord shows creators in a list to those who may create or manage emoji; */
+static bool list_shows_creators(const sd_gjob_t *j)
 {
-    return (j->perms & SD_PERM_MANAGE_GUILD_EXPRESSIONS) != 0;
+    return (j->perms & (SD_PERM_MANAGE_GUILD_EXPRESSIONS | SD_PERM_CREATE_GUILD_EXPRESSIONS)) != 0;
+}
+
+/* ... and one emoji's creator to those who manage emoji, or to its creator while they may create some. */
+static bool shows_creator(const sd_gjob_t *j, const json_t *emoji)
+{
+    const char *creator = json_string_value(json_object_get(emoji, "user_id"));
+    if (j->perms & SD_PERM_MANAGE_GUILD_EXPRESSIONS) return true;
+    return (j->perms & SD_PERM_CREATE_GUILD_EXPRESSIONS) && creator && !strcmp(creator, j->user_id);
 }
 
 /* ---- answers ---- */
@@ -78,7 +87,7 @@ static void on_list(sd_err_t err, json_t *rows, void *ctx)
     if (err)
         fail_store(j, err);
     else
-        answer(j, json_incref(rows), false, SD_OUTCOME_OK, shows_creators(j));
+        answer(j, json_incref(rows), false, SD_OUTCOME_OK, list_shows_creators(j));
 }
 
 static void list_step(sd_gjob_t *j)
@@ -98,7 +107,7 @@ static void on_get(sd_err_t err, json_t *emoji, void *ctx)
     if (err)
         fail_store(j, err);
     else
-        answer(j, json_pack("[O]", emoji), true, SD_OUTCOME_OK, shows_creators(j));
+        answer(j, json_pack("[O]", emoji), true, SD_OUTCOME_OK, shows_creator(j, emoji));
 }
 
 static bool plausible_id(const char *s)
@@ -138,7 +147,8 @@ static void on_changed_list(sd_err_t err, json_t *rows, void *ctx)
         sd_gjob_ok(j, kind, NULL);
         return;
     }
-    answer(j, json_incref(j->found), true, kind, kind == SD_OUTCOME_CREATED || shows_creators(j));
+    answer(j, json_incref(j->found), true, kind,
+           kind == SD_OUTCOME_CREATED || shows_creator(j, json_array_get(j->found, 0)));
 }
 
 /* After a write: j->found is the emoji as it now is ([item], or NULL after a deletion). */

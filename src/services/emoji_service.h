@@ -1,6 +1,7 @@
 /*
- * emoji_service: a guild's custom emoji. Any member reads them (the creator shown only to those with
- * MANAGE_GUILD_EXPRESSIONS, as Discord does); creating one needs CREATE_GUILD_EXPRESSIONS; changing or
+ * emoji_service: a guild's custom emoji. Any member reads them (their creators shown as Discord shows them:
+ * in a list to those with CREATE_ or MANAGE_GUILD_EXPRESSIONS, for one emoji to those who manage emoji or to
+ * its creator); creating one needs CREATE_GUILD_EXPRESSIONS; changing or
  * deleting one needs MANAGE_GUILD_EXPRESSIONS, or CREATE_GUILD_EXPRESSIONS for its own creator. A guild holds
  * at most SD_EMOJI_SERVICE_MAX static and as many animated emoji (Discord's count without boosts). The image
  * goes through services/images (kind SD_IMAGE_EMOJI, stored under the emoji's id), which says whether it is

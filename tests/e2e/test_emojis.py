@@ -90,6 +90,10 @@ def test_permissions(room, server):
     error(plain.delete(f"/guilds/{g['id']}/emojis/{theirs['id']}"), 403, 50013)
     maker = member_with(server, owner, g["id"], code, CREATE_EXPRESSIONS, "maker")
     own = make_emoji(maker, g["id"], "makers")
+    assert all("user" in e for e in ok(maker.get(f"/guilds/{g['id']}/emojis")))  # CREATE shows creators in a list
+    assert ok(maker.get(f"/guilds/{g['id']}/emojis/{own['id']}"))["user"]["id"] == maker.id
+    assert "user" not in ok(maker.get(f"/guilds/{g['id']}/emojis/{theirs['id']}"))  # ... one only to its maker
+    assert "user" not in ok(plain.get(f"/guilds/{g['id']}/emojis/{own['id']}"))
     assert ok(maker.patch(f"/guilds/{g['id']}/emojis/{own['id']}", {"name": "makers2"}))["name"] == "makers2"
     error(maker.patch(f"/guilds/{g['id']}/emojis/{theirs['id']}", {"name": "stolen"}), 403, 50013)
     error(maker.delete(f"/guilds/{g['id']}/emojis/{theirs['id']}"), 403, 50013)
