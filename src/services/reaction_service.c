@@ -47,8 +47,24 @@ static bool message_ok(sd_gjob_t *j)
  * The reaction key of a custom emoji is "name:id" ("a:name:id" when animated) with the guild's own name for
  * it, whatever name the path gave. The input's emoji becomes that key, and "emoji_id" its id; an emoji the
  * guild no longer has is unknown (400 10014) to a reaction added or listed, while its reactions stay
- * removable by their key on the message ("emoji_gone").
+ * removable by their key on the message ("emoji_gone"); so is one whitelisted to roles the actor holds none
+ * of, for a reaction added.
  */
+/* An emoji whitelisted to roles is for the members holding one of them (and for the owner and administrators,
+   who may take any role). */
+static bool usable(const sd_gjob_t *j, const json_t *emoji)
+{
+    const json_t *allowed = json_object_get(emoji, "roles");
+    if (!json_array_size(allowed) || (j->base & SD_PERM_ADMINISTRATOR) || sd_gjob_is_owner(j)) return true;
+    size_t i, k;
+    json_t *a, *r;
+    json_array_foreach(allowed, i, a) json_array_foreach(json_object_get(j->member, "roles"), k, r)
+    {
+        if (json_equal(a, r)) return true;
+    }
+    return false;
+}
+
 static void on_custom_emoji(sd_err_t err, json_t *emoji, void *ctx)
 {
     sd_gjob_t *j = ctx;
@@ -60,6 +76,10 @@ static void on_custom_emoji(sd_err_t err, json_t *emoji, void *ctx)
     }
     if (err) {
         sd_gjob_store_fail(j, err, SD_ENTITY_EMOJI);
+        return;
+    }
+    if (json_is_true(json_object_get(j->input, "add")) && !usable(j, emoji)) {
+        sd_gjob_unknown(j, SD_ENTITY_EMOJI);
         return;
     }
     char key[SD_EMOJI_KEY_SIZE];
@@ -162,8 +182,8 @@ void sd_reaction_service_set(sd_app_t *app, const char *user_id, const char *cha
                              const char *message_id, const char *emoji, const char *target, bool remove,
                              sd_outcome_cb cb, void *ctx)
 {
-    json_t *input = json_pack("{s:s, s:s, s:b, s:b}", "message_id", message_id, "emoji", emoji, "remove",
-                              remove, "lenient", remove);
+    json_t *input = json_pack("{s:s, s:s, s:b, s:b, s:b}", "message_id", message_id, "emoji", emoji, "remove",
+                              remove, "lenient", remove, "add", !remove);
     sd_gjob_run(app, user_id, input, target, NULL, channel_id, set_step, cb, ctx);
 }
 

@@ -213,6 +213,23 @@ def test_custom_emoji_reactions(room, server):
         gw.close()
 
 
+def test_an_emoji_whitelisted_to_roles_is_for_their_members(room, server):
+    owner, g, ch, code = room
+    vip = ok(owner.post(f"/guilds/{g['id']}/roles", {"name": "vip"}))
+    emoji = make_emoji(owner, g["id"], "vip_only", roles=[vip["id"]])
+    assert emoji["roles"] == [vip["id"]]
+    outsider = member_with(server, owner, g["id"], code, None, "novip")
+    insider = member_with(server, owner, g["id"], code, None, "vip")
+    ok(owner.put(f"/guilds/{g['id']}/members/{insider.id}/roles/{vip['id']}"), 204)
+    m = ok(owner.post(f"/channels/{ch['id']}/messages", {"content": "vip"}))
+    base = f"/channels/{ch['id']}/messages/{m['id']}/reactions/vip_only:{emoji['id']}"
+    error(outsider.put(f"{base}/@me"), 400, 10014)
+    ok(insider.put(f"{base}/@me"), 204)
+    ok(owner.put(f"{base}/@me"), 204)  # the owner may take any role
+    ok(outsider.get(base))  # reading who reacted is for everyone
+    ok(outsider.delete(f"{base}/@me"), 204)
+
+
 def test_emoji_routes_need_a_token(server):
     r = requests.get(server.url("/api/v10/guilds/1/emojis"), timeout=10)
     assert r.status_code == 401
