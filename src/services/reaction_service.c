@@ -5,14 +5,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "repositories/emoji_repo.h"
 #include "repositories/message_repo.h"
-#include "schemas/emoji_schema.h"
 #include "schemas/guild_schema.h"
 #include "schemas/message_schema.h"
 #include "services/gjob.h"
 #include "services/message_service.h"
 #include "services/permissions.h"
+#include "services/reaction_emoji.h"
 #include "services/snowflake.h"
 #include "services/user_service.h"
 
@@ -41,92 +40,6 @@ static bool message_ok(sd_gjob_t *j)
     return false;
 }
 
-/* ---- custom emoji: "name:id" (or "a:name:id", or the id) names an emoji of the channel's guild ---- */
-
-/*
- * The reaction key of a custom emoji is "name:id" ("a:name:id" when animated) with the guild's own name for
- * it, whatever name the path gave. The input's emoji becomes that key, and "emoji_id" its id; an emoji the
- * guild no longer has is unknown (400 10014) to a reaction added or listed, while its reactions stay
- * removable by their key on the message ("emoji_gone"); so is one whitelisted to roles the actor holds none
- * of, for a reaction added.
- */
-/* An emoji whitelisted to roles is for the members holding one of them (and for the owner and administrators,
-   who may take any role). */
-static bool usable(const sd_gjob_t *j, const json_t *emoji)
-{
-    const json_t *allowed = json_object_get(emoji, "roles");
-    if (!json_array_size(allowed) || (j->base & SD_PERM_ADMINISTRATOR) || sd_gjob_is_owner(j)) return true;
-    size_t i, k;
-    json_t *a, *r;
-    json_array_foreach(allowed, i, a) json_array_foreach(json_object_get(j->member, "roles"), k, r)
-    {
-        if (json_equal(a, r)) return true;
-    }
-    return false;
-}
-
-static void on_custom_emoji(sd_err_t err, json_t *emoji, void *ctx)
-{
-    sd_gjob_t *j = ctx;
-    bool lenient = json_is_true(json_object_get(j->input, "lenient"));
-    if (err == SD_ERR_NOT_FOUND && lenient) {
-        json_object_set_new(j->input, "emoji_gone", json_true());
-        j->next(j);
-        return;
-    }
-    if (err) {
-        sd_gjob_store_fail(j, err, SD_ENTITY_EMOJI);
-        return;
-    }
-    if (json_is_true(json_object_get(j->input, "add")) && !usable(j, emoji)) {
-        sd_gjob_unknown(j, SD_ENTITY_EMOJI);
-        return;
-    }
-    char key[SD_EMOJI_KEY_SIZE];
-    sd_emoji_reaction_key(emoji, key, sizeof key);
-    json_object_set_new(j->input, "emoji", json_string(key));
-    j->next(j);
-}
-
-/* Runs next once the input's emoji is resolved (a unicode emoji is as it is). */
-static void resolve_emoji(sd_gjob_t *j, sd_gjob_step next)
-{
-    char id[SD_FIELD_ID_SIZE];
-    const char *emoji = in(j, "emoji");
-    if (!emoji || !sd_emoji_custom_ref(emoji, id)) {
-        next(j);
-        return;
-    }
-    json_object_set_new(j->input, "emoji_id", json_string(id));
-    j->next = next;        /* the job's loading is over: its next step is free for this one */
-    if (!j->guild_id[0]) { /* a DM holds no guild emoji: as if the guild had it no more */
-        on_custom_emoji(SD_ERR_NOT_FOUND, NULL, j);
-        return;
-    }
-    sd_gjob_started(j, sd_emoji_repo_get(j->app->db, j->guild_id, id, on_custom_emoji, j));
-}
-
-/* The key the message already has for the input's custom emoji (a reaction made before a rename, or of an
-   emoji deleted since) becomes the input's emoji. False when the emoji is unknown and not on the message
-   either (the caller decides what that means). */
-static bool key_on_message(sd_gjob_t *j, const json_t *message)
-{
-    const char *id = in(j, "emoji_id");
-    if (!id) return true;
-    size_t n = strlen(id);
-    const char *key;
-    json_t *count;
-    json_object_foreach(json_object_get(message, "reactions"), key, count)
-    {
-        size_t k = strlen(key);
-        if (k > n + 1 && key[k - n - 1] == ':' && !strcmp(key + k - n, id) && json_integer_value(count) > 0) {
-            json_object_set_new(j->input, "emoji", json_string(key));
-            return true;
-        }
-    }
-    return !json_is_true(json_object_get(j->input, "emoji_gone"));
-}
-
 /* ---- add / remove ---- */
 
 static void on_set(sd_err_t err, json_t *res, void *ctx)
@@ -153,7 +66,8 @@ static void on_target_message(sd_err_t err, json_t *message, void *ctx)
     const char *emoji = in(j, "emoji");
     json_decref(j->found); /* the author, for the event */
     j->found = json_incref(json_object_get(message, "author_id"));
-    if (!key_on_message(j, message)) { /* gone from the guild and not on the message: nothing to remove */
+    if (!sd_reaction_emoji_on_message(
+            j, message)) { /* gone from the guild and not on the message: nothing to remove */
         sd_gjob_ok(j, SD_OUTCOME_NO_CONTENT, NULL);
         return;
     }
@@ -175,7 +89,7 @@ static void set_step(sd_gjob_t *j)
 {
     if (!message_ok(j) || !sd_gjob_require(j, SD_PERM_READ_MESSAGE_HISTORY)) return;
     if (strcmp(j->target, j->user_id) != 0 && !sd_gjob_require(j, SD_PERM_MANAGE_MESSAGES)) return;
-    resolve_emoji(j, set_resolved);
+    sd_reaction_emoji_resolve(j, set_resolved);
 }
 
 void sd_reaction_service_set(sd_app_t *app, const char *user_id, const char *channel_id,
@@ -262,7 +176,8 @@ static void on_clear_target(sd_err_t err, json_t *message, void *ctx)
         fail_store(j, err);
         return;
     }
-    if (!key_on_message(j, message)) { /* gone from the guild and from the message: nothing to clear */
+    if (!sd_reaction_emoji_on_message(
+            j, message)) { /* gone from the guild and from the message: nothing to clear */
         sd_gjob_ok(j, SD_OUTCOME_NO_CONTENT, NULL);
         return;
     }
@@ -278,7 +193,7 @@ static void clear_resolved(sd_gjob_t *j)
 static void clear_step(sd_gjob_t *j)
 {
     if (!message_ok(j) || !sd_gjob_require(j, SD_PERM_READ_MESSAGE_HISTORY | SD_PERM_MANAGE_MESSAGES)) return;
-    resolve_emoji(j, clear_resolved);
+    sd_reaction_emoji_resolve(j, clear_resolved);
 }
 
 void sd_reaction_service_clear(sd_app_t *app, const char *user_id, const char *channel_id,
@@ -334,7 +249,7 @@ static void users_resolved(sd_gjob_t *j)
 static void users_step(sd_gjob_t *j)
 {
     if (!message_ok(j) || !sd_gjob_require(j, SD_PERM_READ_MESSAGE_HISTORY)) return;
-    resolve_emoji(j, users_resolved);
+    sd_reaction_emoji_resolve(j, users_resolved);
 }
 
 void sd_reaction_service_users(sd_app_t *app, const char *user_id, const char *channel_id,
