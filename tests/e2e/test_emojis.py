@@ -230,6 +230,23 @@ def test_an_emoji_whitelisted_to_roles_is_for_their_members(room, server):
     ok(outsider.delete(f"{base}/@me"), 204)
 
 
+def test_a_deleted_guilds_emoji_are_purged(server, dynamodb):
+    from conftest import ddb_call, wait_until
+    owner = new_client(server, "owner")
+    g = make_guild(owner)
+    made = make_emoji(owner, g["id"], "doomed")
+    ok(owner.delete(f"/guilds/{g['id']}"), 204)
+    error(owner.get(f"/guilds/{g['id']}/emojis"), 404, 10004)
+    table = server.env["TABLE_PREFIX"] + "emojis"
+    key = {"guild_id": {"S": g["id"]}, "emoji_id": {"S": made["id"]}}
+
+    def gone():
+        _, item = ddb_call(dynamodb.endpoint, "GetItem", {"TableName": table, "Key": key, "ConsistentRead": True})
+        return "Item" not in item
+
+    wait_until(gone, 10, "the emoji item purged")
+
+
 def test_emoji_routes_need_a_token(server):
     r = requests.get(server.url("/api/v10/guilds/1/emojis"), timeout=10)
     assert r.status_code == 401
