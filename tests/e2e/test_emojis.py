@@ -250,3 +250,37 @@ def test_a_deleted_guilds_emoji_are_purged(server, dynamodb):
 def test_emoji_routes_need_a_token(server):
     r = requests.get(server.url("/api/v10/guilds/1/emojis"), timeout=10)
     assert r.status_code == 401
+
+
+def test_an_emoji_made_on_one_process_reaches_the_other(dynamodb, make_server, redis):
+    """GUILD_EMOJIS_UPDATE crosses the broker, and the other process's later GUILD_CREATE lists the emoji."""
+    import uuid
+
+    from conftest import init_db, wait_until
+    prefix = f"t{uuid.uuid4().hex[:8]}-"
+    assert init_db(dynamodb.endpoint, prefix).returncode == 0
+    a = make_server(prefix=prefix, REDIS_URL=redis.url, WORKER_ID="1")
+    b = make_server(prefix=prefix, REDIS_URL=redis.url, WORKER_ID="2")
+    for srv in (a, b):
+        wait_until(lambda: '"redis connected"' in srv.log_text(), 10, "redis connected")
+    owner = new_client(a, "owner")
+    g = make_guild(owner)
+    member = new_client(a, "member")
+    join(member, invite_code(owner, general(owner, g["id"])["id"]))
+    gw = Gateway(b)
+    try:
+        gw.identify(member.token)
+        made = make_emoji(owner, g["id"], "across")
+        d = gw.expect("GUILD_EMOJIS_UPDATE")["d"]
+        assert [e["id"] for e in d["emojis"]] == [made["id"]]
+        again = Gateway(b)
+        try:
+            again.send(2, {"token": owner.token, "intents": GUILDS_INTENT,
+                           "properties": {"os": "linux", "browser": "t", "device": "t"}})
+            again.expect("READY")
+            created = again.expect("GUILD_CREATE")["d"]
+            assert [e["name"] for e in created["emojis"]] == ["across"]
+        finally:
+            again.close()
+    finally:
+        gw.close()
