@@ -64,12 +64,12 @@ void sd_guild_service_create(sd_app_t *app, const char *user_id, json_t *input, 
 static void on_guild_emojis(sd_err_t err, json_t *rows, void *ctx)
 {
     sd_gjob_t *j = ctx;
-    if (err) {
+    if (err && !j->counter) { /* after a write (counter set), the guild is answered even without its emoji */
         sd_gjob_store_fail(j, err, SD_ENTITY_GUILD);
         return;
     }
     json_t *g = sd_guild_json(j->guild);
-    if (g) json_object_set_new(g, "emojis", sd_emojis_json(rows, NULL));
+    if (g && !err) json_object_set_new(g, "emojis", sd_emojis_json(rows, NULL));
     sd_gjob_ok(j, SD_OUTCOME_OK, g);
 }
 
@@ -98,6 +98,7 @@ static void on_updated(sd_err_t err, json_t *guild, void *ctx)
     else { /* answered as GET answers it, emoji included */
         json_decref(j->guild);
         j->guild = json_incref(guild);
+        j->counter = 1;
         get_step(j);
     }
 }
