@@ -13,7 +13,7 @@ import uuid
 import pytest
 import requests
 
-from conftest import BINARY, assert_sanitizer_clean, bucket_for, free_port, init_db
+from conftest import BINARY, STORE, SeaweedFS, assert_sanitizer_clean, bucket_for, free_port, init_db
 
 
 def prefix():
@@ -146,3 +146,26 @@ def test_s3_client_against_seaweedfs(seaweedfs, flaky, addressing):
     assert r.returncode == 0, out[-4000:]
     assert "Failing: 0" in out and "Crashing: 0" in out, out[-2000:]
     assert "[SKIP]" not in out, out[-2000:]
+
+
+def test_a_store_killed_and_started_again_keeps_its_ports_and_its_data(dynamodb, tmp_path):
+    """The harness's kill() / start(), which tests use to take the store away mid-upload."""
+    store = SeaweedFS(tmp_path).start()
+    saved = dict(STORE)
+    try:
+        STORE["endpoint"] = store.endpoint
+        p = prefix()
+        assert init_db(dynamodb.endpoint, p).returncode == 0
+        assert bucket_exists(store, bucket_for(p))
+        store.kill()
+        with pytest.raises(requests.ConnectionError):
+            requests.get(store.endpoint, timeout=2)
+        down = init_db(dynamodb.endpoint, p, S3_CALL_DEADLINE_MS=2000)
+        assert down.returncode != 0 and "unreachable" in down.stderr, down.stderr
+        store.start()
+        assert bucket_exists(store, bucket_for(p))
+        assert init_db(dynamodb.endpoint, p).returncode == 0
+    finally:
+        STORE.clear()
+        STORE.update(saved)
+        store.stop()
