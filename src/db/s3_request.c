@@ -85,7 +85,7 @@ static size_t on_header(char *buf, size_t size, size_t n, void *userp)
         if (status < 200) return len;
         c->status = (int)status;
         c->headers_done = true;
-        if (c->op == SD_S3_OP_GET && c->timer_use == SD_S3_T_DEADLINE) sd_s3_call_watch(c);
+        if (c->op == SD_S3_OP_GET && c->timer_use == SD_S3_T_DEADLINE) sd_s3_call_headers(c);
         if (c->op == SD_S3_OP_GET_ALL && ok_status(c->status) && c->size > (int64_t)c->max) {
             c->too_large = true;
             return 0;

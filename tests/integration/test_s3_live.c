@@ -608,3 +608,69 @@ Test(s3_live, a_resume_from_inside_the_data_callback_cancels_the_pause)
     cr_assert_eq(get.len, sizeof body);
     free(get.body);
 }
+
+Test(s3_live, paused_downloads_leave_the_cap_to_other_calls)
+{
+    static char body[1 << 20];
+    memset(body, 'p', sizeof body);
+    answer_t put = {0};
+    cr_assert_eq(sd_s3_put(s3, "t/paused.bin", NULL, body, sizeof body, on_done, &put), SD_OK);
+    wait_done(&put);
+    /* As many downloads as the cap (4), each paused after its first piece and never resumed. */
+    answer_t gets[4];
+    memset(gets, 0, sizeof gets);
+    for (int i = 0; i < 4; i++) {
+        gets[i].pause_every = 1;
+        uv_timer_init(&loop, &gets[i].resume);
+        gets[i].resume.data = &gets[i];
+        cr_assert_eq(sd_s3_get(s3, "t/paused.bin", NULL, on_head, on_data, on_done, &gets[i], &gets[i].g),
+                     SD_OK);
+    }
+    for (int i = 0; i < 4; i++) {
+        while (!gets[i].pieces)
+            uv_run(&loop, UV_RUN_ONCE);
+        uv_timer_stop(&gets[i].resume);
+    }
+    answer_t head = {0};
+    cr_assert_eq(sd_s3_head(s3, "t/paused.bin", on_done, &head), SD_OK);
+    wait_done(&head);
+    cr_assert_eq(head.r.err, SD_OK);
+    for (int i = 0; i < 4; i++) {
+        cr_assert_eq(gets[i].done, 0);
+        sd_s3_cancel(gets[i].g);
+        wait_done(&gets[i]);
+        cr_assert_eq(gets[i].broken, 0);
+        uv_close((uv_handle_t *)&gets[i].resume, NULL);
+        free(gets[i].body);
+    }
+    uv_run(&loop, UV_RUN_NOWAIT); /* the timers live in this frame */
+}
+
+Test(s3_live, calls_waiting_in_the_queue_keep_their_deadline)
+{
+    /* A store that takes connections and never answers: the 4 calls in flight and the 2 queued behind them
+     * all fail at the one deadline. */
+    int sock = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t sl = sizeof sa;
+    cr_assert_eq(bind(sock, (struct sockaddr *)&sa, sl), 0);
+    cr_assert_eq(listen(sock, 64), 0);
+    getsockname(sock, (struct sockaddr *)&sa, &sl);
+    char endpoint[64];
+    snprintf(endpoint, sizeof endpoint, "http://127.0.0.1:%d", ntohs(sa.sin_port));
+    sd_s3_t *mute = client(endpoint, "local", 1500);
+    answer_t a[6];
+    memset(a, 0, sizeof a);
+    uv_update_time(&loop);
+    uint64_t t0 = uv_now(&loop);
+    for (int i = 0; i < 6; i++)
+        cr_assert_eq(sd_s3_head(mute, "t/x", on_done, &a[i]), SD_OK);
+    for (int i = 0; i < 6; i++) {
+        wait_done(&a[i]);
+        cr_assert_eq(a[i].r.err, SD_ERR_UNAVAILABLE);
+    }
+    uint64_t took = uv_now(&loop) - t0;
+    cr_assert(took < 2500, "took %llu ms", (unsigned long long)took);
+    sd_s3_close(mute);
+    close(sock);
+}
