@@ -107,7 +107,8 @@ sd_err_t sd_s3_delete(sd_s3_t *s3, const char *key, sd_s3_done_fn done, void *ct
  * for sd_s3_resume / sd_s3_cancel, valid until done runs. A download is not retried once its first byte was
  * passed. The deadline covers the wait for the headers; after them the download fails (SD_ERR_UNAVAILABLE)
  * only when no byte arrives for a whole deadline while it is not paused: a paused download waits as long as
- * its caller wants (cancel it when the caller's own client goes away).
+ * its caller wants (cancel it when the caller's own client goes away). Past its headers a download no longer
+ * counts against max_concurrency, so slow readers cannot hold back every other call.
  */
 sd_err_t sd_s3_get(sd_s3_t *s3, const char *key, const char *range, sd_s3_head_fn head, sd_s3_data_fn data,
                    sd_s3_done_fn done, void *ctx, sd_s3_get_t **out);
