@@ -14,6 +14,7 @@
 
 #include "api/gateway/gateway.h"
 #include "api/v1/api.h"
+#include "api/v1/spool.h"
 #include "api/v1/deps.h"
 #include "core/broker.h"
 #include "core/app.h"
@@ -264,6 +265,7 @@ static int serve(const sd_config_t *cfg)
     app.http = sd_http_server_new(loop, &limits, sd_api_handle, &app);
     if (!app.db || !app.router || !app.http || !app.metrics) goto out;
     sd_http_server_observe(app.http, sd_api_observe, &app);
+    sd_http_server_set_spool(app.http, sd_api_spool, cfg->upload_spool_dir, &app);
     if (sd_http_server_listen(app.http, cfg->host, cfg->port) != SD_OK) goto out;
 
     uv_signal_init(loop, &ls.sigint);

@@ -50,6 +50,7 @@ struct sd_http_internal {
     size_t extra_len;
     size_t body_cap;   /* bytes r->body can hold (chunked bodies grow) */
     size_t body_limit; /* this request's body limit */
+    bool spool;        /* the body goes to r->body_fd */
     int answered;      /* the status the client got for the handler (deadline, abort); 0: not yet */
 };
 
@@ -68,6 +69,7 @@ struct sd_http_stream {
     size_t url_len;
     const char *url;
     bool last_was_value;
+    bool peer_gone;   /* the client closed or reset while its request was in flight */
     int error_status; /* a limit tripped while parsing */
     bool message_done;
     bool in_message;
@@ -96,6 +98,9 @@ struct sd_http_server {
     void *ctx;
     sd_http_body_limit_fn body_limit;
     void *body_limit_ctx;
+    sd_http_spool_fn spool;
+    void *spool_ctx;
+    char spool_dir[512];
     sd_http_conn_t *conns;
     int conn_count;
     int in_flight;
@@ -138,6 +143,13 @@ void sd_http_server_check_done(sd_http_server_t *srv);
 void sd_http_stream_started(sd_http_conn_t *c);
 /* The request was answered by the upgrade's 101: logged, counted out and freed; the connection is raw. */
 void sd_http_respond_upgraded(sd_request_t *req);
+/* A new unlinked spool file in dir (NULL or "": TMPDIR, /tmp), opened for reading and writing: the caller
+   closes it. -1 on failure. (core/http_spool.c) */
+int sd_http_spool_open(const char *dir);
+/* Writes all of data[0..len) to fd; -1 on failure (a full disk). */
+int sd_http_spool_write(int fd, const char *data, size_t len);
+/* Frees a request: its spool file, then its arena. */
+void sd_http_request_free(sd_request_t *req);
 /* Keeps the answer of req from its connection: the client was answered (deadline, abort) for the handler. */
 void sd_http_request_detach(sd_request_t *req);
 
