@@ -364,6 +364,7 @@ void sd_http_conn_start(sd_http_conn_t *c)
 
 bool sd_http_request_gone(const sd_request_t *req)
 {
+    if (!req->internal) return false; /* not from a connection (a test's) */
     const sd_http_conn_t *c = req->internal->conn;
     return !c || c->closing || c->peer_gone;
 }

@@ -143,11 +143,6 @@ void sd_http_server_check_done(sd_http_server_t *srv);
 void sd_http_stream_started(sd_http_conn_t *c);
 /* The request was answered by the upgrade's 101: logged, counted out and freed; the connection is raw. */
 void sd_http_respond_upgraded(sd_request_t *req);
-/* A new unlinked spool file in dir (NULL or "": TMPDIR, /tmp), opened for reading and writing: the caller
-   closes it. -1 on failure. (core/http_spool.c) */
-int sd_http_spool_open(const char *dir);
-/* Writes all of data[0..len) to fd; -1 on failure (a full disk). */
-int sd_http_spool_write(int fd, const char *data, size_t len);
 /* Frees a request: its spool file, then its arena. */
 void sd_http_request_free(sd_request_t *req);
 /* Keeps the answer of req from its connection: the client was answered (deadline, abort) for the handler. */

@@ -64,6 +64,11 @@ typedef struct {
 typedef bool (*sd_http_spool_fn)(const sd_request_t *req, sd_http_spool_t *out, void *ctx);
 /* dir is copied; NULL or "": TMPDIR, else /tmp. */
 void sd_http_server_set_spool(sd_http_server_t *srv, sd_http_spool_fn fn, const char *dir, void *ctx);
+/* A new unlinked spool file in dir (NULL or "": TMPDIR, else /tmp), open for reading and writing; the
+   caller closes it. -1 on failure. */
+int sd_http_spool_open(const char *dir);
+/* Writes all of data[0..len) to fd; -1 on failure (a full disk). */
+int sd_http_spool_write(int fd, const char *data, size_t len);
 /* Whether the client of a dispatched request has gone (closed or reset its connection, or was answered for
    the handler at a deadline): its answer goes nowhere, so long work for it may stop. */
 bool sd_http_request_gone(const sd_request_t *req);

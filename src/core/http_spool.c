@@ -1,5 +1,6 @@
 /* Spooled request bodies (core/http_server.h, sd_http_server_set_spool): the unlinked file a body is
    written to as it arrives, and the release of a request with it. */
+#define _GNU_SOURCE /* O_TMPFILE */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
