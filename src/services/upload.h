@@ -66,8 +66,8 @@ typedef void (*sd_upload_done_fn)(sd_upload_t *up, sd_err_t err, void *ctx);
 
 /*
  * Starts taking req's body (spooled, or in memory) as multipart/form-data. Returns SD_OK (done will run once,
- * later, from the loop: never from inside this call) or an error at once (nothing was started: SD_ERR_INVALID for a body that is not
- * multipart/form-data, SD_ERR_TOO_LARGE for a Content-Length over the limits).
+ * later, from the loop: never from inside this call) or an error at once (nothing was started: SD_ERR_INVALID
+ * for a body that is not multipart/form-data, SD_ERR_TOO_LARGE for a Content-Length over the limits).
  */
 sd_err_t sd_upload_receive(sd_app_t *app, sd_request_t *req, const sd_upload_limits_t *lim,
                            sd_upload_key_fn key, sd_upload_done_fn done, void *ctx);
