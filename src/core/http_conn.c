@@ -328,8 +328,8 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     if (nread < 0) {
         if (c->active && !c->raw) { /* the answer is still wanted by nobody: drop the socket when it comes */
             stop_reading(c);
-            c->peer_gone = true;
             c->active->internal->keep_alive = false;
+            c->peer_gone = true;
             return;
         }
         sd_http_conn_close(c);
