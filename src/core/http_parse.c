@@ -198,6 +198,11 @@ static bool expects_continue(const sd_request_t *r, const http_parser *p)
 /* The body goes to a new spool file. */
 static int spool_start(sd_http_conn_t *c, sd_request_t *r)
 {
+    bool known = c->parser.flags & F_CONTENTLENGTH;
+    if (!sd_http_spool_count(r, known ? (size_t)c->parser.content_length : 0)) {
+        c->error_status = 503;
+        return -1;
+    }
     r->body_fd = sd_http_spool_open(c->srv->spool_dir);
     if (r->body_fd < 0) {
         c->error_status = 503;
@@ -249,7 +254,7 @@ static int on_body(http_parser *p, const char *at, size_t len)
         return -1;
     }
     if (in->spool) { /* into the page cache: the loop waits for a copy, not for the disk */
-        if (sd_http_spool_write(r->body_fd, at, len) < 0) {
+        if (!sd_http_spool_count(r, r->body_len + len) || sd_http_spool_write(r->body_fd, at, len) < 0) {
             c->error_status = 503;
             return -1;
         }

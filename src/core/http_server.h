@@ -54,7 +54,9 @@ void sd_http_server_set_body_limit(sd_http_server_t *srv, sd_http_body_limit_fn 
  * bodies too, with no more memory than one read. A Content-Length over out->max_bytes is answered 413
  * (Discord's 40005) before any of the body is read, and "Expect: 100-continue" gets its 100 only after
  * that check; a body that grows past the limit gets 413 and the connection is closed. The handler then sees
- * req->body_spooled, req->body_fd and req->body_len.
+ * req->body_spooled, req->body_fd and req->body_len. All spooled bodies of the server together hold at most
+ * max_total bytes (a Content-Length counts in full from the headers on): a request that would pass it is
+ * answered 503 (Retry-After) and its connection closed, so that strangers cannot fill the disk.
  */
 typedef struct {
     size_t max_bytes;    /* the body's limit */
@@ -62,8 +64,9 @@ typedef struct {
 } sd_http_spool_t;
 /* Returns true to spool req's body as it fills *out. */
 typedef bool (*sd_http_spool_fn)(const sd_request_t *req, sd_http_spool_t *out, void *ctx);
-/* dir is copied; NULL or "": TMPDIR, else /tmp. */
-void sd_http_server_set_spool(sd_http_server_t *srv, sd_http_spool_fn fn, const char *dir, void *ctx);
+/* dir is copied; NULL or "": TMPDIR, else /tmp. max_total 0: no cap. */
+void sd_http_server_set_spool(sd_http_server_t *srv, sd_http_spool_fn fn, const char *dir, size_t max_total,
+                              void *ctx);
 /* A new unlinked spool file in dir (NULL or "": TMPDIR, else /tmp), open for reading and writing; the
    caller closes it. -1 on failure. */
 int sd_http_spool_open(const char *dir);

@@ -40,9 +40,22 @@ int sd_http_spool_write(int fd, const char *data, size_t len)
     return 0;
 }
 
+bool sd_http_spool_count(sd_request_t *req, size_t total)
+{
+    struct sd_http_internal *in = req->internal;
+    sd_http_server_t *srv = in->srv;
+    if (total <= in->spool_counted) return true;
+    size_t more = total - in->spool_counted;
+    if (srv->spool_max_total && srv->spooled + more > srv->spool_max_total) return false;
+    srv->spooled += more;
+    in->spool_counted = total;
+    return true;
+}
+
 void sd_http_request_free(sd_request_t *req)
 {
     if (req->body_spooled && req->body_fd >= 0) close(req->body_fd);
+    if (req->internal && req->internal->spool) req->internal->srv->spooled -= req->internal->spool_counted;
     req->body_fd = -1;
     sd_arena_free(req->arena);
 }

@@ -166,3 +166,29 @@ def test_multipart_on_other_routes_keeps_the_json_limit(server):
         s.sendall(head(length=2 << 20, path="/api/v10/guilds"))
         resp = read_until_closed(s, timeout=5)
     assert status_of(resp) == 413
+
+
+def test_spooled_bodies_together_are_capped(make_server):
+    # Each upload may hold 2 KiB (1 KiB of files + 1 KiB of form); all together 64 of them. Strangers holding
+    # uploads open cannot make the server spool more: the next one is answered 503 before its body.
+    srv = make_server(UPLOAD_MAX_MESSAGE_BYTES=1024, UPLOAD_MAX_FILE_BYTES=1024, HTTP_MAX_BODY_BYTES=1024)
+    held = []
+    try:
+        for _ in range(64):
+            s = socket.create_connection(("127.0.0.1", srv.port))
+            s.sendall(head(length=2048) + b"x")
+            held.append(s)
+        time.sleep(0.3)
+        with socket.create_connection(("127.0.0.1", srv.port)) as s:
+            s.sendall(head(length=2048))
+            resp = read_until_closed(s, timeout=5)
+        assert status_of(resp) == 503 and b"Retry-After" in resp
+    finally:
+        for s in held:
+            s.close()
+    # Once they are gone, uploads are taken again.
+    time.sleep(0.3)
+    with socket.create_connection(("127.0.0.1", srv.port)) as s:
+        s.sendall(head(length=2048) + b"y" * 2048)
+        resp = recv_head(s, 10)
+    assert status_of(resp) == 401, resp[:200]
