@@ -21,7 +21,8 @@ typedef struct {
     char *upload_id; /* a multipart upload's, malloc'd */
     int nparts, next_part, parts_done;
     int64_t part_bytes;
-    char **etags; /* nparts, malloc'd */
+    char **etags;     /* nparts, malloc'd */
+    const char *type; /* the Content-Type it is stored with (sniffed; a static string) */
 } sd_up_store_t;
 
 /* A text part, located in the spool file. */

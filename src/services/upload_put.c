@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/http_server.h"
 #include "core/log.h"
@@ -203,10 +204,10 @@ static int next_call(sd_upload_job_t *j, int i)
     *call = (call_t){.j = j, .file = i};
     sd_err_t e;
     if (s->state == SD_UP_TODO && s->nparts == 0) {
-        e = sd_upload_store_put(j->app, f->key, f->fd, f->off, (size_t)f->size, on_call, call);
+        e = sd_upload_store_put(j->app, f->key, s->type, f->fd, f->off, (size_t)f->size, on_call, call);
         s->state = SD_UP_SENT;
     } else if (s->state == SD_UP_TODO) {
-        e = sd_upload_store_begin(j->app, f->key, on_call, call);
+        e = sd_upload_store_begin(j->app, f->key, s->type, on_call, call);
         s->state = SD_UP_SENT;
     } else if (s->next_part < s->nparts) {
         int p = s->next_part++;
@@ -248,6 +249,39 @@ static void pump(sd_upload_job_t *j)
     sd_upload_job_finish(j, SD_OK);
 }
 
+/* The media type of a file from its first bytes (never the client's claim), for the stored object's
+   Content-Type, which the CDN serves: a few image, video, audio and document types, else a download. */
+static const char *sniff(const sd_upload_file_t *f)
+{
+    unsigned char b[16] = {0};
+    ssize_t n = f->size > 0 ? pread(f->fd, b, f->size < 16 ? (size_t)f->size : 16, (off_t)f->off) : 0;
+    static const struct {
+        size_t at;
+        const char *magic;
+        size_t len;
+        const char *type;
+    } types[] = {
+        {0, "\x89PNG\r\n\x1a\n", 8, "image/png"},
+        {0, "\xff\xd8\xff", 3, "image/jpeg"},
+        {0, "GIF87a", 6, "image/gif"},
+        {0, "GIF89a", 6, "image/gif"},
+        {8, "WEBP", 4, "image/webp"},
+        {0, "%PDF-", 5, "application/pdf"},
+        {4, "ftypqt  ", 8, "video/quicktime"},
+        {4, "ftyp", 4, "video/mp4"},
+        {0, "\x1a\x45\xdf\xa3", 4, "video/webm"},
+        {0, "OggS", 4, "audio/ogg"},
+        {8, "WAVE", 4, "audio/wav"},
+        {0, "ID3", 3, "audio/mpeg"},
+    };
+    for (size_t i = 0; n > 0 && i < sizeof types / sizeof *types; i++)
+        if ((size_t)n >= types[i].at + types[i].len &&
+            !memcmp(b + types[i].at, types[i].magic, types[i].len) &&
+            (types[i].at != 8 || !memcmp(b, "RIFF", 4)))
+            return types[i].type;
+    return "application/octet-stream";
+}
+
 void sd_upload_job_store(sd_upload_job_t *j)
 {
     j->store = calloc((size_t)(j->up.nfiles ? j->up.nfiles : 1), sizeof *j->store);
@@ -260,6 +294,7 @@ void sd_upload_job_store(sd_upload_job_t *j)
     for (int i = 0; i < j->up.nfiles; i++) {
         sd_up_store_t *s = &j->store[i];
         int64_t size = j->up.files[i].size;
+        s->type = sniff(&j->up.files[i]);
         if (size <= part) continue; /* one PUT */
         s->part_bytes = part;
         if ((size + part - 1) / part > 10000) s->part_bytes = (size + 9999) / 10000; /* S3's part cap */

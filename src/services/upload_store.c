@@ -39,19 +39,20 @@ static sd_err_t started(sd_err_t e, call_t *c)
     return e;
 }
 
-sd_err_t sd_upload_store_put(sd_app_t *app, const char *key, int fd, int64_t off, size_t len,
-                             sd_upload_store_fn done, void *ctx)
+sd_err_t sd_upload_store_put(sd_app_t *app, const char *key, const char *content_type, int fd, int64_t off,
+                             size_t len, sd_upload_store_fn done, void *ctx)
 {
     call_t *c = call_new(done, ctx, VALUE_ETAG);
     if (!c) return SD_ERR_NOMEM;
-    return started(sd_blob_put_file(app, key, NULL, fd, (off_t)off, len, on_result, c), c);
+    return started(sd_blob_put_file(app, key, content_type, fd, (off_t)off, len, on_result, c), c);
 }
 
-sd_err_t sd_upload_store_begin(sd_app_t *app, const char *key, sd_upload_store_fn done, void *ctx)
+sd_err_t sd_upload_store_begin(sd_app_t *app, const char *key, const char *content_type,
+                               sd_upload_store_fn done, void *ctx)
 {
     call_t *c = call_new(done, ctx, VALUE_UPLOAD_ID);
     if (!c) return SD_ERR_NOMEM;
-    return started(sd_blob_multipart_begin(app, key, NULL, on_result, c), c);
+    return started(sd_blob_multipart_begin(app, key, content_type, on_result, c), c);
 }
 
 sd_err_t sd_upload_store_part(sd_app_t *app, const char *key, const char *upload_id, int part, int fd,

@@ -18,9 +18,10 @@ typedef void (*sd_upload_store_fn)(sd_err_t err, const char *value, void *ctx);
 
 /* Each returns SD_OK (done runs once, later, on the loop) or an error (done never runs). fd is borrowed
    until done runs. */
-sd_err_t sd_upload_store_put(sd_app_t *app, const char *key, int fd, int64_t off, size_t len,
-                             sd_upload_store_fn done, void *ctx);
-sd_err_t sd_upload_store_begin(sd_app_t *app, const char *key, sd_upload_store_fn done, void *ctx);
+sd_err_t sd_upload_store_put(sd_app_t *app, const char *key, const char *content_type, int fd, int64_t off,
+                             size_t len, sd_upload_store_fn done, void *ctx);
+sd_err_t sd_upload_store_begin(sd_app_t *app, const char *key, const char *content_type,
+                               sd_upload_store_fn done, void *ctx);
 sd_err_t sd_upload_store_part(sd_app_t *app, const char *key, const char *upload_id, int part, int fd,
                               int64_t off, size_t len, sd_upload_store_fn done, void *ctx);
 sd_err_t sd_upload_store_complete(sd_app_t *app, const char *key, const char *upload_id,

@@ -14,6 +14,7 @@
 
 typedef struct {
     char key[256];
+    char type[64];
     char *data;
     size_t len;
     bool uploading; /* a multipart upload not completed */
@@ -22,7 +23,6 @@ typedef struct {
 } object_t;
 
 static struct {
-    bool on; /* the fake is in place (else the real calls run) */
     object_t obj[MAX_OBJECTS];
     int calls;
     int fail_at; /* the call (1-based) whose answer is a failure; 0: none */
@@ -97,22 +97,22 @@ static void drop(object_t *o)
     memset(o, 0, sizeof *o);
 }
 
-sd_err_t __real_sd_upload_store_put(sd_app_t *a, const char *key, int fd, int64_t off, size_t len,
-                                    sd_upload_store_fn done, void *ctx);
-sd_err_t __wrap_sd_upload_store_put(sd_app_t *a, const char *key, int fd, int64_t off, size_t len,
-                                    sd_upload_store_fn done, void *ctx)
+sd_err_t __wrap_sd_upload_store_put(sd_app_t *a, const char *key, const char *type, int fd, int64_t off,
+                                    size_t len, sd_upload_store_fn done, void *ctx)
 {
-    if (!fake.on) return __real_sd_upload_store_put(a, key, fd, off, len, done, ctx);
     object_t *o = find(key, true);
+    snprintf(o->type, sizeof o->type, "%s", type);
     free(o->data);
     o->data = read_region(fd, off, len);
     o->len = len;
     return answer(SD_OK, "\"etag\"", done, ctx);
 }
 
-sd_err_t __wrap_sd_upload_store_begin(sd_app_t *a, const char *key, sd_upload_store_fn done, void *ctx)
+sd_err_t __wrap_sd_upload_store_begin(sd_app_t *a, const char *key, const char *type, sd_upload_store_fn done,
+                                      void *ctx)
 {
     object_t *o = find(key, true);
+    snprintf(o->type, sizeof o->type, "%s", type);
     o->uploading = true;
     return answer(SD_OK, "upload-1", done, ctx);
 }
@@ -181,7 +181,6 @@ static void setup(void)
 {
     uv_loop_init(&loop);
     memset(&fake, 0, sizeof fake);
-    fake.on = true;
     cfg = (sd_config_t){.http_max_body_bytes = 1 << 20, .s3_part_bytes = 5 << 20};
     app = (sd_app_t){.loop = &loop, .cfg = &cfg};
 }
@@ -191,7 +190,6 @@ static void teardown(void)
     uv_run(&loop, UV_RUN_DEFAULT);
     for (int i = 0; i < MAX_OBJECTS; i++)
         drop(&fake.obj[i]);
-    fake.on = false;
     uv_loop_close(&loop);
 }
 
@@ -402,4 +400,21 @@ Test(upload, a_store_failure_leaves_nothing, .init = setup, .fini = teardown)
     }
     free(body);
     free(data);
+}
+
+Test(upload, objects_are_stored_with_the_type_their_bytes_say, .init = setup, .fini = teardown)
+{
+    const char *names[] = {"files[0]", "files[1]", "files[2]"};
+    const char *fns[] = {"lies.txt", "x.gif", "y.png"};
+    const char *datas[] = {"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "GIF89a\1\0\1\0", "plain text, not a PNG"};
+    size_t lens[] = {16, 10, 21};
+    size_t n;
+    char *body = build(&n, 3, names, fns, datas, lens);
+    result_t r = run(body, n, true, NULL);
+    free(body);
+    cr_assert_eq(r.err, SD_OK);
+    cr_assert_str_eq(find("attachments/1/0/lies.txt", false)->type, "image/png");
+    cr_assert_str_eq(find("attachments/1/1/x.gif", false)->type, "image/gif");
+    cr_assert_str_eq(find("attachments/1/2/y.png", false)->type, "application/octet-stream");
+    sd_upload_free(r.up);
 }
