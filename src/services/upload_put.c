@@ -11,8 +11,9 @@
 #include "services/upload_job.h"
 #include "services/upload_store.h"
 
-#define CLEANUP_ATTEMPTS 5
-#define CLEANUP_FIRST_DELAY_MS 500
+/* Tries per object: each is a store call with its own retries within S3_CALL_DEADLINE_MS. No timer of its
+   own, so that a shutdown (the store's calls cancelled, new ones refused) ends the job with the loop. */
+#define CLEANUP_ATTEMPTS 3
 
 /* ---- the background cleanup: abort uploads, delete keys, retried ---- */
 
@@ -27,14 +28,12 @@ typedef struct {
     int count, next; /* the item being removed */
     int attempt;
     bool aborting; /* the item's upload is being aborted (then its key deleted) */
-    uv_timer_t timer;
 } cleanup_t;
 
 static void cleanup_step(cleanup_t *c);
 
-static void on_cleanup_closed(uv_handle_t *h)
+static void cleanup_free(cleanup_t *c)
 {
-    cleanup_t *c = h->data;
     for (int i = 0; i < c->count; i++) {
         free(c->items[i].key);
         free(c->items[i].upload_id);
@@ -43,38 +42,33 @@ static void on_cleanup_closed(uv_handle_t *h)
     free(c);
 }
 
-static void on_cleanup_timer(uv_timer_t *t)
+/* The item is done with (removed, or given up): on to the next. */
+static void cleanup_next(cleanup_t *c, sd_err_t err)
 {
-    cleanup_step(t->data);
+    if (err != SD_OK && err != SD_ERR_NOT_FOUND)
+        sd_log(SD_LOG_WARN, "an upload's object could not be removed from the store",
+               json_pack("{s:s, s:s}", "key", c->items[c->next].key, "error", sd_err_name(err)));
+    c->next++;
+    c->attempt = 0;
 }
 
-/* The item's call ended: on to the next, or again later. */
+/* The item's call ended: its next step, the next item, or another try. */
 static void on_cleanup_call(sd_err_t err, const char *value, void *ctx)
 {
     cleanup_t *c = ctx;
     (void)value;
     if (err == SD_OK || err == SD_ERR_NOT_FOUND) {
-        if (c->aborting) {
-            c->aborting = false;
+        if (c->aborting) { /* then its key, in case the upload was completed after all */
             free(c->items[c->next].upload_id);
             c->items[c->next].upload_id = NULL;
+            c->attempt = 0;
         } else {
-            c->next++;
+            cleanup_next(c, SD_OK);
         }
-        c->attempt = 0;
-        cleanup_step(c);
-        return;
+    } else if (err == SD_ERR_CANCELLED || ++c->attempt >= CLEANUP_ATTEMPTS) {
+        cleanup_next(c, err);
     }
-    if (err == SD_ERR_CANCELLED || ++c->attempt >= CLEANUP_ATTEMPTS) {
-        sd_log(SD_LOG_WARN, "an upload's object could not be removed from the store",
-               json_pack("{s:s, s:s}", "key", c->items[c->next].key, "error", sd_err_name(err)));
-        c->next++;
-        c->attempt = 0;
-        cleanup_step(c);
-        return;
-    }
-    c->aborting = false;
-    uv_timer_start(&c->timer, on_cleanup_timer, (uint64_t)CLEANUP_FIRST_DELAY_MS << (c->attempt - 1), 0);
+    cleanup_step(c);
 }
 
 static void cleanup_step(cleanup_t *c)
@@ -85,19 +79,9 @@ static void cleanup_step(cleanup_t *c)
         sd_err_t e = c->aborting ? sd_upload_store_abort(c->app, it->key, it->upload_id, on_cleanup_call, c)
                                  : sd_upload_store_delete(c->app, it->key, on_cleanup_call, c);
         if (e == SD_OK) return;
-        if (e != SD_ERR_BUSY && e != SD_ERR_UNAVAILABLE) { /* cannot be removed this way at all */
-            c->next++;
-            continue;
-        }
-        if (++c->attempt >= CLEANUP_ATTEMPTS) {
-            c->next++;
-            c->attempt = 0;
-            continue;
-        }
-        uv_timer_start(&c->timer, on_cleanup_timer, (uint64_t)CLEANUP_FIRST_DELAY_MS << (c->attempt - 1), 0);
-        return;
+        if (e == SD_ERR_CANCELLED || ++c->attempt >= CLEANUP_ATTEMPTS) cleanup_next(c, e);
     }
-    uv_close((uv_handle_t *)&c->timer, on_cleanup_closed);
+    cleanup_free(c);
 }
 
 /* Starts removing the files of j that the store may hold (all: every file; else those a call was made
@@ -119,9 +103,6 @@ static void cleanup_start(sd_upload_job_t *j, bool all)
         it->key = strdup(j->up.files[i].key);
         it->upload_id = s && s->upload_id && s->state != SD_UP_STORED ? strdup(s->upload_id) : NULL;
     }
-    uv_timer_init(j->app->loop, &c->timer);
-    uv_unref((uv_handle_t *)&c->timer); /* never holds a stopping server */
-    c->timer.data = c;
     cleanup_step(c);
 }
 

@@ -25,7 +25,8 @@ typedef struct {
 static struct {
     object_t obj[MAX_OBJECTS];
     int calls;
-    int fail_at; /* the call (1-based) whose answer is a failure; 0: none */
+    int fail_at;   /* the call (1-based) whose answer is a failure; 0: none */
+    bool fail_all; /* every answer is a failure */
     int in_flight, max_in_flight;
     int deletes, aborts;
 } fake;
@@ -61,7 +62,7 @@ static sd_err_t answer(sd_err_t err, const char *value, sd_upload_store_fn done,
     answer_t *a = calloc(1, sizeof *a);
     a->done = done;
     a->ctx = ctx;
-    a->err = ++fake.calls == fake.fail_at ? SD_ERR_UNAVAILABLE : err;
+    a->err = ++fake.calls == fake.fail_at || fake.fail_all ? SD_ERR_UNAVAILABLE : err;
     snprintf(a->value, sizeof a->value, "%s", value ? value : "");
     uv_timer_init(&loop, &a->t);
     a->t.data = a;
@@ -164,7 +165,7 @@ sd_err_t __wrap_sd_upload_store_abort(sd_app_t *a, const char *key, const char *
 sd_err_t __wrap_sd_upload_store_delete(sd_app_t *a, const char *key, sd_upload_store_fn done, void *ctx)
 {
     object_t *o = find(key, false);
-    if (o) drop(o);
+    if (o && !fake.fail_all) drop(o);
     fake.deletes++;
     return answer(SD_OK, NULL, done, ctx);
 }
@@ -417,4 +418,23 @@ Test(upload, objects_are_stored_with_the_type_their_bytes_say, .init = setup, .f
     cr_assert_str_eq(find("attachments/1/1/x.gif", false)->type, "image/gif");
     cr_assert_str_eq(find("attachments/1/2/y.png", false)->type, "application/octet-stream");
     sd_upload_free(r.up);
+}
+
+Test(upload, a_discard_the_store_keeps_refusing_ends, .init = setup, .fini = teardown)
+{
+    const char *names[] = {"files[0]", "files[1]"};
+    const char *fns[] = {"a", "b"};
+    const char *datas[] = {"1", "2"};
+    size_t lens[] = {1, 1};
+    size_t n;
+    char *body = build(&n, 2, names, fns, datas, lens);
+    result_t r = run(body, n, true, NULL);
+    free(body);
+    cr_assert_eq(r.err, SD_OK);
+    fake.fail_all = true;
+    sd_upload_discard(&app, r.up);
+    sd_upload_free(r.up);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    cr_assert_eq(fake.deletes, 2 * 3, "three tries per object, then given up");
+    cr_assert_eq(uv_loop_alive(&loop), 0);
 }
