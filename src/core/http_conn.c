@@ -334,7 +334,8 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
         return;
     }
     if (nread < 0) {
-        if (c->active && !c->raw && !c->out) { /* the answer is still wanted by nobody: drop the socket when it comes */
+        /* The answer is still wanted by nobody: drop the socket when it comes (a streamed one stops now). */
+        if (c->active && !c->raw && !c->out) {
             stop_reading(c);
             c->active->internal->keep_alive = false;
             return;

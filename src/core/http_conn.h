@@ -85,8 +85,11 @@ struct sd_http_stream {
     bool raw_flushed; /* the 101 is out: pending input may be handed over */
     char peer[48];
     unsigned long batch; /* the last write batch that wrote to this connection directly */
-    struct sd_http_out *out; /* the streamed answer under way (core/http_outstream), or NULL */
-    bool close_when_sent;    /* a streamed answer ended: linger once the queue is out */
+
+    /* A streamed answer (core/http_outstream): the one under way, or NULL; once it ended, whether to linger
+       as soon as its queued bytes are out. */
+    struct sd_http_out *out;
+    bool close_when_sent;
 };
 
 struct sd_http_server {

@@ -44,7 +44,7 @@ sd_range_t sd_http_range_parse(const char *header, int64_t size, int64_t *first,
         if (*p >= '0' && *p <= '9' && !digits(&p, &b)) return SD_RANGE_NONE;
     }
     if (*skip_spaces(p) != '\0') return SD_RANGE_NONE; /* several ranges, or garbage */
-    if (a < 0) {                                        /* suffix */
+    if (a < 0) {                                       /* suffix */
         if (b == 0 || size == 0) return SD_RANGE_UNSATISFIABLE;
         *first = b >= size ? 0 : size - b;
         *last = size - 1;
