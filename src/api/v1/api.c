@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/cdn/cdn.h"
 #include "api/gateway/gateway.h"
 #include "api/v1/deps.h"
 #include "api/v1/endpoints/auth.h"
@@ -32,6 +33,7 @@ sd_router_t *sd_api_router_new(void)
     sd_err_t err = sd_health_endpoints_register(r);
     if (!err) err = sd_metrics_endpoints_register(r);
     if (!err) err = sd_gateway_socket_register(r);
+    if (!err) err = sd_cdn_endpoints_register(r);
     for (size_t i = 0; !err && i < sizeof prefixes / sizeof *prefixes; i++) {
         if (!err) err = sd_auth_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_users_endpoints_register(r, prefixes[i]);
