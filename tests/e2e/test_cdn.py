@@ -287,7 +287,7 @@ def test_an_avatar_at_a_size_and_format_and_its_variant_kept(server):
     put(server, f"avatars/{user}/{h}", png(100, 80, rgb=(9, 99, 199)), "image/png")
     r = get(server, f"/avatars/{user}/{h}.png?size=32")
     assert r.status_code == 200, r.text
-    assert r.headers["Content-Type"] == "image/png" and png_size(r.content) == (32, 26)
+    assert r.headers["Content-Type"] == "image/png" and png_size(r.content) in ((32, 25), (32, 26)), "fit in 32 x 32"
     assert r.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert get(server, f"/avatars/{user}/{h}.png?size=32", headers={"If-None-Match": r.headers["ETag"]}).status_code == 304
     wait_until(lambda: exists(server, f"variants/avatars/{user}/{h}/32.png"), 10, "the variant to be stored")
