@@ -7,6 +7,12 @@
 
 static const sd_route_def_t routes[] = {
     {"GET", "/attachments/{channel_id}/{attachment_id}/{filename}", sd_cdn_get_attachment, SD_API_CDN},
+    {"GET", "/avatars/{user_id}/{file}", sd_cdn_get_avatar, SD_API_CDN},
+    {"GET", "/banners/{owner_id}/{file}", sd_cdn_get_banner, SD_API_CDN},
+    {"GET", "/icons/{guild_id}/{file}", sd_cdn_get_icon, SD_API_CDN},
+    {"GET", "/splashes/{guild_id}/{file}", sd_cdn_get_splash, SD_API_CDN},
+    {"GET", "/role-icons/{role_id}/{file}", sd_cdn_get_role_icon, SD_API_CDN},
+    {"GET", "/emojis/{file}", sd_cdn_get_emoji, SD_API_CDN},
     {"GET", "/embed/avatars/{file}", sd_cdn_get_default_avatar, SD_API_CDN},
 };
 
