@@ -341,3 +341,14 @@ def test_cdn_requests_are_limited_per_address_and_apart_from_the_api(make_server
     assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1
     assert r.json()["message"] == "You are being rate limited."
     assert srv.get("/api/v10/gateway").status_code == 200, "the API's limits are apart"
+
+
+def test_animated_hashes_stay_animated_as_gif_and_webp(server):
+    from image_fixtures import GIF_ANIMATED_32x32, gif_frames, image_type, webp_animated
+    user, h = snowflake(), "a_" + image_hash()
+    put(server, f"avatars/{user}/{h}", GIF_ANIMATED_32x32, "image/gif")
+    gif = get(server, f"/avatars/{user}/{h}.gif?size=16")
+    assert gif.status_code == 200 and image_type(gif.content) == "image/gif" and gif_frames(gif.content) > 1
+    assert webp_animated(get(server, f"/avatars/{user}/{h}.webp").content)
+    still = get(server, f"/avatars/{user}/{h}.png?size=16")
+    assert image_type(still.content) == "image/png" and png_size(still.content) == (16, 16), "the first frame"
