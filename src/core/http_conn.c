@@ -79,6 +79,7 @@ void sd_http_conn_close(sd_http_conn_t *c)
     c->active = NULL;
     uv_close((uv_handle_t *)&c->timer, on_handle_closed);
     uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
+    sd_http_out_lost(c); /* last: its producer may end the answer from there */
 }
 
 static void on_shutdown(uv_shutdown_t *req, int status)
@@ -122,6 +123,14 @@ static void on_write(uv_write_t *w, int status)
             sd_http_conn_close(c);
         else
             sd_http_conn_linger(c);
+        return;
+    }
+    if (c->out) {
+        sd_http_out_written(c);
+        return;
+    }
+    if (c->close_when_sent) {
+        if (c->tcp.write_queue_size == 0) sd_http_conn_linger(c);
         return;
     }
     sd_http_conn_process(c);
@@ -326,7 +335,8 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
         return;
     }
     if (nread < 0) {
-        if (c->active && !c->raw) { /* the answer is still wanted by nobody: drop the socket when it comes */
+        /* The answer is still wanted by nobody: drop the socket when it comes (a streamed one stops now). */
+        if (c->active && !c->raw && !c->out) {
             stop_reading(c);
             c->active->internal->keep_alive = false;
             c->peer_gone = true;

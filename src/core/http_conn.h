@@ -88,6 +88,11 @@ struct sd_http_stream {
     bool raw_flushed; /* the 101 is out: pending input may be handed over */
     char peer[48];
     unsigned long batch; /* the last write batch that wrote to this connection directly */
+
+    /* A streamed answer (core/http_outstream): the one under way, or NULL; once it ended, whether to linger
+       as soon as its queued bytes are out. */
+    struct sd_http_out *out;
+    bool close_when_sent;
 };
 
 struct sd_http_server {
@@ -152,6 +157,13 @@ bool sd_http_spool_count(sd_request_t *req, size_t total);
 void sd_http_request_free(sd_request_t *req);
 /* Keeps the answer of req from its connection: the client was answered (deadline, abort) for the handler. */
 void sd_http_request_detach(sd_request_t *req);
+
+/* Logs, counts out and frees an answered request (whose bytes, if any, went to its connection already). */
+void sd_http_request_release(sd_request_t *req, int status);
+/* http_outstream: a write of the connection completed while a streamed answer is under way. */
+void sd_http_out_written(sd_http_conn_t *c);
+/* http_outstream: the connection is closing; its streamed answer's producer is told the client is gone. */
+void sd_http_out_lost(sd_http_conn_t *c);
 
 /* http_parse: the parser callbacks of every connection (core/http_parse.c). */
 const http_parser_settings *sd_http_parse_settings(void);

@@ -117,6 +117,16 @@ void sd_http_respond(sd_request_t *req, int status, const char *content_type, co
     sd_http_server_check_done(srv);
 }
 
+void sd_http_request_release(sd_request_t *req, int status)
+{
+    struct sd_http_internal *in = req->internal;
+    sd_http_server_t *srv = in->srv;
+    log_request(req, in->answered ? in->answered : status);
+    srv->in_flight--;
+    sd_arena_free(req->arena);
+    sd_http_server_check_done(srv);
+}
+
 void sd_http_respond_upgraded(sd_request_t *req)
 {
     struct sd_http_internal *in = req->internal;

@@ -293,7 +293,9 @@ void sd_http_server_abort(sd_http_server_t *srv)
     srv->aborted = true;
     for (sd_http_conn_t *c = srv->conns, *next; c; c = next) {
         next = c->next;
-        if (c->active) { /* answered now; its handler's own answer, whenever it comes, goes nowhere */
+        if (c->out) { /* a streamed answer under way: cut short, its producer told */
+            sd_http_conn_close(c);
+        } else if (c->active) { /* answered now; its handler's own answer, whenever it comes, goes nowhere */
             sd_http_request_detach(c->active);
             sd_http_conn_send_error(c, 503, SD_API_GENERAL, "503: Service Unavailable", true);
         } else {
