@@ -13,7 +13,7 @@ import uuid
 import pytest
 import requests
 
-from conftest import BINARY, STORE, SeaweedFS, assert_sanitizer_clean, bucket_for, free_port, init_db
+from conftest import BINARY, STORE, SeaweedFS, assert_sanitizer_clean, bucket_for, free_port, init_db, register
 
 
 def prefix():
@@ -60,9 +60,15 @@ def test_a_store_that_is_not_there_fails_init_db_loudly(dynamodb):
     assert "unreachable" in r.stderr, r.stderr
 
 
-def test_serve_starts_when_the_store_is_down(dynamodb, make_server):
-    srv = make_server(S3_ENDPOINT=f"http://127.0.0.1:{free_port()}")
+def test_serve_starts_when_the_store_is_down_and_media_answers_503(dynamodb, make_server):
+    srv = make_server(S3_ENDPOINT=f"http://127.0.0.1:{free_port()}", S3_CALL_DEADLINE_MS=2000)
     assert srv.get("/healthz").status_code == 200
+    user = register(srv)
+    t0 = time.monotonic()
+    r = srv.get(f"/avatars/{user['id']}/0123456789abcdef0123456789abcdef.png")
+    assert r.status_code == 503, r.text
+    assert set(r.json()) >= {"code", "message"}
+    assert time.monotonic() - t0 < 4, "within the store's deadline"
 
 
 class FlakyProxy(http.server.ThreadingHTTPServer):
