@@ -8,6 +8,7 @@
 #include "repositories/dm_repo.h"
 #include "repositories/message_repo.h"
 #include "schemas/guild_objects.h"
+#include "schemas/attachment_schema.h"
 #include "schemas/guild_schema.h"
 #include "schemas/message_schema.h"
 #include "services/gjob.h"
@@ -38,6 +39,17 @@ static long long now_ms(void)
 
 /* ---- answering with messages: their authors and mentioned users looked up in one go ---- */
 
+/* A message's files (and its referenced message's) with their links signed anew. */
+static void show_attachments(sd_app_t *app, json_t *shown, const json_t *m, const json_t *ref)
+{
+    time_t now = time(NULL);
+    if (!shown) return;
+    json_object_set_new(shown, "attachments", sd_attachments_json(app->cfg, m, now));
+    json_t *referenced = json_object_get(shown, "referenced_message");
+    if (ref && json_is_object(referenced))
+        json_object_set_new(referenced, "attachments", sd_attachments_json(app->cfg, ref, now));
+}
+
 /* j->found = {"messages": [...], "referenced": {id: message}, "one": bool} */
 static void on_users(sd_err_t err, json_t *by_id, void *ctx)
 {
@@ -54,7 +66,10 @@ static void on_users(sd_err_t err, json_t *by_id, void *ctx)
     {
         const char *rid =
             json_string_value(json_object_get(json_object_get(m, "message_reference"), "message_id"));
-        json_array_append_new(out, sd_message_json(m, by_id, rid ? json_object_get(refs, rid) : NULL));
+        json_t *ref = rid ? json_object_get(refs, rid) : NULL;
+        json_t *shown = sd_message_json(m, by_id, ref);
+        show_attachments(j->app, shown, m, ref);
+        json_array_append_new(out, shown);
     }
     if (json_is_true(json_object_get(j->found, "one"))) {
         json_t *first = json_incref(json_array_get(out, 0));
