@@ -5,6 +5,7 @@
 
 #include "core/cdn_sign.h"
 #include "core/errors.h"
+#include "repositories/blob_repo.h"
 #include "schemas/fields.h"
 
 static bool safe(unsigned char c)
@@ -15,34 +16,10 @@ static bool safe(unsigned char c)
 
 void sd_attachment_filename(const char *name, char *out, size_t cap)
 {
-    char buf[4 * SD_ATTACHMENT_FILENAME_MAX];
-    size_t n = 0;
-    /* a UTF-8 character becomes one '_' (its continuation bytes are dropped) */
-    for (const unsigned char *p = (const unsigned char *)(name ? name : ""); *p && n < sizeof buf - 1; p++) {
-        if ((*p & 0xC0) == 0x80) continue;
-        buf[n++] = safe(*p) ? (char)*p : '_';
-    }
-    buf[n] = '\0';
-    /* "." and ".." would be path segments of their own */
-    if (!n || strspn(buf, ".") == n) {
-        snprintf(out, cap, "unknown");
-        return;
-    }
-    if (n > SD_ATTACHMENT_FILENAME_MAX) {
-        const char *dot = strrchr(buf, '.');
-        size_t ext = dot && (size_t)(buf + n - dot) <= 16 ? (size_t)(buf + n - dot) : 0;
-        memmove(buf + SD_ATTACHMENT_FILENAME_MAX - ext, buf + n - ext, ext + 1);
-        n = SD_ATTACHMENT_FILENAME_MAX;
-    }
-    snprintf(out, cap, "%.*s", (int)n, buf);
-}
-
-void sd_attachment_key(const char *channel_id, const char *attachment_id, const char *name, char *out,
-                       size_t cap)
-{
-    char filename[SD_ATTACHMENT_FILENAME_MAX + 1];
-    sd_attachment_filename(name, filename, sizeof filename);
-    snprintf(out, cap, "attachments/%s/%s/%s", channel_id, attachment_id, filename);
+    /* exactly the store's own sanitising, so that a name given later matches a key made from it */
+    char buf[SD_BLOB_MAX_FILENAME + 1];
+    sd_blob_sanitize_filename(name, buf);
+    snprintf(out, cap, "%s", buf);
 }
 
 bool sd_attachment_key_of(const char *key, const char *channel_id, char *attachment_id, const char **filename)

@@ -30,12 +30,11 @@ typedef struct {
     int width, height; /* 0: unknown */
 } sd_attachment_kind_t;
 
-/* name sanitised for a key and a filename: [A-Za-z0-9._-] (others become '_'), "unknown" when empty, the
-   extension kept when cut to SD_ATTACHMENT_FILENAME_MAX bytes; cap >= SD_ATTACHMENT_FILENAME_MAX + 1. */
+/* name sanitised as the store's keys have it (repositories/blob_repo: bytes outside [A-Za-z0-9._-] become
+   '_', at most SD_ATTACHMENT_FILENAME_MAX bytes, "file" for nothing or only dots); cap >=
+   SD_ATTACHMENT_FILENAME_MAX
+   + 1. */
 void sd_attachment_filename(const char *name, char *out, size_t cap);
-/* "attachments/{channel_id}/{attachment_id}/{sanitised name}" into out. */
-void sd_attachment_key(const char *channel_id, const char *attachment_id, const char *name, char *out,
-                       size_t cap);
 /* Whether key is an attachment key of channel_id (attachments/{channel_id}/{digits}/{sanitised name}); then
    attachment_id (24 bytes) is its id and *filename its last segment (borrowed from key). */
 bool sd_attachment_key_of(const char *key, const char *channel_id, char *attachment_id,
