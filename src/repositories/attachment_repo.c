@@ -28,8 +28,8 @@ static json_t *deletion_put(sd_dynamo_t *db, const char *key)
     sd_blob_deletion_shard(key, shard);
     int64_t now = now_ms();
     return sd_repo_tx_put(db, "blob_deletions",
-                          json_pack("{s:s, s:s, s:I, s:i, s:I}", "shard", shard, "key", key, "due_at",
-                                    (json_int_t)now, "attempts", 0, "expires_at",
+                          json_pack("{s:s, s:s, s:I, s:i, s:I}", "pending_shard", shard, "object_key", key,
+                                    "due_at", (json_int_t)now, "attempts", 0, "expires_at",
                                     (json_int_t)(now / 1000 + SD_BLOB_DELETION_TTL_S)),
                           NULL, NULL);
 }
@@ -142,21 +142,24 @@ sd_err_t sd_blob_deletion_repo_add(sd_dynamo_t *db, json_t *keys, sd_repo_cb cb,
 sd_err_t sd_blob_deletion_repo_list(sd_dynamo_t *db, const char *shard, size_t limit, sd_repo_cb cb,
                                     void *ctx)
 {
-    return sd_repo_query(db, "blob_deletions", NULL, "shard = :s", json_pack("{s:s}", ":s", shard), true,
-                         limit, cb, ctx);
+    return sd_repo_query(db, "blob_deletions", NULL, "pending_shard = :s", json_pack("{s:s}", ":s", shard),
+                         true, limit, cb, ctx);
 }
 
 sd_err_t sd_blob_deletion_repo_done(sd_dynamo_t *db, const char *shard, const char *key, sd_repo_cb cb,
                                     void *ctx)
 {
-    return sd_repo_delete(db, "blob_deletions", json_pack("{s:s, s:s}", "shard", shard, "key", key),
-                          "attribute_exists(shard) OR attribute_not_exists(shard)", NULL, cb, ctx);
+    return sd_repo_delete(
+        db, "blob_deletions", json_pack("{s:s, s:s}", "pending_shard", shard, "object_key", key),
+        "attribute_exists(pending_shard) OR attribute_not_exists(pending_shard)", NULL, cb, ctx);
 }
 
 sd_err_t sd_blob_deletion_repo_retry(sd_dynamo_t *db, const char *shard, const char *key, int attempts,
                                      int64_t due_at, sd_repo_cb cb, void *ctx)
 {
-    return sd_repo_update(db, "blob_deletions", json_pack("{s:s, s:s}", "shard", shard, "key", key),
-                          "SET attempts = :a, due_at = :d", "attribute_exists(shard)", NULL,
+    return sd_repo_update(db, "blob_deletions",
+                          json_pack("{s:s, s:s}", "pending_shard", shard, "object_key", key),
+                          "SET #a = :a, #d = :d", "attribute_exists(pending_shard)",
+                          json_pack("{s:s, s:s}", "#a", "attempts", "#d", "due_at"),
                           json_pack("{s:i, s:I}", ":a", attempts, ":d", (json_int_t)due_at), cb, ctx);
 }

@@ -33,7 +33,7 @@ sd_err_t sd_attachment_repo_update_message(sd_dynamo_t *db, const char *channel_
 /* Records pending deletions of keys (array of store keys, stolen) on their own (an upload no message took).
  */
 sd_err_t sd_blob_deletion_repo_add(sd_dynamo_t *db, json_t *keys, sd_repo_cb cb, void *ctx);
-/* At most limit pending deletions of shard: [{shard, key, due_at (Unix ms), attempts, expires_at}]. */
+/* At most limit pending deletions of shard: [{pending_shard, object_key, due_at (Unix ms), attempts, expires_at}]. */
 sd_err_t sd_blob_deletion_repo_list(sd_dynamo_t *db, const char *shard, size_t limit, sd_repo_cb cb,
                                     void *ctx);
 /* The object of key is deleted: its entry goes. */

@@ -135,7 +135,7 @@ static void on_blob_deleted(const sd_s3_result_t *r, void *ctx)
 
 static void start_item(sd_blob_gc_t *gc, const char *shard, const json_t *entry)
 {
-    const char *key = json_string_value(json_object_get(entry, "key"));
+    const char *key = json_string_value(json_object_get(entry, "object_key"));
     if (!key) return;
     size_t n = strlen(key);
     item_t *it = malloc(sizeof *it + n + 1);
