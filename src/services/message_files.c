@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "repositories/attachment_repo.h"
 #include "schemas/attachment_schema.h"
 #include "services/attachment_service.h"
+#include "services/blob_gc.h"
 #include "services/permissions.h"
 
 typedef struct {
@@ -192,4 +194,36 @@ void sd_message_files_resolve(sd_gjob_t *j, const json_t *existing, sd_gjob_step
     }
     json_object_set_new(j->input, "_building", records);
     sd_attachment_service_check_uploaded(j->app, j->channel_id, presigned, on_checked, r);
+}
+
+typedef struct {
+    sd_app_t *app;
+} queued_t;
+
+static void on_queued(sd_err_t err, json_t *res, void *ctx)
+{
+    queued_t *q = ctx;
+    (void)res;
+    if (!err) sd_blob_gc_kick(q->app);
+    free(q);
+}
+
+void sd_message_files_not_taken(sd_gjob_t *j)
+{
+    /* only the files of this request: a presigned upload it named may be the first message's own (a retry) */
+    json_t *keys = json_array();
+    const char *n;
+    json_t *rec;
+    json_object_foreach(json_object_get(j->input, "_uploads"), n, rec)
+    {
+        const json_t *key = json_object_get(rec, "key");
+        if (json_is_string(key)) json_array_append(keys, (json_t *)key);
+    }
+    queued_t *q = json_array_size(keys) ? malloc(sizeof *q) : NULL;
+    if (!q) {
+        json_decref(keys);
+        return;
+    }
+    q->app = j->app;
+    if (sd_blob_deletion_repo_add(j->app->db, keys, on_queued, q)) free(q);
 }

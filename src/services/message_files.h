@@ -22,4 +22,8 @@
  */
 void sd_message_files_resolve(sd_gjob_t *j, const json_t *existing, sd_gjob_step next);
 
+/* The message was not saved as new after all (its nonce had been used: the first message is the answer): the
+   files uploaded with the request are queued for deletion (services/blob_gc). */
+void sd_message_files_not_taken(sd_gjob_t *j);
+
 #endif

@@ -250,6 +250,7 @@ static void on_sent(sd_err_t err, json_t *res, void *ctx)
     sd_gjob_t *j = ctx;
     if (err == SD_ERR_CONFLICT &&
         sd_message_repo_create_conflict(res) == SD_CONFLICT_NONCE_USED) { /* the first message */
+        sd_message_files_not_taken(j);
         char key[128];
         nonce_key(j, key, sizeof key);
         sd_gjob_started(j, sd_message_repo_nonce(j->app->db, key, on_nonce, j));
