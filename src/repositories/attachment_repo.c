@@ -22,16 +22,21 @@ void sd_blob_deletion_shard(const char *key, char *out)
     snprintf(out, 4, "%u", h % SD_BLOB_DELETION_SHARDS);
 }
 
-static json_t *deletion_put(sd_dynamo_t *db, const char *key)
+static json_t *deletion_put_at(sd_dynamo_t *db, const char *key, int64_t due)
 {
     char shard[4];
     sd_blob_deletion_shard(key, shard);
-    int64_t now = now_ms();
+    int64_t now = due ? due : now_ms();
     return sd_repo_tx_put(db, "blob_deletions",
                           json_pack("{s:s, s:s, s:I, s:i, s:I}", "pending_shard", shard, "object_key", key,
                                     "due_at", (json_int_t)now, "attempts", 0, "expires_at",
                                     (json_int_t)(now / 1000 + SD_BLOB_DELETION_TTL_S)),
                           NULL, NULL);
+}
+
+static json_t *deletion_put(sd_dynamo_t *db, const char *key)
+{
+    return deletion_put_at(db, key, 0);
 }
 
 static json_t *message_key(const char *channel_id, const char *id)
@@ -129,12 +134,13 @@ sd_err_t sd_attachment_repo_update_message(sd_dynamo_t *db, const char *channel_
     return transact(db, tx, channel_id, id, true, cb, ctx);
 }
 
-sd_err_t sd_blob_deletion_repo_add(sd_dynamo_t *db, json_t *keys, sd_repo_cb cb, void *ctx)
+sd_err_t sd_blob_deletion_repo_add(sd_dynamo_t *db, json_t *keys, int64_t due_at, sd_repo_cb cb, void *ctx)
 {
     json_t *tx = json_array();
     size_t i;
     json_t *key;
-    json_array_foreach(keys, i, key) json_array_append_new(tx, deletion_put(db, json_string_value(key)));
+    json_array_foreach(keys, i, key)
+        json_array_append_new(tx, deletion_put_at(db, json_string_value(key), due_at));
     json_decref(keys);
     return sd_repo_transact(db, tx, cb, ctx);
 }
@@ -162,4 +168,13 @@ sd_err_t sd_blob_deletion_repo_retry(sd_dynamo_t *db, const char *shard, const c
                           "SET #a = :a, #d = :d", "attribute_exists(pending_shard)",
                           json_pack("{s:s, s:s}", "#a", "attempts", "#d", "due_at"),
                           json_pack("{s:i, s:I}", ":a", attempts, ":d", (json_int_t)due_at), cb, ctx);
+}
+
+sd_err_t sd_blob_deletion_repo_claim(sd_dynamo_t *db, const char *key, sd_repo_cb cb, void *ctx)
+{
+    char shard[4];
+    sd_blob_deletion_shard(key, shard);
+    return sd_repo_delete(db, "blob_deletions",
+                          json_pack("{s:s, s:s}", "pending_shard", shard, "object_key", key),
+                          "attribute_exists(object_key)", NULL, cb, ctx);
 }

@@ -30,10 +30,17 @@ sd_err_t sd_attachment_repo_delete_message(sd_dynamo_t *db, const json_t *messag
  */
 sd_err_t sd_attachment_repo_update_message(sd_dynamo_t *db, const char *channel_id, const char *id,
                                            json_t *changes, json_t *dropped, sd_repo_cb cb, void *ctx);
-/* Records pending deletions of keys (array of store keys, stolen) on their own (an upload no message took).
+/* Records pending deletions of keys (array of store keys, stolen) on their own (an upload no message took),
+   due at due_at (Unix ms; 0: now). */
+sd_err_t sd_blob_deletion_repo_add(sd_dynamo_t *db, json_t *keys, int64_t due_at, sd_repo_cb cb, void *ctx);
+/*
+ * A presigned upload is taken by a message: its pending deletion (written when its URL was handed out, due
+ * once the URL has expired) is removed. SD_ERR_CONFLICT when there is none: the key was never handed out, or
+ * another message took it already.
  */
-sd_err_t sd_blob_deletion_repo_add(sd_dynamo_t *db, json_t *keys, sd_repo_cb cb, void *ctx);
-/* At most limit pending deletions of shard: [{pending_shard, object_key, due_at (Unix ms), attempts, expires_at}]. */
+sd_err_t sd_blob_deletion_repo_claim(sd_dynamo_t *db, const char *key, sd_repo_cb cb, void *ctx);
+/* At most limit pending deletions of shard: [{pending_shard, object_key, due_at (Unix ms), attempts,
+ * expires_at}]. */
 sd_err_t sd_blob_deletion_repo_list(sd_dynamo_t *db, const char *shard, size_t limit, sd_repo_cb cb,
                                     void *ctx);
 /* The object of key is deleted: its entry goes. */

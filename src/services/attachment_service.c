@@ -3,15 +3,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "repositories/attachment_repo.h"
 #include "repositories/blob_repo.h"
 #include "services/attachment_sniff.h"
 #include "services/gjob.h"
 #include "services/permissions.h"
 #include "services/snowflake.h"
 
-#define PRESIGN_TTL_S 3600 /* how long a presigned upload URL stays usable */
+#define PRESIGN_TTL_S 3600   /* how long a presigned upload URL stays usable */
+#define PRESIGN_GRACE_S 3600 /* and after that, how long an upload may wait for its message */
 
 void sd_attachment_sniff_fd(int fd, int64_t off, int64_t len, sd_attachment_kind_t *out)
 {
@@ -29,17 +32,29 @@ void sd_attachment_sniff_fd(int fd, int64_t off, int64_t len, sd_attachment_kind
 
 /* ---- presigned uploads ---- */
 
+static void on_presign_recorded(sd_err_t err, json_t *res, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    (void)res;
+    if (err) {
+        sd_gjob_store_fail(j, err, SD_ENTITY_CHANNEL);
+        return;
+    }
+    sd_gjob_ok(j, SD_OUTCOME_OK, json_incref(j->found));
+}
+
 static void presign_step(sd_gjob_t *j)
 {
     if (!sd_gjob_require(j, SD_PERM_SEND_MESSAGES | SD_PERM_ATTACH_FILES)) return;
     const sd_config_t *cfg = j->app->cfg;
-    json_t *out = json_array();
+    json_t *out = json_array(), *keys = json_array();
     size_t i;
     json_t *f;
     json_array_foreach(j->input, i, f)
     {
         if (json_integer_value(json_object_get(f, "file_size")) > cfg->upload_max_file_bytes) {
             json_decref(out);
+            json_decref(keys);
             sd_gjob_fail(j, &(sd_fault_t){.err = SD_ERR_TOO_LARGE});
             return;
         }
@@ -51,13 +66,20 @@ static void presign_step(sd_gjob_t *j)
         if (!err) err = sd_blob_presign(j->app, "PUT", key, PRESIGN_TTL_S, url, sizeof url);
         if (err) {
             json_decref(out);
+            json_decref(keys);
             sd_gjob_fail(j, &(sd_fault_t){.err = SD_ERR_UNAVAILABLE});
             return;
         }
         json_array_append_new(out, json_pack("{s:O, s:s, s:s}", "id", json_object_get(f, "id"), "upload_url",
                                              url, "upload_filename", key));
+        json_array_append_new(keys, json_string(key));
     }
-    sd_gjob_ok(j, SD_OUTCOME_OK, json_pack("{s:o}", "attachments", out));
+    /* An upload no message takes is deleted once its URL has expired; a message that takes one removes
+       this entry (sd_blob_deletion_repo_claim), so that no two messages share an object. */
+    json_decref(j->found);
+    j->found = json_pack("{s:o}", "attachments", out);
+    int64_t due = (int64_t)(time(NULL) + PRESIGN_TTL_S + PRESIGN_GRACE_S) * 1000;
+    sd_gjob_started(j, sd_blob_deletion_repo_add(j->app->db, keys, due, on_presign_recorded, j));
 }
 
 void sd_attachment_service_presign(sd_app_t *app, const char *user_id, const char *channel_id, json_t *files,
@@ -123,6 +145,23 @@ static void on_get_head(const sd_s3_result_t *r, void *ctx)
     (void)ctx;
 }
 
+static void on_claimed(sd_err_t err, json_t *res, void *ctx)
+{
+    check_t *c = ctx;
+    (void)res;
+    if (err == SD_ERR_CONFLICT || err == SD_ERR_NOT_FOUND) {
+        check_field(c, "uploaded_filename", "ATTACHMENT_ALREADY_USED",
+                    "This upload was not handed out for a message, or another message has it.");
+        return;
+    }
+    if (err) {
+        check_end(c, err, NULL);
+        return;
+    }
+    c->i++;
+    check_next(c);
+}
+
 static void on_read(const sd_s3_result_t *r, void *ctx)
 {
     check_t *c = ctx;
@@ -143,8 +182,9 @@ static void on_read(const sd_s3_result_t *r, void *ctx)
                           sd_attachment_record(id, name ? name : filename,
                                                json_string_value(json_object_get(ref, "description")), key,
                                                c->size, &kind));
-    c->i++;
-    check_next(c);
+    /* last, once it is known to be good: the upload becomes this message's alone */
+    sd_err_t err = sd_blob_deletion_repo_claim(c->app->db, key, on_claimed, c);
+    if (err) check_end(c, err, NULL);
 }
 
 static void on_head(const sd_s3_result_t *r, void *ctx)

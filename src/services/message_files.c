@@ -225,5 +225,5 @@ void sd_message_files_not_taken(sd_gjob_t *j)
         return;
     }
     q->app = j->app;
-    if (sd_blob_deletion_repo_add(j->app->db, keys, on_queued, q)) free(q);
+    if (sd_blob_deletion_repo_add(j->app->db, keys, 0, on_queued, q)) free(q);
 }

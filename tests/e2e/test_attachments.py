@@ -260,6 +260,11 @@ def test_presigned_references_are_checked(server, room):
                        {"content": "x", "attachments": [{"id": "0", "uploaded_filename": bad}]})
         assert r.status_code == 400, (bad, r.text)
         assert r.json()["code"] == 50035 and "uploaded_filename" in r.json()["errors"]["attachments"]["0"]
+    # a presigned upload is one message's only
+    m = presigned(owner, ch["id"], "once.txt", b"once\n")
+    r = owner.post(f"/channels/{ch['id']}/messages",
+                   {"content": "again", "attachments": [{"id": "0", "uploaded_filename": key_of(m["attachments"][0])}]})
+    assert r.status_code == 400 and "uploaded_filename" in r.json()["errors"]["attachments"]["0"], r.text
     r = owner.post(f"/channels/{ch['id']}/attachments", {"files": [{"filename": "a.bin", "file_size": 1 << 40}]})
     assert r.status_code == 413 and r.json()["code"] == 40005
     r = owner.post(f"/channels/{ch['id']}/attachments", {"files": []})
