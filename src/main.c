@@ -30,6 +30,7 @@
 #include "db/table_spec.h"
 #include "infra/local/init_db.h"
 #include "services/blob_gc.h"
+#include "services/image_codec.h"
 #include "services/snowflake.h"
 
 /* After the grace period: how long the DynamoDB calls' handlers get to answer before the rest is aborted,
@@ -367,6 +368,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "simplediscord: could not initialise libsodium or libcurl\n");
         return 1;
     }
+    /* libvips once for the process: images are taken in and resized on the thread pool (services/images) */
+    if (sd_image_codec_init(argv[0], 1) != SD_OK) {
+        fprintf(stderr, "simplediscord: could not initialise libvips\n");
+        return 1;
+    }
     signal(SIGPIPE, SIG_IGN);
     sd_config_t *cfg = malloc(sizeof *cfg);
     char err[512];
@@ -381,6 +387,7 @@ int main(int argc, char **argv)
         !strcmp(cmd, "serve") ? serve(cfg) : sd_init_db_main(cfg, tables_arg ? tables_arg : cfg->tables_file);
 out:
     free(cfg);
+    sd_image_codec_shutdown();
     curl_global_cleanup();
     return rc;
 }

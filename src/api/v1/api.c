@@ -10,6 +10,7 @@
 #include "api/v1/endpoints/auth.h"
 #include "api/v1/endpoints/channels.h"
 #include "api/v1/endpoints/dms.h"
+#include "api/v1/endpoints/emojis.h"
 #include "api/v1/endpoints/guilds.h"
 #include "api/v1/endpoints/invites.h"
 #include "api/v1/endpoints/members.h"
@@ -39,6 +40,7 @@ sd_router_t *sd_api_router_new(void)
         if (!err) err = sd_guilds_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_channels_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_roles_endpoints_register(r, prefixes[i]);
+        if (!err) err = sd_emojis_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_members_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_invites_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_messages_endpoints_register(r, prefixes[i]);
