@@ -327,3 +327,40 @@ def test_a_deletion_the_store_refused_is_done_later_even_after_a_restart(seaweed
     prefix = srv.env["TABLE_PREFIX"]
     again = make_server(prefix=prefix)
     assert wait_gone(again, key, timeout=30), "the restarted server's job deleted it"
+
+
+def test_the_links_a_message_gives_read_the_bytes_back(server, room):
+    owner, g, ch = room
+    picture, blob = png(20, 10), bytes(range(256)) * 1000
+    m = ok(send_files(owner, ch["id"], [("p.png", picture, "image/png"), ("b.bin", blob, "application/x")],
+                      {"content": "cdn"}))
+    fetched = ok(owner.get(f"/channels/{ch['id']}/messages/{m['id']}"))
+    for sent in (m, fetched):
+        pic, data = sent["attachments"]
+        for a, body in ((pic, picture), (data, blob)):
+            for url in (a["url"], a["proxy_url"]):
+                r = requests.get(url, timeout=30)
+                assert r.status_code == 200 and r.content == body, (url, r.status_code)
+        assert requests.get(pic["url"], timeout=30).headers["Content-Type"].startswith("image/png")
+
+
+def test_an_altered_or_expired_link_is_refused(make_server):
+    srv = make_server(CDN_URL_TTL_SECONDS="10")
+    owner = new_client(srv, "owner")
+    ch = general(owner, make_guild(owner)["id"])
+    m = ok(send_files(owner, ch["id"], [("a.txt", b"secret\n", "text/plain")], {"content": "x"}))
+    url = m["attachments"][0]["url"]
+    assert requests.get(url, timeout=30).content == b"secret\n"
+    parts = urllib.parse.urlsplit(url)
+    q = urllib.parse.parse_qs(parts.query)
+    hm = q["hm"][0]
+    altered = url.replace(hm, ("0" if hm[0] != "0" else "1") + hm[1:])
+    assert requests.get(altered, timeout=30).status_code == 404
+    assert requests.get(url.replace("/a.txt", "/b.txt"), timeout=30).status_code == 404
+    assert requests.get(url.split("?")[0], timeout=30).status_code == 404
+    longer = url.replace(f"ex={q['ex'][0]}", f"ex={int(q['ex'][0], 16) + 3600:x}")
+    assert requests.get(longer, timeout=30).status_code == 404, "a later expiry is not signed"
+    time.sleep(11.5)
+    assert requests.get(url, timeout=30).status_code == 404, "expired"
+    fresh = ok(owner.get(f"/channels/{ch['id']}/messages/{m['id']}"))["attachments"][0]["url"]
+    assert requests.get(fresh, timeout=30).content == b"secret\n", "fetching the message signs it anew"
