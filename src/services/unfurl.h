@@ -12,8 +12,18 @@
 #include <jansson.h>
 
 #include "core/app.h"
+#include "core/http_fetch.h"
 
 #define SD_UNFURL_LINKS_MAX 5
+/* Redirects followed per link, each target checked again. */
+#define SD_UNFURL_REDIRECTS_MAX 3
+/* Fetches running at once in the process, and waiting beyond them (more links get no preview). */
+#define SD_UNFURL_FETCHES_AT_ONCE 8
+#define SD_UNFURL_FETCHES_QUEUED 256
+
+/* The fetcher previews use (app->fetch), with the LINK_PREVIEW_* settings; NULL when LINK_PREVIEWS is off.
+   Closed with sd_fetch_close. */
+sd_fetch_t *sd_unfurl_fetcher_new(uv_loop_t *loop, const sd_config_t *cfg);
 
 /* Starts the previews of a stored message (borrowed: what is needed is copied). Does nothing when link
    previews are off, the message has no links, or its embeds are suppressed. */
