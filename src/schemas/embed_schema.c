@@ -182,7 +182,7 @@ static void fields(reader_t *r, const json_t *embed, json_t *out)
 {
     const json_t *list = json_object_get(embed, "fields");
     if (!list || json_is_null(list)) return;
-    char path[PATH_SIZE];
+    char path[PATH_SIZE + 16];
     snprintf(path, sizeof path, "%s.fields", r->path);
     if (!json_is_array(list)) {
         sd_form_error_add(r->errors, path, "LIST_TYPE_CONVERT", "Only iterables may be used in a ListType");
