@@ -7,6 +7,7 @@
 
 #include "repositories/dm_repo.h"
 #include "repositories/message_repo.h"
+#include "schemas/embed_schema.h"
 #include "schemas/guild_objects.h"
 #include "schemas/guild_schema.h"
 #include "schemas/message_schema.h"
@@ -39,6 +40,17 @@ static long long now_ms(void)
 
 /* ---- answering with messages: their authors and mentioned users looked up in one go ---- */
 
+/* attachment:// in a shown message's embeds (and in its referenced message's) resolved to its attachments as
+   shown: call it once those are in, their links signed. */
+static void show_embeds(json_t *shown)
+{
+    if (!shown) return;
+    sd_embeds_render(json_object_get(shown, "embeds"), json_object_get(shown, "attachments"));
+    json_t *referenced = json_object_get(shown, "referenced_message");
+    if (json_is_object(referenced))
+        sd_embeds_render(json_object_get(referenced, "embeds"), json_object_get(referenced, "attachments"));
+}
+
 /* j->found = {"messages": [...], "referenced": {id: message}, "one": bool} */
 static void on_users(sd_err_t err, json_t *by_id, void *ctx)
 {
@@ -55,7 +67,10 @@ static void on_users(sd_err_t err, json_t *by_id, void *ctx)
     {
         const char *rid =
             json_string_value(json_object_get(json_object_get(m, "message_reference"), "message_id"));
-        json_array_append_new(out, sd_message_json(m, by_id, rid ? json_object_get(refs, rid) : NULL));
+        json_t *ref = rid ? json_object_get(refs, rid) : NULL;
+        json_t *shown = sd_message_json(m, by_id, ref);
+        show_embeds(shown);
+        json_array_append_new(out, shown);
     }
     if (json_is_true(json_object_get(j->found, "one"))) {
         json_t *first = json_incref(json_array_get(out, 0));
@@ -423,6 +438,8 @@ static void on_edited(sd_err_t err, json_t *message, void *ctx)
     sd_message_service_answer(j, json_pack("[O]", message), true);
 }
 
+static void edit_write(sd_gjob_t *j);
+
 static void on_edit_target(sd_err_t err, json_t *message, void *ctx)
 {
     sd_gjob_t *j = ctx;
@@ -437,6 +454,14 @@ static void on_edit_target(sd_err_t err, json_t *message, void *ctx)
         return;
     }
     if (!author && !sd_gjob_require(j, SD_PERM_MANAGE_MESSAGES)) return;
+    json_decref(j->found);
+    j->found = json_incref(message);
+    edit_write(j);
+}
+
+static void edit_write(sd_gjob_t *j)
+{
+    const json_t *message = j->found;
     json_t *changes = json_object();
     char when[40];
     sd_iso_time(now_ms(), when);
