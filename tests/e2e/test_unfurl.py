@@ -157,3 +157,20 @@ def test_previews_are_off_unless_asked_for(server, site):
         assert site.requests == []
     finally:
         gw.close()
+
+
+def test_a_link_in_a_dm_is_previewed_for_both(previewing, site):
+    owner, ch, gw = setup(previewing)
+    friend = new_client(previewing, "friend")
+    fgw = Gateway(previewing)
+    try:
+        fgw.identify(friend.token)
+        dm = ok(owner.post("/users/@me/channels", {"recipient_id": friend.id}))
+        m = ok(owner.post(f"/channels/{dm['id']}/messages", {"content": site.url("/page-dm")}))
+        for g in (gw, fgw):
+            (e,) = previews(g, m["id"])["embeds"]
+            assert e["title"] == "A & B"
+        assert ok(friend.get(f"/channels/{dm['id']}/messages/{m['id']}"))["embeds"][0]["url"] == site.url("/page-dm")
+    finally:
+        fgw.close()
+        gw.close()
