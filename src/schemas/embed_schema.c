@@ -332,6 +332,19 @@ static size_t count(const json_t *obj, const char *key)
     return s ? sd_utf8_length(s) : 0;
 }
 
+bool sd_embeds_show_anything(const json_t *embeds)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(embeds, i, e)
+    {
+        const char *key;
+        json_t *v;
+        json_object_foreach(e, key, v) if (strcmp(key, "type") && strcmp(key, "color")) return true;
+    }
+    return false;
+}
+
 size_t sd_embeds_size(const json_t *embeds)
 {
     size_t n = 0, i, k;

@@ -39,6 +39,9 @@
  */
 bool sd_embeds_parse(const json_t *body, json_t *errors, json_t **out);
 
+/* Whether any of the stored embeds shows something (more than a type and a colour). */
+bool sd_embeds_show_anything(const json_t *embeds);
+
 /* The characters of embeds that count toward SD_EMBED_TOTAL_MAX. */
 size_t sd_embeds_size(const json_t *embeds);
 

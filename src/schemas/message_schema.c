@@ -119,7 +119,7 @@ json_t *sd_message_in_parse(const json_t *body, bool create, json_t **errors_out
     /* A message may be embeds alone. An edit may empty its content: whether anything is left is the
        service's to tell, from the stored message. */
     json_t *embeds = NULL;
-    bool has_embeds = sd_embeds_parse(body, errors, &embeds) && json_array_size(embeds) > 0;
+    bool has_embeds = sd_embeds_parse(body, errors, &embeds) && sd_embeds_show_anything(embeds);
     if (embeds) json_object_set_new(out, "embeds", embeds);
     const char *content = NULL;
     bool may_be_empty = has_embeds || !create;

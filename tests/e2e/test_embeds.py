@@ -78,8 +78,9 @@ def test_a_message_may_be_embeds_alone(room):
     owner, g, ch = room
     m = ok(post(owner, ch, {"embeds": [{"description": "only this"}]}))
     assert m["content"] == "" and m["embeds"][0]["description"] == "only this"
-    r = post(owner, ch, {"embeds": []})
-    assert "BASE_TYPE_REQUIRED" in errors_at(r, "content")
+    for empty in ([], [{}], [{"color": 5, "type": "rich"}]):
+        r = post(owner, ch, {"embeds": empty})
+        assert "BASE_TYPE_REQUIRED" in errors_at(r, "content"), empty
 
 
 def test_the_legacy_embed_field(room):

@@ -331,3 +331,17 @@ Test(embed_schema, output_has_proxy_urls_and_attachment_references_resolve)
     json_decref(out);
     json_decref(stored);
 }
+
+Test(embed_schema, an_embed_of_a_colour_alone_shows_nothing)
+{
+    json_t *errors;
+    json_t *out = parse("{\"embeds\": [{\"color\": 5}, {}]}", &errors);
+    cr_assert_eq(json_array_size(out), 2);
+    cr_assert_not(sd_embeds_show_anything(out));
+    json_decref(out);
+    json_decref(errors);
+    out = parse("{\"embeds\": [{}, {\"image\": {\"url\": \"https://a.example/i.png\"}}]}", &errors);
+    cr_assert(sd_embeds_show_anything(out));
+    json_decref(out);
+    json_decref(errors);
+}
