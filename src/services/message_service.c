@@ -75,7 +75,10 @@ static void on_users(sd_err_t err, json_t *by_id, void *ctx)
     if (json_is_true(json_object_get(j->found, "one"))) {
         json_t *first = json_incref(json_array_get(out, 0));
         json_decref(out);
-        if (j->event && j->guild_id[0] && j->member) /* MESSAGE_CREATE/UPDATE: with the author's member */
+        /* MESSAGE_CREATE/UPDATE: with the author's member, when the author is who acted (a moderator who
+           suppresses embeds is not the author) */
+        const char *author = json_string_value(json_object_get(json_object_get(first, "author"), "id"));
+        if (j->event && j->guild_id[0] && j->member && author && !strcmp(author, j->user_id))
             j->event_data =
                 sd_message_event_json(first, j->guild_id, sd_member_json(j->member, NULL, j->guild));
         sd_gjob_ok(j, SD_OUTCOME_OK, first);

@@ -182,8 +182,16 @@ def test_manage_messages_may_suppress_others_embeds_but_not_edit_them(server, ro
     for body in ({"content": "theirs"}, {"embeds": []}, {"flags": SUPPRESS_EMBEDS, "content": "theirs"}):
         r = mod.patch(path, body)
         assert r.status_code == 403 and r.json()["code"] == 50005, (body, r.text)
-    s = ok(mod.patch(path, {"flags": SUPPRESS_EMBEDS}))
-    assert s["embeds"] == [] and s["content"] == "mine" and s["author"]["id"] == owner.id
+    gw = Gateway(server)
+    try:
+        gw.identify(owner.token)
+        s = ok(mod.patch(path, {"flags": SUPPRESS_EMBEDS}))
+        assert s["embeds"] == [] and s["content"] == "mine" and s["author"]["id"] == owner.id
+        d = gw.expect("MESSAGE_UPDATE", match=lambda d: d["id"] == m["id"])["d"]
+        assert d["author"]["id"] == owner.id and d.get("member", {}).get("user", {}).get("id") in (None, owner.id)
+        assert "member" not in d or d["member"]["roles"] == [], "never the moderator's member"
+    finally:
+        gw.close()
     assert ok(owner.get(path))["flags"] & SUPPRESS_EMBEDS
 
 
