@@ -14,6 +14,7 @@
 
 #include "api/gateway/gateway.h"
 #include "api/v1/api.h"
+#include "api/v1/spool.h"
 #include "api/v1/deps.h"
 #include "core/broker.h"
 #include "core/app.h"
@@ -30,6 +31,7 @@
 #include "db/s3.h"
 #include "db/table_spec.h"
 #include "infra/local/init_db.h"
+#include "services/image_codec.h"
 #include "services/snowflake.h"
 #include "services/unfurl.h"
 
@@ -279,6 +281,9 @@ static int serve(const sd_config_t *cfg)
     app.http = sd_http_server_new(loop, &limits, sd_api_handle, &app);
     if (!app.db || !app.router || !app.http || !app.metrics) goto out;
     sd_http_server_observe(app.http, sd_api_observe, &app);
+    /* Uploads in flight together hold at most 64 messages' worth of spool files. */
+    sd_http_server_set_spool(app.http, sd_api_spool, cfg->upload_spool_dir,
+                             64 * (size_t)(cfg->upload_max_message_bytes + cfg->http_max_body_bytes), &app);
     if (sd_http_server_listen(app.http, cfg->host, cfg->port) != SD_OK) goto out;
 
     uv_signal_init(loop, &ls.sigint);
@@ -371,6 +376,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "simplediscord: could not initialise libsodium or libcurl\n");
         return 1;
     }
+    /* libvips once for the process: images are taken in and resized on the thread pool (services/images) */
+    if (sd_image_codec_init(argv[0], 1) != SD_OK) {
+        fprintf(stderr, "simplediscord: could not initialise libvips\n");
+        return 1;
+    }
     signal(SIGPIPE, SIG_IGN);
     sd_config_t *cfg = malloc(sizeof *cfg);
     char err[512];
@@ -385,6 +395,7 @@ int main(int argc, char **argv)
         !strcmp(cmd, "serve") ? serve(cfg) : sd_init_db_main(cfg, tables_arg ? tables_arg : cfg->tables_file);
 out:
     free(cfg);
+    sd_image_codec_shutdown();
     curl_global_cleanup();
     return rc;
 }

@@ -78,6 +78,7 @@ static int user_from_item(sd_user_t *u, const json_t *item)
     copy_field(u->username, sizeof u->username, sd_item_get_s(item, "username"));
     copy_field(u->global_name, sizeof u->global_name, sd_item_get_s(item, "global_name"));
     copy_field(u->avatar, sizeof u->avatar, sd_item_get_s(item, "avatar"));
+    copy_field(u->banner, sizeof u->banner, sd_item_get_s(item, "banner"));
     copy_field(u->email, sizeof u->email, sd_item_get_s(item, "email"));
     copy_field(u->password_hash, sizeof u->password_hash, sd_item_get_s(item, "password_hash"));
     u->token_version = atoll(tv);
@@ -92,6 +93,7 @@ static json_t *item_from_user(const sd_user_t *u)
                              "token_version", sd_item_n(u->token_version), "bot", "BOOL", u->bot);
     if (item && u->global_name[0]) json_object_set_new(item, "global_name", sd_item_s(u->global_name));
     if (item && u->avatar[0]) json_object_set_new(item, "avatar", sd_item_s(u->avatar));
+    if (item && u->banner[0]) json_object_set_new(item, "banner", sd_item_s(u->banner));
     if (item && u->email[0]) json_object_set_new(item, "email", sd_item_s(u->email));
     return item;
 }
@@ -197,14 +199,16 @@ sd_err_t sd_user_repo_update(sd_dynamo_t *db, const sd_user_t *old, const sd_use
     op->user = *updated;
     char table[128], itable[128], key[300];
     /* Replace the whole item, guarded by every field as we read it, so no concurrent change is lost. */
-    char cond[256];
-    snprintf(cond, sizeof cond, "token_version = :tv AND username = :un AND %s AND %s",
+    char cond[320];
+    snprintf(cond, sizeof cond, "token_version = :tv AND username = :un AND %s AND %s AND %s",
              old->global_name[0] ? "global_name = :gn" : "attribute_not_exists(global_name)",
-             old->avatar[0] ? "avatar = :av" : "attribute_not_exists(avatar)");
+             old->avatar[0] ? "avatar = :av" : "attribute_not_exists(avatar)",
+             old->banner[0] ? "banner = :bn" : "attribute_not_exists(banner)");
     json_t *values =
         json_pack("{s:o, s:o}", ":tv", sd_item_n(old->token_version), ":un", sd_item_s(old->username));
     if (values && old->global_name[0]) json_object_set_new(values, ":gn", sd_item_s(old->global_name));
     if (values && old->avatar[0]) json_object_set_new(values, ":av", sd_item_s(old->avatar));
+    if (values && old->banner[0]) json_object_set_new(values, ":bn", sd_item_s(old->banner));
     json_t *items = json_pack("[{s:{s:s, s:o, s:s, s:o}}]", "Put", "TableName",
                               users_table(db, table, sizeof table), "Item", item_from_user(updated),
                               "ConditionExpression", cond, "ExpressionAttributeValues", values);

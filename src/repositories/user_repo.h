@@ -17,6 +17,7 @@
 #define SD_USERNAME_MAX 32
 #define SD_GLOBAL_NAME_MAX 32
 #define SD_AVATAR_MAX 2048
+#define SD_BANNER_MAX 40
 #define SD_EMAIL_MAX 254
 #define SD_PASSWORD_MIN 8
 #define SD_PASSWORD_MAX 72
@@ -27,6 +28,7 @@ typedef struct {
     char username[SD_USERNAME_MAX + 1];
     char global_name[SD_GLOBAL_NAME_MAX * 4 + 1]; /* "" is null */
     char avatar[SD_AVATAR_MAX + 1];               /* "" is null */
+    char banner[SD_BANNER_MAX + 1];               /* an image hash; "" is null */
     char email[SD_EMAIL_MAX + 1];                 /* "" is null */
     char password_hash[128];
     long long token_version;
@@ -49,8 +51,8 @@ sd_err_t sd_user_repo_find_by_login(sd_dynamo_t *db, const char *login, sd_user_
 /*
  * Writes updated in place of old (same id): the profile fields, password hash and token version, and when the
  * username differs, moves the username handle. The write holds only while the stored account is still old
- * (token version, username, global name and avatar as read), so no concurrent change is lost: otherwise it
- * fails with SD_ERR_CONFLICT / SD_CONFLICT_STALE. A new name held by another account is
+ * (token version, username, global name, avatar and banner as read), so no concurrent change is lost:
+ * otherwise it fails with SD_ERR_CONFLICT / SD_CONFLICT_STALE. A new name held by another account is
  * SD_CONFLICT_USERNAME_TAKEN.
  */
 sd_err_t sd_user_repo_update(sd_dynamo_t *db, const sd_user_t *old, const sd_user_t *updated,

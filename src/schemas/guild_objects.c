@@ -47,6 +47,7 @@ json_t *sd_role_json(const char *id, const json_t *role)
                   int_or_zero(role, "position"), "permissions", get_or(role, "permissions", json_string("0")),
                   "mentionable", json_boolean(json_is_true(json_object_get(role, "mentionable"))), "managed",
                   0, "icon", "unicode_emoji", "flags", 0);
+    if (r) json_object_set_new(r, "icon", string_or_null(role, "icon")); /* a hash, or null */
     json_decref(color);
     return r;
 }
@@ -120,6 +121,9 @@ json_t *sd_guild_json(const json_t *guild)
                           300, "preferred_locale", "en-US", "premium_progress_bar_enabled", 0);
     if (!g) return NULL;
     set_nulls(g, nulls, sizeof nulls / sizeof *nulls);
+    static const char *const images[] = {"banner", "splash", "discovery_splash"}; /* hashes, or null */
+    for (size_t i = 0; i < sizeof images / sizeof *images; i++)
+        json_object_set_new(g, images[i], string_or_null(guild, images[i]));
     for (size_t i = 0; i < sizeof zeros / sizeof *zeros; i++)
         json_object_set_new(g, zeros[i], json_integer(0));
     return g;
@@ -127,10 +131,10 @@ json_t *sd_guild_json(const json_t *guild)
 
 json_t *sd_guild_partial_json(const json_t *guild, bool owner, const char *permissions)
 {
-    return json_pack("{s:O, s:o, s:o, s:n, s:b, s:s, s:[], s:o}", "id", json_object_get(guild, "id"), "name",
+    return json_pack("{s:O, s:o, s:o, s:o, s:b, s:s, s:[], s:o}", "id", json_object_get(guild, "id"), "name",
                      get_or(guild, "name", json_string("")), "icon", string_or_null(guild, "icon"), "banner",
-                     "owner", owner, "permissions", permissions, "features", "approximate_member_count",
-                     int_or_zero(guild, "member_count"));
+                     string_or_null(guild, "banner"), "owner", owner, "permissions", permissions, "features",
+                     "approximate_member_count", int_or_zero(guild, "member_count"));
 }
 
 json_t *sd_channel_json(const json_t *channel)
@@ -204,6 +208,7 @@ json_t *sd_member_json(const json_t *member, json_t *user, const json_t *guild)
                           string_or_null(member, "communication_disabled_until"));
     if (!m) return NULL;
     set_nulls(m, nulls, sizeof nulls / sizeof *nulls);
+    json_object_set_new(m, "avatar", string_or_null(member, "avatar")); /* a hash, or null */
     if (user) json_object_set(m, "user", user);
     return m;
 }

@@ -7,6 +7,7 @@
 
 #include "core/errors.h"
 #include "schemas/fields.h"
+#include "schemas/image_field.h"
 #include "schemas/timestamp.h"
 
 static json_t *done(json_t *out, json_t *errors, json_t **errors_out)
@@ -41,9 +42,6 @@ static const sd_field_unsupported_t guild_unsupported[] = {
     {"rules_channel_id", NULL},
     {"public_updates_channel_id", NULL},
     {"safety_alerts_channel_id", NULL},
-    {"splash", NULL},
-    {"discovery_splash", NULL},
-    {"banner", NULL},
     {"description", NULL},
     {"features", NULL},
     {"preferred_locale", "\"en-US\""},
@@ -62,8 +60,11 @@ json_t *sd_guild_in_parse(const json_t *body, bool create, json_t **errors_out)
         json_object_set_new(out, "name", json_string(s));
     else if (create && !json_object_get(body, "name"))
         sd_field_required(errors, "name");
-    if (sd_field_string(body, errors, "icon", 0, 2048, true, &s))
-        json_object_set_new(out, "icon", s && *s ? json_string(s) : json_null());
+    /* image data (data URIs, or null to clear), taken in by the service and stored as hashes */
+    static const char *const images[] = {"icon", "banner", "splash", "discovery_splash"};
+    for (size_t i = 0; i < sizeof images / sizeof *images; i++)
+        if (sd_image_field_parse(body, errors, images[i], &s))
+            json_object_set_new(out, images[i], s ? json_string(s) : json_null());
     if (!create && sd_field_id(body, errors, "owner_id", false, id))
         json_object_set_new(out, "owner_id", json_string(id));
     UNSUPPORTED(body, errors, guild_unsupported);
@@ -243,7 +244,7 @@ static void parse_colors(const json_t *body, json_t *errors, json_t *out)
 json_t *sd_role_in_parse(const json_t *body, bool create, json_t **errors_out)
 {
     if (!json_is_object(body)) return not_object(errors_out);
-    static const sd_field_unsupported_t unsupported[] = {{"icon", NULL}, {"unicode_emoji", NULL}};
+    static const sd_field_unsupported_t unsupported[] = {{"unicode_emoji", NULL}};
     json_t *out = json_object(), *errors = json_object();
     const char *s;
     char perms[SD_FIELD_ID_SIZE];
@@ -262,6 +263,8 @@ json_t *sd_role_in_parse(const json_t *body, bool create, json_t **errors_out)
     parse_colors(body, errors, out);
     nullable_bool(body, errors, "hoist", out);
     nullable_bool(body, errors, "mentionable", out);
+    if (sd_image_field_parse(body, errors, "icon", &s)) /* a data URI, stored as a hash; null clears */
+        json_object_set_new(out, "icon", s ? json_string(s) : json_null());
     UNSUPPORTED(body, errors, unsupported);
     return done(out, errors, errors_out);
 }
@@ -275,6 +278,8 @@ json_t *sd_member_in_parse(const json_t *body, json_t **errors_out)
     const char *s;
     if (sd_field_string(body, errors, "nick", 0, 32, true, &s))
         json_object_set_new(out, "nick", s && *s ? json_string(s) : json_null());
+    if (sd_image_field_parse(body, errors, "avatar", &s)) /* the member's own avatar in the guild */
+        json_object_set_new(out, "avatar", s ? json_string(s) : json_null());
     json_t *until; /* a timeout: at most 28 days ahead */
     if (sd_timestamp_field(body, errors, "communication_disabled_until", (long long)time(NULL) * 1000,
                            28LL * 24 * 3600 * 1000, &until))

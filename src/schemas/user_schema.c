@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "schemas/fields.h"
+#include "schemas/image_field.h"
 
 size_t sd_utf8_length(const char *s)
 {
@@ -143,17 +144,12 @@ json_t *sd_user_patch_in_parse(const json_t *body, sd_user_patch_in_t *out)
             if (n < 1 || n > SD_GLOBAL_NAME_MAX) bad_length(errors, "global_name", 1, SD_GLOBAL_NAME_MAX);
         }
     }
-    if (json_object_get(body, "avatar")) {
-        out->set_avatar = true;
-        out->avatar = get_string(body, errors, "avatar", 0);
-        if (out->avatar && (strlen(out->avatar) > SD_AVATAR_MAX ||
-                            (strncmp(out->avatar, "https://", 8) && strncmp(out->avatar, "http://", 7))))
-            sd_form_error_add(errors, "avatar", "AVATAR_INVALID",
-                              "Must be an http(s) URL of at most 2048 characters.");
-    }
+    /* image data: a data URI, taken in by the service, or null to clear */
+    out->set_avatar = sd_image_field_parse(body, errors, "avatar", &out->avatar);
+    out->set_banner = sd_image_field_parse(body, errors, "banner", &out->banner);
     /* documented fields of profile features the server does not have: refused by name unless empty */
     static const sd_field_unsupported_t unsupported[] = {
-        {"banner", NULL}, {"accent_color", NULL}, {"bio", NULL}, {"pronouns", NULL}};
+        {"accent_color", NULL}, {"bio", NULL}, {"pronouns", NULL}};
     sd_field_unsupported(body, errors, unsupported, sizeof unsupported / sizeof *unsupported);
     if (json_object_get(body, "new_password")) {
         if ((out->new_password = get_string(body, errors, "new_password", 1)))
@@ -170,10 +166,10 @@ static json_t *nullable(const char *s)
 
 json_t *sd_user_public_json(const sd_user_t *u)
 {
-    return json_pack("{s:s, s:s, s:s, s:o, s:o, s:n, s:n, s:n, s:i, s:i, s:b}", "id", u->id, "username",
+    return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:n, s:n, s:i, s:i, s:b}", "id", u->id, "username",
                      u->username, "discriminator", "0", "global_name", nullable(u->global_name), "avatar",
-                     nullable(u->avatar), "banner", "accent_color", "avatar_decoration_data", "public_flags",
-                     0, "flags", 0, "bot", u->bot);
+                     nullable(u->avatar), "banner", nullable(u->banner), "accent_color",
+                     "avatar_decoration_data", "public_flags", 0, "flags", 0, "bot", u->bot);
 }
 
 json_t *sd_user_private_json(const sd_user_t *u)

@@ -28,7 +28,9 @@ typedef struct {
     bool set_global_name;
     const char *global_name; /* NULL with set_global_name: clear */
     bool set_avatar;
-    const char *avatar;
+    const char *avatar; /* a data URI; NULL with set_avatar: clear */
+    bool set_banner;
+    const char *banner;   /* a data URI; NULL with set_banner: clear */
     const char *password; /* the current one, needed with new_password */
     const char *new_password;
 } sd_user_patch_in_t;

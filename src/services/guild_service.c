@@ -5,10 +5,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "repositories/emoji_repo.h"
 #include "repositories/guild_repo.h"
+#include "schemas/emoji_schema.h"
 #include "schemas/guild_objects.h"
 #include "schemas/guild_schema.h"
 #include "services/gjob.h"
+#include "services/image_fields.h"
 #include "services/permissions.h"
 
 static void now_iso(char *out)
@@ -32,36 +35,89 @@ static void on_created(sd_err_t err, json_t *res, void *ctx)
     sd_gjob_ok(j, SD_OUTCOME_CREATED, g);
 }
 
-void sd_guild_service_create(sd_app_t *app, const char *user_id, json_t *input, sd_outcome_cb cb, void *ctx)
+/* The image fields of a guild, as data URIs in the input and hashes in the stored guild. */
+static const sd_image_field_t guild_images[] = {{"icon", SD_IMAGE_ICON},
+                                                {"banner", SD_IMAGE_BANNER},
+                                                {"splash", SD_IMAGE_SPLASH},
+                                                {"discovery_splash", SD_IMAGE_SPLASH}};
+#define GUILD_IMAGES (sizeof guild_images / sizeof *guild_images)
+
+/* Answers a failed image save; true when it did. */
+static bool images_failed(sd_gjob_t *j, sd_err_t err, json_t *errors)
 {
-    sd_gjob_t *j = sd_gjob_new(app, user_id, input, cb, ctx);
-    if (!j) return;
-    char gid[24], cid[24], when[40], perms[21];
-    sd_gjob_new_id(j, gid);
+    if (!err) return false;
+    if (err == SD_ERR_INVALID && errors)
+        sd_gjob_form(j, json_incref(errors));
+    else
+        sd_gjob_store_fail(j, err, SD_ENTITY_GUILD);
+    return true;
+}
+
+/* Stores the images of j->input (its data URIs become hashes), then runs next. */
+static void with_images(sd_gjob_t *j, sd_image_fields_fn then)
+{
+    if (!sd_image_fields_pending(j->input, guild_images, GUILD_IMAGES)) {
+        then(SD_OK, NULL, j);
+        return;
+    }
+    sd_gjob_started(j,
+                    sd_image_fields_save(j->app, j->input, guild_images, GUILD_IMAGES, j->guild_id, then, j));
+}
+
+static void create_write(sd_err_t err, json_t *errors, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (images_failed(j, err, errors)) return;
+    json_t *input = j->input;
+    char cid[24], when[40], perms[21];
+    const char *gid = j->guild_id, *user_id = j->user_id;
     sd_gjob_new_id(j, cid);
     now_iso(when);
     sd_permissions_format(SD_PERM_DEFAULT_EVERYONE, perms);
-    j->guild =
-        json_pack("{s:s, s:O, s:o, s:s, s:i, s:s, s:{s:{s:s, s:s, s:i, s:i, s:b, s:b}}}", "id", gid, "name",
-                  json_object_get(input, "name"), "icon",
-                  json_object_get(input, "icon") ? json_incref(json_object_get(input, "icon")) : json_null(),
-                  "owner_id", user_id, "member_count", 1, "created_at", when, "roles", gid, "name",
-                  "@everyone", "permissions", perms, "position", 0, "color", 0, "hoist", 0, "mentionable", 0);
+    j->guild = json_pack("{s:s, s:O, s:s, s:i, s:s, s:{s:{s:s, s:s, s:i, s:i, s:b, s:b}}}", "id", gid, "name",
+                         json_object_get(input, "name"), "owner_id", user_id, "member_count", 1, "created_at",
+                         when, "roles", gid, "name", "@everyone", "permissions", perms, "position", 0,
+                         "color", 0, "hoist", 0, "mentionable", 0);
+    for (size_t i = 0; j->guild && i < GUILD_IMAGES; i++) {
+        json_t *v = json_object_get(input, guild_images[i].field);
+        if (json_is_string(v)) json_object_set(j->guild, guild_images[i].field, v);
+    }
+    if (j->guild && !json_object_get(j->guild, "icon")) json_object_set_new(j->guild, "icon", json_null());
     j->channel = json_pack("{s:s, s:s, s:i, s:s, s:n, s:i, s:n, s:b, s:{}}", "id", cid, "guild_id", gid,
                            "type", SD_CHANNEL_TEXT, "name", "general", "topic", "position", 0, "parent_id",
                            "nsfw", 0, "permission_overwrites");
     json_t *member = json_pack("{s:s, s:s, s:n, s:[], s:s}", "guild_id", gid, "user_id", user_id, "nick",
                                "roles", "joined_at", when);
-    snprintf(j->guild_id, sizeof j->guild_id, "%s", gid);
-    sd_gjob_started(j, sd_guild_repo_create(app->db, json_incref(j->guild), member, json_incref(j->channel),
-                                            on_created, j));
+    sd_gjob_started(j, sd_guild_repo_create(j->app->db, json_incref(j->guild), member,
+                                            json_incref(j->channel), on_created, j));
+}
+
+void sd_guild_service_create(sd_app_t *app, const char *user_id, json_t *input, sd_outcome_cb cb, void *ctx)
+{
+    sd_gjob_t *j = sd_gjob_new(app, user_id, input, cb, ctx);
+    if (!j) return;
+    sd_gjob_new_id(j, j->guild_id); /* first: the images are stored under the guild's id */
+    with_images(j, create_write);
 }
 
 /* ---- get ---- */
 
+static void on_guild_emojis(sd_err_t err, json_t *rows, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err && !j->counter) { /* after a write (counter set), the guild is answered even without its emoji */
+        sd_gjob_store_fail(j, err, SD_ENTITY_GUILD);
+        return;
+    }
+    json_t *g = sd_guild_json(j->guild);
+    if (g && !err) json_object_set_new(g, "emojis", sd_emojis_json(rows, NULL));
+    sd_gjob_ok(j, SD_OUTCOME_OK, g);
+}
+
+/* The guild item holds no emoji: they are the emojis table's. */
 static void get_step(sd_gjob_t *j)
 {
-    sd_gjob_ok(j, SD_OUTCOME_OK, sd_guild_json(j->guild));
+    sd_gjob_started(j, sd_emoji_repo_list(j->app->db, j->guild_id, on_guild_emojis, j));
 }
 
 void sd_guild_service_get(sd_app_t *app, const char *user_id, const char *guild_id, sd_outcome_cb cb,
@@ -80,16 +136,27 @@ static void on_updated(sd_err_t err, json_t *guild, void *ctx)
         sd_gjob_conflict(j, SD_CONFLICT_OWNER_CHANGED);
     else if (err)
         sd_gjob_store_fail(j, err, SD_ENTITY_GUILD);
-    else
-        sd_gjob_ok(j, SD_OUTCOME_OK, sd_guild_json(guild));
+    else { /* answered as GET answers it, emoji included */
+        json_decref(j->guild);
+        j->guild = json_incref(guild);
+        j->counter = 1;
+        get_step(j);
+    }
 }
 
-static void update_write(sd_gjob_t *j)
+static void update_commit(sd_err_t err, json_t *errors, void *ctx)
 {
+    sd_gjob_t *j = ctx;
+    if (images_failed(j, err, errors)) return;
     j->event = "GUILD_UPDATE";
     json_t *changes = j->input;
     j->input = NULL;
     sd_gjob_started(j, sd_guild_repo_update(j->app->db, j->guild_id, changes, j->user_id, on_updated, j));
+}
+
+static void update_write(sd_gjob_t *j)
+{
+    with_images(j, update_commit);
 }
 
 static void on_new_owner(sd_err_t err, json_t *member, void *ctx)

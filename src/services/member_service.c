@@ -12,6 +12,7 @@
 #include "services/ban_purge.h"
 #include "services/events.h"
 #include "services/gjob.h"
+#include "services/image_fields.h"
 #include "services/moderation.h"
 #include "services/permissions.h"
 #include "services/user_service.h"
@@ -178,6 +179,10 @@ static bool roles_ok(sd_gjob_t *j, const json_t *target)
     return ok;
 }
 
+static const sd_image_field_t member_images[] = {{"avatar", SD_IMAGE_AVATAR}};
+
+static void update_write(sd_err_t err, json_t *errors, void *ctx);
+
 static void on_update_target(sd_err_t err, json_t *target, void *ctx)
 {
     sd_gjob_t *j = ctx;
@@ -201,6 +206,31 @@ static void on_update_target(sd_err_t err, json_t *target, void *ctx)
     if (json_object_get(j->input, "communication_disabled_until") &&
         !sd_moderation_timeout_allowed(j, target))
         return;
+    if (json_object_get(j->input, "avatar")) {
+        if (!self) { /* as Discord: a member's avatar is only the member's own to set */
+            sd_gjob_field_error(j, "avatar", "UNSUPPORTED_FIELD", "Only the member may set its avatar.");
+            return;
+        }
+        if (sd_image_fields_pending(j->input, member_images, 1)) {
+            sd_gjob_started(
+                j, sd_image_fields_save(j->app, j->input, member_images, 1, j->target, update_write, j));
+            return;
+        }
+    }
+    update_write(SD_OK, NULL, j);
+}
+
+/* Writes the member's changes, once its avatar (if any) is stored. */
+static void update_write(sd_err_t err, json_t *errors, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        if (err == SD_ERR_INVALID && errors)
+            sd_gjob_form(j, json_incref(errors));
+        else
+            fail_member(j, err);
+        return;
+    }
     json_t *changes = j->input;
     j->input = NULL;
     j->event = "GUILD_MEMBER_UPDATE";

@@ -9,6 +9,7 @@
 #include "schemas/guild_schema.h"
 #include "services/events.h"
 #include "services/gjob.h"
+#include "services/image_fields.h"
 #include "services/permissions.h"
 
 static void fail_store(sd_gjob_t *j, sd_err_t err)
@@ -58,6 +59,30 @@ void sd_role_service_get(sd_app_t *app, const char *user_id, const char *guild_i
     sd_gjob_run(app, user_id, NULL, role_id, guild_id, NULL, get_step, cb, ctx);
 }
 
+/* ---- a role's icon ---- */
+
+static const sd_image_field_t role_images[] = {{"icon", SD_IMAGE_ROLE_ICON}};
+
+/* Stores the icon of j->input (a data URI becomes its hash) under the role j->target, then runs then. */
+static void with_icon(sd_gjob_t *j, sd_image_fields_fn then)
+{
+    if (!sd_image_fields_pending(j->input, role_images, 1))
+        then(SD_OK, NULL, j);
+    else
+        sd_gjob_started(j, sd_image_fields_save(j->app, j->input, role_images, 1, j->target, then, j));
+}
+
+/* Answers a failed icon save; true when it did. */
+static bool icon_failed(sd_gjob_t *j, sd_err_t err, json_t *errors)
+{
+    if (!err) return false;
+    if (err == SD_ERR_INVALID && errors)
+        sd_gjob_form(j, json_incref(errors));
+    else
+        fail_store(j, err);
+    return true;
+}
+
 /* ---- create ---- */
 
 /* Answers with the role j->target of guild, and publishes its event (j->event) with it. */
@@ -77,6 +102,8 @@ static void on_created(sd_err_t err, json_t *guild, void *ctx)
         answer_role(j, guild);
 }
 
+static void create_write(sd_err_t err, json_t *errors, void *ctx);
+
 static void create_step(sd_gjob_t *j)
 {
     if (!sd_gjob_require(j, SD_PERM_MANAGE_ROLES) || !grantable(j)) return;
@@ -84,6 +111,14 @@ static void create_step(sd_gjob_t *j)
         sd_gjob_field_error(j, "_root", "MAX_ROLES", "Maximum number of guild roles reached (250).");
         return;
     }
+    sd_gjob_new_id(j, j->target); /* first: the icon is stored under the role's id */
+    with_icon(j, create_write);
+}
+
+static void create_write(sd_err_t err, json_t *errors, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (icon_failed(j, err, errors)) return;
     /* A new role goes to the bottom, just above @everyone: the others move up one. */
     json_t *shifts = json_object();
     const char *id;
@@ -93,7 +128,6 @@ static void create_step(sd_gjob_t *j)
         json_int_t pos = json_integer_value(json_object_get(r, "position"));
         if (strcmp(id, j->guild_id) != 0) json_object_set_new(shifts, id, json_integer(pos + 1));
     }
-    sd_gjob_new_id(j, j->target);
     j->event = "GUILD_ROLE_CREATE";
     json_t *role = j->input;
     j->input = NULL;
@@ -141,6 +175,8 @@ static void on_role_written(sd_err_t err, json_t *guild, void *ctx)
         answer_role(j, guild);
 }
 
+static void update_write(sd_err_t err, json_t *errors, void *ctx);
+
 static void update_step(sd_gjob_t *j)
 {
     json_t *role = managed_role(j);
@@ -149,6 +185,14 @@ static void update_step(sd_gjob_t *j)
         sd_gjob_field_error(j, "name", "ROLE_EVERYONE_NAME", "The @everyone role cannot be renamed.");
         return;
     }
+    with_icon(j, update_write);
+}
+
+static void update_write(sd_err_t err, json_t *errors, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (icon_failed(j, err, errors)) return;
+    json_t *role = json_object_get(roles(j), j->target);
     json_t *merged = json_deep_copy(role);
     json_object_update(merged, j->input);
     j->event = "GUILD_ROLE_UPDATE";

@@ -10,6 +10,7 @@
 #include "repositories/user_repo.h"
 #include "schemas/user_schema.h"
 #include "services/events.h"
+#include "services/image_fields.h"
 #include "services/password.h"
 #include "services/snowflake.h"
 #include "services/token.h"
@@ -21,7 +22,9 @@ typedef struct {
     sd_user_t user;
     sd_user_t old;
     sd_user_t patch; /* update: the values asked for, by the set_* flags; the new hash when hashed */
-    bool set_username, set_global_name, set_avatar, hashed, retried;
+    bool set_username, set_global_name, set_avatar, set_banner, hashed, retried;
+    json_t *images; /* update: the data URIs of avatar and banner, then their hashes (image_fields) */
+    json_t *errors; /* the field errors of a refused image */
     char *password; /* owned copy, wiped on free */
     char *new_password;
     char token[SD_TOKEN_MAX];
@@ -51,6 +54,8 @@ static void job_free(job_t *j)
 {
     wipe(j->password);
     wipe(j->new_password);
+    json_decref(j->images);
+    json_decref(j->errors);
     free(j);
 }
 
@@ -62,7 +67,8 @@ static void job_end_because(job_t *j, sd_err_t err, sd_conflict_t conflict, sd_r
                           .token = (!err && j->token[0]) ? j->token : NULL,
                           .conflict = err == SD_ERR_CONFLICT ? conflict : SD_CONFLICT_NONE,
                           .reason = reason,
-                          .bad_field = bad_field};
+                          .bad_field = bad_field,
+                          .errors = j->errors};
     j->cb(&r, j->ctx);
     job_free(j);
 }
@@ -74,7 +80,11 @@ static void job_end(job_t *j, sd_err_t err)
 
 sd_fault_t sd_user_result_fault(const sd_user_result_t *r)
 {
-    return (sd_fault_t){.err = r->err, .conflict = r->conflict, .reason = r->reason, .field = r->bad_field};
+    return (sd_fault_t){.err = r->err,
+                        .conflict = r->conflict,
+                        .reason = r->reason,
+                        .field = r->bad_field,
+                        .errors = r->errors};
 }
 
 /* Starts an async step; on failure to start, the job ends here with that error. */
@@ -204,6 +214,7 @@ static void apply_patch(job_t *j)
     if (j->set_username) memcpy(j->user.username, j->patch.username, sizeof j->user.username);
     if (j->set_global_name) memcpy(j->user.global_name, j->patch.global_name, sizeof j->user.global_name);
     if (j->set_avatar) memcpy(j->user.avatar, j->patch.avatar, sizeof j->user.avatar);
+    if (j->set_banner) memcpy(j->user.banner, j->patch.banner, sizeof j->user.banner);
     if (j->hashed) {
         memcpy(j->user.password_hash, j->patch.password_hash, sizeof j->user.password_hash);
         j->user.token_version = j->old.token_version + 1;
@@ -275,6 +286,33 @@ static void upd_on_verify(sd_err_t err, void *ctx)
     if (err) job_end(j, err);
 }
 
+/* The edit's writes, once its images are stored: the password checked and hashed first when it changes. */
+static sd_err_t upd_start(job_t *j)
+{
+    apply_patch(j);
+    if (j->new_password)
+        return sd_password_verify(j->app->loop, j->old.password_hash, j->password, upd_on_verify, j);
+    return sd_user_repo_update(j->app->db, &j->old, &j->user, upd_on_written, j);
+}
+
+static const sd_image_field_t user_images[] = {{"avatar", SD_IMAGE_AVATAR}, {"banner", SD_IMAGE_BANNER}};
+
+static void upd_on_images(sd_err_t err, json_t *errors, void *ctx)
+{
+    job_t *j = ctx;
+    if (err == SD_ERR_INVALID && errors) {
+        j->errors = json_incref(errors);
+        job_end_because(j, err, SD_CONFLICT_NONE, SD_REASON_FORM, NULL);
+        return;
+    }
+    const char *avatar = json_string_value(json_object_get(j->images, "avatar"));
+    const char *banner = json_string_value(json_object_get(j->images, "banner"));
+    if (!err && avatar && strlen(avatar) < sizeof j->patch.avatar) strcpy(j->patch.avatar, avatar);
+    if (!err && banner && strlen(banner) < sizeof j->patch.banner) strcpy(j->patch.banner, banner);
+    if (!err) err = upd_start(j);
+    if (err) job_end(j, err);
+}
+
 sd_err_t sd_user_service_update(sd_app_t *app, const sd_user_t *me, const sd_user_patch_in_t *in,
                                 sd_user_service_cb cb, void *ctx)
 {
@@ -286,16 +324,20 @@ sd_err_t sd_user_service_update(sd_app_t *app, const sd_user_t *me, const sd_use
     if ((j->set_global_name = in->set_global_name))
         snprintf(j->patch.global_name, sizeof j->patch.global_name, "%s",
                  in->global_name ? in->global_name : "");
-    if ((j->set_avatar = in->set_avatar))
-        snprintf(j->patch.avatar, sizeof j->patch.avatar, "%s", in->avatar ? in->avatar : "");
-    apply_patch(j);
+    j->set_avatar = in->set_avatar; /* "" (null) unless a data URI is stored below */
+    j->set_banner = in->set_banner;
     if (in->new_password) {
         j->password = strdup(in->password);
         j->new_password = strdup(in->new_password);
         if (!j->password || !j->new_password) return started(j, SD_ERR_NOMEM);
-        return started(j, sd_password_verify(app->loop, me->password_hash, j->password, upd_on_verify, j));
     }
-    return started(j, sd_user_repo_update(app->db, &j->old, &j->user, upd_on_written, j));
+    if (in->avatar || in->banner) {
+        if (!(j->images = json_object())) return started(j, SD_ERR_NOMEM);
+        if (in->avatar) json_object_set_new(j->images, "avatar", json_string(in->avatar));
+        if (in->banner) json_object_set_new(j->images, "banner", json_string(in->banner));
+        return started(j, sd_image_fields_save(app, j->images, user_images, 2, me->id, upd_on_images, j));
+    }
+    return started(j, upd_start(j));
 }
 
 /* ---- public objects ---- */

@@ -19,8 +19,10 @@ typedef struct {
     sd_conflict_t conflict; /* with SD_ERR_CONFLICT: the username or email taken, or SD_CONFLICT_STALE when
                                the account kept changing under an update */
     sd_reason_t reason;     /* with SD_ERR_UNAUTHORIZED: SD_REASON_INVALID_LOGIN (login) or
-                               SD_REASON_WRONG_PASSWORD (update, the current password in bad_field) */
+                               SD_REASON_WRONG_PASSWORD (update, the current password in bad_field); with
+                               SD_ERR_INVALID: SD_REASON_FORM (update: an image refused, see errors) */
     const char *bad_field;
+    json_t *errors; /* with SD_ERR_INVALID / SD_REASON_FORM: a refused image's field errors (borrowed) */
 } sd_user_result_t;
 
 /* The fault a failed result stands for (services/outcome), for the API's one mapping. */

@@ -3,11 +3,14 @@ import base64
 import concurrent.futures
 import hashlib
 import hmac
+import re
 import time
 
 import pytest
 
 from conftest import SECRET, register, unique_name
+from image_fixtures import data_uri
+from media_helpers import png
 
 SNOWFLAKE_EPOCH_MS = 1420070400000
 
@@ -163,9 +166,9 @@ def test_login_wrong_password(server):
 def test_patch_profile(server):
     u = register(server)
     r = server.patch("/api/v10/users/@me", headers=auth(u["token"]),
-                     json={"global_name": "Zoë Ünicode", "avatar": "https://img.example/a.png"})
+                     json={"global_name": "Zoë Ünicode", "avatar": data_uri(png(4, 4))})
     assert r.status_code == 200, r.text
-    assert r.json()["global_name"] == "Zoë Ünicode" and r.json()["avatar"] == "https://img.example/a.png"
+    assert r.json()["global_name"] == "Zoë Ünicode" and re.fullmatch(r"[0-9a-f]{32}", r.json()["avatar"])
     me = server.get("/api/v10/users/@me", headers=auth(u["token"])).json()
     assert me["global_name"] == "Zoë Ünicode"
     r = server.patch("/api/v10/users/@me", headers=auth(u["token"]), json={"global_name": None, "avatar": None})
@@ -175,6 +178,7 @@ def test_patch_profile(server):
 def test_patch_validation_changes_nothing(server):
     u = register(server)
     for body in ({"global_name": ""}, {"global_name": "x" * 33}, {"avatar": "javascript:alert(1)"},
+                 {"avatar": "https://img.example/a.png"},
                  {"username": "no spaces allowed"}, {"username": 5}):
         r = server.patch("/api/v10/users/@me", headers=auth(u["token"]), json=body)
         assert r.status_code == 400 and r.json()["code"] == 50035, body

@@ -4,6 +4,8 @@ import pytest
 
 from gateway_helpers import ALL_INTENTS, Gateway
 from guild_helpers import VIEW_CHANNEL, general, invite_code, join, make_guild, new_client, ok
+from image_fixtures import data_uri
+from media_helpers import png
 
 GUILDS = 1 << 0
 GUILD_MEMBERS = 1 << 1
@@ -169,10 +171,10 @@ def test_user_update_reaches_only_the_user(room):
 def test_an_account_change_reaches_the_guild_as_a_member_update(room):
     srv, owner, member, g, ch, gateway = room
     theirs, no_intent = gateway(owner), gateway(owner, intents=GUILDS)
-    ok(member.patch("/users/@me", {"global_name": "Member Prime", "avatar": "https://example.com/a.png"}))
+    avatar = ok(member.patch("/users/@me", {"global_name": "Member Prime", "avatar": data_uri(png(4, 4))}))["avatar"]
     upd = theirs.expect("GUILD_MEMBER_UPDATE")["d"]
     assert upd["guild_id"] == g["id"] and upd["user"]["id"] == member.id
-    assert upd["user"]["global_name"] == "Member Prime" and upd["user"]["avatar"] == "https://example.com/a.png"
+    assert upd["user"]["global_name"] == "Member Prime" and upd["user"]["avatar"] == avatar
     assert "email" not in upd["user"] and "roles" in upd and "joined_at" in upd
     no_intent.none("GUILD_MEMBER_UPDATE", within=0.5)
     outsider = new_client(srv, "outsider")

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "schemas/embed_schema.h"
+#include "schemas/emoji_schema.h"
 #include "schemas/guild_schema.h"
 #include "schemas/message_schema.h"
 #include "schemas/user_schema.h"
@@ -30,6 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         drop(v, errors);
         v = sd_message_in_parse(body, create, &errors);
         drop(v, errors);
+        v = sd_emoji_in_parse(body, create, &errors);
+        drop(v, errors);
     }
     json_t *(*const plain[])(const json_t *, json_t **) = {
         sd_positions_in_parse, sd_member_in_parse,      sd_overwrite_in_parse, sd_invite_in_parse,
@@ -52,6 +55,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         json_decref(shown);
     }
     drop(embeds, errors);
+    char id[SD_FIELD_ID_SIZE];
+    const char *reaction = json_string_value(json_object_get(body, "emoji"));
+    if (reaction) (void)sd_emoji_custom_ref(reaction, id);
     const char *content = json_string_value(json_object_get(body, "content"));
     if (content) json_decref(sd_message_mentions(content, json_object_get(body, "allowed_mentions")));
     json_decref(body);
