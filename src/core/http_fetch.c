@@ -104,7 +104,7 @@ static curl_socket_t on_open_socket(void *clientp, curlsocktype purpose, struct 
         r->refused = true;
         return CURL_SOCKET_BAD;
     }
-    return socket(address->family, address->socktype, address->protocol);
+    return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
 }
 
 /* ---- one fetch ---- */
