@@ -19,6 +19,7 @@
 #include "core/broker.h"
 #include "core/app.h"
 #include "core/config.h"
+#include "core/http_fetch.h"
 #include "core/http_server.h"
 #include "core/log.h"
 #include "core/metrics.h"
@@ -33,6 +34,7 @@
 #include "services/blob_gc.h"
 #include "services/image_codec.h"
 #include "services/snowflake.h"
+#include "services/unfurl.h"
 
 /* After the grace period: how long the DynamoDB calls' handlers get to answer before the rest is aborted,
    and how long the server then gets to close its last connection before the process stops regardless. */
@@ -136,6 +138,8 @@ static void on_signal(uv_signal_t *s, int signum)
                      (int)cfg->shutdown_grace_ms));
     uv_timer_start(&ls->grace, on_grace_over, (uint64_t)cfg->shutdown_grace_ms, 0);
     sd_gateway_shutdown(ls->app->gateway);
+    sd_fetch_close(ls->app->fetch); /* previews being fetched are dropped */
+    ls->app->fetch = NULL;
     sd_http_server_shutdown(ls->app->http, on_http_closed, ls);
 }
 
@@ -256,6 +260,8 @@ static int serve(const sd_config_t *cfg)
     if (!app.gateway || !app.limits || !app.blob_gc) goto out;
     sd_broker_subscribe(app.broker, CHANGES_TOPIC, on_change, &app);
     sd_dcache_set_listener(cache, on_local_change, &app);
+    app.fetch = sd_unfurl_fetcher_new(loop, cfg);
+    if (cfg->link_previews && !app.fetch) goto out;
     app.router = sd_api_router_new();
     app.openapi = read_file(cfg->openapi_file, &app.openapi_len);
     if (!app.openapi)
@@ -313,6 +319,8 @@ out:
         sd_s3_close(app.store);
         uv_run(loop, UV_RUN_NOWAIT);
     }
+    sd_fetch_close(app.fetch);
+    app.fetch = NULL;
     sd_gateway_free(app.gateway);
     sd_broker_close(app.broker);
     if (app.broker) uv_run(loop, UV_RUN_NOWAIT);

@@ -78,6 +78,14 @@ sd_err_t sd_message_repo_update(sd_dynamo_t *db, const char *channel_id, const c
                                  NULL, cb, ctx);
 }
 
+sd_err_t sd_message_repo_set_previews(sd_dynamo_t *db, const char *channel_id, const char *id, json_t *embeds,
+                                      const char *content, sd_repo_cb cb, void *ctx)
+{
+    return sd_repo_update_fields(
+        db, "messages", key_of(channel_id, id), json_pack("{s:o}", "link_embeds", embeds),
+        "attribute_exists(id) AND content = :content", json_pack("{s:s}", ":content", content), cb, ctx);
+}
+
 sd_err_t sd_message_repo_delete(sd_dynamo_t *db, const char *channel_id, const char *id, sd_repo_cb cb,
                                 void *ctx)
 {

@@ -38,6 +38,10 @@ sd_err_t sd_message_repo_update(sd_dynamo_t *db, const char *channel_id, const c
                                 sd_repo_cb cb, void *ctx);
 sd_err_t sd_message_repo_delete(sd_dynamo_t *db, const char *channel_id, const char *id, sd_repo_cb cb,
                                 void *ctx);
+/* Sets a message's link_embeds (stolen) when its content is still content; SD_ERR_CONFLICT when it changed
+   or the message is gone. Returns the new message. */
+sd_err_t sd_message_repo_set_previews(sd_dynamo_t *db, const char *channel_id, const char *id, json_t *embeds,
+                                      const char *content, sd_repo_cb cb, void *ctx);
 /* The nonce record {key, message_id} of nonce_key. */
 sd_err_t sd_message_repo_nonce(sd_dynamo_t *db, const char *nonce_key, sd_repo_cb cb, void *ctx);
 

@@ -5,6 +5,7 @@
 
 #include "core/errors.h"
 #include "schemas/attachment_schema.h"
+#include "schemas/embed_schema.h"
 #include "schemas/fields.h"
 
 static json_t *done(json_t *out, json_t *errors, json_t **errors_out)
@@ -57,7 +58,6 @@ static void parse_allowed(const json_t *body, json_t *errors, json_t *out)
 
 /* Documented message fields of features the server does not have: refused by name unless empty. */
 static const sd_field_unsupported_t message_unsupported[] = {
-    {"embeds", NULL},
     {"components", NULL},
     {"sticker_ids", NULL},
     {"poll", NULL},
@@ -116,21 +116,24 @@ json_t *sd_message_in_parse(const json_t *body, bool create, json_t **errors_out
                           "Only dictionaries may be used in a DictType");
         return done(out, errors, errors_out);
     }
+    /* A message may be embeds alone. An edit may empty its content: whether anything is left is the
+       service's to tell, from the stored message. */
+    json_t *embeds = NULL;
+    bool has_embeds = sd_embeds_parse(body, errors, &embeds) && sd_embeds_show_anything(embeds);
+    if (embeds) json_object_set_new(out, "embeds", embeds);
     const char *content = NULL;
     /* files: the message's attachments (files[n], presigned uploads, or kept ones on edit) */
     json_t *files = sd_attachment_refs_parse(body, errors, SD_MESSAGE_MAX_FILES);
     bool has_files = json_array_size(files) > 0;
     if (files) json_object_set_new(out, "attachments", files);
-    /* null content: nothing to send, or on edit a message left empty (there are no embeds to keep); a
-       message with files needs no content. */
-    if (sd_field_string(body, errors, "content", has_files ? 0 : 1, SD_MESSAGE_MAX, true, &content) &&
+    bool may_be_empty = has_embeds || has_files || !create;
+    if (sd_field_string(body, errors, "content", may_be_empty ? 0 : 1, SD_MESSAGE_MAX, true, &content) &&
         content)
         json_object_set_new(out, "content", json_string(content));
-    else if (has_files && create && !json_object_get(body, "content"))
+    else if (may_be_empty &&
+             (sd_field_is_null(body, "content") || (create && !json_object_get(body, "content"))))
         json_object_set_new(out, "content", json_string(""));
-    else if (has_files && sd_field_is_null(body, "content"))
-        json_object_set_new(out, "content", json_string(""));
-    else if ((!json_object_get(body, "content") && create) || sd_field_is_null(body, "content"))
+    else if (create && (!json_object_get(body, "content") || sd_field_is_null(body, "content")))
         sd_form_error_add(errors, "content", "BASE_TYPE_REQUIRED", "Cannot send an empty message");
     parse_allowed(body, errors, out);
     parse_flags(body, errors, create, out);
@@ -332,6 +335,21 @@ json_t *sd_message_json(const json_t *m, const json_t *users, const json_t *refe
     if (json_is_string(g)) json_object_set(out, "guild_id", (json_t *)g);
     const json_t *nonce = json_object_get(m, "nonce");
     if (nonce) json_object_set(out, "nonce", (json_t *)nonce);
+    /* After the attachments, which attachment:// references resolve to. Hidden, not dropped, while the
+       message has SUPPRESS_EMBEDS. */
+    json_t *embeds = json_array();
+    if (!(json_integer_value(json_object_get(m, "flags")) & SD_MESSAGE_SUPPRESS_EMBEDS)) {
+        static const char *const kinds[] = {"embeds", "link_embeds"}; /* the sender's, then previews */
+        for (size_t k = 0; k < 2; k++) {
+            json_t *part = sd_embeds_json(json_object_get(m, kinds[k]));
+            json_array_extend(embeds, part);
+            json_decref(part);
+        }
+        while (json_array_size(embeds) > SD_EMBEDS_MAX)
+            json_array_remove(embeds, SD_EMBEDS_MAX);
+        sd_embeds_render(embeds, json_object_get(out, "attachments"));
+    }
+    json_object_set_new(out, "embeds", embeds);
     json_t *reactions = sd_reactions_json(m);
     if (json_array_size(reactions))
         json_object_set_new(out, "reactions", reactions);

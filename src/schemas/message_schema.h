@@ -5,8 +5,9 @@
  *
  * Stored message: {bucket_key, id, channel_id, guild_id, author_id, content, timestamp, edited_timestamp,
  *                  mentions: [user ids], mention_roles: [role ids], mention_everyone, pinned, type (0, or 19
- * for a reply), message_reference?: {message_id, channel_id, guild_id}, nonce?, attachments: [stored
- * attachments, schemas/attachment_schema]}
+ * for a reply), message_reference?: {message_id, channel_id, guild_id}, nonce?, flags?, attachments: [stored
+ *                  attachments, schemas/attachment_schema], embeds?: [the sender's embeds, schemas/embed_schema],
+ *                  link_embeds?: [link previews]}
  */
 #ifndef SD_SCHEMAS_MESSAGE_SCHEMA_H
 #define SD_SCHEMAS_MESSAGE_SCHEMA_H
@@ -23,12 +24,13 @@
 #define SD_MESSAGE_SUPPRESS_NOTIFICATIONS 4096
 
 /*
- * {content (1-2000), nonce? (string of at most 25 or integer), enforce_nonce?, tts?, flags? (SUPPRESS_EMBEDS,
+ * {content (1-2000; may be empty or absent with embeds or files), embeds? / embed? (schemas/embed_schema),
+ * nonce? (string of at most 25 or integer), enforce_nonce?, tts?, flags? (SUPPRESS_EMBEDS,
  * SUPPRESS_NOTIFICATIONS), message_reference? {message_id, channel_id?, fail_if_not_exists?},
  * allowed_mentions? {parse: ["users","roles","everyone"], users, roles}, attachments? (refs, see
- * sd_attachment_refs_parse; with files, content may be empty or absent)}. On edit only content, attachments,
- * allowed_mentions and flags (of which only SUPPRESS_EMBEDS is kept, as "suppress_embeds"). Returns a new
- * object or NULL with *errors.
+ * sd_attachment_refs_parse)}. On edit only content (null or "" empties it), embeds (replacing the message's),
+ * attachments, allowed_mentions and flags (of which only SUPPRESS_EMBEDS is kept, as "suppress_embeds").
+ * Returns a new object or NULL with *errors.
  */
 json_t *sd_message_in_parse(const json_t *body, bool create, json_t **errors);
 /* {messages: [2-100 ids]}: returns the array of ids. */
@@ -41,7 +43,9 @@ json_t *sd_bulk_delete_in_parse(const json_t *body, json_t **errors);
 json_t *sd_message_mentions(const char *content, const json_t *allowed_mentions);
 
 /* Discord's message object: users maps user id -> public user object (for the author and mentions);
-   referenced is the stored referenced message (or NULL). New reference. */
+   referenced is the stored referenced message (or NULL). Its embeds are the sender's then the link previews
+   (at most 10), none while SUPPRESS_EMBEDS is set, attachment:// resolved against its attachments. New
+   reference. */
 json_t *sd_message_json(const json_t *message, const json_t *users, const json_t *referenced);
 
 /* The reactions array of a stored message: its "reactions" counts map, and "_me" {emoji: true} for the

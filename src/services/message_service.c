@@ -8,6 +8,7 @@
 #include "repositories/attachment_repo.h"
 #include "repositories/dm_repo.h"
 #include "repositories/message_repo.h"
+#include "schemas/embed_schema.h"
 #include "schemas/guild_objects.h"
 #include "schemas/attachment_schema.h"
 #include "schemas/guild_schema.h"
@@ -18,6 +19,7 @@
 #include "services/moderation.h"
 #include "services/permissions.h"
 #include "services/snowflake.h"
+#include "services/unfurl.h"
 #include "services/user_service.h"
 
 #define NONCE_TTL_SECONDS 300
@@ -53,6 +55,17 @@ static void show_attachments(sd_app_t *app, json_t *shown, const json_t *m, cons
         json_object_set_new(referenced, "attachments", sd_attachments_json(app->cfg, ref, now));
 }
 
+/* attachment:// in a shown message's embeds (and in its referenced message's) resolved to its attachments as
+   shown: call it once those are in, their links signed. */
+static void show_embeds(json_t *shown)
+{
+    if (!shown) return;
+    sd_embeds_render(json_object_get(shown, "embeds"), json_object_get(shown, "attachments"));
+    json_t *referenced = json_object_get(shown, "referenced_message");
+    if (json_is_object(referenced))
+        sd_embeds_render(json_object_get(referenced, "embeds"), json_object_get(referenced, "attachments"));
+}
+
 /* j->found = {"messages": [...], "referenced": {id: message}, "one": bool} */
 static void on_users(sd_err_t err, json_t *by_id, void *ctx)
 {
@@ -72,12 +85,16 @@ static void on_users(sd_err_t err, json_t *by_id, void *ctx)
         json_t *ref = rid ? json_object_get(refs, rid) : NULL;
         json_t *shown = sd_message_json(m, by_id, ref);
         show_attachments(j->app, shown, m, ref);
+        show_embeds(shown);
         json_array_append_new(out, shown);
     }
     if (json_is_true(json_object_get(j->found, "one"))) {
         json_t *first = json_incref(json_array_get(out, 0));
         json_decref(out);
-        if (j->event && j->guild_id[0] && j->member) /* MESSAGE_CREATE/UPDATE: with the author's member */
+        /* MESSAGE_CREATE/UPDATE: with the author's member, when the author is who acted (a moderator who
+           suppresses embeds is not the author) */
+        const char *author = json_string_value(json_object_get(json_object_get(first, "author"), "id"));
+        if (j->event && j->guild_id[0] && j->member && author && !strcmp(author, j->user_id))
             j->event_data =
                 sd_message_event_json(first, j->guild_id, sd_member_json(j->member, NULL, j->guild));
         sd_gjob_ok(j, SD_OUTCOME_OK, first);
@@ -242,6 +259,7 @@ static void on_mentions_counted(sd_err_t err, json_t *res, void *ctx)
     (void)err;
     (void)res;
     j->event = "MESSAGE_CREATE";
+    sd_unfurl_message(j->app, json_object_get(j->found, "message"));
     sd_message_service_answer(j, json_pack("[O]", json_object_get(j->found, "message")), true);
 }
 
@@ -300,6 +318,8 @@ static void send_write(sd_gjob_t *j, json_t *reference)
     set_mentions(j, m);
     if (reference) json_object_set(m, "message_reference", reference);
     if (json_object_get(j->input, "flags")) json_object_set(m, "flags", json_object_get(j->input, "flags"));
+    if (json_array_size(json_object_get(j->input, "embeds")))
+        json_object_set(m, "embeds", json_object_get(j->input, "embeds"));
     const json_t *nonce = json_object_get(j->input, "nonce");
     if (nonce) json_object_set(m, "nonce", (json_t *)nonce);
     bool enforce = nonce && json_is_true(json_object_get(j->input, "enforce_nonce"));
@@ -410,11 +430,40 @@ void sd_message_service_get(sd_app_t *app, const char *user_id, const char *chan
 
 /* ---- edit ---- */
 
+/* Whether the edit touches more than SUPPRESS_EMBEDS, which MANAGE_MESSAGES may set on others' messages. */
+static bool edits_more_than_suppress(const json_t *input)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)input, key, v)
+    {
+        if (strcmp(key, "suppress_embeds") && strcmp(key, "allowed_mentions")) return true;
+    }
+    return !json_object_get(input, "suppress_embeds");
+}
+
+/* Whether a message with the changes made would show nothing at all. */
+static bool left_empty(const json_t *message, const json_t *changes)
+{
+    const json_t *c = json_object_get(changes, "content");
+    if (!c) c = json_object_get(message, "content");
+    const json_t *e = json_object_get(changes, "embeds");
+    if (!e) e = json_object_get(message, "embeds");
+    const json_t *a = json_object_get(changes, "attachments");
+    if (!a) a = json_object_get(message, "attachments");
+    return json_string_length(c) == 0 && !json_array_size(e) && !json_array_size(a);
+}
+
 static void on_edited(sd_err_t err, json_t *message, void *ctx)
 {
     sd_gjob_t *j = ctx;
-    if (!err && json_array_size(json_object_get(j->input, "_dropped"))) sd_blob_gc_kick(j->app);
-    on_one(err, message, ctx);
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    if (json_array_size(json_object_get(j->input, "_dropped"))) sd_blob_gc_kick(j->app);
+    if (j->counter) sd_unfurl_message(j->app, message);
+    sd_message_service_answer(j, json_pack("[O]", message), true);
 }
 
 static void edit_write(sd_gjob_t *j);
@@ -426,10 +475,13 @@ static void on_edit_target(sd_err_t err, json_t *message, void *ctx)
         fail_store(j, err);
         return;
     }
-    if (strcmp(json_string_value(json_object_get(message, "author_id")), j->user_id) != 0) {
+    /* Content and embeds are the author's alone; others with MANAGE_MESSAGES may hide the embeds. */
+    bool author = !strcmp(json_string_value(json_object_get(message, "author_id")), j->user_id);
+    if (!author && edits_more_than_suppress(j->input)) {
         sd_gjob_refuse(j, SD_ERR_FORBIDDEN, SD_REASON_NOT_AUTHOR);
         return;
     }
+    if (!author && !sd_gjob_require(j, SD_PERM_MANAGE_MESSAGES)) return;
     json_decref(j->found);
     j->found = json_incref(message);
     sd_message_files_resolve(j, json_object_get(message, "attachments"), edit_write);
@@ -439,16 +491,14 @@ static void edit_write(sd_gjob_t *j)
 {
     const json_t *message = j->found;
     json_t *changes = json_object();
+    char when[40];
+    sd_iso_time(now_ms(), when);
     const json_t *files = json_object_get(j->input, "_records");
     if (files) {
-        char when[40];
-        sd_iso_time(now_ms(), when);
         json_object_set(changes, "attachments", (json_t *)files);
         json_object_set_new(changes, "edited_timestamp", json_string(when));
     }
     if (json_object_get(j->input, "content")) {
-        char when[40];
-        sd_iso_time(now_ms(), when);
         json_object_set(changes, "content", json_object_get(j->input, "content"));
         json_object_set_new(changes, "edited_timestamp", json_string(when));
         json_t *probe = json_pack("{s:O}", "content", json_object_get(j->input, "content"));
@@ -456,11 +506,27 @@ static void edit_write(sd_gjob_t *j)
         json_object_del(probe, "content");
         json_object_update(changes, probe);
         json_decref(probe);
+        /* The previews were of the old links: the new content's are fetched anew. */
+        if (json_object_get(message, "link_embeds"))
+            json_object_set_new(changes, "link_embeds", json_array());
+    }
+    if (json_object_get(j->input, "embeds")) { /* the sender's embeds, replaced whole */
+        json_object_set(changes, "embeds", json_object_get(j->input, "embeds"));
+        json_object_set_new(changes, "edited_timestamp", json_string(when));
+    }
+    if (left_empty(message, changes)) {
+        json_decref(changes);
+        sd_gjob_field_error(j, "content", "BASE_TYPE_REQUIRED", "Cannot send an empty message");
+        return;
     }
     const json_t *suppress = json_object_get(j->input, "suppress_embeds");
+    json_int_t was = json_integer_value(json_object_get(message, "flags"));
+    /* Previews of new links, or of links whose embeds were suppressed when the message was sent. */
+    j->counter = json_object_get(j->input, "content") ||
+                 (json_is_false(suppress) && (was & SD_MESSAGE_SUPPRESS_EMBEDS) &&
+                  !json_object_get(message, "link_embeds"));
     if (suppress) { /* the one flag an edit changes */
-        json_int_t flags =
-            json_integer_value(json_object_get(message, "flags")) & ~SD_MESSAGE_SUPPRESS_EMBEDS;
+        json_int_t flags = was & ~SD_MESSAGE_SUPPRESS_EMBEDS;
         json_object_set_new(changes, "flags",
                             json_integer(flags | (json_is_true(suppress) ? SD_MESSAGE_SUPPRESS_EMBEDS : 0)));
     }

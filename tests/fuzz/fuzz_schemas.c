@@ -1,10 +1,11 @@
 /* libFuzzer: every JSON request schema (the schemas folder) on arbitrary bytes: the body is parsed as the
    server parses request bodies, then handed to each parser, create and update flavours; answers and errors
-   are released. */
+   are released. Embeds are also rendered, with the body's "attachments" as the message's. */
 #include <jansson.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "schemas/embed_schema.h"
 #include "schemas/emoji_schema.h"
 #include "schemas/guild_schema.h"
 #include "schemas/message_schema.h"
@@ -46,6 +47,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     json_decref(sd_register_in_parse(body, &reg));
     json_decref(sd_login_in_parse(body, &login));
     json_decref(sd_user_patch_in_parse(body, &patch));
+    json_t *embeds = NULL;
+    errors = json_object();
+    if (sd_embeds_parse(body, errors, &embeds) && embeds) {
+        json_t *shown = sd_embeds_json(embeds);
+        sd_embeds_render(shown, json_object_get(body, "attachments"));
+        json_decref(shown);
+    }
+    drop(embeds, errors);
     char id[SD_FIELD_ID_SIZE];
     const char *reaction = json_string_value(json_object_get(body, "emoji"));
     if (reaction) (void)sd_emoji_custom_ref(reaction, id);

@@ -61,3 +61,57 @@ Test(message_schema, a_guild_message_event_is_a_copy_with_guild_id_and_member)
     json_decref(d);
     json_decref(m);
 }
+
+Test(message_schema, a_message_may_be_embeds_alone_but_not_nothing)
+{
+    json_t *errors = NULL;
+    json_t *body = json_pack("{s:[{s:s}]}", "embeds", "title", "t");
+    json_t *in = sd_message_in_parse(body, true, &errors);
+    cr_assert_not_null(in);
+    cr_assert_str_eq(json_string_value(json_object_get(in, "content")), "");
+    cr_assert_eq(json_array_size(json_object_get(in, "embeds")), 1);
+    json_decref(in);
+    json_decref(body);
+    body = json_pack("{s:s, s:[]}", "content", "", "embeds");
+    cr_assert_null(sd_message_in_parse(body, true, &errors));
+    cr_assert_not_null(json_object_get(errors, "content"));
+    json_decref(errors);
+    json_decref(body);
+    body = json_pack("{s:n, s:[{s:s}]}", "content", "embeds", "title", "t");
+    in = sd_message_in_parse(body, false, &errors);
+    cr_assert_str_eq(json_string_value(json_object_get(in, "content")), "", "an edit may empty the content");
+    json_decref(in);
+    json_decref(body);
+}
+
+Test(message_schema, embed_errors_reach_the_message_errors)
+{
+    json_t *errors = NULL;
+    json_t *body = json_pack("{s:s, s:[{s:i}]}", "content", "x", "embeds", "color", -5);
+    cr_assert_null(sd_message_in_parse(body, true, &errors));
+    cr_assert_not_null(json_object_get(json_object_get(json_object_get(errors, "embeds"), "0"), "color"));
+    json_decref(errors);
+    json_decref(body);
+}
+
+Test(message_schema, the_message_object_shows_embeds_unless_suppressed)
+{
+    json_t *m =
+        json_loads("{\"id\": \"1\", \"channel_id\": \"2\", \"author_id\": \"3\", \"content\": \"\","
+                   " \"timestamp\": \"t\", \"mention_roles\": [], \"mention_everyone\": false, \"type\": 0,"
+                   " \"embeds\": [{\"type\": \"rich\", \"title\": \"a\"}],"
+                   " \"link_embeds\": [{\"type\": \"link\", \"url\": \"https://a.example\"}]}",
+                   0, NULL);
+    json_t *users = json_object();
+    json_t *out = sd_message_json(m, users, NULL);
+    json_t *embeds = json_object_get(out, "embeds");
+    cr_assert_eq(json_array_size(embeds), 2);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(embeds, 1), "type")), "link");
+    json_decref(out);
+    json_object_set_new(m, "flags", json_integer(4));
+    out = sd_message_json(m, users, NULL);
+    cr_assert_eq(json_array_size(json_object_get(out, "embeds")), 0);
+    json_decref(out);
+    json_decref(users);
+    json_decref(m);
+}
