@@ -14,6 +14,7 @@
 
 #include "api/gateway/gateway.h"
 #include "api/v1/api.h"
+#include "api/v1/spool.h"
 #include "api/v1/deps.h"
 #include "core/broker.h"
 #include "core/app.h"
@@ -29,6 +30,7 @@
 #include "db/s3.h"
 #include "db/table_spec.h"
 #include "infra/local/init_db.h"
+#include "services/blob_gc.h"
 #include "services/image_codec.h"
 #include "services/snowflake.h"
 
@@ -77,6 +79,7 @@ static void on_http_closed(void *ctx)
     uv_close((uv_handle_t *)&ls->sigterm, NULL);
     /* Nothing is answered any more: the DynamoDB client (no call is left, it cancels any the gateway has
        pending) and the broker's connections close on this loop; then the loop has nothing left and ends. */
+    sd_blob_gc_stop(ls->app->blob_gc);
     sd_dynamo_close(ls->app->db);
     ls->app->db = NULL;
     sd_s3_close(ls->app->store);
@@ -249,7 +252,8 @@ static int serve(const sd_config_t *cfg)
     if (!app.broker || !app.db) goto out;
     app.limits = sd_ratelimit_new(app.broker);
     app.gateway = sd_gateway_new(&app);
-    if (!app.gateway || !app.limits) goto out;
+    app.blob_gc = sd_blob_gc_start(&app);
+    if (!app.gateway || !app.limits || !app.blob_gc) goto out;
     sd_broker_subscribe(app.broker, CHANGES_TOPIC, on_change, &app);
     sd_dcache_set_listener(cache, on_local_change, &app);
     app.router = sd_api_router_new();
@@ -274,6 +278,9 @@ static int serve(const sd_config_t *cfg)
     app.http = sd_http_server_new(loop, &limits, sd_api_handle, &app);
     if (!app.db || !app.router || !app.http || !app.metrics) goto out;
     sd_http_server_observe(app.http, sd_api_observe, &app);
+    /* Uploads in flight together hold at most 64 messages' worth of spool files. */
+    sd_http_server_set_spool(app.http, sd_api_spool, cfg->upload_spool_dir,
+                             64 * (size_t)(cfg->upload_max_message_bytes + cfg->http_max_body_bytes), &app);
     if (sd_http_server_listen(app.http, cfg->host, cfg->port) != SD_OK) goto out;
 
     uv_signal_init(loop, &ls.sigint);
@@ -297,6 +304,7 @@ out:
     if (rc != 0 && !ls.stopping) sd_log(SD_LOG_ERROR, "server could not start", NULL);
     /* In order: the DynamoDB client (its cancelled calls answer the gateway and the cache from this loop),
        the gateway, the broker, then what they fed. */
+    sd_blob_gc_stop(app.blob_gc);
     if (app.db) {
         sd_dynamo_close(app.db);
         uv_run(loop, UV_RUN_NOWAIT);

@@ -192,6 +192,15 @@ void sd_http_server_set_body_limit(sd_http_server_t *srv, sd_http_body_limit_fn 
     srv->body_limit_ctx = ctx;
 }
 
+void sd_http_server_set_spool(sd_http_server_t *srv, sd_http_spool_fn fn, const char *dir, size_t max_total,
+                              void *ctx)
+{
+    srv->spool_max_total = max_total;
+    srv->spool = fn;
+    srv->spool_ctx = ctx;
+    snprintf(srv->spool_dir, sizeof srv->spool_dir, "%s", dir ? dir : "");
+}
+
 /* Raises the soft open-file limit to the hard one, and keeps the connection cap within it. */
 static void fit_open_files(sd_http_server_t *srv)
 {
