@@ -352,3 +352,24 @@ def test_animated_hashes_stay_animated_as_gif_and_webp(server):
     assert webp_animated(get(server, f"/avatars/{user}/{h}.webp").content)
     still = get(server, f"/avatars/{user}/{h}.png?size=16")
     assert image_type(still.content) == "image/png" and png_size(still.content) == (16, 16), "the first frame"
+
+
+def test_an_uploaded_file_is_served_by_the_url_its_message_carries(server):
+    import json
+    from guild_helpers import general, make_guild, new_client, ok
+    owner = new_client(server, "owner")
+    ch = general(owner, make_guild(owner)["id"])
+    blob, picture = os.urandom(200_000), png(30, 20)
+    files = {"payload_json": (None, json.dumps({"content": "files"}), "application/json"),
+             "files[0]": ("report.bin", blob, "application/octet-stream"),
+             "files[1]": ("pic.png", picture, "application/octet-stream")}
+    msg = ok(owner.call("POST", f"/channels/{ch['id']}/messages", files=files))
+    for a, body, kind in zip(msg["attachments"], (blob, picture), ("attachment", "inline")):
+        url = a["url"]
+        assert url.startswith(server.base), url
+        r = requests.get(url, timeout=30)
+        assert r.status_code == 200 and r.content == body
+        assert r.headers["Content-Disposition"].startswith(kind), a["filename"]
+        assert requests.get(a["proxy_url"], timeout=30).content == body
+    fetched = ok(owner.get(f"/channels/{ch['id']}/messages/{msg['id']}"))
+    assert requests.get(fetched["attachments"][0]["url"], timeout=30).content == blob, "re-signed on fetch"

@@ -16,7 +16,8 @@ static void query(const char *url, char *ex, char *is, char *hm)
 Test(cdn_sign, a_link_verifies_until_it_expires)
 {
     char url[512], ex[17], is[17], hm[65];
-    cr_assert_eq(sd_cdn_sign(SECRET, "http://cdn", "/attachments/1/2/a.png", 1000, 60, url, sizeof url), SD_OK);
+    cr_assert_eq(sd_cdn_sign(SECRET, "http://cdn", "/attachments/1/2/a.png", 1000, 60, url, sizeof url),
+                 SD_OK);
     cr_assert_str_eq(url + strlen(url) - 1, "&");
     cr_assert(strncmp(url, "http://cdn/attachments/1/2/a.png?ex=", 36) == 0, "%s", url);
     query(url, ex, is, hm);
@@ -33,7 +34,8 @@ Test(cdn_sign, any_change_breaks_the_signature)
     sd_cdn_sign(SECRET, "", "/attachments/1/2/a.png", 1000, 60, url, sizeof url);
     query(url, ex, is, hm);
     cr_assert_not(sd_cdn_verify(SECRET, "/attachments/1/3/a.png", ex, is, hm, 1000));
-    cr_assert_not(sd_cdn_verify("another-secret-0123456789abcdef0123", "/attachments/1/2/a.png", ex, is, hm, 1000));
+    cr_assert_not(
+        sd_cdn_verify("another-secret-0123456789abcdef0123", "/attachments/1/2/a.png", ex, is, hm, 1000));
     cr_assert_not(sd_cdn_verify(SECRET, "/attachments/1/2/a.png", "ffff", is, hm, 1000));
     cr_assert_not(sd_cdn_verify(SECRET, "/attachments/1/2/a.png", ex, "3e7", hm, 1000));
     hm[0] = hm[0] == 'a' ? 'b' : 'a';
