@@ -274,6 +274,7 @@ static int serve(const sd_config_t *cfg)
     app.http = sd_http_server_new(loop, &limits, sd_api_handle, &app);
     if (!app.db || !app.router || !app.http || !app.metrics) goto out;
     sd_http_server_observe(app.http, sd_api_observe, &app);
+    sd_http_server_set_body_limit(app.http, sd_api_body_limit, &app);
     if (sd_http_server_listen(app.http, cfg->host, cfg->port) != SD_OK) goto out;
 
     uv_signal_init(loop, &ls.sigint);
