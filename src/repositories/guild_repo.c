@@ -358,4 +358,5 @@ void sd_guild_repo_purge(sd_dynamo_t *db, const char *guild_id)
     purge_table(db, "members", NULL, "guild_id", "user_id", guild_id);
     purge_table(db, "bans", NULL, "guild_id", "user_id", guild_id);
     purge_table(db, "invites", "by_guild", "code", NULL, guild_id);
+    purge_table(db, "emojis", NULL, "guild_id", "emoji_id", guild_id);
 }

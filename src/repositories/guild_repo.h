@@ -84,8 +84,8 @@ sd_err_t sd_invite_repo_get(sd_dynamo_t *db, const char *code, sd_repo_cb cb, vo
 sd_err_t sd_invite_repo_delete(sd_dynamo_t *db, const char *code, sd_repo_cb cb, void *ctx);
 sd_err_t sd_invite_repo_list(sd_dynamo_t *db, const char *guild_id, sd_repo_cb cb, void *ctx);
 
-/* Deletes, in the background and as far as it gets, the channels, members, bans and invites of a deleted
- * guild. */
+/* Deletes, in the background and as far as it gets, the channels, members, bans, invites and emoji of a
+ * deleted guild. */
 void sd_guild_repo_purge(sd_dynamo_t *db, const char *guild_id);
 
 #endif

@@ -226,13 +226,17 @@ json_t *sd_message_mentions(const char *content, const json_t *am)
 
 /* ---- output ---- */
 
-/* A reaction key is "name:id" for a custom emoji, else the unicode emoji itself. */
+/* A reaction key is "name:id" for a custom emoji ("a:name:id" when animated), else the unicode emoji itself.
+ */
 json_t *sd_emoji_json(const char *emoji)
 {
     const char *colon = strrchr(emoji, ':');
-    if (colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1))
-        return json_pack("{s:s, s:s%, s:b}", "id", colon + 1, "name", emoji, (size_t)(colon - emoji),
-                         "animated", 0);
+    if (colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1)) {
+        bool animated = !strncmp(emoji, "a:", 2) && colon > emoji + 1;
+        const char *name = animated ? emoji + 2 : emoji;
+        return json_pack("{s:s, s:s%, s:b}", "id", colon + 1, "name", name, (size_t)(colon - name),
+                         "animated", animated);
+    }
     return json_pack("{s:n, s:s}", "id", "name", emoji);
 }
 

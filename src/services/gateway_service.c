@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "repositories/emoji_repo.h"
 #include "repositories/guild_repo.h"
+#include "schemas/emoji_schema.h"
 #include "schemas/guild_objects.h"
 #include "schemas/guild_schema.h"
 #include "services/permissions.h"
@@ -64,6 +66,13 @@ sd_err_t sd_gateway_service_guild_ids(sd_app_t *app, const char *user_id, sd_gat
     return started(l, sd_member_repo_guilds_of(app->db, user_id, NULL, NULL, 1000, on_ids, l));
 }
 
+static void on_emojis(sd_err_t err, json_t *rows, void *ctx)
+{
+    load_t *l = ctx;
+    if (!err) json_object_set_new(l->state, "emojis", sd_emojis_json(rows, NULL));
+    load_end(l, err);
+}
+
 static void on_members(sd_err_t err, json_t *rows, void *ctx)
 {
     load_t *l = ctx;
@@ -72,7 +81,8 @@ static void on_members(sd_err_t err, json_t *rows, void *ctx)
     json_t *m;
     json_array_foreach(rows, i, m)
         json_object_set(members, json_string_value(json_object_get(m, "user_id")), m);
-    load_end(l, err);
+    if (!err) err = sd_emoji_repo_list(l->app->db, l->guild_id, on_emojis, l);
+    if (err) load_end(l, err);
 }
 
 static void on_channels(sd_err_t err, json_t *rows, void *ctx)
@@ -186,6 +196,8 @@ json_t *sd_gateway_service_guild_create(const json_t *state, const char *user_id
         listed, json_string_value(json_object_get(json_object_get(m, "user"), "id")), json_true());
     json_object_set_new(out, "channels", channels);
     json_object_set_new(out, "members", members);
+    json_t *emojis = json_object_get(state, "emojis");
+    json_object_set_new(out, "emojis", json_is_array(emojis) ? json_deep_copy(emojis) : json_array());
     json_object_set(out, "joined_at", member ? json_object_get(member, "joined_at") : json_null());
     json_object_set_new(out, "large", json_boolean(large));
     json_object_set_new(out, "unavailable", json_false());

@@ -1,7 +1,8 @@
 /*
  * gateway_service: what the gateway loads for its sessions. The guilds of a user, and a guild's state as the
  * gateway keeps it to decide who may see what: {"guild": stored guild (roles inside), "channels": {id: stored
- * channel}, "members": {user_id: stored member}} for the users it asks about. Also the single items it
+ * channel}, "members": {user_id: stored member}, "emojis": [Discord's emoji objects]} for the users it asks
+ * about. Also the single items it
  * reloads when the read cache reports a change, and the GUILD_CREATE payload of a loaded state. Reads go
  * through the repositories (and so through the read cache).
  */

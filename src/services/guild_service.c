@@ -5,7 +5,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "repositories/emoji_repo.h"
 #include "repositories/guild_repo.h"
+#include "schemas/emoji_schema.h"
 #include "schemas/guild_objects.h"
 #include "schemas/guild_schema.h"
 #include "services/gjob.h"
@@ -100,9 +102,22 @@ void sd_guild_service_create(sd_app_t *app, const char *user_id, json_t *input, 
 
 /* ---- get ---- */
 
+static void on_guild_emojis(sd_err_t err, json_t *rows, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err && !j->counter) { /* after a write (counter set), the guild is answered even without its emoji */
+        sd_gjob_store_fail(j, err, SD_ENTITY_GUILD);
+        return;
+    }
+    json_t *g = sd_guild_json(j->guild);
+    if (g && !err) json_object_set_new(g, "emojis", sd_emojis_json(rows, NULL));
+    sd_gjob_ok(j, SD_OUTCOME_OK, g);
+}
+
+/* The guild item holds no emoji: they are the emojis table's. */
 static void get_step(sd_gjob_t *j)
 {
-    sd_gjob_ok(j, SD_OUTCOME_OK, sd_guild_json(j->guild));
+    sd_gjob_started(j, sd_emoji_repo_list(j->app->db, j->guild_id, on_guild_emojis, j));
 }
 
 void sd_guild_service_get(sd_app_t *app, const char *user_id, const char *guild_id, sd_outcome_cb cb,
@@ -121,8 +136,12 @@ static void on_updated(sd_err_t err, json_t *guild, void *ctx)
         sd_gjob_conflict(j, SD_CONFLICT_OWNER_CHANGED);
     else if (err)
         sd_gjob_store_fail(j, err, SD_ENTITY_GUILD);
-    else
-        sd_gjob_ok(j, SD_OUTCOME_OK, sd_guild_json(guild));
+    else { /* answered as GET answers it, emoji included */
+        json_decref(j->guild);
+        j->guild = json_incref(guild);
+        j->counter = 1;
+        get_step(j);
+    }
 }
 
 static void update_commit(sd_err_t err, json_t *errors, void *ctx)

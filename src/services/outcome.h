@@ -33,8 +33,9 @@ typedef enum {
     SD_ENTITY_OVERWRITE,
     SD_ENTITY_ROLE,
     SD_ENTITY_USER,
-    SD_ENTITY_EMOJI,
+    SD_ENTITY_EMOJI, /* a reaction's emoji (Discord answers it 400) */
     SD_ENTITY_BAN,
+    SD_ENTITY_GUILD_EMOJI, /* a guild's custom emoji asked for by id (404) */
 } sd_entity_t;
 
 /* The rule behind an SD_ERR_FORBIDDEN, SD_ERR_INVALID, SD_ERR_UNAUTHORIZED or SD_ERR_THROTTLED. */
@@ -56,6 +57,7 @@ typedef enum {
     SD_REASON_WRONG_PASSWORD,      /* unauthorized: the current password in field does not match */
     SD_REASON_SLOWMODE,            /* throttled: the channel's slowmode; wait retry_after_ms */
     SD_REASON_NO_OAUTH2,           /* invalid: an OAuth2 access token, which this server cannot check yet */
+    SD_REASON_MAX_EMOJIS,          /* invalid: the guild holds the most emoji of that kind it may */
 } sd_reason_t;
 
 /* A domain error. Everything but err is optional detail. */

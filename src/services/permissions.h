@@ -36,7 +36,9 @@
 #define SD_PERM_CHANGE_NICKNAME (1ULL << 26)
 #define SD_PERM_MANAGE_NICKNAMES (1ULL << 27)
 #define SD_PERM_MANAGE_ROLES (1ULL << 28)
+#define SD_PERM_MANAGE_GUILD_EXPRESSIONS (1ULL << 30)
 #define SD_PERM_MODERATE_MEMBERS (1ULL << 40)
+#define SD_PERM_CREATE_GUILD_EXPRESSIONS (1ULL << 43)
 
 /* Every permission Discord documents (bits 0-46 and 48-52), whether or not this server has the feature it
    guards yet: the owner and administrators hold them all, and may hand any of them out (discord.py's

@@ -11,6 +11,7 @@
 #include "services/gjob.h"
 #include "services/message_service.h"
 #include "services/permissions.h"
+#include "services/reaction_emoji.h"
 #include "services/snowflake.h"
 #include "services/user_service.h"
 
@@ -65,6 +66,12 @@ static void on_target_message(sd_err_t err, json_t *message, void *ctx)
     const char *emoji = in(j, "emoji");
     json_decref(j->found); /* the author, for the event */
     j->found = json_incref(json_object_get(message, "author_id"));
+    if (!sd_reaction_emoji_on_message(
+            j, message)) { /* gone from the guild and not on the message: nothing to remove */
+        sd_gjob_ok(j, SD_OUTCOME_NO_CONTENT, NULL);
+        return;
+    }
+    emoji = in(j, "emoji");
     if (!remove && json_integer_value(json_object_get(json_object_get(message, "reactions"), emoji)) <= 0 &&
         !sd_gjob_require(j, SD_PERM_ADD_REACTIONS))
         return;
@@ -72,19 +79,25 @@ static void on_target_message(sd_err_t err, json_t *message, void *ctx)
                                             remove, on_set, j));
 }
 
+static void set_resolved(sd_gjob_t *j)
+{
+    sd_gjob_started(
+        j, sd_message_repo_get(j->app->db, j->channel_id, in(j, "message_id"), on_target_message, j));
+}
+
 static void set_step(sd_gjob_t *j)
 {
     if (!message_ok(j) || !sd_gjob_require(j, SD_PERM_READ_MESSAGE_HISTORY)) return;
     if (strcmp(j->target, j->user_id) != 0 && !sd_gjob_require(j, SD_PERM_MANAGE_MESSAGES)) return;
-    sd_gjob_started(
-        j, sd_message_repo_get(j->app->db, j->channel_id, in(j, "message_id"), on_target_message, j));
+    sd_reaction_emoji_resolve(j, set_resolved);
 }
 
 void sd_reaction_service_set(sd_app_t *app, const char *user_id, const char *channel_id,
                              const char *message_id, const char *emoji, const char *target, bool remove,
                              sd_outcome_cb cb, void *ctx)
 {
-    json_t *input = json_pack("{s:s, s:s, s:b}", "message_id", message_id, "emoji", emoji, "remove", remove);
+    json_t *input = json_pack("{s:s, s:s, s:b, s:b, s:b}", "message_id", message_id, "emoji", emoji, "remove",
+                              remove, "lenient", remove, "add", !remove);
     sd_gjob_run(app, user_id, input, target, NULL, channel_id, set_step, cb, ctx);
 }
 
@@ -137,8 +150,7 @@ static void on_clear_page(sd_err_t err, json_t *rows, void *ctx)
         j->event = emoji ? "MESSAGE_REACTION_REMOVE_EMOJI" : "MESSAGE_REACTION_REMOVE_ALL";
         j->event_data =
             json_pack("{s:s, s:s}", "channel_id", j->channel_id, "message_id", in(j, "message_id"));
-        if (emoji && j->event_data)
-            json_object_set_new(j->event_data, "emoji", json_pack("{s:n, s:s}", "id", "name", emoji));
+        if (emoji && j->event_data) json_object_set_new(j->event_data, "emoji", sd_emoji_json(emoji));
         sd_gjob_ok(j, SD_OUTCOME_NO_CONTENT, NULL);
         return;
     }
@@ -164,20 +176,30 @@ static void on_clear_target(sd_err_t err, json_t *message, void *ctx)
         fail_store(j, err);
         return;
     }
+    if (!sd_reaction_emoji_on_message(
+            j, message)) { /* gone from the guild and from the message: nothing to clear */
+        sd_gjob_ok(j, SD_OUTCOME_NO_CONTENT, NULL);
+        return;
+    }
     clear_page(j);
+}
+
+static void clear_resolved(sd_gjob_t *j)
+{
+    sd_gjob_started(j,
+                    sd_message_repo_get(j->app->db, j->channel_id, in(j, "message_id"), on_clear_target, j));
 }
 
 static void clear_step(sd_gjob_t *j)
 {
     if (!message_ok(j) || !sd_gjob_require(j, SD_PERM_READ_MESSAGE_HISTORY | SD_PERM_MANAGE_MESSAGES)) return;
-    sd_gjob_started(j,
-                    sd_message_repo_get(j->app->db, j->channel_id, in(j, "message_id"), on_clear_target, j));
+    sd_reaction_emoji_resolve(j, clear_resolved);
 }
 
 void sd_reaction_service_clear(sd_app_t *app, const char *user_id, const char *channel_id,
                                const char *message_id, const char *emoji, sd_outcome_cb cb, void *ctx)
 {
-    json_t *input = json_pack("{s:s}", "message_id", message_id);
+    json_t *input = json_pack("{s:s, s:b}", "message_id", message_id, "lenient", 1);
     if (input && emoji) json_object_set_new(input, "emoji", json_string(emoji));
     sd_gjob_run(app, user_id, input, NULL, NULL, channel_id, clear_step, cb, ctx);
 }
@@ -217,12 +239,17 @@ static void on_reactions(sd_err_t err, json_t *rows, void *ctx)
     sd_gjob_started(j, sd_user_service_public_many(j->app, ids, on_users, j));
 }
 
-static void users_step(sd_gjob_t *j)
+static void users_resolved(sd_gjob_t *j)
 {
-    if (!message_ok(j) || !sd_gjob_require(j, SD_PERM_READ_MESSAGE_HISTORY)) return;
     sd_gjob_started(j, sd_reaction_repo_users(j->app->db, in(j, "message_id"), in(j, "emoji"), in(j, "after"),
                                               (size_t)json_integer_value(json_object_get(j->input, "limit")),
                                               on_reactions, j));
+}
+
+static void users_step(sd_gjob_t *j)
+{
+    if (!message_ok(j) || !sd_gjob_require(j, SD_PERM_READ_MESSAGE_HISTORY)) return;
+    sd_reaction_emoji_resolve(j, users_resolved);
 }
 
 void sd_reaction_service_users(sd_app_t *app, const char *user_id, const char *channel_id,

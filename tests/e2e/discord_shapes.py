@@ -130,12 +130,14 @@ MEMBER = {
 }
 PARTIAL_MEMBER = {k: v for k, v in MEMBER.items() if k != "user"}
 
+GUILD_EMOJI = {"id": "snowflake", "name": "string", "roles": ["snowflake"], "user": "optional object",
+               "require_colons": "bool", "managed": "bool", "animated": "bool", "available": "bool"}
 GUILD = {
     "id": "snowflake", "name": "string", "icon": "nullable string", "splash": "nullable string",
     "discovery_splash": "nullable string", "owner_id": "snowflake", "afk_channel_id": "nullable snowflake",
     "afk_timeout": "int", "widget_enabled": "optional bool", "widget_channel_id": "optional nullable snowflake",
     "verification_level": "int", "default_message_notifications": "int", "explicit_content_filter": "int",
-    "roles": [ROLE], "emojis": ["object"], "features": ["string"], "mfa_level": "int",
+    "roles": [ROLE], "emojis": [GUILD_EMOJI], "features": ["string"], "mfa_level": "int",
     "application_id": "nullable snowflake", "system_channel_id": "nullable snowflake",
     "system_channel_flags": "int", "rules_channel_id": "nullable snowflake",
     "max_presences": "optional nullable int", "max_members": "optional int",
@@ -222,6 +224,7 @@ GUILD_MEMBER_REMOVE = {"guild_id": "snowflake", "user": USER}
 GUILD_BAN = {"guild_id": "snowflake", "user": USER}
 GUILD_ROLE = {"guild_id": "snowflake", "role": ROLE}
 GUILD_ROLE_DELETE = {"guild_id": "snowflake", "role_id": "snowflake"}
+GUILD_EMOJIS_UPDATE = {"guild_id": "snowflake", "emojis": [GUILD_EMOJI]}
 GUILD_DELETE = {"id": "snowflake", "unavailable": "optional bool"}
 INVITE_CREATE = {"channel_id": "snowflake", "code": "string", "created_at": "iso8601",
                  "guild_id": "optional snowflake", "inviter": "optional object", "max_age": "int",

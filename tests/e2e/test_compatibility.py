@@ -7,6 +7,7 @@ import urllib.parse
 import pytest
 
 from conftest import ROOT
+from emoji_helpers import make_emoji
 from guild_helpers import general, invite_code, join, make_guild, new_client, ok
 
 ROW = re.compile(r"^\| (GET|POST|PUT|PATCH|DELETE) \| `([^`]+)` \| (served|not yet: [^|]+?) \| [^|]+ \|$")
@@ -50,8 +51,10 @@ def world(server):
     spare_guild = make_guild(owner, "spare")
     spare_channel = ok(owner.post(f"/guilds/{g['id']}/channels", {"name": "spare"}))
     spare_invite = invite_code(owner, ch["id"])
+    emoji = make_emoji(owner, g["id"], "compat")
     ids = {"guild_id": g["id"], "channel_id": ch["id"], "message_id": msg["id"], "user_id": target.id,
-           "role_id": role["id"], "overwrite_id": role["id"], "emoji": thumbs, "code": code}
+           "role_id": role["id"], "overwrite_id": role["id"], "emoji": thumbs, "code": code,
+           "emoji_id": emoji["id"]}
     # What a destructive route may take without taking what the others need.
     overrides = {("DELETE", "/guilds/{guild_id}"): {"guild_id": spare_guild["id"]},
                  ("DELETE", "/channels/{channel_id}"): {"channel_id": spare_channel["id"]},

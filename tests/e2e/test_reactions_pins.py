@@ -4,6 +4,7 @@ import urllib.parse
 
 import pytest
 
+from emoji_helpers import make_emoji
 from guild_helpers import VIEW_CHANNEL, general, invite_code, join, make_guild, member_with, new_client, ok
 
 SEND = 1 << 11
@@ -39,11 +40,12 @@ def test_react_count_me_and_users(room, server):
     ok(owner.put(f"{base}/{THUMBS}/@me"), 204)  # twice counts once
     ok(friend.put(f"{base}/{THUMBS}/@me"), 204)
     ok(friend.put(f"{base}/{HASH_KEYCAP}/@me"), 204)
-    ok(friend.put(f"{base}/party:123456789012345678/@me"), 204)
+    party = make_emoji(owner, g["id"], "party")
+    ok(friend.put(f"{base}/party:{party['id']}/@me"), 204)
     mine = {r["emoji"]["name"]: r for r in reactions_of(owner, ch, m["id"])}
     assert mine["👍"]["count"] == 2 and mine["👍"]["me"] is True and mine["👍"]["emoji"]["id"] is None
     assert mine["#️⃣"]["count"] == 1 and mine["#️⃣"]["me"] is False
-    assert mine["party"]["emoji"]["id"] == "123456789012345678"
+    assert mine["party"]["emoji"]["id"] == party["id"]
     theirs = {r["emoji"]["name"]: r["me"] for r in reactions_of(friend, ch, m["id"])}
     assert theirs == {"👍": True, "#️⃣": True, "party": True}
     users = ok(owner.get(f"{base}/{THUMBS}"))

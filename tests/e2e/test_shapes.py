@@ -8,6 +8,7 @@ from discord.raw_models import RawReactionActionEvent
 
 import discord_shapes as S
 from discord_shapes import check
+from emoji_helpers import make_emoji
 from gateway_helpers import Gateway
 from guild_helpers import general, invite_code, join, make_guild, new_client, ok
 
@@ -19,10 +20,11 @@ def world(server):
     g = make_guild(owner, "Shapes")
     ch = general(owner, g["id"])
     join(member, invite_code(owner, ch["id"]))
+    blob = make_emoji(owner, g["id"], "blob")
     gw = Gateway(server)
     ready = gw.identify(owner.token)
     w = {"server": server, "owner": owner, "member": member, "guild": g, "channel": ch, "gw": gw,
-         "ready": ready}
+         "ready": ready, "blob": blob}
     yield w
     gw.close()
 
@@ -47,6 +49,19 @@ def test_guild_objects(world):
         check(pg, S.PARTIAL_GUILD, "GET /users/@me/guilds")
     edited = ok(owner.patch(f"/guilds/{g['id']}", {"name": "Shapes 2"}))
     check(edited, S.GUILD, "PATCH /guilds/{id}")
+
+
+def test_emoji_objects_and_dispatch(world):
+    owner, member, g, gw = world["owner"], world["member"], world["guild"], world["gw"]
+    for e in ok(owner.get(f"/guilds/{g['id']}/emojis")) + ok(member.get(f"/guilds/{g['id']}/emojis")):
+        check(e, S.GUILD_EMOJI, "GET /guilds/{id}/emojis")
+    made = check(make_emoji(owner, g["id"], "shape_emoji"), S.GUILD_EMOJI, "POST /guilds/{id}/emojis")
+    check(gw.expect("GUILD_EMOJIS_UPDATE")["d"], S.GUILD_EMOJIS_UPDATE, "GUILD_EMOJIS_UPDATE")
+    check(ok(owner.patch(f"/guilds/{g['id']}/emojis/{made['id']}", {"name": "shape_2"})), S.GUILD_EMOJI,
+          "PATCH /guilds/{id}/emojis/{id}")
+    check(gw.expect("GUILD_EMOJIS_UPDATE")["d"], S.GUILD_EMOJIS_UPDATE, "GUILD_EMOJIS_UPDATE")
+    ok(owner.delete(f"/guilds/{g['id']}/emojis/{made['id']}"), 204)
+    check(gw.expect("GUILD_EMOJIS_UPDATE")["d"], S.GUILD_EMOJIS_UPDATE, "GUILD_EMOJIS_UPDATE")
 
 
 def test_channel_objects(world):
@@ -111,10 +126,10 @@ def test_message_and_reaction_objects(world):
               "a new message")
     assert m["edited_timestamp"] is None and m["tts"] is False and m["pinned"] is False
     ok(owner.put(f"/channels/{ch['id']}/messages/{m['id']}/reactions/%F0%9F%91%8D/@me"), 204)
-    ok(owner.put(f"/channels/{ch['id']}/messages/{m['id']}/reactions/blob:123456789012345678/@me"), 204)
+    ok(owner.put(f"/channels/{ch['id']}/messages/{m['id']}/reactions/blob:{world['blob']['id']}/@me"), 204)
     got = check(ok(owner.get(f"/channels/{ch['id']}/messages/{m['id']}")), S.REACTIONS_MESSAGE, "reacted message")
     emojis = {r["emoji"]["name"]: r["emoji"] for r in got["reactions"]}
-    assert emojis["blob"] == {"id": "123456789012345678", "name": "blob", "animated": False}
+    assert emojis["blob"] == {"id": world["blob"]["id"], "name": "blob", "animated": False}
     assert emojis["\N{THUMBS UP SIGN}"]["id"] is None
     edited = check(ok(owner.patch(f"/channels/{ch['id']}/messages/{m['id']}", {"content": "edited"})),
                    S.MESSAGE, "an edited message")
@@ -178,9 +193,10 @@ def test_ready_and_guild_create(world):
     for c in gc["channels"]:
         check(c, S.TEXT_CHANNEL if c["type"] == 0 else S.CATEGORY_CHANNEL, "a GUILD_CREATE channel")
         assert c["guild_id"] == g["id"]
-    for field in ("threads", "voice_states", "emojis", "stickers", "stage_instances", "guild_scheduled_events",
+    for field in ("threads", "voice_states", "stickers", "stage_instances", "guild_scheduled_events",
                   "soundboard_sounds", "features"):
         assert gc[field] == [], field
+    assert [(e["id"], e["name"]) for e in gc["emojis"]] == [(world["blob"]["id"], "blob")]
 
 
 def test_message_dispatches(world):
@@ -212,18 +228,18 @@ def test_message_dispatches(world):
 def test_reaction_dispatches(world):
     owner, member, ch, gw, g = world["owner"], world["member"], world["channel"], world["gw"], world["guild"]
     m = ok(owner.post(f"/channels/{ch['id']}/messages", {"content": "react to me"}))
-    ok(member.put(f"/channels/{ch['id']}/messages/{m['id']}/reactions/blob:123456789012345678/@me"), 204)
+    ok(member.put(f"/channels/{ch['id']}/messages/{m['id']}/reactions/blob:{world['blob']['id']}/@me"), 204)
     d = check(gw.expect("MESSAGE_REACTION_ADD")["d"], S.GUILD_REACTION_ADD, "MESSAGE_REACTION_ADD")
     assert d["type"] == 0 and d["burst"] is False and d["burst_colors"] == []
     assert d["message_author_id"] == owner.id and d["user_id"] == member.id and d["guild_id"] == g["id"]
     assert d["member"]["user"]["id"] == member.id
-    assert d["emoji"] == {"id": "123456789012345678", "name": "blob", "animated": False}
+    assert d["emoji"] == {"id": world["blob"]["id"], "name": "blob", "animated": False}
     raw = RawReactionActionEvent(d, discord.PartialEmoji.from_dict(d["emoji"]), "REACTION_ADD")  # read as discord.py
     assert raw.type == discord.ReactionType.normal and raw.message_author_id == int(owner.id)
-    ok(member.delete(f"/channels/{ch['id']}/messages/{m['id']}/reactions/blob:123456789012345678/@me"), 204)
+    ok(member.delete(f"/channels/{ch['id']}/messages/{m['id']}/reactions/blob:{world['blob']['id']}/@me"), 204)
     d = check(gw.expect("MESSAGE_REACTION_REMOVE")["d"], S.REACTION_REMOVE, "MESSAGE_REACTION_REMOVE")
     assert d["type"] == 0 and d["burst"] is False and d["guild_id"] == g["id"]
-    assert d["emoji"]["id"] == "123456789012345678" and d["emoji"]["name"] == "blob"
+    assert d["emoji"]["id"] == world["blob"]["id"] and d["emoji"]["name"] == "blob"
     assert RawReactionActionEvent(d, discord.PartialEmoji.from_dict(d["emoji"]), "REACTION_REMOVE").burst is False
 
 

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "schemas/emoji_schema.h"
 #include "schemas/guild_schema.h"
 #include "schemas/message_schema.h"
 #include "schemas/user_schema.h"
@@ -29,6 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         drop(v, errors);
         v = sd_message_in_parse(body, create, &errors);
         drop(v, errors);
+        v = sd_emoji_in_parse(body, create, &errors);
+        drop(v, errors);
     }
     json_t *(*const plain[])(const json_t *, json_t **) = {
         sd_positions_in_parse, sd_member_in_parse,      sd_overwrite_in_parse, sd_invite_in_parse,
@@ -43,6 +46,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     json_decref(sd_register_in_parse(body, &reg));
     json_decref(sd_login_in_parse(body, &login));
     json_decref(sd_user_patch_in_parse(body, &patch));
+    char id[SD_FIELD_ID_SIZE];
+    const char *reaction = json_string_value(json_object_get(body, "emoji"));
+    if (reaction) (void)sd_emoji_custom_ref(reaction, id);
     const char *content = json_string_value(json_object_get(body, "content"));
     if (content) json_decref(sd_message_mentions(content, json_object_get(body, "allowed_mentions")));
     json_decref(body);

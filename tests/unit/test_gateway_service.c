@@ -32,7 +32,7 @@ Test(gateway_service, a_small_guild_lists_its_roster_and_their_presences)
     cr_assert_str_eq(json_string_value(json_object_get(activity, "name")), "chess");
     cr_assert_str_eq(json_string_value(json_object_get(gc, "joined_at")), "2026-01-01T00:00:00.000000+00:00");
     const char *empty[] = {"threads",           "voice_states", "stage_instances", "guild_scheduled_events",
-                           "soundboard_sounds", "emojis",       "stickers"};
+                           "soundboard_sounds", "emojis",       "stickers"}; /* the state holds no emoji */
     for (size_t i = 0; i < sizeof empty / sizeof *empty; i++)
         cr_assert(json_is_array(json_object_get(gc, empty[i])) &&
                       !json_array_size(json_object_get(gc, empty[i])),
@@ -55,6 +55,20 @@ Test(gateway_service, a_large_guild_lists_only_the_session_user)
     cr_assert_str_eq(
         json_string_value(json_object_get(json_object_get(json_array_get(members, 0), "user"), "id")), "2");
     cr_assert_eq(json_array_size(json_object_get(gc, "presences")), 0);
+    json_decref(gc);
+    json_decref(user);
+    json_decref(st);
+}
+
+/* The emoji live in their own table: GUILD_CREATE shows those the state loaded with them. */
+Test(gateway_service, guild_create_lists_the_states_emoji)
+{
+    json_t *st = state(), *user = json_pack("{s:s}", "id", "2");
+    json_object_set_new(st, "emojis", json_pack("[{s:s, s:s}]", "id", "77", "name", "blob"));
+    json_t *gc = sd_gateway_service_guild_create(st, "2", user, NULL, false, NULL);
+    json_t *emojis = json_object_get(gc, "emojis");
+    cr_assert_eq(json_array_size(emojis), 1);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(emojis, 0), "name")), "blob");
     json_decref(gc);
     json_decref(user);
     json_decref(st);

@@ -1,6 +1,7 @@
 #include <criterion/criterion.h>
 
 #include "repositories/dm_repo.h"
+#include "repositories/emoji_repo.h"
 #include "repositories/guild_repo.h"
 #include "repositories/message_repo.h"
 
@@ -53,4 +54,15 @@ Test(repo_conflicts, messages_reactions_pins_and_dms)
     cr_assert_eq(sd_dm_repo_create_conflict(r), SD_CONFLICT_NONE);
     cr_assert_eq(sd_pin_repo_set_conflict(r), SD_CONFLICT_GONE);
     json_decref(r);
+}
+
+Test(repo_conflicts, an_emoji_create_says_the_kind_is_full)
+{
+    json_t *full = cancelled(2, 0), *taken = cancelled(2, 1), *other = cancelled(2, -1);
+    cr_assert_eq(sd_emoji_repo_create_conflict(full), SD_CONFLICT_LIMIT);
+    cr_assert_eq(sd_emoji_repo_create_conflict(taken), SD_CONFLICT_GONE);
+    cr_assert_eq(sd_emoji_repo_create_conflict(other), SD_CONFLICT_GONE);
+    json_decref(full);
+    json_decref(taken);
+    json_decref(other);
 }

@@ -17,6 +17,7 @@ static uint64_t intent_of(const char *t, bool guild)
                {"TYPING_START", SD_GW_I_GUILD_TYPING, SD_GW_I_DM_TYPING},
                {"GUILD_MEMBER_", SD_GW_I_GUILD_MEMBERS, 0},
                {"GUILD_BAN_", SD_GW_I_GUILD_MODERATION, 0},
+               {"GUILD_EMOJIS_UPDATE", SD_GW_I_GUILD_EMOJIS, 0},
                {"INVITE_", SD_GW_I_GUILD_INVITES, 0},
                {"PRESENCE_UPDATE", SD_GW_I_GUILD_PRESENCES, 0},
                {"CHANNEL_PINS_UPDATE", SD_GW_I_GUILDS, SD_GW_I_DMS},
@@ -135,6 +136,18 @@ static bool may_see(json_t *verdicts, const json_t *state, const sd_gw_session_t
     return yes;
 }
 
+/* The guild's emoji live in a table of their own: the state keeps the list each GUILD_EMOJIS_UPDATE carries
+   (for later GUILD_CREATEs), and a GUILD_UPDATE, built from the guild item alone, shows it. */
+static void emojis_heard(json_t *state, const char *t, json_t *d)
+{
+    json_t *emojis = json_object_get(d, "emojis");
+    if (!state || !json_is_array(emojis)) return;
+    if (!strcmp(t, "GUILD_EMOJIS_UPDATE"))
+        json_object_set(state, "emojis", emojis);
+    else if (!strcmp(t, "GUILD_UPDATE") && json_object_get(state, "emojis"))
+        json_object_set(d, "emojis", json_object_get(state, "emojis"));
+}
+
 void sd_gw_deliver(sd_gateway_t *gw, json_t *env)
 {
     const char *t = json_string_value(json_object_get(env, "t"));
@@ -148,6 +161,7 @@ void sd_gw_deliver(sd_gateway_t *gw, json_t *env)
     if (!strcmp(t, "PRESENCE_UPDATE")) sd_gw_presence_heard(gw, d); /* for later GUILD_CREATEs */
     uint64_t intent = intent_of(t, g != NULL);
     json_t *state = g ? json_object_get(gw->states, g) : NULL;
+    emojis_heard(state, t, d);
     char *text[2] = {NULL, NULL}; /* the data as JSON text: [0] whole, [1] with its content hidden */
     sd_gw_body_t *body[2] = {NULL, NULL};
     long delivered = 0;

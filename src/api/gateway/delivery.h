@@ -18,6 +18,7 @@
 #define SD_GW_I_GUILDS (1u << 0)
 #define SD_GW_I_GUILD_MEMBERS (1u << 1)
 #define SD_GW_I_GUILD_MODERATION (1u << 2)
+#define SD_GW_I_GUILD_EMOJIS (1u << 3)
 #define SD_GW_I_GUILD_INVITES (1u << 6)
 #define SD_GW_I_GUILD_PRESENCES (1u << 8)
 #define SD_GW_I_GUILD_MESSAGES (1u << 9)

@@ -25,6 +25,7 @@ static const wire_t unknown_wire[] = {
     [SD_ENTITY_USER] = {404, 10013, "Unknown User"},
     [SD_ENTITY_EMOJI] = {400, 10014, "Unknown Emoji"}, /* Discord answers a bad emoji with 400 */
     [SD_ENTITY_BAN] = {404, 10026, "Unknown Ban"},
+    [SD_ENTITY_GUILD_EMOJI] = {404, 10014, "Unknown Emoji"},
 };
 
 /* ... and for each rule that refused (those answered with field errors are built in form_of). */
@@ -44,6 +45,7 @@ static const wire_t reason_wire[] = {
     [SD_REASON_EVERYONE_ROLE] = {400, 50028, "Invalid Role: @everyone cannot be deleted"},
     /* no OAuth2 here yet, so no access token can be valid */
     [SD_REASON_NO_OAUTH2] = {400, 50025, "Invalid OAuth2 access token"},
+    [SD_REASON_MAX_EMOJIS] = {400, 30008, "Maximum number of emojis reached (50)"},
 };
 
 /* ... and for each conflict that is not a field error. */
