@@ -284,6 +284,7 @@ static int serve(const sd_config_t *cfg)
     app.http = sd_http_server_new(loop, &limits, sd_api_handle, &app);
     if (!app.db || !app.router || !app.http || !app.metrics) goto out;
     sd_http_server_observe(app.http, sd_api_observe, &app);
+    sd_http_server_set_body_limit(app.http, sd_api_body_limit, &app);
     /* Uploads in flight together hold at most 64 messages' worth of spool files. */
     sd_http_server_set_spool(app.http, sd_api_spool, cfg->upload_spool_dir,
                              64 * (size_t)(cfg->upload_max_message_bytes + cfg->http_max_body_bytes), &app);

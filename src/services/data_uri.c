@@ -6,10 +6,11 @@
 #include <string.h>
 #include <strings.h>
 
-/* The media type's characters (RFC 2045 token, without the separators). */
+/* The media type's characters (RFC 2045 token, without the separators); never the terminating NUL, which
+   strchr() would find in its set. */
 static int token_char(char c)
 {
-    return isalnum((unsigned char)c) || strchr("!#$&^_.+-", c) != NULL;
+    return c != '\0' && (isalnum((unsigned char)c) || strchr("!#$&^_.+-", c) != NULL);
 }
 
 /* Points *payload past ";base64," when uri's head is a well-formed data URI header. */

@@ -3,6 +3,7 @@ guilds; a role's icon): data URIs of PNG, JPEG, GIF or WebP, judged from the byt
 stored in the object store by content hash under the kind's key, answered as the hash ("a_" in front when
 animated), and carried by the update events. Hostile input is refused with Discord's field errors: bytes that
 are no image, decompression bombs (quickly, without the memory), images over the size limit."""
+import os
 import re
 import time
 
@@ -163,6 +164,22 @@ def test_an_image_over_the_byte_limit_is_refused(make_server):
     err = field_error(me.patch("/users/@me", {"avatar": data_uri(big)}), "avatar")
     assert err["code"] == "BINARY_TYPE_MAX_SIZE" and "2.0 kb" in err["message"]
     assert HASH.match(ok(me.patch("/users/@me", {"avatar": data_uri(png(4, 4))}))["avatar"])
+
+
+def test_the_image_routes_take_bodies_as_large_as_an_image(make_server):
+    # the JSON body limit is 1 MiB; an image of up to IMAGE_MAX_BYTES fits its routes' bodies as base64
+    srv = make_server(IMAGE_MAX_BYTES=str(3 << 20))
+    me = new_client(srv, "big")
+    big = png(32, 32, text=os.urandom(1200 * 1024).hex().encode())  # 2.4 MB, 3.2 MB as base64
+    user = ok(me.patch("/users/@me", {"avatar": data_uri(big)}))
+    body, _ = stored(srv, f"avatars/{me.id}/{user['avatar']}")
+    assert len(body) < 10_000, "the text chunk is gone"
+    r = me.patch("/users/@me", {"avatar": data_uri(png(32, 32, text=b"0" * (4 << 20)))})
+    assert r.status_code == 413 and r.json()["code"] == 40005
+    g = make_guild(me)
+    assert HASH.match(ok(me.patch(f"/guilds/{g['id']}", {"icon": data_uri(big)}))["icon"])
+    r = me.post(f"/channels/{g['id']}/messages", {"content": "x" * (2 << 20)})
+    assert r.status_code == 413, "other routes keep the JSON body limit"
 
 
 # ---- guilds and roles ----

@@ -63,6 +63,11 @@ Test(data_uri, malformed_uris_are_refused)
         "data:image/png;base64,aGVsbG8=AAAA",
         "data:ima ge/png;base64,aGVsbG8=",
         "data:image/png;x=1;x=1;x=1;x=1;x=1;x=1;x=1;x=1;x=1;base64,aGVsbG8=",
+        /* ends inside the header: once read past its end (the NUL was taken for a token character) */
+        "data:image",
+        "data:image/png",
+        "data:image/png;",
+        "data:image/png;charset=x",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         unsigned char *b = (unsigned char *)"untouched";

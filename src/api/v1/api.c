@@ -178,6 +178,19 @@ static void on_authenticated(const sd_user_result_t *r, void *ctx)
     limit_then_handle(a, user->id);
 }
 
+size_t sd_api_body_limit(const sd_request_t *req, void *ctx)
+{
+    sd_app_t *app = ctx;
+    const sd_route_t *route = NULL;
+    /* matched again when the request is handled: this one only reads the route's flags */
+    if (sd_router_match(app->router, (sd_request_t *)req, &route) != SD_ROUTE_FOUND ||
+        !(route->flags & SD_API_IMAGE_BODY))
+        return 0;
+    /* the image in base64, and room for the body's other fields */
+    size_t limit = ((size_t)app->cfg->image_max_bytes + 2) / 3 * 4 + 64 * 1024;
+    return limit > (size_t)app->cfg->http_max_body_bytes ? limit : 0;
+}
+
 static void on_cdn_limited(const sd_rl_state_t *st, int n, void *ctx)
 {
     auth_ctx_t *a = ctx;

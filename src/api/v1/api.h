@@ -14,6 +14,11 @@
 sd_router_t *sd_api_router_new(void);
 /* The sd_http_handler_fn of the server; ctx is the sd_app_t. */
 void sd_api_handle(sd_request_t *req, void *ctx);
+/*
+ * The sd_http_body_limit_fn of the server (ctx is the sd_app_t): routes flagged SD_API_IMAGE_BODY take a
+ * body large enough for an image of IMAGE_MAX_BYTES as a data URI; 0 (the server's limit) for the others.
+ */
+size_t sd_api_body_limit(const sd_request_t *req, void *ctx);
 /* The sd_http_observer_fn of the server (ctx is the sd_app_t): counts requests by route and status. */
 void sd_api_observe(const sd_request_t *req, int status, double seconds, void *ctx);
 

@@ -38,6 +38,7 @@ enum {
     SD_API_AUTH = 1,    /* needs a valid token; the handler finds the user with sd_deps_user() */
     SD_API_PLANNED = 2, /* a route of Discord's not served yet (answers 501): no part of the documented API */
     SD_API_CDN = 4,     /* a CDN route: limited per address (RATE_LIMIT_CDN) only */
+    SD_API_IMAGE_BODY = 8, /* takes image data (data URIs): its body may hold IMAGE_MAX_BYTES in base64 */
 };
 
 /*

@@ -61,9 +61,9 @@ static void leave_guild(sd_request_t *req, void *app)
 sd_err_t sd_guilds_endpoints_register(sd_router_t *r, const char *prefix)
 {
     static const sd_route_def_t routes[] = {
-        {"POST", "/guilds", post_guild, SD_API_AUTH},
+        {"POST", "/guilds", post_guild, SD_API_AUTH | SD_API_IMAGE_BODY},
         {"GET", "/guilds/{guild_id}", get_guild, SD_API_AUTH},
-        {"PATCH", "/guilds/{guild_id}", patch_guild, SD_API_AUTH},
+        {"PATCH", "/guilds/{guild_id}", patch_guild, SD_API_AUTH | SD_API_IMAGE_BODY},
         {"DELETE", "/guilds/{guild_id}", delete_guild, SD_API_AUTH},
         {"GET", "/users/@me/guilds", get_my_guilds, SD_API_AUTH},
         {"DELETE", "/users/@me/guilds/{guild_id}", leave_guild, SD_API_AUTH},

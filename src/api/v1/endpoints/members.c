@@ -146,7 +146,7 @@ sd_err_t sd_members_endpoints_register(sd_router_t *r, const char *prefix)
 {
     static const sd_route_def_t routes[] = {
         {"GET", "/guilds/{guild_id}/members", list_members, SD_API_AUTH},
-        {"PATCH", "/guilds/{guild_id}/members/@me", update_me, SD_API_AUTH},
+        {"PATCH", "/guilds/{guild_id}/members/@me", update_me, SD_API_AUTH | SD_API_IMAGE_BODY},
         {"GET", "/guilds/{guild_id}/members/{user_id}", get_member, SD_API_AUTH},
         {"PATCH", "/guilds/{guild_id}/members/{user_id}", update_member, SD_API_AUTH},
         {"PUT", "/guilds/{guild_id}/members/{user_id}", add_member, SD_API_AUTH},

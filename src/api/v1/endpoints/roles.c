@@ -62,10 +62,10 @@ sd_err_t sd_roles_endpoints_register(sd_router_t *r, const char *prefix)
 {
     static const sd_route_def_t routes[] = {
         {"GET", "/guilds/{guild_id}/roles", list_roles, SD_API_AUTH},
-        {"POST", "/guilds/{guild_id}/roles", create_role, SD_API_AUTH},
+        {"POST", "/guilds/{guild_id}/roles", create_role, SD_API_AUTH | SD_API_IMAGE_BODY},
         {"PATCH", "/guilds/{guild_id}/roles", move_roles, SD_API_AUTH},
         {"GET", "/guilds/{guild_id}/roles/{role_id}", get_role, SD_API_AUTH},
-        {"PATCH", "/guilds/{guild_id}/roles/{role_id}", update_role, SD_API_AUTH},
+        {"PATCH", "/guilds/{guild_id}/roles/{role_id}", update_role, SD_API_AUTH | SD_API_IMAGE_BODY},
         {"DELETE", "/guilds/{guild_id}/roles/{role_id}", delete_role, SD_API_AUTH},
     };
     return sd_deps_register(r, prefix, routes, sizeof routes / sizeof *routes);

@@ -71,7 +71,7 @@ sd_err_t sd_users_endpoints_register(sd_router_t *r, const char *prefix)
     sd_err_t err;
     snprintf(path, sizeof path, "%s/users/@me", prefix);
     if ((err = sd_router_add(r, "GET", path, get_me, SD_API_AUTH))) return err;
-    if ((err = sd_router_add(r, "PATCH", path, patch_me, SD_API_AUTH))) return err;
+    if ((err = sd_router_add(r, "PATCH", path, patch_me, SD_API_AUTH | SD_API_IMAGE_BODY))) return err;
     snprintf(path, sizeof path, "%s/oauth2/applications/@me", prefix);
     if ((err = sd_router_add(r, "GET", path, get_application, SD_API_AUTH))) return err;
     snprintf(path, sizeof path, "%s/applications/@me", prefix); /* discord.js reads it there */
