@@ -20,6 +20,7 @@ struct sd_static;
 struct sd_metrics;
 struct sd_ratelimit;
 struct sd_s3;
+struct sd_blob_gc;
 struct sd_fetch;
 
 typedef struct sd_app {
@@ -36,6 +37,7 @@ typedef struct sd_app {
     struct sd_metrics *metrics;  /* what /metrics shows (core/metrics) */
     struct sd_ratelimit *limits; /* rate-limit counters (core/ratelimit) */
     struct sd_s3 *store;         /* the object store (db/s3): media */
+    struct sd_blob_gc *blob_gc;  /* the deletion job of unreferenced store objects (services/blob_gc) */
     struct sd_fetch *fetch;      /* link previews' outbound fetches (core/http_fetch), or NULL: off */
     char *openapi;               /* the OpenAPI document (OPENAPI_FILE), or NULL when unreadable */
     size_t openapi_len;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/errors.h"
+#include "schemas/attachment_schema.h"
 #include "schemas/embed_schema.h"
 #include "schemas/fields.h"
 
@@ -59,7 +60,6 @@ static void parse_allowed(const json_t *body, json_t *errors, json_t *out)
 static const sd_field_unsupported_t message_unsupported[] = {
     {"components", NULL},
     {"sticker_ids", NULL},
-    {"attachments", NULL},
     {"poll", NULL},
 };
 
@@ -122,7 +122,11 @@ json_t *sd_message_in_parse(const json_t *body, bool create, json_t **errors_out
     bool has_embeds = sd_embeds_parse(body, errors, &embeds) && sd_embeds_show_anything(embeds);
     if (embeds) json_object_set_new(out, "embeds", embeds);
     const char *content = NULL;
-    bool may_be_empty = has_embeds || !create;
+    /* files: the message's attachments (files[n], presigned uploads, or kept ones on edit) */
+    json_t *files = sd_attachment_refs_parse(body, errors, SD_MESSAGE_MAX_FILES);
+    bool has_files = json_array_size(files) > 0;
+    if (files) json_object_set_new(out, "attachments", files);
+    bool may_be_empty = has_embeds || has_files || !create;
     if (sd_field_string(body, errors, "content", may_be_empty ? 0 : 1, SD_MESSAGE_MAX, true, &content) &&
         content)
         json_object_set_new(out, "content", json_string(content));

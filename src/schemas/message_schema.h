@@ -5,8 +5,9 @@
  *
  * Stored message: {bucket_key, id, channel_id, guild_id, author_id, content, timestamp, edited_timestamp,
  *                  mentions: [user ids], mention_roles: [role ids], mention_everyone, pinned, type (0, or 19
- * for a reply), message_reference?: {message_id, channel_id, guild_id}, nonce?, flags?,
- *                  embeds?: [the sender's embeds, schemas/embed_schema], link_embeds?: [link previews]}
+ * for a reply), message_reference?: {message_id, channel_id, guild_id}, nonce?, flags?, attachments: [stored
+ * attachments, schemas/attachment_schema], embeds?: [the sender's embeds, schemas/embed_schema],
+ * link_embeds?: [link previews]}
  */
 #ifndef SD_SCHEMAS_MESSAGE_SCHEMA_H
 #define SD_SCHEMAS_MESSAGE_SCHEMA_H
@@ -15,6 +16,7 @@
 #include <stdbool.h>
 
 #define SD_MESSAGE_MAX 2000
+#define SD_MESSAGE_MAX_FILES 10 /* entries of a message's attachments array */
 #define SD_MESSAGE_DEFAULT 0
 #define SD_MESSAGE_REPLY 19
 /* The message flags a sender may set: embeds hidden, and a message that notifies no one (create only). */
@@ -22,12 +24,13 @@
 #define SD_MESSAGE_SUPPRESS_NOTIFICATIONS 4096
 
 /*
- * {content (1-2000; may be empty or absent with embeds), embeds? / embed? (schemas/embed_schema), nonce?
- * (string of at most 25 or integer), enforce_nonce?, tts?, flags? (SUPPRESS_EMBEDS, SUPPRESS_NOTIFICATIONS),
- * message_reference? {message_id, channel_id?, fail_if_not_exists?}, allowed_mentions? {parse:
- * ["users","roles","everyone"], users, roles}}. On edit only content (null or "" empties it), embeds
- * (replacing the message's), allowed_mentions and flags (of which only SUPPRESS_EMBEDS is kept, as
- * "suppress_embeds"). Returns a new object or NULL with *errors.
+ * {content (1-2000; may be empty or absent with embeds or files), embeds? / embed? (schemas/embed_schema),
+ * nonce? (string of at most 25 or integer), enforce_nonce?, tts?, flags? (SUPPRESS_EMBEDS,
+ * SUPPRESS_NOTIFICATIONS), message_reference? {message_id, channel_id?, fail_if_not_exists?},
+ * allowed_mentions? {parse: ["users","roles","everyone"], users, roles}, attachments? (refs, see
+ * sd_attachment_refs_parse)}. On edit only content (null or "" empties it), embeds (replacing the message's),
+ * attachments, allowed_mentions and flags (of which only SUPPRESS_EMBEDS is kept, as "suppress_embeds").
+ * Returns a new object or NULL with *errors.
  */
 json_t *sd_message_in_parse(const json_t *body, bool create, json_t **errors);
 /* {messages: [2-100 ids]}: returns the array of ids. */
