@@ -6,8 +6,8 @@
  * Stored message: {bucket_key, id, channel_id, guild_id, author_id, content, timestamp, edited_timestamp,
  *                  mentions: [user ids], mention_roles: [role ids], mention_everyone, pinned, type (0, or 19
  * for a reply), message_reference?: {message_id, channel_id, guild_id}, nonce?, flags?, attachments: [stored
- *                  attachments, schemas/attachment_schema], embeds?: [the sender's embeds, schemas/embed_schema],
- *                  link_embeds?: [link previews]}
+ * attachments, schemas/attachment_schema], embeds?: [the sender's embeds, schemas/embed_schema],
+ * link_embeds?: [link previews]}
  */
 #ifndef SD_SCHEMAS_MESSAGE_SCHEMA_H
 #define SD_SCHEMAS_MESSAGE_SCHEMA_H

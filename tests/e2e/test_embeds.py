@@ -1,7 +1,10 @@
 """Rich embeds on messages, as Discord takes them: every field round-trips through create, fetch, history and the
 gateway; every limit answers 400 / 50035 with Discord's error path; SUPPRESS_EMBEDS hides them (and MANAGE_MESSAGES
 may set it on others' messages); an edit with embeds replaces them."""
+import json
+
 import pytest
+import requests
 
 from gateway_helpers import Gateway
 from guild_helpers import general, invite_code, make_guild, member_with, new_client, ok
@@ -244,3 +247,12 @@ def test_without_message_content_others_embeds_are_hidden(server, room):
         assert d["embeds"] == [] and d["content"] == ""
     finally:
         gw.close()
+
+
+def test_embeds_in_a_multipart_payload_json(room):
+    owner, g, ch = room
+    payload = json.dumps({"content": "form", "embeds": [{"title": "in a form", "color": 7}]})
+    r = requests.post(owner.server.url(f"/api/v10/channels/{ch['id']}/messages"), timeout=30,
+                      headers={"Authorization": owner.token}, files={"payload_json": (None, payload, "application/json")})
+    m = ok(r)
+    assert [(e["title"], e["color"]) for e in m["embeds"]] == [("in a form", 7)]
