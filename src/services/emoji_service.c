@@ -5,10 +5,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "repositories/blob_repo.h"
 #include "repositories/emoji_repo.h"
 #include "schemas/emoji_schema.h"
 #include "schemas/guild_schema.h"
 #include "services/gjob.h"
+#include "core/log.h"
 #include "services/images.h"
 #include "services/permissions.h"
 #include "services/user_service.h"
@@ -174,6 +176,36 @@ static bool roles_ok(sd_gjob_t *j)
     return true;
 }
 
+/* ---- the image of an emoji that is no more ---- */
+
+typedef struct {
+    sd_app_t *app;
+    char key[48];
+    int tries;
+} drop_t;
+
+static void on_image_dropped(const sd_s3_result_t *r, void *ctx)
+{
+    drop_t *d = ctx;
+    /* A store that failed for a moment is asked again; an object already gone is what was wanted. */
+    if ((r->err == SD_ERR_UNAVAILABLE || r->err == SD_ERR_BUSY) && ++d->tries < 3 &&
+        sd_blob_delete(d->app, d->key, on_image_dropped, d) == SD_OK)
+        return;
+    if (r->err && r->err != SD_ERR_NOT_FOUND && r->err != SD_ERR_CANCELLED)
+        sd_log(SD_LOG_WARN, "emoji image not deleted", json_pack("{s:s, s:i}", "key", d->key, "err", r->err));
+    free(d);
+}
+
+/* Deletes emojis/{emoji_id} from the store, in the background (the emoji itself is gone already). */
+static void drop_image(sd_app_t *app, const char *emoji_id)
+{
+    drop_t *d = calloc(1, sizeof *d);
+    if (!d) return;
+    d->app = app;
+    snprintf(d->key, sizeof d->key, "emojis/%s", emoji_id);
+    if (sd_blob_delete(app, d->key, on_image_dropped, d) != SD_OK) free(d);
+}
+
 /* ---- create ---- */
 
 static void now_iso(char *out)
@@ -203,6 +235,7 @@ static void image_refused(sd_gjob_t *j, sd_err_t err, const char *reason)
 static void on_created(sd_err_t err, json_t *res, void *ctx)
 {
     sd_gjob_t *j = ctx;
+    if (err) drop_image(j->app, j->target); /* stored for an emoji that was not made */
     if (err == SD_ERR_CONFLICT) {
         if (sd_emoji_repo_create_conflict(res) == SD_CONFLICT_LIMIT)
             sd_gjob_refuse(j, SD_ERR_INVALID, SD_REASON_MAX_EMOJIS);
@@ -308,6 +341,7 @@ static void on_deleted(sd_err_t err, json_t *res, void *ctx)
         fail_store(j, err);
         return;
     }
+    drop_image(j->app, j->target);
     changed(j, SD_OUTCOME_NO_CONTENT);
 }
 
