@@ -14,6 +14,7 @@
 
 #include "api/gateway/gateway.h"
 #include "api/v1/api.h"
+#include "api/v1/spool.h"
 #include "api/v1/deps.h"
 #include "core/broker.h"
 #include "core/app.h"
@@ -274,6 +275,9 @@ static int serve(const sd_config_t *cfg)
     app.http = sd_http_server_new(loop, &limits, sd_api_handle, &app);
     if (!app.db || !app.router || !app.http || !app.metrics) goto out;
     sd_http_server_observe(app.http, sd_api_observe, &app);
+    /* Uploads in flight together hold at most 64 messages' worth of spool files. */
+    sd_http_server_set_spool(app.http, sd_api_spool, cfg->upload_spool_dir,
+                             64 * (size_t)(cfg->upload_max_message_bytes + cfg->http_max_body_bytes), &app);
     if (sd_http_server_listen(app.http, cfg->host, cfg->port) != SD_OK) goto out;
 
     uv_signal_init(loop, &ls.sigint);

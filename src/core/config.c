@@ -192,6 +192,7 @@ sd_err_t sd_config_from_lookup(sd_config_t *cfg, sd_config_lookup_fn lookup, voi
         {"RATE_LIMIT_IP", "20/60", offsetof(sd_config_t, rate_ip)},
         {"RATE_LIMIT_GATEWAY", "120/60", offsetof(sd_config_t, rate_gateway)},
         {"RATE_LIMIT_IDENTIFY", "10/60", offsetof(sd_config_t, rate_identify)},
+        {"RATE_LIMIT_CDN", "1000/10", offsetof(sd_config_t, rate_cdn)},
     };
     for (size_t i = 0; i < sizeof rates / sizeof *rates; i++) {
         const char *v = lookup(rates[i].name, ctx);

@@ -59,6 +59,7 @@ typedef struct {
     sd_rate_t rate_ip;        /* requests per address to one route that needs no token (register, login) */
     sd_rate_t rate_gateway;   /* commands per gateway connection */
     sd_rate_t rate_identify;  /* IDENTIFYs per user */
+    sd_rate_t rate_cdn;       /* CDN requests per address, all CDN routes together */
     char tables_file[512];
     char openapi_file[512];    /* the OpenAPI document served at /openapi.json */
     char trusted_proxies[512]; /* comma-separated addresses whose X-Forwarded-For names the client */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 static const struct {
     unsigned kind;
@@ -186,11 +187,34 @@ out:
     return st;
 }
 
+/* A spooled body in memory (the arena): a view of req with it, false when too large or unreadable. */
+static bool unspool(const sd_request_t *req, sd_request_t *view)
+{
+    if (req->body_len > SD_BODY_MAX_SPOOLED) return false;
+    char *b = sd_arena_alloc(req->arena, req->body_len + 1);
+    if (!b) return false;
+    for (size_t got = 0; got < req->body_len;) {
+        ssize_t n = pread(req->body_fd, b + got, req->body_len - got, (off_t)got);
+        if (n <= 0) return false;
+        got += (size_t)n;
+    }
+    *view = *req;
+    view->body = b;
+    view->body_spooled = false;
+    return true;
+}
+
 sd_body_status_t sd_http_body_decode(const sd_request_t *req, unsigned accept, json_t **out, char *detail,
                                      size_t cap)
 {
     *out = NULL;
     if (cap) detail[0] = '\0';
+    if (req->body_spooled) {
+        sd_request_t view;
+        if (unspool(req, &view)) return sd_http_body_decode(&view, accept, out, detail, cap);
+        if (cap) snprintf(detail, cap, "files");
+        return SD_BODY_HAS_FILE;
+    }
     const char *ct = sd_request_header(req, "Content-Type");
     const char *s = ct ? ct : "", *e = s + strcspn(s, ";");
     trim(&s, &e);

@@ -4,7 +4,9 @@
  * (application/x-www-form-urlencoded: an object of string fields), or multipart/form-data (its payload_json
  * part is the body; without one, its text parts are string fields). A caller says which of them its route
  * takes. Everything is bounded: form fields, parts, part headers, names; the body itself is capped by the
- * HTTP layer.
+ * HTTP layer. A spooled body (core/http_server) is read into the request's arena when it is at most
+ * SD_BODY_MAX_SPOOLED bytes; a larger one is taken for a body with files (SD_BODY_HAS_FILE, "files"): such
+ * routes read it with services/upload instead.
  */
 #ifndef SD_CORE_HTTP_BODY_H
 #define SD_CORE_HTTP_BODY_H
@@ -20,6 +22,7 @@ enum { SD_BODY_JSON = 1, SD_BODY_FORM = 2, SD_BODY_MULTIPART = 4 };
 #define SD_BODY_MAX_FIELDS 64 /* fields of a form, parts of a multipart body */
 #define SD_BODY_MAX_NAME 128  /* a field's or part's name */
 #define SD_BODY_MAX_PART_HEAD 2048
+#define SD_BODY_MAX_SPOOLED (1024 * 1024)
 
 typedef enum {
     SD_BODY_OK = 0,

@@ -73,12 +73,13 @@ void sd_http_conn_close(sd_http_conn_t *c)
 {
     if (c->closing) return;
     c->closing = true;
-    if (c->req) sd_arena_free(c->req->arena);
+    if (c->req) sd_http_request_free(c->req);
     c->req = NULL;
     if (c->active) c->active->internal->conn = NULL; /* the handler still answers; nobody listens */
     c->active = NULL;
     uv_close((uv_handle_t *)&c->timer, on_handle_closed);
     uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
+    sd_http_out_lost(c); /* last: its producer may end the answer from there */
 }
 
 static void on_shutdown(uv_shutdown_t *req, int status)
@@ -122,6 +123,14 @@ static void on_write(uv_write_t *w, int status)
             sd_http_conn_close(c);
         else
             sd_http_conn_linger(c);
+        return;
+    }
+    if (c->out) {
+        sd_http_out_written(c);
+        return;
+    }
+    if (c->close_when_sent) {
+        if (c->tcp.write_queue_size == 0) sd_http_conn_linger(c);
         return;
     }
     sd_http_conn_process(c);
@@ -180,9 +189,10 @@ static void respond_parse_error(sd_http_conn_t *c, int status)
     const char *msg = status == 431   ? "431: Request Header Fields Too Large"
                       : status == 414 ? "414: URI Too Long"
                       : status == 413 ? "Request entity too large"
+                      : status == 503 ? "503: Service Unavailable"
                                       : "400: Bad Request";
     sd_log(SD_LOG_INFO, "request rejected", json_pack("{s:i, s:s}", "status", status, "peer", c->peer));
-    if (c->req) sd_arena_free(c->req->arena);
+    if (c->req) sd_http_request_free(c->req);
     c->req = NULL;
     c->in_message = false;
     sd_http_conn_send_error(c, status, status == 413 ? SD_API_TOO_LARGE : SD_API_GENERAL, msg, true);
@@ -203,7 +213,7 @@ static void on_timeout(uv_timer_t *t)
         return;
     }
     if (c->in_message && !c->lingering) { /* a slow client: 408 and hang up */
-        if (c->req) sd_arena_free(c->req->arena);
+        if (c->req) sd_http_request_free(c->req);
         c->req = NULL;
         c->in_message = false;
         sd_http_conn_send_error(c, 408, SD_API_GENERAL, "408: Request Timeout", true);
@@ -325,9 +335,11 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
         return;
     }
     if (nread < 0) {
-        if (c->active && !c->raw) { /* the answer is still wanted by nobody: drop the socket when it comes */
+        /* The answer is still wanted by nobody: drop the socket when it comes (a streamed one stops now). */
+        if (c->active && !c->raw && !c->out) {
             stop_reading(c);
             c->active->internal->keep_alive = false;
+            c->peer_gone = true;
             return;
         }
         sd_http_conn_close(c);
@@ -358,6 +370,13 @@ void sd_http_conn_start(sd_http_conn_t *c)
     http_parser_init(&c->parser, HTTP_REQUEST);
     c->parser.data = c;
     settle(c);
+}
+
+bool sd_http_request_gone(const sd_request_t *req)
+{
+    if (!req->internal) return false; /* not from a connection (a test's) */
+    const sd_http_conn_t *c = req->internal->conn;
+    return !c || c->closing || c->peer_gone;
 }
 
 void sd_http_request_detach(sd_request_t *req)

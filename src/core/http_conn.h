@@ -48,9 +48,11 @@ struct sd_http_internal {
     bool head;
     char *extra_headers; /* "Name: value\r\n"... in the arena */
     size_t extra_len;
-    size_t body_cap;   /* bytes r->body can hold (chunked bodies grow) */
-    size_t body_limit; /* this request's body limit */
-    int answered;      /* the status the client got for the handler (deadline, abort); 0: not yet */
+    size_t body_cap;      /* bytes r->body can hold (chunked bodies grow) */
+    size_t body_limit;    /* this request's body limit */
+    bool spool;           /* the body goes to r->body_fd */
+    size_t spool_counted; /* bytes of it counted in the server's spooled total */
+    int answered;         /* the status the client got for the handler (deadline, abort); 0: not yet */
 };
 
 struct sd_http_stream {
@@ -68,6 +70,7 @@ struct sd_http_stream {
     size_t url_len;
     const char *url;
     bool last_was_value;
+    bool peer_gone;   /* the client closed or reset while its request was in flight */
     int error_status; /* a limit tripped while parsing */
     bool message_done;
     bool in_message;
@@ -85,6 +88,11 @@ struct sd_http_stream {
     bool raw_flushed; /* the 101 is out: pending input may be handed over */
     char peer[48];
     unsigned long batch; /* the last write batch that wrote to this connection directly */
+
+    /* A streamed answer (core/http_outstream): the one under way, or NULL; once it ended, whether to linger
+       as soon as its queued bytes are out. */
+    struct sd_http_out *out;
+    bool close_when_sent;
 };
 
 struct sd_http_server {
@@ -96,6 +104,10 @@ struct sd_http_server {
     void *ctx;
     sd_http_body_limit_fn body_limit;
     void *body_limit_ctx;
+    sd_http_spool_fn spool;
+    void *spool_ctx;
+    char spool_dir[512];
+    size_t spool_max_total, spooled; /* all spooled bodies: the cap, and what they hold (or announced) */
     sd_http_conn_t *conns;
     int conn_count;
     int in_flight;
@@ -138,8 +150,20 @@ void sd_http_server_check_done(sd_http_server_t *srv);
 void sd_http_stream_started(sd_http_conn_t *c);
 /* The request was answered by the upgrade's 101: logged, counted out and freed; the connection is raw. */
 void sd_http_respond_upgraded(sd_request_t *req);
+/* Counts req's spooled body as total bytes (no less than counted so far) in the server's spooled total;
+   false when that would pass the cap (nothing counted then). */
+bool sd_http_spool_count(sd_request_t *req, size_t total);
+/* Frees a request: its spool file, then its arena. */
+void sd_http_request_free(sd_request_t *req);
 /* Keeps the answer of req from its connection: the client was answered (deadline, abort) for the handler. */
 void sd_http_request_detach(sd_request_t *req);
+
+/* Logs, counts out and frees an answered request (whose bytes, if any, went to its connection already). */
+void sd_http_request_release(sd_request_t *req, int status);
+/* http_outstream: a write of the connection completed while a streamed answer is under way. */
+void sd_http_out_written(sd_http_conn_t *c);
+/* http_outstream: the connection is closing; its streamed answer's producer is told the client is gone. */
+void sd_http_out_lost(sd_http_conn_t *c);
 
 /* http_parse: the parser callbacks of every connection (core/http_parse.c). */
 const http_parser_settings *sd_http_parse_settings(void);

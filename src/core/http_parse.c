@@ -42,6 +42,7 @@ static sd_request_t *request_new(sd_http_conn_t *c)
     sodium_bin2hex(r->request_id, sizeof r->request_id, id, sizeof id);
     r->query = "";
     r->body = "";
+    r->body_fd = -1;
     memcpy(r->peer, c->peer, sizeof r->peer);
     c->hbuf = hbuf;
     c->hcap = hcap;
@@ -188,6 +189,30 @@ static int send_continue(sd_http_conn_t *c)
     return c->closing ? -1 : 0;
 }
 
+static bool expects_continue(const sd_request_t *r, const http_parser *p)
+{
+    const char *expect = sd_request_header(r, "Expect");
+    return expect && strcasecmp(expect, "100-continue") == 0 && p->content_length > 0;
+}
+
+/* The body goes to a new spool file. */
+static int spool_start(sd_http_conn_t *c, sd_request_t *r)
+{
+    bool known = c->parser.flags & F_CONTENTLENGTH;
+    if (!sd_http_spool_count(r, known ? (size_t)c->parser.content_length : 0)) {
+        c->error_status = 503;
+        return -1;
+    }
+    r->body_fd = sd_http_spool_open(c->srv->spool_dir);
+    if (r->body_fd < 0) {
+        c->error_status = 503;
+        return -1;
+    }
+    r->body_spooled = true;
+    r->body_len = 0;
+    return expects_continue(r, &c->parser) ? send_continue(c) : 0;
+}
+
 static int on_headers_complete(http_parser *p)
 {
     sd_http_conn_t *c = p->data;
@@ -197,20 +222,26 @@ static int on_headers_complete(http_parser *p)
     name_request(c, r);
     size_t max = c->srv->body_limit ? c->srv->body_limit(r, c->srv->body_limit_ctx) : 0;
     in->body_limit = max ? max : c->srv->limits.max_body_bytes;
+    sd_http_spool_t spool = {0};
+    uint64_t timeout_ms = c->srv->limits.request_timeout_ms;
+    if (c->srv->spool && c->srv->spool(r, &spool, c->srv->spool_ctx)) {
+        in->spool = true;
+        if (spool.max_bytes) in->body_limit = spool.max_bytes;
+        if (spool.timeout_ms) timeout_ms = spool.timeout_ms;
+    }
     if ((p->flags & F_CONTENTLENGTH) && p->content_length > in->body_limit) {
         c->error_status = 413;
         return -1;
     }
     /* From here the whole request has its own deadline, from its first byte. */
-    c->deadline_ns = in->start_ns + c->srv->limits.request_timeout_ms * 1000000u;
+    c->deadline_ns = in->start_ns + timeout_ms * 1000000u;
+    if (in->spool) return spool_start(c, r);
     in->body_cap = (p->flags & F_CONTENTLENGTH) ? (size_t)p->content_length + 1 : 1;
     char *b = sd_arena_alloc(r->arena, in->body_cap);
     if (!b) return -1;
     r->body = b;
     r->body_len = 0;
-    const char *expect = sd_request_header(r, "Expect");
-    if (expect && strcasecmp(expect, "100-continue") == 0 && p->content_length > 0) return send_continue(c);
-    return 0;
+    return expects_continue(r, p) ? send_continue(c) : 0;
 }
 
 static int on_body(http_parser *p, const char *at, size_t len)
@@ -221,6 +252,14 @@ static int on_body(http_parser *p, const char *at, size_t len)
     if (r->body_len + len > in->body_limit) {
         c->error_status = 413;
         return -1;
+    }
+    if (in->spool) { /* into the page cache: the loop waits for a copy, not for the disk */
+        if (!sd_http_spool_count(r, r->body_len + len) || sd_http_spool_write(r->body_fd, at, len) < 0) {
+            c->error_status = 503;
+            return -1;
+        }
+        r->body_len += len;
+        return 0;
     }
     if (r->body_len + len + 1 > in->body_cap) { /* chunked: grow geometrically, never past the limit */
         size_t cap = in->body_cap * 2 > 4096 ? in->body_cap * 2 : 4096;

@@ -1,7 +1,8 @@
 /*
  * http_request: the request a handler receives (method, path, query, headers, body, path parameters, its
- * arena) and the accessors that read it, including the one percent-decoder of the server (paths and query
- * strings). core/http_server fills requests and answers them.
+ * arena; a large body may sit in a spool file instead of memory) and the accessors that read it, including
+ * the one percent-decoder of the server (paths and query strings). core/http_server fills requests and
+ * answers them.
  */
 #ifndef SD_CORE_HTTP_REQUEST_H
 #define SD_CORE_HTTP_REQUEST_H
@@ -26,8 +27,13 @@ typedef struct sd_request {
     const char *query;  /* raw query string without '?', or "" */
     sd_http_pair_t headers[SD_HTTP_MAX_HEADERS];
     int header_count;
-    const char *body; /* NUL-terminated; body_len bytes */
+    const char *body; /* NUL-terminated; body_len bytes ("" when the body was spooled) */
     size_t body_len;
+    /* A spooled body (a route that asked for it, see sd_http_server_set_spool): body_len bytes at offset 0
+       of body_fd, an unlinked file the server closes when the request is answered (dup() it to keep it
+       longer). body_fd is -1 and body_spooled false for a body in memory. */
+    bool body_spooled;
+    int body_fd;
     sd_http_pair_t params[SD_HTTP_MAX_PARAMS]; /* path parameters, filled by the router */
     int param_count;
     char request_id[17];

@@ -113,6 +113,16 @@ void sd_http_respond(sd_request_t *req, int status, const char *content_type, co
     log_request(req, in->answered ? in->answered : status);
     srv->in_flight--;
     if (c && !c->closing) write_answer(req, c, status, content_type, body, len);
+    sd_http_request_free(req);
+    sd_http_server_check_done(srv);
+}
+
+void sd_http_request_release(sd_request_t *req, int status)
+{
+    struct sd_http_internal *in = req->internal;
+    sd_http_server_t *srv = in->srv;
+    log_request(req, in->answered ? in->answered : status);
+    srv->in_flight--;
     sd_arena_free(req->arena);
     sd_http_server_check_done(srv);
 }
@@ -124,7 +134,7 @@ void sd_http_respond_upgraded(sd_request_t *req)
     in->srv->in_flight--;
     in->conn->active = NULL;
     uv_timer_stop(&in->conn->timer);
-    sd_arena_free(req->arena);
+    sd_http_request_free(req);
 }
 
 void sd_http_respond_json(sd_request_t *req, int status, json_t *body)

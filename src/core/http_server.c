@@ -192,6 +192,15 @@ void sd_http_server_set_body_limit(sd_http_server_t *srv, sd_http_body_limit_fn 
     srv->body_limit_ctx = ctx;
 }
 
+void sd_http_server_set_spool(sd_http_server_t *srv, sd_http_spool_fn fn, const char *dir, size_t max_total,
+                              void *ctx)
+{
+    srv->spool_max_total = max_total;
+    srv->spool = fn;
+    srv->spool_ctx = ctx;
+    snprintf(srv->spool_dir, sizeof srv->spool_dir, "%s", dir ? dir : "");
+}
+
 /* Raises the soft open-file limit to the hard one, and keeps the connection cap within it. */
 static void fit_open_files(sd_http_server_t *srv)
 {
@@ -284,7 +293,9 @@ void sd_http_server_abort(sd_http_server_t *srv)
     srv->aborted = true;
     for (sd_http_conn_t *c = srv->conns, *next; c; c = next) {
         next = c->next;
-        if (c->active) { /* answered now; its handler's own answer, whenever it comes, goes nowhere */
+        if (c->out) { /* a streamed answer under way: cut short, its producer told */
+            sd_http_conn_close(c);
+        } else if (c->active) { /* answered now; its handler's own answer, whenever it comes, goes nowhere */
             sd_http_request_detach(c->active);
             sd_http_conn_send_error(c, 503, SD_API_GENERAL, "503: Service Unavailable", true);
         } else {

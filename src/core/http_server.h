@@ -13,6 +13,7 @@
 #define SD_CORE_HTTP_SERVER_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
@@ -47,6 +48,33 @@ sd_http_server_t *sd_http_server_new(uv_loop_t *loop, const sd_http_limits_t *li
 /* The body limit of a request, from its method and path (set) once its headers are in; 0: the server's. */
 typedef size_t (*sd_http_body_limit_fn)(const sd_request_t *req, void *ctx);
 void sd_http_server_set_body_limit(sd_http_server_t *srv, sd_http_body_limit_fn fn, void *ctx);
+/*
+ * Bodies that do not sit in memory (uploads): once a request's headers are in, fn may say its body goes to
+ * an unlinked spool file (O_TMPFILE, else mkstemp + unlink) in dir instead: written as it arrives, chunked
+ * bodies too, with no more memory than one read. A Content-Length over out->max_bytes is answered 413
+ * (Discord's 40005) before any of the body is read, and "Expect: 100-continue" gets its 100 only after
+ * that check; a body that grows past the limit gets 413 and the connection is closed. The handler then sees
+ * req->body_spooled, req->body_fd and req->body_len. All spooled bodies of the server together hold at most
+ * max_total bytes (a Content-Length counts in full from the headers on): a request that would pass it is
+ * answered 503 (Retry-After) and its connection closed, so that strangers cannot fill the disk.
+ */
+typedef struct {
+    size_t max_bytes;    /* the body's limit */
+    uint64_t timeout_ms; /* first to last byte of the request, instead of request_timeout_ms; 0: that one */
+} sd_http_spool_t;
+/* Returns true to spool req's body as it fills *out. */
+typedef bool (*sd_http_spool_fn)(const sd_request_t *req, sd_http_spool_t *out, void *ctx);
+/* dir is copied; NULL or "": TMPDIR, else /tmp. max_total 0: no cap. */
+void sd_http_server_set_spool(sd_http_server_t *srv, sd_http_spool_fn fn, const char *dir, size_t max_total,
+                              void *ctx);
+/* A new unlinked spool file in dir (NULL or "": TMPDIR, else /tmp), open for reading and writing; the
+   caller closes it. -1 on failure. */
+int sd_http_spool_open(const char *dir);
+/* Writes all of data[0..len) to fd; -1 on failure (a full disk). */
+int sd_http_spool_write(int fd, const char *data, size_t len);
+/* Whether the client of a dispatched request has gone (closed or reset its connection, or was answered for
+   the handler at a deadline): its answer goes nowhere, so long work for it may stop. */
+bool sd_http_request_gone(const sd_request_t *req);
 /* Binds and listens on host:port (port 0 picks a free one). Raises the process's soft open-file limit to
    its hard limit and keeps the connection cap within it. */
 sd_err_t sd_http_server_listen(sd_http_server_t *srv, const char *host, int port);

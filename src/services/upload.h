@@ -1,17 +1,19 @@
 /*
- * upload: a multipart/form-data request body (Discord's `payload_json` and `files[n]`) taken while it
- * arrives, its files streamed into the object store with bounded memory. The body is read from the socket
- * piece by piece (core/http_server's streamed bodies): a file's bytes go to a spool file (UPLOAD_SPOOL_DIR)
- * and from there to the store, a part at a time (S3 multipart upload for large files, one PUT for small
- * ones), while the rest still arrives; reading pauses while the store falls behind. Text parts (payload_json,
- * or plain fields) are kept in memory within HTTP_MAX_BODY_BYTES.
+ * upload: a multipart/form-data request body (Discord's `payload_json` and `files[n]`) taken into the object
+ * store with bounded memory. The HTTP server spools such bodies to an unlinked file as they arrive
+ * (core/http_server's sd_http_server_set_spool: req->body_spooled, req->body_fd; a body in memory is copied
+ * to a spool file first); the file is then read as multipart (core/multipart) in 64 KiB windows on a pool
+ * thread, and each file part goes from its region of that one spool file to the store (one PUT up to
+ * S3_PART_BYTES, an S3 multipart upload beyond), a few calls in flight per upload. Text parts (payload_json,
+ * or plain fields) are read into memory within HTTP_MAX_BODY_BYTES.
  *
  * Limits (from the caller): bytes per file, bytes of all files, files per request. Past one, the request is
- * answered 413 with Discord's code 40005 by the caller (done gets SD_ERR_TOO_LARGE) and whatever was stored
- * is deleted. A store that fails gives SD_ERR_UNAVAILABLE (503) and likewise leaves nothing stored.
+ * answered 413 with Discord's code 40005 by the caller (done gets SD_ERR_TOO_LARGE) and nothing was stored.
+ * A store that fails gives SD_ERR_UNAVAILABLE (503), and a client gone meanwhile SD_ERR_CANCELLED; either way
+ * whatever was stored is removed by a background job (retried), started before done runs.
  *
- * Each file is stored under the key the caller's key function gives for it (known before its first byte).
- * After done, every file's spool file is still open for the caller to read (sniffing the type, reading
+ * Each file is stored under the key the caller's key function gives for it (known before its first byte is
+ * stored). After done, every file's bytes are still readable in the spool file (sniffing the type, reading
  * image dimensions) until sd_upload_free().
  */
 #ifndef SD_SERVICES_UPLOAD_H
@@ -63,9 +65,9 @@ typedef sd_err_t (*sd_upload_key_fn)(const sd_upload_file_t *f, char *out, size_
 typedef void (*sd_upload_done_fn)(sd_upload_t *up, sd_err_t err, void *ctx);
 
 /*
- * Starts taking req's body (a streamed request: see core/http_server) as multipart/form-data. Returns SD_OK
- * (done will run once) or an error at once (nothing was started: SD_ERR_INVALID for a body that is not
- * multipart/form-data, SD_ERR_TOO_LARGE for a Content-Length over the limits).
+ * Starts taking req's body (spooled, or in memory) as multipart/form-data. Returns SD_OK (done will run once,
+ * later, from the loop: never from inside this call) or an error at once (nothing was started: SD_ERR_INVALID
+ * for a body that is not multipart/form-data, SD_ERR_TOO_LARGE for a Content-Length over the limits).
  */
 sd_err_t sd_upload_receive(sd_app_t *app, sd_request_t *req, const sd_upload_limits_t *lim,
                            sd_upload_key_fn key, sd_upload_done_fn done, void *ctx);

@@ -15,7 +15,7 @@ malloc_limit_mb=${MALLOC_LIMIT_MB:-256}
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 mkdir -p tests/fuzz/crashes
-for harness in fuzz_http fuzz_websocket fuzz_schemas fuzz_gateway_payload; do
+for harness in fuzz_http fuzz_websocket fuzz_schemas fuzz_gateway_payload fuzz_multipart; do
   bin="$build/$harness"
   dirs=(tests/fuzz/corpus/$harness)
   [ -d tests/fuzz/regressions/$harness ] && dirs+=(tests/fuzz/regressions/$harness)
@@ -25,6 +25,7 @@ for harness in fuzz_http fuzz_websocket fuzz_schemas fuzz_gateway_payload; do
     # Bodies up to the server's 1 MiB limit and past it, chunked ones included: 1-byte chunks cost 6 bytes each.
     fuzz_http) opts+=(-max_len=1048576 -dict=tests/fuzz/http.dict) ;;
     fuzz_schemas|fuzz_gateway_payload) opts+=(-max_len=4096 -dict=tests/fuzz/json.dict) ;;
+    fuzz_multipart) opts+=(-max_len=8192 -dict=tests/fuzz/multipart.dict) ;;
     *) opts+=(-max_len=4096) ;;
   esac
   echo "fuzz: $harness: replaying ${dirs[*]}"

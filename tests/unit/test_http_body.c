@@ -1,8 +1,10 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/http_body.h"
+#include "core/http_server.h"
 
 static sd_request_t req;
 static char *copy;
@@ -94,4 +96,31 @@ Test(http_body, multipart_payload_json_text_parts_and_files, .fini = release)
     cr_assert_eq(decode(ct, bad, sizeof bad - 1, ALL, &v, d), SD_BODY_BAD_JSON);
     cr_assert_eq(decode("multipart/form-data", one, sizeof one - 1, ALL, &v, d), SD_BODY_BAD_FORM,
                  "no boundary");
+}
+
+/* A body the server spooled to a file (an upload route) is read back when small, else taken for files. */
+Test(http_body, spooled_bodies, .fini = release)
+{
+    static const char body[] =
+        "--b\r\nContent-Disposition: form-data; name=\"payload_json\"\r\n\r\n{\"a\":1}\r\n--b--";
+    int fd = sd_http_spool_open(NULL);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(sd_http_spool_write(fd, body, sizeof body - 1), 0);
+    req = (sd_request_t){.arena = sd_arena_new(),
+                         .body = "",
+                         .body_fd = fd,
+                         .body_spooled = true,
+                         .body_len = sizeof body - 1,
+                         .query = ""};
+    req.headers[0] = (sd_http_pair_t){"content-type", "multipart/form-data; boundary=b"};
+    req.header_count = 1;
+    json_t *v;
+    char d[64];
+    cr_assert_eq(sd_http_body_decode(&req, ALL, &v, d, sizeof d), SD_BODY_OK);
+    cr_assert_eq(json_integer_value(json_object_get(v, "a")), 1);
+    json_decref(v);
+    req.body_len = SD_BODY_MAX_SPOOLED + 1;
+    cr_assert_eq(sd_http_body_decode(&req, ALL, &v, d, sizeof d), SD_BODY_HAS_FILE);
+    cr_assert_str_eq(d, "files");
+    close(fd);
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/cdn/cdn.h"
 #include "api/gateway/gateway.h"
 #include "api/v1/deps.h"
 #include "api/v1/endpoints/auth.h"
@@ -33,6 +34,7 @@ sd_router_t *sd_api_router_new(void)
     sd_err_t err = sd_health_endpoints_register(r);
     if (!err) err = sd_metrics_endpoints_register(r);
     if (!err) err = sd_gateway_socket_register(r);
+    if (!err) err = sd_cdn_endpoints_register(r);
     for (size_t i = 0; !err && i < sizeof prefixes / sizeof *prefixes; i++) {
         if (!err) err = sd_auth_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_users_endpoints_register(r, prefixes[i]);
@@ -174,6 +176,31 @@ static void on_authenticated(const sd_user_result_t *r, void *ctx)
     limit_then_handle(a, user->id);
 }
 
+static void on_cdn_limited(const sd_rl_state_t *st, int n, void *ctx)
+{
+    auth_ctx_t *a = ctx;
+    (void)n;
+    if (!st[0].limited) {
+        a->route->handler(a->req, a->app);
+        return;
+    }
+    add_number_header(a->req, "Retry-After", "%.0f", (double)((st[0].reset_after_ms + 999) / 1000));
+    sd_metrics_add(a->app->metrics, "sd_ratelimit_rejections_total", "scope=\"cdn\"", 1);
+    sd_http_respond_json(a->req, 429,
+                         json_pack("{s:s, s:f, s:b}", "message", "You are being rate limited.", "retry_after",
+                                   (double)st[0].reset_after_ms / 1000, "global", 0));
+}
+
+/* CDN routes count against one limit per address for all of them together, and nothing else. */
+static void cdn_limit_then_handle(auth_ctx_t *a)
+{
+    char client[64], key[96];
+    sd_request_client_address(a->req, a->app->cfg->trusted_proxies, client, sizeof client);
+    snprintf(key, sizeof key, "rl:cdn:ip:%s", client);
+    sd_rl_rule_t rule = {key, a->app->cfg->rate_cdn};
+    sd_ratelimit_hit(a->app->limits, &rule, 1, on_cdn_limited, a);
+}
+
 void sd_api_handle(sd_request_t *req, void *ctx)
 {
     sd_app_t *app = ctx;
@@ -191,7 +218,7 @@ void sd_api_handle(sd_request_t *req, void *ctx)
         break;
     }
     bool api = !strncmp(route->pattern, "/api/", 5); /* health, metrics and the socket are not limited */
-    if (!api && !(route->flags & SD_API_AUTH)) {
+    if (!api && !(route->flags & (SD_API_AUTH | SD_API_CDN))) {
         route->handler(req, app);
         return;
     }
@@ -201,6 +228,10 @@ void sd_api_handle(sd_request_t *req, void *ctx)
         return;
     }
     *a = (auth_ctx_t){.req = req, .route = route, .app = app};
+    if (route->flags & SD_API_CDN) {
+        cdn_limit_then_handle(a);
+        return;
+    }
     if (!(route->flags & SD_API_AUTH)) {
         limit_then_handle(a, NULL);
         return;

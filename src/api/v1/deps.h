@@ -37,6 +37,7 @@ sd_err_t sd_deps_register(sd_router_t *r, const char *prefix, const sd_route_def
 enum {
     SD_API_AUTH = 1,    /* needs a valid token; the handler finds the user with sd_deps_user() */
     SD_API_PLANNED = 2, /* a route of Discord's not served yet (answers 501): no part of the documented API */
+    SD_API_CDN = 4,     /* a CDN route: limited per address (RATE_LIMIT_CDN) only */
 };
 
 /*
