@@ -7,6 +7,7 @@
 
 #include "repositories/blob_repo.h"
 #include "repositories/emoji_repo.h"
+#include "repositories/image_repo.h"
 #include "schemas/emoji_schema.h"
 #include "schemas/guild_schema.h"
 #include "services/gjob.h"
@@ -178,32 +179,63 @@ static bool roles_ok(sd_gjob_t *j)
 
 /* ---- the image of an emoji that is no more ---- */
 
+/* The variants the CDN may have made of it (services/cdn_images): every size it serves in every format. */
+static const int VARIANT_SIZES[] = {0, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096};
+static const char *const VARIANT_FORMATS[] = {"png", "jpg", "webp", "gif"};
+#define VARIANTS ((int)(sizeof VARIANT_SIZES / sizeof *VARIANT_SIZES * 4))
+
 typedef struct {
     sd_app_t *app;
-    char key[48];
+    char original[80];
+    char key[SD_IMAGE_KEY_MAX];
+    int next; /* 0: the original, then variant next - 1 */
     int tries;
 } drop_t;
+
+static void drop_next(drop_t *d);
 
 static void on_image_dropped(const sd_s3_result_t *r, void *ctx)
 {
     drop_t *d = ctx;
-    /* A store that failed for a moment is asked again; an object already gone is what was wanted. */
+    /* A store that failed for a moment is asked again; an object already gone (or never made) is fine. */
     if ((r->err == SD_ERR_UNAVAILABLE || r->err == SD_ERR_BUSY) && ++d->tries < 3 &&
         sd_blob_delete(d->app, d->key, on_image_dropped, d) == SD_OK)
         return;
     if (r->err && r->err != SD_ERR_NOT_FOUND && r->err != SD_ERR_CANCELLED)
         sd_log(SD_LOG_WARN, "emoji image not deleted", json_pack("{s:s, s:i}", "key", d->key, "err", r->err));
+    if (r->err == SD_ERR_CANCELLED) { /* shutting down */
+        free(d);
+        return;
+    }
+    d->next++;
+    d->tries = 0;
+    drop_next(d);
+}
+
+/* One object at a time, so that a deletion never floods the store's queue. */
+static void drop_next(drop_t *d)
+{
+    for (; d->next <= VARIANTS; d->next++) {
+        int v = d->next - 1;
+        if (d->next == 0)
+            snprintf(d->key, sizeof d->key, "%s", d->original);
+        else if (sd_image_repo_variant_key(d->original, VARIANT_SIZES[v / 4], VARIANT_FORMATS[v % 4], d->key,
+                                           sizeof d->key))
+            continue;
+        if (sd_blob_delete(d->app, d->key, on_image_dropped, d) == SD_OK) return;
+    }
     free(d);
 }
 
-/* Deletes emojis/{emoji_id} from the store, in the background (the emoji itself is gone already). */
+/* Deletes emojis/{emoji_id} and its variants from the store, in the background (the emoji is gone already).
+ */
 static void drop_image(sd_app_t *app, const char *emoji_id)
 {
     drop_t *d = calloc(1, sizeof *d);
     if (!d) return;
     d->app = app;
-    snprintf(d->key, sizeof d->key, "emojis/%s", emoji_id);
-    if (sd_blob_delete(app, d->key, on_image_dropped, d) != SD_OK) free(d);
+    snprintf(d->original, sizeof d->original, "emojis/%s", emoji_id);
+    drop_next(d);
 }
 
 /* ---- create ---- */

@@ -315,3 +315,20 @@ def test_the_image_is_stored_under_the_emoji_and_goes_with_it(room, server):
 
     wait_until(gone, 10, "the emoji's image deleted")
     s3.head_object(Bucket=bucket, Key=f"emojis/{moving['id']}")  # the other one stays
+
+
+def test_the_image_is_read_through_the_cdn(room, server):
+    from media_helpers import png_size
+    owner, g, _, _ = room
+    still = make_emoji(owner, g["id"], "cdn_still", data_uri(png(40, 40)))
+    moving = make_emoji(owner, g["id"], "cdn_moving", data_uri(gif_two_frames(), "image/gif"))
+    r = requests.get(server.url(f"/emojis/{still['id']}.png"), timeout=10)
+    assert r.status_code == 200 and png_size(r.content) == (40, 40)
+    r = requests.get(server.url(f"/emojis/{still['id']}.png?size=16"), timeout=10)
+    assert r.status_code == 200 and png_size(r.content) == (16, 16)
+    r = requests.get(server.url(f"/emojis/{moving['id']}.gif"), timeout=10)
+    assert r.status_code == 200 and r.content[:4] == b"GIF8"
+    ok(owner.delete(f"/guilds/{g['id']}/emojis/{still['id']}"), 204)
+    from conftest import wait_until
+    wait_until(lambda: requests.get(server.url(f"/emojis/{still['id']}.png"), timeout=10).status_code == 404, 10,
+               "a deleted emoji's image to be gone from the CDN")
