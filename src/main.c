@@ -30,6 +30,7 @@
 #include "db/s3.h"
 #include "db/table_spec.h"
 #include "infra/local/init_db.h"
+#include "services/blob_gc.h"
 #include "services/image_codec.h"
 #include "services/snowflake.h"
 
@@ -78,6 +79,7 @@ static void on_http_closed(void *ctx)
     uv_close((uv_handle_t *)&ls->sigterm, NULL);
     /* Nothing is answered any more: the DynamoDB client (no call is left, it cancels any the gateway has
        pending) and the broker's connections close on this loop; then the loop has nothing left and ends. */
+    sd_blob_gc_stop(ls->app->blob_gc);
     sd_dynamo_close(ls->app->db);
     ls->app->db = NULL;
     sd_s3_close(ls->app->store);
@@ -250,7 +252,8 @@ static int serve(const sd_config_t *cfg)
     if (!app.broker || !app.db) goto out;
     app.limits = sd_ratelimit_new(app.broker);
     app.gateway = sd_gateway_new(&app);
-    if (!app.gateway || !app.limits) goto out;
+    app.blob_gc = sd_blob_gc_start(&app);
+    if (!app.gateway || !app.limits || !app.blob_gc) goto out;
     sd_broker_subscribe(app.broker, CHANGES_TOPIC, on_change, &app);
     sd_dcache_set_listener(cache, on_local_change, &app);
     app.router = sd_api_router_new();
@@ -301,6 +304,7 @@ out:
     if (rc != 0 && !ls.stopping) sd_log(SD_LOG_ERROR, "server could not start", NULL);
     /* In order: the DynamoDB client (its cancelled calls answer the gateway and the cache from this loop),
        the gateway, the broker, then what they fed. */
+    sd_blob_gc_stop(app.blob_gc);
     if (app.db) {
         sd_dynamo_close(app.db);
         uv_run(loop, UV_RUN_NOWAIT);

@@ -41,3 +41,18 @@ variable "deletion_protection" {
   type        = bool
   default     = true
 }
+
+variable "media_bucket" {
+  description = "Name of the media bucket; the server's S3_BUCKET must match (3 to 63 of [a-z0-9.-])"
+  type        = string
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.media_bucket))
+    error_message = "media_bucket must be 3 to 63 lower-case letters, digits, '.' or '-'."
+  }
+}
+
+variable "server_principal_service" {
+  description = "The AWS service that runs the server and assumes its role"
+  type        = string
+  default     = "ecs-tasks.amazonaws.com"
+}

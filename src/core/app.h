@@ -20,6 +20,7 @@ struct sd_static;
 struct sd_metrics;
 struct sd_ratelimit;
 struct sd_s3;
+struct sd_blob_gc;
 
 typedef struct sd_app {
     uv_loop_t *loop;
@@ -35,6 +36,7 @@ typedef struct sd_app {
     struct sd_metrics *metrics;  /* what /metrics shows (core/metrics) */
     struct sd_ratelimit *limits; /* rate-limit counters (core/ratelimit) */
     struct sd_s3 *store;         /* the object store (db/s3): media */
+    struct sd_blob_gc *blob_gc;  /* the deletion job of unreferenced store objects (services/blob_gc) */
     char *openapi;               /* the OpenAPI document (OPENAPI_FILE), or NULL when unreadable */
     size_t openapi_len;
 } sd_app_t;

@@ -123,7 +123,7 @@ void sd_http_request_release(sd_request_t *req, int status)
     sd_http_server_t *srv = in->srv;
     log_request(req, in->answered ? in->answered : status);
     srv->in_flight--;
-    sd_arena_free(req->arena);
+    sd_http_request_free(req);
     sd_http_server_check_done(srv);
 }
 

@@ -206,10 +206,14 @@ static void finish(sd_s3_call_t *c, sd_err_t err)
     if (c->in_queue) {
         unlink_call(c, &s3->queue_head, &s3->queue_tail);
         c->in_queue = false;
+        s3->waiting--;
     } else if (c->holds_slot) {
         unlink_call(c, &s3->active, NULL);
         c->holds_slot = false;
         release(s3);
+    } else if (c->in_stream) {
+        unlink_call(c, &s3->streams, NULL);
+        c->in_stream = false;
     }
     deliver(c);
     uv_close((uv_handle_t *)&c->timer, call_free);
@@ -273,6 +277,8 @@ static void start_next(sd_s3_t *s3)
         unlink_call(c, &s3->queue_head, &s3->queue_tail);
         c->in_queue = false;
         s3->waiting--;
+        uv_timer_stop(&c->timer); /* its deadline in the queue */
+        c->timer_use = SD_S3_T_NONE;
         take_slot(c);
         sd_err_t rc = send_attempt(c);
         if (rc != SD_OK) finish(c, rc); /* finish calls start_next again */
@@ -318,6 +324,7 @@ static int classify(sd_s3_call_t *c, CURLcode res)
     if (s == 404 && (c->op == SD_S3_OP_DELETE) && !(c->resp.data && strstr(c->resp.data, "NoSuchBucket")))
         return SD_OK;
     if (s == 404) return SD_ERR_NOT_FOUND;
+    if (s == 416) return SD_ERR_INVALID; /* a range past the end: the caller's to answer 416 */
     if (s == 409 && c->op == SD_S3_OP_CREATE_BUCKET && c->resp.data &&
         strstr(c->resp.data, "BucketAlreadyOwnedByYou"))
         return SD_OK;
@@ -333,7 +340,8 @@ static void on_transfer_done(CURL *easy, CURLcode res, void *ctx)
     curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&c);
     c->in_multi = false;
     if (c->cancelled) return; /* finish runs from its timer */
-    if (c->timer_use == SD_S3_T_DEADLINE || c->timer_use == SD_S3_T_RESUME) {
+    if (c->timer_use == SD_S3_T_DEADLINE || c->timer_use == SD_S3_T_STALL ||
+        c->timer_use == SD_S3_T_RELEASE || c->timer_use == SD_S3_T_RESUME) {
         uv_timer_stop(&c->timer);
         c->timer_use = SD_S3_T_NONE;
     }
@@ -359,11 +367,31 @@ static void on_transfer_done(CURL *easy, CURLcode res, void *ctx)
     defer(c, SD_S3_T_RETRY, backoff);
 }
 
+static void watch(sd_s3_call_t *c)
+{
+    c->stall_mark = c->received;
+    defer(c, SD_S3_T_STALL, (uint64_t)c->s3->deadline_ms);
+}
+
+/* A download's body flows outside the cap: its slot goes to the next call waiting. */
+static void leave_cap(sd_s3_call_t *c)
+{
+    sd_s3_t *s3 = c->s3;
+    unlink_call(c, &s3->active, NULL);
+    c->holds_slot = false;
+    c->in_stream = true;
+    c->next = s3->streams;
+    if (s3->streams) s3->streams->prev = c;
+    s3->streams = c;
+    release(s3);
+}
+
 static void on_timer(uv_timer_t *t)
 {
     sd_s3_call_t *c = t->data;
     sd_s3_timer_t use = c->timer_use;
     c->timer_use = SD_S3_T_NONE;
+    if (c->op == SD_S3_OP_GET && c->headers_done && c->holds_slot && !c->finished) leave_cap(c);
     switch (use) {
     case SD_S3_T_RETRY: {
         sd_err_t rc = send_attempt(c);
@@ -375,8 +403,21 @@ static void on_timer(uv_timer_t *t)
                json_pack("{s:s, s:s}", "method", sd_s3_request_method(c->op), "key", c->key ? c->key : ""));
         finish(c, SD_ERR_UNAVAILABLE);
         break;
+    case SD_S3_T_RELEASE:
+        watch(c);
+        break;
+    case SD_S3_T_STALL:
+        if (c->paused || c->received != c->stall_mark) {
+            watch(c);
+            break;
+        }
+        sd_log(SD_LOG_WARN, "a download from the object store stalled",
+               json_pack("{s:s, s:I}", "key", c->key ? c->key : "", "received", (json_int_t)c->received));
+        finish(c, SD_ERR_UNAVAILABLE);
+        break;
     case SD_S3_T_RESUME:
-        if (c->easy && !c->paused) curl_easy_pause(c->easy, CURLPAUSE_CONT);
+        if (c->easy && !c->paused) curl_easy_pause(c->easy, CURLPAUSE_CONT); /* may call on_data at once */
+        if (!c->finished && !c->cancelled && c->timer_use == SD_S3_T_NONE) watch(c);
         break;
     case SD_S3_T_FINISH:
         finish(c, c->err);
@@ -469,6 +510,7 @@ sd_err_t sd_s3_call_submit(sd_s3_call_t *c)
     }
     c->in_queue = true;
     s3->waiting++;
+    defer(c, SD_S3_T_DEADLINE, (uint64_t)s3->deadline_ms);
     c->prev = s3->queue_tail;
     if (s3->queue_tail)
         s3->queue_tail->next = c;
@@ -497,6 +539,8 @@ void sd_s3_close(sd_s3_t *s3)
         finish_later(c, SD_ERR_CANCELLED);
     for (sd_s3_call_t *c = s3->active; c; c = c->next)
         finish_later(c, SD_ERR_CANCELLED);
+    for (sd_s3_call_t *c = s3->streams; c; c = c->next)
+        finish_later(c, SD_ERR_CANCELLED);
     if (s3->alive == 0) {
         sd_dcurl_t *m = s3->multi;
         s3->multi = NULL;
@@ -504,8 +548,17 @@ void sd_s3_close(sd_s3_t *s3)
     }
 }
 
+void sd_s3_call_headers(sd_s3_call_t *c)
+{
+    defer(c, SD_S3_T_RELEASE, 0);
+}
+
 void sd_s3_resume(sd_s3_get_t *g)
 {
+    if (g && g->in_data) {
+        g->resume_asked = true; /* the pause being asked for is off */
+        return;
+    }
     if (!g || g->finished || !g->paused || g->timer_use == SD_S3_T_FINISH) return;
     g->paused = false;
     defer(g, SD_S3_T_RESUME, 0);

@@ -41,7 +41,8 @@ typedef struct {
 /* What a finished call found. status is the HTTP status (0: no answer: transport failure or deadline). */
 typedef struct {
     sd_err_t err; /* SD_OK; SD_ERR_NOT_FOUND (404/NoSuchKey); SD_ERR_UNAVAILABLE (the store failed or
-                     the deadline passed); SD_ERR_BUSY (queue full); SD_ERR_CANCELLED (shutdown) */
+                     the deadline passed); SD_ERR_BUSY (queue full); SD_ERR_CANCELLED (shutdown);
+                     SD_ERR_INVALID (GET: 416, the range starts past the end) */
     int status;
     int64_t size;     /* HEAD / GET: the object's size (Content-Length, or the total of a Content-Range) */
     const char *etag; /* HEAD / GET / PUT / part: the ETag as S3 sent it (quotes included), or NULL */
@@ -104,7 +105,10 @@ sd_err_t sd_s3_delete(sd_s3_t *s3, const char *key, sd_s3_done_fn done, void *ct
  * range: NULL, or "bytes=first-last" / "bytes=first-" / "bytes=-suffix" sent as the Range header. A status
  * other than 200/206 ends with done and no data (404: SD_ERR_NOT_FOUND). *out (may be NULL) receives a handle
  * for sd_s3_resume / sd_s3_cancel, valid until done runs. A download is not retried once its first byte was
- * passed.
+ * passed. The deadline covers the wait for the headers; after them the download fails (SD_ERR_UNAVAILABLE)
+ * only when no byte arrives for a whole deadline while it is not paused: a paused download waits as long as
+ * its caller wants (cancel it when the caller's own client goes away). Past its headers a download no longer
+ * counts against max_concurrency, so slow readers cannot hold back every other call.
  */
 sd_err_t sd_s3_get(sd_s3_t *s3, const char *key, const char *range, sd_s3_head_fn head, sd_s3_data_fn data,
                    sd_s3_done_fn done, void *ctx, sd_s3_get_t **out);

@@ -32,7 +32,17 @@ typedef enum {
     SD_S3_OP_GET_ALL,
 } sd_s3_op_t;
 
-typedef enum { SD_S3_T_NONE, SD_S3_T_RETRY, SD_S3_T_DEADLINE, SD_S3_T_RESUME, SD_S3_T_FINISH } sd_s3_timer_t;
+/* What a call's one timer is waiting for: a retry's backoff, a download's headers (the deadline), a
+ * download's next bytes (a stall), a resume or a finish to run from the loop. */
+typedef enum {
+    SD_S3_T_NONE,
+    SD_S3_T_RETRY,
+    SD_S3_T_DEADLINE,
+    SD_S3_T_STALL,
+    SD_S3_T_RELEASE,
+    SD_S3_T_RESUME,
+    SD_S3_T_FINISH
+} sd_s3_timer_t;
 
 typedef struct {
     char *data;
@@ -53,6 +63,7 @@ struct sd_s3 {
     long alive;                                /* calls not yet freed */
     struct sd_s3_get *queue_head, *queue_tail; /* waiting for a slot, in order */
     struct sd_s3_get *active;                  /* holding a slot (in flight or between retries) */
+    struct sd_s3_get *streams; /* downloads past their headers: their bodies flow outside the cap */
     bool closing;
 };
 
@@ -78,7 +89,10 @@ struct sd_s3_get {
     sd_s3_timer_t timer_use;
     /* the answer */
     int status;
-    bool headers_done, got_data, paused, cancelled, too_large, finished, in_multi, in_queue, holds_slot;
+    bool headers_done, got_data, paused, cancelled, too_large, finished, in_multi, in_queue, holds_slot,
+        in_stream;
+    bool in_data, resume_asked;    /* inside on_data; sd_s3_resume was called from there */
+    uint64_t received, stall_mark; /* a download's bytes so far, and at the last stall check */
     size_t max;
     int64_t size;
     char *etag, *resp_type, *resp_range, *upload_id;
@@ -108,6 +122,12 @@ bool sd_s3_key_ok(const char *key);
 /* sd_s3_presign at time now; content_type (PUT only, or NULL) is signed as a header. */
 sd_err_t sd_s3_presign_at(const sd_s3_t *s3, const char *method, const char *key, const char *content_type,
                           long expires_s, time_t now, char *out, size_t cap);
+
+/* A download's headers arrived (from a libcurl callback): from the loop it leaves the cap on requests in
+ * flight (a body paused for a slow client must not hold back every other call), and from then on it fails
+ * only when its bytes stop while it is not paused (none in a whole S3_CALL_DEADLINE_MS), not when the
+ * deadline passes. */
+void sd_s3_call_headers(sd_s3_call_t *c);
 
 /* A new easy handle for c's current attempt, signed now, in c->easy / c->headers. SD_ERR_NOMEM or
  * SD_ERR_INVALID. */

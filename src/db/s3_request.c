@@ -85,10 +85,7 @@ static size_t on_header(char *buf, size_t size, size_t n, void *userp)
         if (status < 200) return len;
         c->status = (int)status;
         c->headers_done = true;
-        if (c->op == SD_S3_OP_GET && c->timer_use == SD_S3_T_DEADLINE) {
-            uv_timer_stop(&c->timer);
-            c->timer_use = SD_S3_T_NONE;
-        }
+        if (c->op == SD_S3_OP_GET && c->timer_use == SD_S3_T_DEADLINE) sd_s3_call_headers(c);
         if (c->op == SD_S3_OP_GET_ALL && ok_status(c->status) && c->size > (int64_t)c->max) {
             c->too_large = true;
             return 0;
@@ -130,11 +127,15 @@ static size_t on_write(char *buf, size_t size, size_t n, void *userp)
     if (c->cancelled) return 0;
     if (c->op == SD_S3_OP_GET && ok_status(c->status)) {
         if (!c->on_data) return len;
+        /* Paused: libcurl keeps these bytes and gives them again after CURLPAUSE_CONT. */
+        if (c->paused) return CURL_WRITEFUNC_PAUSE;
         c->got_data = true;
-        if (c->on_data(buf, len, c->ctx)) {
-            c->paused = true;
-            curl_easy_pause(c->easy, CURLPAUSE_RECV);
-        }
+        c->received += len;
+        c->in_data = true;
+        int pause = c->on_data(buf, len, c->ctx);
+        c->in_data = false;
+        if (pause && !c->resume_asked && !c->cancelled) c->paused = true;
+        c->resume_asked = false;
         return len;
     }
     if (c->op == SD_S3_OP_GET_ALL && ok_status(c->status)) {
@@ -267,6 +268,9 @@ sd_err_t sd_s3_request_build(sd_s3_call_t *c, long timeout_ms)
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
     curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L);
+    /* One connection per transfer: large parts in parallel are faster on their own connections than
+     * multiplexed over one HTTP/2 connection. */
+    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
     curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 128L << 10);
     curl_easy_setopt(e, CURLOPT_UPLOAD_BUFFERSIZE, 512L << 10);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/errors.h"
+#include "schemas/attachment_schema.h"
 #include "schemas/fields.h"
 
 static json_t *done(json_t *out, json_t *errors, json_t **errors_out)
@@ -56,7 +57,10 @@ static void parse_allowed(const json_t *body, json_t *errors, json_t *out)
 
 /* Documented message fields of features the server does not have: refused by name unless empty. */
 static const sd_field_unsupported_t message_unsupported[] = {
-    {"embeds", NULL}, {"components", NULL}, {"sticker_ids", NULL}, {"attachments", NULL}, {"poll", NULL},
+    {"embeds", NULL},
+    {"components", NULL},
+    {"sticker_ids", NULL},
+    {"poll", NULL},
 };
 
 static void parse_reference(const json_t *body, json_t *errors, json_t *out)
@@ -113,9 +117,19 @@ json_t *sd_message_in_parse(const json_t *body, bool create, json_t **errors_out
         return done(out, errors, errors_out);
     }
     const char *content = NULL;
-    /* null content: nothing to send, or on edit a message left empty (there are no embeds to keep). */
-    if (sd_field_string(body, errors, "content", 1, SD_MESSAGE_MAX, true, &content) && content)
+    /* files: the message's attachments (files[n], presigned uploads, or kept ones on edit) */
+    json_t *files = sd_attachment_refs_parse(body, errors, SD_MESSAGE_MAX_FILES);
+    bool has_files = json_array_size(files) > 0;
+    if (files) json_object_set_new(out, "attachments", files);
+    /* null content: nothing to send, or on edit a message left empty (there are no embeds to keep); a
+       message with files needs no content. */
+    if (sd_field_string(body, errors, "content", has_files ? 0 : 1, SD_MESSAGE_MAX, true, &content) &&
+        content)
         json_object_set_new(out, "content", json_string(content));
+    else if (has_files && create && !json_object_get(body, "content"))
+        json_object_set_new(out, "content", json_string(""));
+    else if (has_files && sd_field_is_null(body, "content"))
+        json_object_set_new(out, "content", json_string(""));
     else if ((!json_object_get(body, "content") && create) || sd_field_is_null(body, "content"))
         sd_form_error_add(errors, "content", "BASE_TYPE_REQUIRED", "Cannot send an empty message");
     parse_allowed(body, errors, out);

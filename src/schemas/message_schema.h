@@ -5,7 +5,8 @@
  *
  * Stored message: {bucket_key, id, channel_id, guild_id, author_id, content, timestamp, edited_timestamp,
  *                  mentions: [user ids], mention_roles: [role ids], mention_everyone, pinned, type (0, or 19
- * for a reply), message_reference?: {message_id, channel_id, guild_id}, nonce?}
+ * for a reply), message_reference?: {message_id, channel_id, guild_id}, nonce?, attachments: [stored
+ * attachments, schemas/attachment_schema]}
  */
 #ifndef SD_SCHEMAS_MESSAGE_SCHEMA_H
 #define SD_SCHEMAS_MESSAGE_SCHEMA_H
@@ -14,6 +15,7 @@
 #include <stdbool.h>
 
 #define SD_MESSAGE_MAX 2000
+#define SD_MESSAGE_MAX_FILES 10 /* entries of a message's attachments array */
 #define SD_MESSAGE_DEFAULT 0
 #define SD_MESSAGE_REPLY 19
 /* The message flags a sender may set: embeds hidden, and a message that notifies no one (create only). */
@@ -23,7 +25,8 @@
 /*
  * {content (1-2000), nonce? (string of at most 25 or integer), enforce_nonce?, tts?, flags? (SUPPRESS_EMBEDS,
  * SUPPRESS_NOTIFICATIONS), message_reference? {message_id, channel_id?, fail_if_not_exists?},
- * allowed_mentions? {parse: ["users","roles","everyone"], users, roles}}. On edit only content,
+ * allowed_mentions? {parse: ["users","roles","everyone"], users, roles}, attachments? (refs, see
+ * sd_attachment_refs_parse; with files, content may be empty or absent)}. On edit only content, attachments,
  * allowed_mentions and flags (of which only SUPPRESS_EMBEDS is kept, as "suppress_embeds"). Returns a new
  * object or NULL with *errors.
  */

@@ -4,9 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "repositories/attachment_repo.h"
 #include "repositories/guild_repo.h"
 #include "repositories/message_repo.h"
 #include "schemas/guild_schema.h"
+#include "services/blob_gc.h"
 #include "services/events.h"
 #include "services/snowflake.h"
 
@@ -61,7 +63,10 @@ static void on_deleted(sd_err_t err, json_t *res, void *ctx)
     (void)res;
     one_t *one = ctx;
     purge_t *p = one->p;
-    if (!err) json_array_append_new(p->deleted, json_string(one->id));
+    if (!err) {
+        json_array_append_new(p->deleted, json_string(one->id));
+        sd_blob_gc_kick(p->app);
+    }
     free(one);
     if (--p->pending == 0) after_page(p);
 }
@@ -73,7 +78,6 @@ static void on_page(sd_err_t err, json_t *messages, void *ctx)
         finish_channel(p);
         return;
     }
-    const char *channel_id = json_string_value(json_object_get(json_array_get(p->channels, p->ci), "id"));
     p->more = json_array_size(messages) == PAGE && ++p->pages < SD_BAN_PURGE_MAX_PAGES;
     p->pending = 1; /* held until every deletion of the page has started */
     size_t i;
@@ -90,7 +94,8 @@ static void on_page(sd_err_t err, json_t *messages, void *ctx)
         *one = (one_t){.p = p};
         snprintf(one->id, sizeof one->id, "%s", id);
         p->pending++;
-        if (sd_message_repo_delete(p->app->db, channel_id, id, on_deleted, one)) {
+        /* its files are deleted from the store by the deletion job (services/blob_gc) */
+        if (sd_attachment_repo_delete_message(p->app->db, m, on_deleted, one)) {
             p->pending--;
             free(one);
         }

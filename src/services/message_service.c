@@ -5,12 +5,16 @@
 #include <string.h>
 #include <time.h>
 
+#include "repositories/attachment_repo.h"
 #include "repositories/dm_repo.h"
 #include "repositories/message_repo.h"
 #include "schemas/guild_objects.h"
+#include "schemas/attachment_schema.h"
 #include "schemas/guild_schema.h"
 #include "schemas/message_schema.h"
+#include "services/blob_gc.h"
 #include "services/gjob.h"
+#include "services/message_files.h"
 #include "services/moderation.h"
 #include "services/permissions.h"
 #include "services/snowflake.h"
@@ -38,6 +42,17 @@ static long long now_ms(void)
 
 /* ---- answering with messages: their authors and mentioned users looked up in one go ---- */
 
+/* A message's files (and its referenced message's) with their links signed anew. */
+static void show_attachments(sd_app_t *app, json_t *shown, const json_t *m, const json_t *ref)
+{
+    time_t now = time(NULL);
+    if (!shown) return;
+    json_object_set_new(shown, "attachments", sd_attachments_json(app->cfg, m, now));
+    json_t *referenced = json_object_get(shown, "referenced_message");
+    if (ref && json_is_object(referenced))
+        json_object_set_new(referenced, "attachments", sd_attachments_json(app->cfg, ref, now));
+}
+
 /* j->found = {"messages": [...], "referenced": {id: message}, "one": bool} */
 static void on_users(sd_err_t err, json_t *by_id, void *ctx)
 {
@@ -54,7 +69,10 @@ static void on_users(sd_err_t err, json_t *by_id, void *ctx)
     {
         const char *rid =
             json_string_value(json_object_get(json_object_get(m, "message_reference"), "message_id"));
-        json_array_append_new(out, sd_message_json(m, by_id, rid ? json_object_get(refs, rid) : NULL));
+        json_t *ref = rid ? json_object_get(refs, rid) : NULL;
+        json_t *shown = sd_message_json(m, by_id, ref);
+        show_attachments(j->app, shown, m, ref);
+        json_array_append_new(out, shown);
     }
     if (json_is_true(json_object_get(j->found, "one"))) {
         json_t *first = json_incref(json_array_get(out, 0));
@@ -232,6 +250,7 @@ static void on_sent(sd_err_t err, json_t *res, void *ctx)
     sd_gjob_t *j = ctx;
     if (err == SD_ERR_CONFLICT &&
         sd_message_repo_create_conflict(res) == SD_CONFLICT_NONCE_USED) { /* the first message */
+        sd_message_files_not_taken(j);
         char key[128];
         nonce_key(j, key, sizeof key);
         sd_gjob_started(j, sd_message_repo_nonce(j->app->db, key, on_nonce, j));
@@ -276,6 +295,8 @@ static void send_write(sd_gjob_t *j, json_t *reference)
                   json_object_get(j->input, "content"), "timestamp", when, "edited_timestamp", "pinned", 0,
                   "type", reference ? SD_MESSAGE_REPLY : SD_MESSAGE_DEFAULT, "reactions");
     if (!j->guild_id[0]) json_object_del(m, "guild_id"); /* a DM */
+    const json_t *files = json_object_get(j->input, "_records");
+    json_object_set_new(m, "attachments", files ? json_deep_copy(files) : json_array());
     set_mentions(j, m);
     if (reference) json_object_set(m, "message_reference", reference);
     if (json_object_get(j->input, "flags")) json_object_set(m, "flags", json_object_get(j->input, "flags"));
@@ -331,6 +352,11 @@ static void send_allowed(sd_gjob_t *j)
                                            on_reply_target, j));
 }
 
+static void send_files_ready(sd_gjob_t *j)
+{
+    sd_moderation_slowmode(j, send_allowed);
+}
+
 static void send_step(sd_gjob_t *j)
 {
     json_int_t type = json_integer_value(json_object_get(j->channel, "type"));
@@ -338,7 +364,7 @@ static void send_step(sd_gjob_t *j)
         sd_gjob_refuse(j, SD_ERR_INVALID, SD_REASON_NOT_TEXT_CHANNEL);
         return;
     }
-    if (sd_gjob_require(j, SD_PERM_SEND_MESSAGES)) sd_moderation_slowmode(j, send_allowed);
+    if (sd_gjob_require(j, SD_PERM_SEND_MESSAGES)) sd_message_files_resolve(j, NULL, send_files_ready);
 }
 
 void sd_message_service_send(sd_app_t *app, const char *user_id, const char *channel_id, json_t *input,
@@ -384,6 +410,15 @@ void sd_message_service_get(sd_app_t *app, const char *user_id, const char *chan
 
 /* ---- edit ---- */
 
+static void on_edited(sd_err_t err, json_t *message, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (!err && json_array_size(json_object_get(j->input, "_dropped"))) sd_blob_gc_kick(j->app);
+    on_one(err, message, ctx);
+}
+
+static void edit_write(sd_gjob_t *j);
+
 static void on_edit_target(sd_err_t err, json_t *message, void *ctx)
 {
     sd_gjob_t *j = ctx;
@@ -395,7 +430,22 @@ static void on_edit_target(sd_err_t err, json_t *message, void *ctx)
         sd_gjob_refuse(j, SD_ERR_FORBIDDEN, SD_REASON_NOT_AUTHOR);
         return;
     }
+    json_decref(j->found);
+    j->found = json_incref(message);
+    sd_message_files_resolve(j, json_object_get(message, "attachments"), edit_write);
+}
+
+static void edit_write(sd_gjob_t *j)
+{
+    const json_t *message = j->found;
     json_t *changes = json_object();
+    const json_t *files = json_object_get(j->input, "_records");
+    if (files) {
+        char when[40];
+        sd_iso_time(now_ms(), when);
+        json_object_set(changes, "attachments", (json_t *)files);
+        json_object_set_new(changes, "edited_timestamp", json_string(when));
+    }
     if (json_object_get(j->input, "content")) {
         char when[40];
         sd_iso_time(now_ms(), when);
@@ -415,7 +465,10 @@ static void on_edit_target(sd_err_t err, json_t *message, void *ctx)
                             json_integer(flags | (json_is_true(suppress) ? SD_MESSAGE_SUPPRESS_EMBEDS : 0)));
     }
     j->event = "MESSAGE_UPDATE";
-    sd_gjob_started(j, sd_message_repo_update(j->app->db, j->channel_id, j->target, changes, on_one, j));
+    /* dropped files: pending deletions in the same transaction as the edit */
+    json_t *dropped = json_incref(json_object_get(j->input, "_dropped"));
+    sd_gjob_started(j, sd_attachment_repo_update_message(j->app->db, j->channel_id, j->target, changes,
+                                                         dropped, on_edited, j));
 }
 
 static void edit_step(sd_gjob_t *j)
@@ -438,6 +491,8 @@ void sd_message_service_edit(sd_app_t *app, const char *user_id, const char *cha
 static void on_deleted(sd_err_t err, json_t *res, void *ctx)
 {
     sd_gjob_t *j = ctx;
+    (void)res;
+    if (!err) sd_blob_gc_kick(j->app);
     j->event = "MESSAGE_DELETE";
     j->event_data = json_pack("{s:s, s:s}", "id", j->target, "channel_id", j->channel_id);
     sd_gjob_done(j, err, SD_ENTITY_MESSAGE);
@@ -452,7 +507,8 @@ static void on_delete_target(sd_err_t err, json_t *message, void *ctx)
     }
     bool author = !strcmp(json_string_value(json_object_get(message, "author_id")), j->user_id);
     if (!author && !sd_gjob_require(j, SD_PERM_MANAGE_MESSAGES)) return;
-    sd_gjob_started(j, sd_message_repo_delete(j->app->db, j->channel_id, j->target, on_deleted, j));
+    /* its files go with it: pending deletions in the same transaction, worked off by services/blob_gc */
+    sd_gjob_started(j, sd_attachment_repo_delete_message(j->app->db, message, on_deleted, j));
 }
 
 static void delete_step(sd_gjob_t *j)
@@ -493,12 +549,36 @@ void sd_message_service_typing(sd_app_t *app, const char *user_id, const char *c
 static void on_one_deleted(sd_err_t err, json_t *res, void *ctx)
 {
     sd_gjob_t *j = ctx;
+    (void)res;
+    if (!err) sd_blob_gc_kick(j->app);
     if (err && err != SD_ERR_NOT_FOUND && !j->found) j->found = json_integer(err);
     if (--j->counter > 0) return;
     if (j->found)
         fail_store(j, (sd_err_t)json_integer_value(j->found));
     else
         sd_gjob_ok(j, SD_OUTCOME_NO_CONTENT, NULL);
+}
+
+static void on_bulk_found(sd_err_t err, json_t *messages, void *ctx)
+{
+    sd_gjob_t *j = ctx;
+    if (err) {
+        fail_store(j, err);
+        return;
+    }
+    if (!json_array_size(messages)) {
+        sd_gjob_ok(j, SD_OUTCOME_NO_CONTENT, NULL);
+        return;
+    }
+    j->counter = (int)json_array_size(messages);
+    size_t i;
+    json_t *m;
+    json_array_foreach(messages, i, m)
+    {
+        /* A delete that cannot start counts as answered: the job ends when the last one is in. */
+        sd_err_t e = sd_attachment_repo_delete_message(j->app->db, m, on_one_deleted, j);
+        if (e) on_one_deleted(e, NULL, j);
+    }
 }
 
 static void bulk_step(sd_gjob_t *j)
@@ -517,18 +597,15 @@ static void bulk_step(sd_gjob_t *j)
     /* Duplicates count once. */
     json_t *unique = json_object();
     json_array_foreach(j->input, i, id) json_object_set_new(unique, json_string_value(id), json_true());
-    j->counter = (int)json_object_size(unique);
     j->event = "MESSAGE_DELETE_BULK";
     j->event_data = json_pack("{s:O, s:s}", "ids", j->input, "channel_id", j->channel_id);
+    json_t *ids = json_array();
     const char *mid;
     json_t *v;
-    json_object_foreach(unique, mid, v)
-    {
-        /* A delete that cannot start counts as answered: the job ends when the last one is in. */
-        sd_err_t err = sd_message_repo_delete(j->app->db, j->channel_id, mid, on_one_deleted, j);
-        if (err) on_one_deleted(err, NULL, j);
-    }
+    json_object_foreach(unique, mid, v) json_array_append_new(ids, json_string(mid));
     json_decref(unique);
+    /* read first: each message's files are deleted with it */
+    sd_gjob_started(j, sd_message_repo_get_many(j->app->db, j->channel_id, ids, on_bulk_found, j));
 }
 
 void sd_message_service_bulk_delete(sd_app_t *app, const char *user_id, const char *channel_id, json_t *ids,

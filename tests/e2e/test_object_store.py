@@ -7,12 +7,13 @@ import http.server
 import os
 import subprocess
 import threading
+import time
 import uuid
 
 import pytest
 import requests
 
-from conftest import BINARY, assert_sanitizer_clean, bucket_for, free_port, init_db
+from conftest import BINARY, STORE, SeaweedFS, assert_sanitizer_clean, bucket_for, free_port, init_db, register
 
 
 def prefix():
@@ -59,14 +60,21 @@ def test_a_store_that_is_not_there_fails_init_db_loudly(dynamodb):
     assert "unreachable" in r.stderr, r.stderr
 
 
-def test_serve_starts_when_the_store_is_down(dynamodb, make_server):
-    srv = make_server(S3_ENDPOINT=f"http://127.0.0.1:{free_port()}")
+def test_serve_starts_when_the_store_is_down_and_media_answers_503(dynamodb, make_server):
+    srv = make_server(S3_ENDPOINT=f"http://127.0.0.1:{free_port()}", S3_CALL_DEADLINE_MS=2000)
     assert srv.get("/healthz").status_code == 200
+    user = register(srv)
+    t0 = time.monotonic()
+    r = srv.get(f"/avatars/{user['id']}/0123456789abcdef0123456789abcdef.png")
+    assert r.status_code == 503, r.text
+    assert set(r.json()) >= {"code", "message"}
+    assert time.monotonic() - t0 < 4, "within the store's deadline"
 
 
 class FlakyProxy(http.server.ThreadingHTTPServer):
     """Forwards to the store as it came (Host included, so signatures still hold), but answers 503 SlowDown to
-    the first two tries of every request and 500 to every key under t/broken/."""
+    the first two tries of every request and 500 to every key under t/broken/; a GET under t/stall/ gets its
+    headers and half its body, then nothing."""
 
     daemon_threads = True
 
@@ -101,6 +109,14 @@ class FlakyHandler(http.server.BaseHTTPRequestHandler):
         conn.request(self.command, self.path, body=body, headers=dict(self.headers))
         r = conn.getresponse()
         data = r.read()
+        if "/t/stall/" in self.path and self.command == "GET":  # the headers and half the body, then nothing
+            self.send_response(r.status)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data[: len(data) // 2])
+            self.wfile.flush()
+            time.sleep(15)
+            return
         self.send_response(r.status)
         for k, v in r.getheaders():
             if k.lower() not in ("content-length", "transfer-encoding", "connection"):
@@ -124,7 +140,7 @@ def flaky(seaweedfs):
 
 @pytest.mark.parametrize("addressing", ["path-style", "virtual-hosted"])
 def test_s3_client_against_seaweedfs(seaweedfs, flaky, addressing):
-    binary = BINARY.parent / "s3_live_tests"
+    binary = BINARY.parent / "s3_live_tests"  # beside the binary under test (the sanitizer build has its own)
     virtual = addressing == "virtual-hosted"
     # curl resolves <bucket>.localhost to the loopback itself; SeaweedFS takes the bucket from the Host.
     endpoint = f"http://localhost:{seaweedfs.port}" if virtual else seaweedfs.endpoint
@@ -136,3 +152,26 @@ def test_s3_client_against_seaweedfs(seaweedfs, flaky, addressing):
     assert r.returncode == 0, out[-4000:]
     assert "Failing: 0" in out and "Crashing: 0" in out, out[-2000:]
     assert "[SKIP]" not in out, out[-2000:]
+
+
+def test_a_store_killed_and_started_again_keeps_its_ports_and_its_data(dynamodb, tmp_path):
+    """The harness's kill() / start(), which tests use to take the store away mid-upload."""
+    store = SeaweedFS(tmp_path).start()
+    saved = dict(STORE)
+    try:
+        STORE["endpoint"] = store.endpoint
+        p = prefix()
+        assert init_db(dynamodb.endpoint, p).returncode == 0
+        assert bucket_exists(store, bucket_for(p))
+        store.kill()
+        with pytest.raises(requests.ConnectionError):
+            requests.get(store.endpoint, timeout=2)
+        down = init_db(dynamodb.endpoint, p, S3_CALL_DEADLINE_MS=2000)
+        assert down.returncode != 0 and "unreachable" in down.stderr, down.stderr
+        store.start()
+        assert bucket_exists(store, bucket_for(p))
+        assert init_db(dynamodb.endpoint, p).returncode == 0
+    finally:
+        STORE.clear()
+        STORE.update(saved)
+        store.stop()

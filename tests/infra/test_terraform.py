@@ -108,3 +108,32 @@ def test_checkov_passes_offline():
     assert summary["passed"] >= 5
     for c in report["results"]["skipped_checks"]:
         assert (c.get("check_result", {}).get("suppress_comment") or "").strip(), f"{c['check_id']} skipped without a reason"
+
+
+def test_media_bucket_is_private_encrypted_unversioned_and_cleans_up_uploads():
+    media = blocks(load(TF / "media.tf"), "resource")
+    bucket = media[("aws_s3_bucket", "media")]
+    assert one(bucket["bucket"]) == "${var.media_bucket}"
+    block = media[("aws_s3_bucket_public_access_block", "media")]
+    for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"):
+        assert one(block[k]) is True, k
+    assert one(one(media[("aws_s3_bucket_versioning", "media")]["versioning_configuration"])["status"]) == "Disabled"
+    sse = one(one(one(media[("aws_s3_bucket_server_side_encryption_configuration", "media")]["rule"])
+                  ["apply_server_side_encryption_by_default"]))
+    assert one(sse["sse_algorithm"]) == "aws:kms"
+    rule = one(media[("aws_s3_bucket_lifecycle_configuration", "media")]["rule"])
+    assert one(rule["status"]) == "Enabled"
+    assert one(one(rule["abort_incomplete_multipart_upload"])["days_after_initiation"]) == 1
+
+
+def test_the_server_role_may_do_exactly_the_object_calls_it_makes():
+    media = blocks(load(TF / "media.tf"), "resource")
+    policy = json.dumps(media[("aws_iam_role_policy", "server_media")]["policy"])
+    for action in ("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"):
+        assert action in policy, action
+    assert "s3:*" not in policy and "s3:DeleteBucket" not in policy
+    assert "aws_s3_bucket.media.arn" in policy
+    outputs = {name: body for entry in load(TF / "media.tf")["output"] for name, body in entry.items()}
+    assert "S3_BUCKET" in json.dumps(outputs["server_environment"])
+    for env in ("dev", "prod"):
+        assert load(TF / "envs" / f"{env}.tfvars")["media_bucket"]

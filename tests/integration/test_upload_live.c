@@ -35,6 +35,7 @@ typedef struct {
     int done;
     sd_err_t err;
     int64_t size;
+    char type[64];
     char *body;
     size_t len;
 } answer_t;
@@ -44,6 +45,7 @@ static void on_s3(const sd_s3_result_t *r, void *ctx)
     answer_t *a = ctx;
     a->err = r->err;
     a->size = r->size;
+    snprintf(a->type, sizeof a->type, "%s", r->content_type ? r->content_type : "");
     a->done++;
 }
 
@@ -154,13 +156,18 @@ Test(upload_live, files_small_empty_and_multipart_are_stored_byte_for_byte)
     char *data = malloc(big);
     for (size_t i = 0; i < big; i++)
         data[i] = (char)(i * 131 + (i >> 11));
-    const char *fns[] = {"big.bin", "small.txt", "empty"};
-    char *datas[] = {data, "hello\r\n--B", ""};
-    size_t lens[] = {big, 10, 0};
-    result_t r = upload(3, fns, datas, lens);
+    const char *fns[] = {"big.bin", "small.txt", "empty", "says-text.txt"};
+    char *datas[] = {data, "hello\r\n--B", "", "\x89PNG\r\n\x1a\n\0\0\0\rIHDR"};
+    size_t lens[] = {big, 10, 0, 16};
+    result_t r = upload(4, fns, datas, lens);
     cr_assert_eq(r.err, SD_OK, "%s", r.up->detail);
-    cr_assert_eq(r.up->nfiles, 3);
-    for (int i = 0; i < 3; i++) {
+    cr_assert_eq(r.up->nfiles, 4);
+    for (int i = 0; i < 4; i++) {
+        answer_t h = {0};
+        cr_assert_eq(sd_s3_head(app.store, r.up->files[i].key, on_s3, &h), SD_OK);
+        wait_for(&h.done);
+        /* The sniffed type set is kept (SeaweedFS guesses one of its own for octet-stream). */
+        if (i == 3) cr_assert_str_eq(h.type, "image/png", "%s: %s", r.up->files[i].key, h.type);
         answer_t a = get_all(r.up->files[i].key);
         cr_assert_eq(a.err, SD_OK, "%s", r.up->files[i].key);
         cr_assert_eq(a.len, lens[i]);
@@ -168,12 +175,12 @@ Test(upload_live, files_small_empty_and_multipart_are_stored_byte_for_byte)
         free(a.body);
     }
     sd_upload_discard(&app, r.up);
-    char keys[3][256];
-    for (int i = 0; i < 3; i++)
+    char keys[4][256];
+    for (int i = 0; i < 4; i++)
         snprintf(keys[i], sizeof keys[i], "%s", r.up->files[i].key);
     sd_upload_free(r.up);
     /* the discard runs in the background: wait for the objects to go */
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         for (int tries = 0;; tries++) {
             answer_t h = {0};
             cr_assert_eq(sd_s3_head(app.store, keys[i], on_s3, &h), SD_OK);

@@ -4,3 +4,4 @@ billing_mode        = "PROVISIONED"
 read_capacity       = 25
 write_capacity      = 25
 deletion_protection = true
+media_bucket        = "sd-prod-media"

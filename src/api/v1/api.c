@@ -7,6 +7,7 @@
 #include "api/cdn/cdn.h"
 #include "api/gateway/gateway.h"
 #include "api/v1/deps.h"
+#include "api/v1/endpoints/attachments.h"
 #include "api/v1/endpoints/auth.h"
 #include "api/v1/endpoints/channels.h"
 #include "api/v1/endpoints/dms.h"
@@ -45,6 +46,7 @@ sd_router_t *sd_api_router_new(void)
         if (!err) err = sd_members_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_invites_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_messages_endpoints_register(r, prefixes[i]);
+        if (!err) err = sd_attachments_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_dms_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_gateway_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_planned_endpoints_register(r, prefixes[i]);

@@ -4,8 +4,11 @@
 
 #include "api/v1/deps.h"
 
+#include <stdlib.h>
 #include <string.h>
+
 #include "schemas/message_schema.h"
+#include "services/attachment_service.h"
 #include "schemas/timestamp.h"
 #include "services/message_history.h"
 #include "services/message_service.h"
@@ -31,8 +34,97 @@ static const char *message(sd_request_t *req)
     return sd_request_param(req, "message_id");
 }
 
+/* ---- a body with files (multipart/form-data, spooled): taken into the store first ---- */
+
+typedef struct {
+    sd_request_t *req;
+    sd_app_t *app;
+    sd_upload_t *up;
+    bool create;
+} files_t;
+
+static void files_end(files_t *f)
+{
+    sd_upload_free(f->up);
+    free(f);
+}
+
+/* A message that could not be saved leaves none of its new files in the store. */
+static void on_files_outcome(const sd_outcome_t *o, void *ctx)
+{
+    files_t *f = ctx;
+    if (o->fault.err) sd_upload_discard(f->app, f->up);
+    sd_deps_outcome(o, f->req);
+    files_end(f);
+}
+
+static void on_uploaded(sd_upload_t *up, sd_err_t err, void *ctx)
+{
+    files_t *f = ctx;
+    sd_request_t *req = f->req;
+    f->up = up;
+    if (err == SD_ERR_CANCELLED) { /* the client went away: nothing is answered */
+        files_end(f);
+        return;
+    }
+    if (err == SD_ERR_INVALID) {
+        sd_deps_field_error(req, "files", "FORM_BODY_INVALID", *up->detail ? up->detail : "Invalid upload.");
+        files_end(f);
+        return;
+    }
+    if (err) {
+        sd_deps_fail(req, err); /* 413 (40005), 503 */
+        files_end(f);
+        return;
+    }
+    json_t *body = json_is_object(up->payload) ? json_deep_copy(up->payload) : json_object();
+    if (!json_object_get(body, "attachments") && up->nfiles) { /* every file, in order */
+        json_t *refs = json_array();
+        for (int i = 0; i < up->nfiles; i++)
+            json_array_append_new(refs, json_pack("{s:i}", "id", up->files[i].index));
+        json_object_set_new(body, "attachments", refs);
+    }
+    json_t *errors = NULL;
+    json_t *in = sd_message_in_parse(body, f->create, &errors);
+    json_decref(body);
+    if (!in) {
+        sd_upload_discard(f->app, up);
+        sd_deps_form_errors(req, errors ? errors : json_object());
+        files_end(f);
+        return;
+    }
+    json_object_set_new(in, "_uploads", sd_attachment_service_from_upload(up));
+    if (f->create)
+        sd_message_service_send(f->app, sd_deps_user_id(req), channel(req), in, on_files_outcome, f);
+    else
+        sd_message_service_edit(f->app, sd_deps_user_id(req), channel(req), message(req), in,
+                                on_files_outcome, f);
+}
+
+/* Whether req's body is being taken as files (answered by then); false: it is an ordinary body. */
+static bool take_files(sd_request_t *req, sd_app_t *app, bool create)
+{
+    if (!req->body_spooled) return false;
+    files_t *f = calloc(1, sizeof *f);
+    if (!f) {
+        sd_deps_fail(req, SD_ERR_NOMEM);
+        return true;
+    }
+    *f = (files_t){.req = req, .app = app, .create = create};
+    sd_err_t err = sd_attachment_service_receive(app, req, channel(req), on_uploaded, f);
+    if (err) {
+        free(f);
+        if (err == SD_ERR_INVALID)
+            sd_deps_field_error(req, "files", "FORM_BODY_INVALID", "The multipart body could not be read.");
+        else
+            sd_deps_fail(req, err);
+    }
+    return true;
+}
+
 static void send_message(sd_request_t *req, void *app)
 {
+    if (take_files(req, app, true)) return;
     json_t *in = sd_deps_parse_body(req, SD_BODY_JSON | SD_BODY_MULTIPART, parse_send);
     if (in) sd_message_service_send(app, sd_deps_user_id(req), channel(req), in, sd_deps_outcome, req);
 }
@@ -55,6 +147,7 @@ static void get_message(sd_request_t *req, void *app)
 
 static void edit_message(sd_request_t *req, void *app)
 {
+    if (take_files(req, app, false)) return;
     json_t *in = sd_deps_parse_body(req, SD_BODY_JSON | SD_BODY_MULTIPART, parse_edit);
     if (in)
         sd_message_service_edit(app, sd_deps_user_id(req), channel(req), message(req), in, sd_deps_outcome,
