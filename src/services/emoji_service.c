@@ -5,10 +5,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "repositories/blob_repo.h"
 #include "repositories/emoji_repo.h"
+#include "repositories/image_repo.h"
 #include "schemas/emoji_schema.h"
 #include "schemas/guild_schema.h"
 #include "services/gjob.h"
+#include "core/log.h"
 #include "services/images.h"
 #include "services/permissions.h"
 #include "services/user_service.h"
@@ -174,6 +177,67 @@ static bool roles_ok(sd_gjob_t *j)
     return true;
 }
 
+/* ---- the image of an emoji that is no more ---- */
+
+/* The variants the CDN may have made of it (services/cdn_images): every size it serves in every format. */
+static const int VARIANT_SIZES[] = {0, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096};
+static const char *const VARIANT_FORMATS[] = {"png", "jpg", "webp", "gif"};
+#define VARIANTS ((int)(sizeof VARIANT_SIZES / sizeof *VARIANT_SIZES * 4))
+
+typedef struct {
+    sd_app_t *app;
+    char original[80];
+    char key[SD_IMAGE_KEY_MAX];
+    int next; /* 0: the original, then variant next - 1 */
+    int tries;
+} drop_t;
+
+static void drop_next(drop_t *d);
+
+static void on_image_dropped(const sd_s3_result_t *r, void *ctx)
+{
+    drop_t *d = ctx;
+    /* A store that failed for a moment is asked again; an object already gone (or never made) is fine. */
+    if ((r->err == SD_ERR_UNAVAILABLE || r->err == SD_ERR_BUSY) && ++d->tries < 3 &&
+        sd_blob_delete(d->app, d->key, on_image_dropped, d) == SD_OK)
+        return;
+    if (r->err && r->err != SD_ERR_NOT_FOUND && r->err != SD_ERR_CANCELLED)
+        sd_log(SD_LOG_WARN, "emoji image not deleted", json_pack("{s:s, s:i}", "key", d->key, "err", r->err));
+    if (r->err == SD_ERR_CANCELLED) { /* shutting down */
+        free(d);
+        return;
+    }
+    d->next++;
+    d->tries = 0;
+    drop_next(d);
+}
+
+/* One object at a time, so that a deletion never floods the store's queue. */
+static void drop_next(drop_t *d)
+{
+    for (; d->next <= VARIANTS; d->next++) {
+        int v = d->next - 1;
+        if (d->next == 0)
+            snprintf(d->key, sizeof d->key, "%s", d->original);
+        else if (sd_image_repo_variant_key(d->original, VARIANT_SIZES[v / 4], VARIANT_FORMATS[v % 4], d->key,
+                                           sizeof d->key))
+            continue;
+        if (sd_blob_delete(d->app, d->key, on_image_dropped, d) == SD_OK) return;
+    }
+    free(d);
+}
+
+/* Deletes emojis/{emoji_id} and its variants from the store, in the background (the emoji is gone already).
+ */
+static void drop_image(sd_app_t *app, const char *emoji_id)
+{
+    drop_t *d = calloc(1, sizeof *d);
+    if (!d) return;
+    d->app = app;
+    snprintf(d->original, sizeof d->original, "emojis/%s", emoji_id);
+    drop_next(d);
+}
+
 /* ---- create ---- */
 
 static void now_iso(char *out)
@@ -203,6 +267,7 @@ static void image_refused(sd_gjob_t *j, sd_err_t err, const char *reason)
 static void on_created(sd_err_t err, json_t *res, void *ctx)
 {
     sd_gjob_t *j = ctx;
+    if (err) drop_image(j->app, j->target); /* stored for an emoji that was not made */
     if (err == SD_ERR_CONFLICT) {
         if (sd_emoji_repo_create_conflict(res) == SD_CONFLICT_LIMIT)
             sd_gjob_refuse(j, SD_ERR_INVALID, SD_REASON_MAX_EMOJIS);
@@ -308,6 +373,7 @@ static void on_deleted(sd_err_t err, json_t *res, void *ctx)
         fail_store(j, err);
         return;
     }
+    drop_image(j->app, j->target);
     changed(j, SD_OUTCOME_NO_CONTENT);
 }
 

@@ -284,3 +284,51 @@ def test_an_emoji_made_on_one_process_reaches_the_other(dynamodb, make_server, r
             again.close()
     finally:
         gw.close()
+
+
+def _store(server):
+    import boto3
+    env = server.env
+    return boto3.client("s3", endpoint_url=env["S3_ENDPOINT"], region_name=env.get("S3_REGION") or "us-east-1",
+                        aws_access_key_id=env["AWS_ACCESS_KEY_ID"], aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"])
+
+
+def test_the_image_is_stored_under_the_emoji_and_goes_with_it(room, server):
+    from conftest import wait_until
+    from media_helpers import png_size
+    owner, g, _, _ = room
+    s3, bucket = _store(server), server.env["S3_BUCKET"]
+    still = make_emoji(owner, g["id"], "stored", data_uri(png(24, 20, text=b"where it was made")))
+    body = s3.get_object(Bucket=bucket, Key=f"emojis/{still['id']}")["Body"].read()
+    assert png_size(body) == (24, 20) and b"where it was made" not in body, "kept as a picture, without metadata"
+    moving = make_emoji(owner, g["id"], "moving", data_uri(gif_two_frames(), "image/gif"))
+    gif = s3.get_object(Bucket=bucket, Key=f"emojis/{moving['id']}")["Body"].read()
+    assert gif[:4] == b"GIF8" and moving["animated"] is True
+    ok(owner.delete(f"/guilds/{g['id']}/emojis/{still['id']}"), 204)
+
+    def gone():
+        try:
+            s3.head_object(Bucket=bucket, Key=f"emojis/{still['id']}")
+            return False
+        except s3.exceptions.ClientError:
+            return True
+
+    wait_until(gone, 10, "the emoji's image deleted")
+    s3.head_object(Bucket=bucket, Key=f"emojis/{moving['id']}")  # the other one stays
+
+
+def test_the_image_is_read_through_the_cdn(room, server):
+    from media_helpers import png_size
+    owner, g, _, _ = room
+    still = make_emoji(owner, g["id"], "cdn_still", data_uri(png(40, 40)))
+    moving = make_emoji(owner, g["id"], "cdn_moving", data_uri(gif_two_frames(), "image/gif"))
+    r = requests.get(server.url(f"/emojis/{still['id']}.png"), timeout=10)
+    assert r.status_code == 200 and png_size(r.content) == (40, 40)
+    r = requests.get(server.url(f"/emojis/{still['id']}.png?size=16"), timeout=10)
+    assert r.status_code == 200 and png_size(r.content) == (16, 16)
+    r = requests.get(server.url(f"/emojis/{moving['id']}.gif"), timeout=10)
+    assert r.status_code == 200 and r.content[:4] == b"GIF8"
+    ok(owner.delete(f"/guilds/{g['id']}/emojis/{still['id']}"), 204)
+    from conftest import wait_until
+    wait_until(lambda: requests.get(server.url(f"/emojis/{still['id']}.png"), timeout=10).status_code == 404, 10,
+               "a deleted emoji's image to be gone from the CDN")
