@@ -22,9 +22,14 @@ export function applyDispatch({ store, actions }, t, d) {
     case 'GUILD_UPDATE': {
       const known = store.guilds.get(d.id);
       if (known) known.guild = { ...known.guild, ...d };
+      if (known && Array.isArray(d.emojis)) M.setEmojis(store, d.id, d.emojis);
       store.emit('guild', d.id);
       break;
     }
+    case 'GUILD_EMOJIS_UPDATE':
+      M.setEmojis(store, d.guild_id, d.emojis);
+      store.emit('emojis', d.guild_id);
+      break;
     case 'GUILD_DELETE':
       M.removeGuild(store, d.id);
       if (view.guildId === d.id) actions.select(null);
