@@ -65,7 +65,7 @@ export function createApi({ token, onUnauthorized }) {
    * rejects with an ApiError (status 0 and code 'cancelled' after abort()). */
   function upload(method, path, payload, files, onProgress) {
     const form = new FormData();
-    form.append('payload_json', new Blob([JSON.stringify(payload)], { type: 'application/json' }));
+    form.append('payload_json', JSON.stringify(payload)); // a plain field: a Blob would make it a file part
     files.forEach((file, i) => form.append(`files[${i}]`, file, file.name));
     const xhr = new XMLHttpRequest();
     let cancelled = false;

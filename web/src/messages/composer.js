@@ -15,7 +15,7 @@ export function createComposer(ctx) {
   const input = h('textarea', { id: 'composer-input', rows: 1, maxlength: 2000, autocomplete: 'off' });
   const label = h('label', { for: 'composer-input', class: 'sr-only' }, 'Message');
   const files = h('input', { type: 'file', multiple: true, class: 'sr-only', tabindex: -1, 'aria-label': 'Attach files' });
-  const attach = h('button', { type: 'button', class: 'icon attach', 'aria-label': 'Attach files', title: 'Attach files' }, '＋');
+  const attach = h('button', { type: 'button', class: 'icon attach', 'aria-label': 'Attach files', title: 'Attach files' }, '📎');
   let lastTyping = 0;
 
   function send() {
