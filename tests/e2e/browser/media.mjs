@@ -174,6 +174,16 @@ try {
     await eventually(async () => (await page.locator('.chips li').count()) === 0, 'the chip to go');
   });
 
+  await step('a file pasted into the message box is attached', async () => {
+    await composer().evaluate((el, b64) => {
+      const data = new DataTransfer();
+      data.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'pasted.png', { type: 'image/png' }));
+      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, small.toString('base64'));
+    await page.getByRole('button', { name: 'Remove pasted.png' }).click();
+    await eventually(async () => (await page.locator('.chips li').count()) === 0, 'the chip to go');
+  });
+
   await step('a PNG sent by the file input renders at its real size', async () => {
     await fileInput().setInputFiles({ name: 'red.png', mimeType: 'image/png', buffer: small });
     await page.getByRole('button', { name: 'Remove red.png' }).waitFor();
