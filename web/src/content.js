@@ -47,7 +47,7 @@ export function formatTime(iso) {
   return t.toDateString() === new Date().toDateString() ? time : `${t.toLocaleDateString()} ${time}`;
 }
 
-const AVATAR_PX = { small: 32, large: 80 };
+const AVATAR_PX = { tiny: 24, small: 32, large: 80 };
 
 /** The user's avatar (their default one from the CDN without one); decorative, the name is beside it. */
 export function avatar(user, size = 'small') {
@@ -59,7 +59,18 @@ export function avatar(user, size = 'small') {
     height: AVATAR_PX[size] || 32,
     referrerpolicy: 'no-referrer',
     draggable: 'false',
+    dataset: user && user.id ? { user: user.id, px: AVATAR_PX[size] || 32 } : undefined,
   });
+}
+
+/** Points every avatar of userId on the page at the user's avatar now (after USER_UPDATE or a member update). */
+export function refreshAvatars(store, userId) {
+  const user = store.users.get(userId);
+  if (!user) return;
+  for (const img of document.querySelectorAll(`img.avatar[data-user="${CSS.escape(userId)}"]`)) {
+    const src = avatarUrl(user, Number(img.dataset.px) || 32);
+    if (img.getAttribute('src') !== src) img.setAttribute('src', src);
+  }
 }
 
 export function initials(name) {

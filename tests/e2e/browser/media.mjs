@@ -336,6 +336,8 @@ try {
     await composer().press('Enter');
     const onMessage = await loaded(message('hello with an avatar').locator(`img.avatar[src^="/avatars/"]`));
     assert.equal(onMessage.src, panel.src);
+    const older = await loaded(message('hello before the avatar').locator(`img.avatar[src^="/avatars/"]`));
+    assert.equal(older.src, panel.src, 'an older message follows the new avatar');
     const member = await loaded(page.getByRole('button', { name: new RegExp(`^media_${suffix}`) }).locator(`img.avatar[src^="/avatars/"]`));
     assert.equal(member.src, panel.src);
   });

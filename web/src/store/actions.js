@@ -125,6 +125,7 @@ export function createActions({ store, api, gateway, logout }) {
       const me = await api.patch('/users/@me', body);
       M.rememberUser(store, me);
       store.emit('me');
+      store.emit('user', me.id);
     },
 
     /** icon: a data URI to set, null to remove. Throws the server's refusal. */

@@ -49,6 +49,7 @@ export function applyDispatch({ store, actions }, t, d) {
     case 'GUILD_MEMBER_UPDATE':
       M.addMember(store, d.guild_id, d);
       store.emit('members', d.guild_id);
+      if (d.user) store.emit('user', d.user.id);
       break;
     case 'GUILD_MEMBER_REMOVE':
       if (g) g.members.delete(d.user.id);
@@ -94,6 +95,7 @@ export function applyDispatch({ store, actions }, t, d) {
     case 'USER_UPDATE':
       M.rememberUser(store, d);
       store.emit('me');
+      store.emit('user', d.id);
       break;
     default:
       break;

@@ -11,6 +11,7 @@
 //   members (guildId)   a guild's member list changed
 //   presence            someone's status changed
 //   me                  the signed-in user changed
+//   user (id)           a user's profile (name, avatar) changed
 //   typing              who is typing changed
 //   message (m)         a message of a loaded channel was added or changed
 //   arrived (c, id)     a message from someone else arrived in the open channel (read if the list is at the bottom)
