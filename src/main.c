@@ -26,6 +26,7 @@
 #include "core/static_files.h"
 #include "db/cache.h"
 #include "db/dynamo.h"
+#include "db/s3.h"
 #include "db/table_spec.h"
 #include "infra/local/init_db.h"
 #include "services/snowflake.h"
@@ -77,6 +78,8 @@ static void on_http_closed(void *ctx)
        pending) and the broker's connections close on this loop; then the loop has nothing left and ends. */
     sd_dynamo_close(ls->app->db);
     ls->app->db = NULL;
+    sd_s3_close(ls->app->store);
+    ls->app->store = NULL;
     sd_broker_close(ls->app->broker);
     ls->app->broker = NULL;
 }
@@ -221,6 +224,12 @@ static int serve(const sd_config_t *cfg)
     app.metrics = sd_metrics_new();
     app.db = sd_dynamo_new_from_config(loop, cfg);
     if (app.db) sd_dynamo_set_metrics(app.db, app.metrics);
+    /* The store is only reached when media is: a store that is down answers those calls with 503. */
+    app.store = sd_s3_new_from_config(loop, cfg);
+    if (!app.store)
+        sd_log(SD_LOG_WARN, "no object store: media requests will be refused",
+               json_pack("{s:s, s:s}", "endpoint", cfg->s3_endpoint[0] ? cfg->s3_endpoint : "aws", "bucket",
+                         cfg->s3_bucket));
     {
         char why[512];
         json_t *spec = sd_table_spec_load(cfg->tables_file, why, sizeof why);
@@ -289,6 +298,10 @@ out:
        the gateway, the broker, then what they fed. */
     if (app.db) {
         sd_dynamo_close(app.db);
+        uv_run(loop, UV_RUN_NOWAIT);
+    }
+    if (app.store) {
+        sd_s3_close(app.store);
         uv_run(loop, UV_RUN_NOWAIT);
     }
     sd_gateway_free(app.gateway);

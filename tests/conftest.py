@@ -1,4 +1,5 @@
-"""Shared harness for the black-box suites: a real DynamoDB Local and the real server binary, on free ports."""
+"""Shared harness for the black-box suites: a real DynamoDB Local, a real S3 store (SeaweedFS) and the real server
+binary, on free ports."""
 import json
 import os
 import pathlib
@@ -18,6 +19,7 @@ BINARY = pathlib.Path(os.environ.get("SD_BINARY", "build/simplediscord"))
 if not BINARY.is_absolute():
     BINARY = ROOT / BINARY
 DDB_DIR = ROOT / ".local" / "dynamodb"
+WEED = pathlib.Path(os.environ.get("SD_WEED", ROOT / ".local" / "venv" / "bin" / "weed"))
 SECRET = "tests-token-secret-0123456789abcdef-0123456789"
 SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
 
@@ -164,6 +166,75 @@ class DynamoDBLocal:
                 return [n for n in names if n.startswith(prefix)]
 
 
+class SeaweedFS:
+    """SeaweedFS's `weed mini` (master, volume, filer and S3 gateway in one process) on free ports, its data in
+    data_dir, its S3 gateway checking SigV4 signatures against one identity (key "local", secret "local", as the
+    servers of the tests use), path-style or virtual-hosted (<bucket>.localhost). kill() and start() again keep the ports and the data."""
+
+    ACCESS_KEY = SECRET_KEY = "local"
+
+    def __init__(self, data_dir):
+        self.data_dir = pathlib.Path(data_dir)
+        self.ports = {name: free_port() for name in (
+            "s3.port", "s3.port.grpc", "master.port", "master.port.grpc", "volume.port", "volume.port.grpc",
+            "filer.port", "filer.port.grpc", "admin.port", "admin.port.grpc")}
+        self.port = self.ports["s3.port"]
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.proc = None
+        self.config = self.data_dir / "s3.json"
+        self.config.write_text(json.dumps({"identities": [{
+            "name": "local", "credentials": [{"accessKey": self.ACCESS_KEY, "secretKey": self.SECRET_KEY}],
+            "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}))
+
+    def start(self):
+        assert WEED.exists(), f"{WEED} is missing: run ./task setup"
+        (self.data_dir / "data").mkdir(exist_ok=True)
+        self.log = open(self.data_dir / "weed.log", "ab")
+        args = [str(WEED), "mini", f"-dir={self.data_dir / 'data'}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+                f"-s3.config={self.config}", "-s3.domainName=localhost", "-webdav=false", "-admin.ui=false", "-s3.port.iceberg=0",
+                "-s3.port.lance=0"] + [f"-{k}={v}" for k, v in self.ports.items()]
+        self.proc = subprocess.Popen(args, cwd=self.data_dir, stdout=self.log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        wait_until(self.answers, 60, "SeaweedFS's S3 gateway")
+        return self
+
+    def answers(self):
+        assert self.proc.poll() is None, f"weed mini exited early: see {self.data_dir / 'weed.log'}"
+        try:
+            # Unsigned, so refused (403) once the gateway checks signatures: that is the answer awaited.
+            return requests.get(self.endpoint + "/", timeout=1).status_code in (200, 403)
+        except requests.RequestException:
+            return False
+
+    def kill(self):
+        """Stops the store at once (SIGKILL to its whole process group), as a crash would."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        self.log.close()
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.log.close()
+
+
+# The session's SeaweedFS, set by the `seaweedfs` fixture: every server and init-db of the run uses it, with a
+# bucket of its own per table prefix.
+STORE = {}
+
+
+def bucket_for(prefix):
+    """The media bucket of a table prefix: S3 wants 3 to 63 of [a-z0-9-.]."""
+    name = "".join(c if c.isalnum() or c in "-." else "-" for c in f"sd-{prefix}".lower()).strip("-.")
+    return name[:63].rstrip("-.")
+
+
 def base_env(endpoint, prefix, **extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "DYNAMODB_", "TABLE_", "TOKEN_"))}
     env.update({
@@ -171,6 +242,8 @@ def base_env(endpoint, prefix, **extra):
         "AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
         "LOG_LEVEL": "info", "TABLES_FILE": str(ROOT / "config" / "tables.json"),
     })
+    if STORE.get("endpoint"):
+        env.update({"S3_ENDPOINT": STORE["endpoint"], "S3_BUCKET": bucket_for(prefix)})
     # The suites send far faster than a person: their servers get roomy limits (the rate-limit tests and the
     # gateway's own command limit keep the defaults or set their own).
     env.update({f"RATE_LIMIT_{k}": "1000000/1" for k in ("GLOBAL", "ROUTE", "MESSAGES", "IP", "IDENTIFY")})
@@ -254,8 +327,18 @@ def dynamodb(tmp_path_factory):
     ddb.stop()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def seaweedfs(tmp_path_factory):
+    """One SeaweedFS for the whole run, started first: init-db creates each prefix's bucket in it."""
+    store = SeaweedFS(tmp_path_factory.mktemp("seaweedfs")).start()
+    STORE["endpoint"] = store.endpoint
+    yield store
+    STORE.clear()
+    store.stop()
+
+
 @pytest.fixture(scope="session")
-def server(dynamodb, tmp_path_factory):
+def server(dynamodb, seaweedfs, tmp_path_factory):
     prefix = f"t{uuid.uuid4().hex[:8]}-"
     r = init_db(dynamodb.endpoint, prefix)
     assert r.returncode == 0, r.stderr
@@ -272,7 +355,7 @@ def redis():
 
 
 @pytest.fixture
-def make_server(dynamodb, tmp_path):
+def make_server(dynamodb, seaweedfs, tmp_path):
     """Starts extra servers (own settings) and stops them after the test."""
     started = []
 

@@ -7,6 +7,7 @@
 #include <uv.h>
 
 #include "db/dynamo.h"
+#include "db/s3.h"
 #include "db/table_spec.h"
 
 typedef enum { ST_DESCRIBE, ST_CREATE, ST_WAIT, ST_ADD_INDEX, ST_TTL_DESCRIBE, ST_TTL_UPDATE } state_t;
@@ -246,6 +247,59 @@ static void step(run_t *r)
     call(r, "DescribeTable", json_pack("{s:s}", "TableName", r->full));
 }
 
+typedef struct {
+    sd_err_t err;
+    int status;
+    bool done;
+} bucket_t;
+
+static void on_bucket(const sd_s3_result_t *res, void *ctx)
+{
+    bucket_t *b = ctx;
+    b->err = res->err;
+    b->status = res->status;
+    b->done = true;
+}
+
+/* Creates the media bucket (S3_BUCKET) if it is not there; an exit code. */
+static int create_bucket(const sd_config_t *cfg)
+{
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    bucket_t b = {.err = SD_ERR_INTERNAL};
+    int rc = 1;
+    const char *where = cfg->s3_endpoint[0] ? cfg->s3_endpoint : "aws";
+    sd_s3_t *s3 = sd_s3_new_from_config(&loop, cfg);
+    if (!s3) {
+        fprintf(stderr, "init-db: the object store settings (S3_*) are not usable\n");
+        goto out;
+    }
+    sd_err_t err = sd_s3_create_bucket(s3, on_bucket, &b);
+    if (err == SD_OK)
+        uv_run(&loop, UV_RUN_DEFAULT);
+    else
+        b.err = err;
+    sd_s3_close(s3);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    if (b.err == SD_OK) {
+        printf("init-db: bucket %s ready at %s\n", cfg->s3_bucket, where);
+        rc = 0;
+    } else if (b.status == 403 || b.status == 401) {
+        fprintf(stderr,
+                "init-db: the object store at %s refused the credentials (HTTP %d) creating bucket %s\n",
+                where, b.status, cfg->s3_bucket);
+    } else if (b.status) {
+        fprintf(stderr, "init-db: the object store at %s refused to create bucket %s (HTTP %d)\n", where,
+                cfg->s3_bucket, b.status);
+    } else {
+        fprintf(stderr, "init-db: the object store at %s is unreachable: bucket %s not created (%s)\n", where,
+                cfg->s3_bucket, sd_err_name(b.err));
+    }
+out:
+    uv_loop_close(&loop);
+    return rc;
+}
+
 int sd_init_db_main(const sd_config_t *cfg, const char *tables_file)
 {
     char err[512];
@@ -273,7 +327,7 @@ int sd_init_db_main(const sd_config_t *cfg, const char *tables_file)
             printf("init-db: all %zu tables up to date, nothing changed\n", json_object_size(tables));
         else
             printf("init-db: %d change(s) made to %zu tables\n", r.changes, json_object_size(tables));
-        rc = 0;
+        rc = create_bucket(cfg);
     }
 out:
     uv_loop_close(&loop);

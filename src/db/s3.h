@@ -20,6 +20,7 @@
 #include <sys/types.h>
 #include <uv.h>
 
+#include "core/config.h"
 #include "core/errors.h"
 
 typedef struct sd_s3 sd_s3_t;
@@ -65,6 +66,8 @@ typedef struct sd_s3_get sd_s3_get_t;
 /* Returns a new client on loop (strings copied); caller releases it with sd_s3_close(). NULL on bad options.
  */
 sd_s3_t *sd_s3_new(uv_loop_t *loop, const sd_s3_options_t *o);
+/* sd_s3_new with the settings of cfg (S3_*, and the AWS credentials DynamoDB uses); NULL on bad settings. */
+sd_s3_t *sd_s3_new_from_config(uv_loop_t *loop, const sd_config_t *cfg);
 /* Cancels every call (their callbacks run with SD_ERR_CANCELLED), then frees the client from the loop. */
 void sd_s3_close(sd_s3_t *s3);
 
@@ -105,7 +108,7 @@ sd_err_t sd_s3_delete(sd_s3_t *s3, const char *key, sd_s3_done_fn done, void *ct
  */
 sd_err_t sd_s3_get(sd_s3_t *s3, const char *key, const char *range, sd_s3_head_fn head, sd_s3_data_fn data,
                    sd_s3_done_fn done, void *ctx, sd_s3_get_t **out);
-/* GET key whole into memory, at most max bytes (more: SD_ERR_TOO_LARGE). *body/*len are malloc'd and the
+/* GET key whole into memory, at most max bytes (more: SD_ERR_TOO_LARGE). *body and *len are malloc'd and the
  * caller's to free() when r->err is SD_OK; for small objects (image originals, variants). */
 typedef void (*sd_s3_body_fn)(const sd_s3_result_t *r, char *body, size_t len, void *ctx);
 sd_err_t sd_s3_get_all(sd_s3_t *s3, const char *key, size_t max, sd_s3_body_fn done, void *ctx);
