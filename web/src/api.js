@@ -11,6 +11,7 @@ export class ApiError extends Error {
 
   /** One line a person can read: the field messages if any, else the message. */
   describe() {
+    if (this.status === 413 || this.body.code === 40005) return 'File too large: the server does not take files this big.';
     return this.fields.length ? this.fields.map((f) => (f.field ? `${f.field}: ${f.message}` : f.message)).join(' ') : this.message;
   }
 }
@@ -59,7 +60,50 @@ export function createApi({ token, onUnauthorized }) {
     }
     return data;
   }
+  /** Sends payload (as payload_json) and files (as files[n]) as multipart/form-data with XMLHttpRequest, which
+   * reports upload progress: onProgress(loaded, total). Returns {done, abort}: done resolves to the answer or
+   * rejects with an ApiError (status 0 and code 'cancelled' after abort()). */
+  function upload(method, path, payload, files, onProgress) {
+    const form = new FormData();
+    form.append('payload_json', JSON.stringify(payload)); // a plain field: a Blob would make it a file part
+    files.forEach((file, i) => form.append(`files[${i}]`, file, file.name));
+    const xhr = new XMLHttpRequest();
+    let cancelled = false;
+    const done = new Promise((resolve, reject) => {
+      xhr.open(method, `/api/v10${path}`);
+      if (token()) xhr.setRequestHeader('Authorization', token());
+      xhr.responseType = 'text';
+      xhr.upload.onprogress = (e) => onProgress && onProgress(e.loaded, e.lengthComputable ? e.total : 0);
+      xhr.onload = () => {
+        let data = null;
+        try {
+          data = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+        } catch {
+          data = null;
+        }
+        if (xhr.status >= 200 && xhr.status < 300) return resolve(data);
+        if (xhr.status === 401 && token()) onUnauthorized();
+        reject(new ApiError(xhr.status, data));
+      };
+      xhr.onerror = () =>
+        reject(new ApiError(0, { message: 'The upload was cut off (the server may refuse files this big, or it cannot be reached).' }));
+      xhr.onabort = () => reject(new ApiError(0, { code: 'cancelled', message: 'The upload was cancelled.' }));
+      xhr.send(form);
+    });
+    return {
+      done,
+      abort: () => {
+        cancelled = true;
+        xhr.abort();
+      },
+      get cancelled() {
+        return cancelled;
+      },
+    };
+  }
+
   return {
+    upload,
     get: (path) => request('GET', path),
     post: (path, body) => request('POST', path, body === undefined ? {} : body),
     patch: (path, body) => request('PATCH', path, body),

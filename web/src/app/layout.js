@@ -2,6 +2,7 @@
 // connection's state, the messages, who is typing, the composer), the member list and the toast. Each part
 // draws itself from the store.
 import { createChatHead } from '../channels/chat-head.js';
+import { refreshAvatars } from '../content.js';
 import { createSidebar } from '../channels/sidebar.js';
 import { h, replaceChildren } from '../dom.js';
 import { createRail } from '../guilds/rail.js';
@@ -14,6 +15,8 @@ import { createToast } from './toast.js';
 
 /** ctx: {store, actions} of the session. */
 export function mountLayout(root, ctx) {
+  // Avatars already drawn (on older messages too) follow a changed one.
+  ctx.store.on('user', (id) => refreshAvatars(ctx.store, id));
   replaceChildren(
     root,
     h(

@@ -1,4 +1,6 @@
-// One entry of the channel or DM list: a button that opens it, named with its unread state and mention count.
+// One entry of the channel or DM list: a button that opens it, named with its unread state and mention count
+// (a DM's shows the other person's avatar).
+import { avatar } from '../content.js';
 import { h } from '../dom.js';
 import { isUnread } from '../store/model.js';
 
@@ -19,8 +21,14 @@ export function channelButton({ store, actions }, c, label) {
         dataset: { key: c.id },
         onClick: () => actions.select(store.view.guildId, c.id),
       },
+      c.guild_id ? null : dmAvatar(store, c),
       h('span', { class: 'channel-name' }, c.guild_id ? `# ${c.name}` : label),
       mentions ? h('span', { class: 'badge', 'aria-hidden': 'true' }, String(mentions)) : null,
     ),
   );
+}
+
+function dmAvatar(store, c) {
+  const other = (c.recipients || []).find((u) => u.id !== store.me.id);
+  return avatar(other ? store.users.get(other.id) || other : store.me, 'tiny');
 }

@@ -2,6 +2,7 @@
 // that create or join a server. Up and Down move among them.
 import { initials } from '../content.js';
 import { arrowKeys, h, replaceChildren } from '../dom.js';
+import { guildIconUrl } from '../media/cdn.js';
 import { isUnread, TEXT } from '../store/model.js';
 import { openCreateGuildDialog } from './create-guild-dialog.js';
 import { openJoinDialog } from './join-dialog.js';
@@ -21,13 +22,19 @@ function railButton(key, label, text, { active, unread, onClick, extra = '' }) {
   );
 }
 
+/** The guild's icon from the CDN, else its initials. */
+function guildIcon(guild) {
+  const src = guildIconUrl(guild, 48);
+  return src ? h('img', { class: 'guild-icon', src, alt: '', width: 48, height: 48 }) : initials(guild.name) || '?';
+}
+
 export function createRail(ctx) {
   const { store, actions } = ctx;
   const el = h('nav', { class: 'rail', 'aria-label': 'Servers' });
   arrowKeys(el, 'button');
   const render = () => {
     const guilds = [...store.guilds.values()].map((g) =>
-      railButton(g.guild.id, g.guild.name, initials(g.guild.name) || '?', {
+      railButton(g.guild.id, g.guild.name, guildIcon(g.guild), {
         active: store.view.guildId === g.guild.id,
         unread: [...g.channels.values()].some((c) => c.type === TEXT && isUnread(c)),
         onClick: () => actions.select(g.guild.id),

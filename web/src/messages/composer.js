@@ -1,20 +1,27 @@
 // The composer: the message box for the open channel (Enter sends, Shift+Enter a new line), the reply bar
-// (Escape or Cancel drops the reply), and typing notices sent at most every eight seconds. A message that
-// could not be sent comes back into the box.
+// (Escape or Cancel drops the reply), files attached by the button, by paste or by dropping them on the box
+// (their chips and the upload's progress in the tray above), the emoji picker, and typing notices sent at most
+// every eight seconds. A message that could not be sent comes back into the box, with its files.
+import { createEmojiPicker } from '../emoji/emoji-picker.js';
 import { h, replaceChildren } from '../dom.js';
 import { displayName, dmName } from '../store/model.js';
 import { currentChannel } from '../store/store.js';
+import { createAttachTray } from './attach-tray.js';
 
-export function createComposer({ store, actions }) {
+export function createComposer(ctx) {
+  const { store, actions } = ctx;
   const form = h('form', { class: 'composer' });
   const replyBar = h('div', { class: 'reply-bar' });
   const input = h('textarea', { id: 'composer-input', rows: 1, maxlength: 2000, autocomplete: 'off' });
   const label = h('label', { for: 'composer-input', class: 'sr-only' }, 'Message');
+  const files = h('input', { type: 'file', multiple: true, class: 'sr-only', tabindex: -1, 'aria-label': 'Attach files' });
+  const attach = h('button', { type: 'button', class: 'icon attach', 'aria-label': 'Attach files', title: 'Attach files' }, '📎');
   let lastTyping = 0;
 
   function send() {
+    const c = currentChannel(store);
     const content = input.value.trim();
-    if (!currentChannel(store) || !content) return;
+    if (!c || (!content && !store.drafts.get(c.id)?.length)) return;
     input.value = '';
     lastTyping = 0;
     actions.send(content).then((sent) => {
@@ -22,12 +29,20 @@ export function createComposer({ store, actions }) {
     });
   }
 
+  /** Puts text where the caret is (the emoji picker's picks). */
+  function insert(text) {
+    const start = input.selectionStart ?? input.value.length;
+    const end = input.selectionEnd ?? start;
+    input.setRangeText(text, start, end, 'end');
+    input.focus();
+  }
+
   function render() {
     const c = currentChannel(store);
     const text = c ? `Message ${c.guild_id ? '#' + c.name : dmName(store, c)}` : 'Message';
     label.textContent = text;
     input.placeholder = text;
-    input.disabled = !c;
+    input.disabled = attach.disabled = !c;
     const r = store.replyTo;
     replaceChildren(
       replyBar,
@@ -40,6 +55,38 @@ export function createComposer({ store, actions }) {
     );
     replyBar.hidden = !r;
   }
+
+  const attachTo = (list) => list && list.length && actions.attachFiles(store.view.channelId, list);
+  attach.addEventListener('click', () => files.click());
+  files.addEventListener('change', () => {
+    attachTo(files.files);
+    files.value = '';
+    input.focus();
+  });
+  input.addEventListener('paste', (e) => {
+    const pasted = e.clipboardData && [...e.clipboardData.files];
+    if (pasted && pasted.length) {
+      e.preventDefault();
+      attachTo(pasted);
+    }
+  });
+  // Files dropped anywhere on the composer are attached; the box shows it takes them while they hover.
+  const carriesFiles = (e) => e.dataTransfer && [...e.dataTransfer.types].includes('Files');
+  form.addEventListener('dragover', (e) => {
+    if (!carriesFiles(e) || !currentChannel(store)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+    form.classList.add('dropping');
+  });
+  form.addEventListener('dragleave', (e) => {
+    if (!form.contains(e.relatedTarget)) form.classList.remove('dropping');
+  });
+  form.addEventListener('drop', (e) => {
+    form.classList.remove('dropping');
+    if (!e.dataTransfer || !e.dataTransfer.files.length) return;
+    e.preventDefault();
+    attachTo(e.dataTransfer.files);
+  });
 
   input.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey) {
@@ -60,7 +107,11 @@ export function createComposer({ store, actions }) {
     e.preventDefault();
     send();
   });
-  form.append(replyBar, h('div', { class: 'compose-row' }, label, input, h('button', { type: 'submit', class: 'primary' }, 'Send')));
+  form.append(
+    replyBar,
+    createAttachTray(ctx),
+    h('div', { class: 'compose-row' }, attach, files, label, input, createEmojiPicker(ctx, insert), h('button', { type: 'submit', class: 'primary' }, 'Send')),
+  );
 
   store.on(['view', 'reply'], render);
   store.on('reply', () => store.replyTo && input.focus());

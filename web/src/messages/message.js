@@ -1,9 +1,11 @@
-// One message: what it replies to, author and time, the text (or the edit box), reactions and the reaction
-// picker, and the Reply, React, Edit and Delete buttons.
+// One message: what it replies to, author and time, the text (or the edit box), attachments, embeds,
+// reactions and the reaction picker, and the Reply, React, Edit and Delete buttons.
 import { avatar, formatTime, renderContent } from '../content.js';
 import { h } from '../dom.js';
 import { displayName, mentionsMe } from '../store/model.js';
+import { attachmentsEl } from './attachments.js';
 import { editBox } from './edit-box.js';
+import { embedsEl } from './embeds.js';
 import { reactionPicker, reactions } from './reactions.js';
 
 function replyRef(store, m, gid) {
@@ -33,7 +35,9 @@ export function messageEl(ctx, m, list) {
       h('time', { datetime: m.timestamp }, formatTime(m.timestamp)),
       m.edited_timestamp ? h('span', { class: 'edited' }, '(edited)') : null,
     ),
-    store.editing === m.id ? editBox(ctx, m) : h('div', { class: 'content' }, renderContent(store, m.content, gid)),
+    store.editing === m.id ? editBox(ctx, m) : m.content ? h('div', { class: 'content' }, renderContent(store, m.content, gid)) : null,
+    attachmentsEl(ctx, m),
+    embedsEl(ctx, m, gid),
     reactions(ctx, m),
     store.reacting === m.id ? reactionPicker(ctx, m) : null,
     h(

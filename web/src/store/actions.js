@@ -5,6 +5,7 @@
 import { describeError } from '../api.js';
 import * as M from './model.js';
 import { createMessageActions } from './message-actions.js';
+import { createUploadActions } from './upload-actions.js';
 
 /** api: the REST client; gateway: the session's Gateway; logout(): signs out. */
 export function createActions({ store, api, gateway, logout }) {
@@ -62,6 +63,18 @@ export function createActions({ store, api, gateway, logout }) {
       }
     },
 
+    /** A guild's custom emoji, fresh from the server (GUILD_CREATE brought them, GUILD_EMOJIS_UPDATE keeps
+     * them); asked when the emoji picker opens. */
+    async loadEmojis(guildId) {
+      try {
+        const emojis = await api.get(`/guilds/${guildId}/emojis`);
+        M.setEmojis(store, guildId, emojis);
+        store.emit('emojis', guildId);
+      } catch (err) {
+        fail(err);
+      }
+    },
+
     /** Throws the server's refusal. The guild is opened when its GUILD_CREATE arrives (or now, if it has). */
     async createGuild(name) {
       const guild = await api.post('/guilds', { name });
@@ -104,11 +117,23 @@ export function createActions({ store, api, gateway, logout }) {
       }
     },
 
-    /** Empty values clear the display name or avatar. Throws the server's refusal. */
-    async saveSettings({ globalName, avatarUrl }) {
-      const me = await api.patch('/users/@me', { global_name: globalName || null, avatar: avatarUrl || null });
+    /** An empty name clears the display name; avatar: a data URI to set, null to remove, undefined to keep.
+     * Throws the server's refusal. */
+    async saveSettings({ globalName, avatar }) {
+      const body = { global_name: globalName || null };
+      if (avatar !== undefined) body.avatar = avatar;
+      const me = await api.patch('/users/@me', body);
       M.rememberUser(store, me);
       store.emit('me');
+      store.emit('user', me.id);
+    },
+
+    /** icon: a data URI to set, null to remove. Throws the server's refusal. */
+    async saveGuildIcon(guildId, icon) {
+      const guild = await api.patch(`/guilds/${guildId}`, { icon });
+      const g = store.guilds.get(guildId);
+      if (g) g.guild = { ...g.guild, ...guild };
+      store.emit('guild', guildId);
     },
 
     setStatus(status) {
@@ -118,5 +143,6 @@ export function createActions({ store, api, gateway, logout }) {
       store.emit('presence');
     },
   };
+  Object.assign(actions, createUploadActions({ store, api, actions }));
   return Object.assign(actions, createMessageActions({ store, api, actions }));
 }

@@ -22,9 +22,14 @@ export function applyDispatch({ store, actions }, t, d) {
     case 'GUILD_UPDATE': {
       const known = store.guilds.get(d.id);
       if (known) known.guild = { ...known.guild, ...d };
+      if (known && Array.isArray(d.emojis)) M.setEmojis(store, d.id, d.emojis);
       store.emit('guild', d.id);
       break;
     }
+    case 'GUILD_EMOJIS_UPDATE':
+      M.setEmojis(store, d.guild_id, d.emojis);
+      store.emit('emojis', d.guild_id);
+      break;
     case 'GUILD_DELETE':
       M.removeGuild(store, d.id);
       if (view.guildId === d.id) actions.select(null);
@@ -44,6 +49,7 @@ export function applyDispatch({ store, actions }, t, d) {
     case 'GUILD_MEMBER_UPDATE':
       M.addMember(store, d.guild_id, d);
       store.emit('members', d.guild_id);
+      if (d.user) store.emit('user', d.user.id);
       break;
     case 'GUILD_MEMBER_REMOVE':
       if (g) g.members.delete(d.user.id);
@@ -89,6 +95,7 @@ export function applyDispatch({ store, actions }, t, d) {
     case 'USER_UPDATE':
       M.rememberUser(store, d);
       store.emit('me');
+      store.emit('user', d.id);
       break;
     default:
       break;

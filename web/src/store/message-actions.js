@@ -14,12 +14,19 @@ export function createMessageActions({ store, api, actions }) {
   // Messages go out one after another, in the order they were written, even when the server makes some wait.
   let sending = Promise.resolve();
 
-  async function deliver(c, body) {
+  async function deliver(c, body, files) {
     for (let attempt = 0; ; attempt++) {
       try {
-        self.messageCreated(await api.post(`/channels/${c.id}/messages`, body));
+        const m = files.length ? await actions.uploadMessage(c, body, files) : await api.post(`/channels/${c.id}/messages`, body);
+        self.messageCreated(m);
         return true;
       } catch (err) {
+        if (files.length) {
+          // A file upload is not repeated by itself: the files go back to the composer to send again.
+          actions.restoreDraft(c.id, files);
+          if (!(err instanceof ApiError && err.body.code === 'cancelled')) actions.fail(err);
+          return false;
+        }
         // A lost connection is retried with the same nonce: the server answers a repeat with the first message.
         if (err instanceof ApiError && err.status === 0 && attempt < 3) {
           await new Promise((r) => setTimeout(r, 1000 * (attempt + 1)));
@@ -56,14 +63,16 @@ export function createMessageActions({ store, api, actions }) {
       }
     },
 
-    /** Queues content for the open channel (replying to store.replyTo); resolves to false if it was not sent. */
+    /** Queues content and the channel's attached files for the open channel (replying to store.replyTo);
+     * resolves to false if it was not sent. */
     send(content) {
       const c = currentChannel(store);
-      if (!c || !content) return Promise.resolve(false);
+      const files = c ? actions.takeDraft(c.id) : [];
+      if (!c || (!content && !files.length)) return Promise.resolve(false);
       const body = { content, nonce: nonce(), enforce_nonce: true };
       if (store.replyTo) body.message_reference = { message_id: store.replyTo.id, channel_id: c.id, fail_if_not_exists: false };
       self.replyTo(null);
-      const sent = sending.then(() => deliver(c, body));
+      const sent = sending.then(() => deliver(c, body, files));
       sending = sent;
       return sent;
     },

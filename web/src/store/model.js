@@ -17,7 +17,7 @@ export function createModel() {
   return {
     me: null,
     users: new Map(), // id -> user
-    guilds: new Map(), // id -> {guild, channels: Map, roles: Map, members: Map(user_id -> member)}
+    guilds: new Map(), // id -> {guild, channels: Map, roles: Map, members: Map(user_id -> member), emojis: Map}
     channels: new Map(), // every channel (guild channels and DMs) by id, with read state
     presences: new Map(), // user_id -> status
     messages: new Map(), // channel_id -> {list: [...] oldest first, complete: bool}
@@ -60,8 +60,9 @@ export function removeChannel(store, channelId) {
 }
 
 export function addGuild(store, data) {
-  const g = { guild: data, channels: new Map(), roles: new Map(), members: new Map() };
+  const g = { guild: data, channels: new Map(), roles: new Map(), members: new Map(), emojis: new Map() };
   store.guilds.set(data.id, g);
+  setEmojis(store, data.id, data.emojis || []);
   for (const r of data.roles || []) g.roles.set(r.id, r);
   for (const c of data.channels || []) addChannel(store, { ...c, guild_id: data.id });
   for (const m of data.members || []) addMember(store, data.id, m);
@@ -81,6 +82,40 @@ export function addMember(store, guildId, member) {
   if (!g || !member.user) return;
   rememberUser(store, member.user);
   g.members.set(member.user.id, { ...member, user: undefined });
+}
+
+/** Replaces a guild's custom emoji (GUILD_CREATE, GUILD_EMOJIS_UPDATE and GET /guilds/{id}/emojis). */
+export function setEmojis(store, guildId, emojis) {
+  const g = store.guilds.get(guildId);
+  if (!g || !Array.isArray(emojis)) return;
+  g.emojis = new Map(emojis.filter((e) => e && e.id && e.name).map((e) => [e.id, e]));
+}
+
+/** The guild's custom emoji one can use, by name. */
+export function usableEmojis(store, guildId) {
+  const g = guildId && store.guilds.get(guildId);
+  if (!g) return [];
+  return [...g.emojis.values()].filter((e) => e.available !== false).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Can the signed-in user manage guildId (its owner, an administrator, or MANAGE_GUILD)? */
+export function canManageGuild(store, guildId) {
+  const g = store.guilds.get(guildId);
+  if (!g || !store.me) return false;
+  if (g.guild.owner_id === store.me.id) return true;
+  const mine = myRoles(store, guildId);
+  mine.add(guildId); // @everyone
+  let perms = 0n;
+  for (const id of mine) {
+    const role = g.roles.get(id);
+    if (role && role.permissions) perms |= BigInt(role.permissions);
+  }
+  return (perms & (8n | 32n)) !== 0n; // ADMINISTRATOR, MANAGE_GUILD
+}
+
+/** The key a reaction's emoji is known by: its id for a custom emoji, else its text. */
+export function emojiKey(emoji) {
+  return emoji && emoji.id ? emoji.id : emoji && emoji.name;
 }
 
 export function setPresence(store, userId, status) {
@@ -157,11 +192,11 @@ export function findMessage(store, channelId, messageId) {
 export function reactionChanged(store, d, added) {
   const m = findMessage(store, d.channel_id, d.message_id);
   if (!m) return null;
-  const name = d.emoji.name;
+  const key = emojiKey(d.emoji);
   const reactions = (m.reactions || []).map((r) => ({ ...r }));
-  let r = reactions.find((x) => x.emoji.name === name);
+  let r = reactions.find((x) => emojiKey(x.emoji) === key);
   if (!r && added) {
-    r = { emoji: { id: null, name }, count: 0, me: false };
+    r = { emoji: { id: d.emoji.id || null, name: d.emoji.name, animated: !!d.emoji.animated }, count: 0, me: false };
     reactions.push(r);
   }
   if (!r) return m;

@@ -11,11 +11,15 @@
 //   members (guildId)   a guild's member list changed
 //   presence            someone's status changed
 //   me                  the signed-in user changed
+//   user (id)           a user's profile (name, avatar) changed
 //   typing              who is typing changed
 //   message (m)         a message of a loaded channel was added or changed
 //   arrived (c, id)     a message from someone else arrived in the open channel (read if the list is at the bottom)
 //   deleted (channelId, ids)  messages were deleted
 //   reply               the message being replied to changed
+//   draft (channelId)   the files attached in a channel's composer changed
+//   upload              the upload under way (store.upload) started, moved on or ended
+//   emojis (guildId)    a guild's custom emoji changed
 //   connection          the gateway's state changed
 //   toast (text)        something to tell the user
 //   close               the session ended (signed out)
@@ -31,6 +35,9 @@ export function createStore() {
     editing: null, // id of the message being edited
     reacting: null, // id of the message whose reaction picker is open
     replyTo: null, // the message being replied to
+    drafts: new Map(), // channel id -> [{key, file, preview}] files attached in its composer
+    upload: null, // {channelId, loaded, total, names, abort} of the message with files being sent
+    revealed: new Set(), // ids of the spoilers shown
     loadingOlder: false,
     status: 'online', // the status the user chose
     connection: { state: 'connecting', readyBefore: false },
