@@ -71,6 +71,8 @@ sd_err_t sd_config_from_lookup(sd_config_t *cfg, sd_config_lookup_fn lookup, voi
     STR("S3_ENDPOINT", "http://127.0.0.1:8333", s3_endpoint);
     STR("S3_BUCKET", "sd-dev-media", s3_bucket);
     STR("S3_REGION", "", s3_region);
+    STR("S3_ACCESS_KEY_ID", "", s3_access_key_id);
+    STR("S3_SECRET_ACCESS_KEY", "", s3_secret_access_key);
     STR("UPLOAD_SPOOL_DIR", "", upload_spool_dir);
     STR("CDN_URL", "", cdn_url);
     STR("CDN_SIGNING_SECRET", "", cdn_secret);
@@ -226,6 +228,9 @@ sd_err_t sd_config_from_lookup(sd_config_t *cfg, sd_config_lookup_fn lookup, voi
         if (!(('a' <= *p && *p <= 'z') || ('0' <= *p && *p <= '9') || *p == '-' || *p == '.'))
             return fail(err, errlen, "S3_BUCKET", "may hold only lower-case letters, digits, '-' and '.'");
     if (!cfg->s3_region[0]) strcpy(cfg->s3_region, cfg->aws_region);
+    if (!cfg->s3_access_key_id[0] != !cfg->s3_secret_access_key[0])
+        return fail(err, errlen, cfg->s3_access_key_id[0] ? "S3_SECRET_ACCESS_KEY" : "S3_ACCESS_KEY_ID",
+                    "must be set together with the other (or both left empty for the AWS credentials)");
     if (cfg->upload_max_file_bytes > cfg->upload_max_message_bytes)
         cfg->upload_max_file_bytes = cfg->upload_max_message_bytes;
     if (cfg->redis_url[0] && strncmp(cfg->redis_url, "redis://", 8) != 0)

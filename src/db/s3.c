@@ -3,6 +3,7 @@
 #include "db/s3.h"
 
 #include <sodium.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,12 +110,14 @@ fail:
 
 sd_s3_t *sd_s3_new_from_config(uv_loop_t *loop, const sd_config_t *cfg)
 {
+    /* The store's own key when it has one (no session token goes with it), else the AWS credentials. */
+    bool own = cfg->s3_access_key_id[0] != '\0';
     sd_s3_options_t o = {.endpoint = cfg->s3_endpoint,
                          .bucket = cfg->s3_bucket,
                          .region = cfg->s3_region[0] ? cfg->s3_region : cfg->aws_region,
-                         .access_key_id = cfg->aws_access_key_id,
-                         .secret_access_key = cfg->aws_secret_access_key,
-                         .session_token = cfg->aws_session_token,
+                         .access_key_id = own ? cfg->s3_access_key_id : cfg->aws_access_key_id,
+                         .secret_access_key = own ? cfg->s3_secret_access_key : cfg->aws_secret_access_key,
+                         .session_token = own ? NULL : cfg->aws_session_token,
                          .virtual_hosted = cfg->s3_virtual_hosted,
                          .call_deadline_ms = cfg->s3_call_deadline_ms,
                          .max_concurrency = cfg->s3_max_concurrency,

@@ -127,6 +127,8 @@ Test(config, invalid_values_name_the_variable)
         {"GATEWAY_IDENTIFY_TIMEOUT_MS", "0", "GATEWAY_IDENTIFY_TIMEOUT_MS"},
         {"GATEWAY_MAX_PAYLOAD_BYTES", "10", "GATEWAY_MAX_PAYLOAD_BYTES"},
         {"GATEWAY_MAX_SESSIONS_PER_ADDRESS", "-1", "GATEWAY_MAX_SESSIONS_PER_ADDRESS"},
+        {"S3_ACCESS_KEY_ID", "storekey", "S3_SECRET_ACCESS_KEY"}, /* one without the other */
+        {"S3_SECRET_ACCESS_KEY", "storesecret", "S3_ACCESS_KEY_ID"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         const char *const env[] = {cases[i][0], cases[i][1], NULL};
