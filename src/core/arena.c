@@ -1,5 +1,7 @@
 #include "core/arena.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,4 +69,18 @@ char *sd_arena_strndup(sd_arena_t *a, const char *s, size_t n)
 char *sd_arena_strdup(sd_arena_t *a, const char *s)
 {
     return sd_arena_strndup(a, s, strlen(s));
+}
+
+char *sd_arena_printf(sd_arena_t *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *out = n >= 0 ? sd_arena_alloc(a, (size_t)n + 1) : NULL;
+    if (!out) return NULL;
+    va_start(ap, fmt);
+    vsnprintf(out, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return out;
 }

@@ -19,5 +19,7 @@ void *sd_arena_alloc(sd_arena_t *a, size_t size);
 /* A NUL-terminated copy of s[0..n) in the arena. */
 char *sd_arena_strndup(sd_arena_t *a, const char *s, size_t n);
 char *sd_arena_strdup(sd_arena_t *a, const char *s);
+/* A formatted string in the arena, or NULL when out of memory. */
+char *sd_arena_printf(sd_arena_t *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -8,6 +8,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "core/curl_loop.h"
+
 #define CONNECT_TIMEOUT_MS 3000L
 
 typedef struct req {
@@ -23,23 +25,12 @@ typedef struct req {
     struct req *prev, *next; /* in f->running or f->waiting */
 } req_t;
 
-typedef struct sock {
-    uv_poll_t poll;
-    curl_socket_t fd;
-    sd_fetch_t *f;
-    struct sock *prev, *next;
-} sock_t;
-
 struct sd_fetch {
-    uv_loop_t *loop;
-    CURLM *multi;
-    uv_timer_t timer;
+    sd_curl_loop_t *transfers; /* core/curl_loop: the multi on the loop */
     sd_fetch_options_t o;
     char *user_agent;
     req_t *running, *waiting, *waiting_tail;
     int n_running, n_waiting;
-    sock_t *socks;
-    int handles_open;
     bool closing;
 };
 
@@ -174,21 +165,14 @@ static void finish(req_t *r, CURLcode res)
 
 static void start_waiting(sd_fetch_t *f);
 
-static void check_done(sd_fetch_t *f)
+static void on_transfer_done(CURL *easy, CURLcode res, void *ctx)
 {
-    CURLMsg *msg;
-    int left;
-    while (f->multi && (msg = curl_multi_info_read(f->multi, &left))) {
-        if (msg->msg != CURLMSG_DONE) continue;
-        CURL *easy = msg->easy_handle;
-        CURLcode res = msg->data.result;
-        req_t *r = NULL;
-        curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&r);
-        curl_multi_remove_handle(f->multi, easy);
-        unlink_req(&f->running, r);
-        f->n_running--;
-        finish(r, res);
-    }
+    sd_fetch_t *f = ctx;
+    req_t *r = NULL;
+    curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&r);
+    unlink_req(&f->running, r);
+    f->n_running--;
+    finish(r, res);
     start_waiting(f);
 }
 
@@ -240,7 +224,7 @@ static void start_waiting(sd_fetch_t *f)
         if (!f->waiting) f->waiting_tail = NULL;
         f->n_waiting--;
         r->easy = easy_for(f, r);
-        if (!r->easy || curl_multi_add_handle(f->multi, r->easy) != CURLM_OK) {
+        if (!r->easy || sd_curl_loop_add(f->transfers, r->easy) != SD_OK) {
             sd_fetch_result_t out = {.err = SD_ERR_NOMEM, .url = r->url, .body = ""};
             r->cb(&out, r->ctx);
             req_free(r);
@@ -266,7 +250,7 @@ sd_err_t sd_fetch_get(sd_fetch_t *f, const char *url, sd_fetch_cb cb, void *ctx)
     if (f->n_running < f->o.max_in_flight && !f->waiting) {
         /* Adding a handle only arms curl's timer: the callback cannot run inside this call. */
         r->easy = easy_for(f, r);
-        if (!r->easy || curl_multi_add_handle(f->multi, r->easy) != CURLM_OK) {
+        if (!r->easy || sd_curl_loop_add(f->transfers, r->easy) != SD_OK) {
             req_free(r);
             return SD_ERR_NOMEM;
         }
@@ -289,129 +273,27 @@ int sd_fetch_pending(const sd_fetch_t *f)
     return f ? f->n_running + f->n_waiting : 0;
 }
 
-/* ---- curl's sockets and timer on the loop ---- */
-
-static void on_poll(uv_poll_t *h, int status, int events)
-{
-    sock_t *sc = h->data;
-    sd_fetch_t *f = sc->f;
-    int flags = 0, running;
-    if (status < 0) flags = CURL_CSELECT_ERR;
-    if (events & UV_READABLE) flags |= CURL_CSELECT_IN;
-    if (events & UV_WRITABLE) flags |= CURL_CSELECT_OUT;
-    curl_multi_socket_action(f->multi, sc->fd, flags, &running);
-    check_done(f);
-}
-
-static void handle_released(sd_fetch_t *f)
-{
-    if (--f->handles_open > 0) return;
-    free(f->user_agent);
-    free(f);
-}
-
-static void on_sock_closed(uv_handle_t *h)
-{
-    sock_t *sc = h->data;
-    sd_fetch_t *f = sc->f;
-    free(sc);
-    handle_released(f);
-}
-
-static void sock_forget(sd_fetch_t *f, sock_t *sc)
-{
-    if (sc->prev)
-        sc->prev->next = sc->next;
-    else
-        f->socks = sc->next;
-    if (sc->next) sc->next->prev = sc->prev;
-    uv_poll_stop(&sc->poll);
-    uv_close((uv_handle_t *)&sc->poll, on_sock_closed);
-}
-
-static int on_socket(CURL *e, curl_socket_t s, int action, void *userp, void *socketp)
-{
-    sd_fetch_t *f = userp;
-    sock_t *sc = socketp;
-    (void)e;
-    if (action == CURL_POLL_REMOVE) {
-        if (sc) {
-            curl_multi_assign(f->multi, s, NULL);
-            sock_forget(f, sc);
-        }
-        return 0;
-    }
-    if (!sc) {
-        sc = calloc(1, sizeof *sc);
-        if (!sc) return -1;
-        sc->fd = s;
-        sc->f = f;
-        if (uv_poll_init_socket(f->loop, &sc->poll, s) != 0) {
-            free(sc);
-            return -1;
-        }
-        sc->poll.data = sc;
-        f->handles_open++;
-        sc->next = f->socks;
-        if (f->socks) f->socks->prev = sc;
-        f->socks = sc;
-        curl_multi_assign(f->multi, s, sc);
-    }
-    int events = 0;
-    if (action & CURL_POLL_IN) events |= UV_READABLE;
-    if (action & CURL_POLL_OUT) events |= UV_WRITABLE;
-    uv_poll_start(&sc->poll, events, on_poll);
-    return 0;
-}
-
-static void on_curl_timeout(uv_timer_t *t)
-{
-    sd_fetch_t *f = t->data;
-    int running;
-    curl_multi_socket_action(f->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-    check_done(f);
-}
-
-static int on_timer(CURLM *multi, long timeout_ms, void *userp)
-{
-    sd_fetch_t *f = userp;
-    (void)multi;
-    if (timeout_ms < 0)
-        uv_timer_stop(&f->timer);
-    else
-        uv_timer_start(&f->timer, on_curl_timeout, (uint64_t)timeout_ms, 0);
-    return 0;
-}
-
 sd_fetch_t *sd_fetch_new(uv_loop_t *loop, const sd_fetch_options_t *o)
 {
     sd_fetch_t *f = calloc(1, sizeof *f);
     if (!f) return NULL;
-    f->loop = loop;
     f->o = *o;
     if (f->o.max_in_flight < 1) f->o.max_in_flight = 1;
     f->user_agent = strdup(o->user_agent ? o->user_agent : "Mozilla/5.0 (compatible)");
-    f->multi = curl_multi_init();
-    if (!f->user_agent || !f->multi) {
-        if (f->multi) curl_multi_cleanup(f->multi);
+    if (!f->user_agent || !(f->transfers = sd_curl_loop_new(loop, on_transfer_done, f))) {
         free(f->user_agent);
         free(f);
         return NULL;
     }
     f->o.user_agent = NULL;
-    uv_timer_init(loop, &f->timer);
-    f->timer.data = f;
-    f->handles_open = 1;
-    curl_multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-    curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
-    curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, on_timer);
-    curl_multi_setopt(f->multi, CURLMOPT_TIMERDATA, f);
     return f;
 }
 
-static void on_timer_closed(uv_handle_t *h)
+static void on_transfers_closed(void *ctx)
 {
-    handle_released(h->data);
+    sd_fetch_t *f = ctx;
+    free(f->user_agent);
+    free(f);
 }
 
 static void cancel(req_t *r)
@@ -429,7 +311,7 @@ void sd_fetch_close(sd_fetch_t *f)
         req_t *r = f->running;
         unlink_req(&f->running, r);
         f->n_running--;
-        curl_multi_remove_handle(f->multi, r->easy);
+        sd_curl_loop_remove(f->transfers, r->easy);
         cancel(r);
     }
     while (f->waiting) {
@@ -439,9 +321,5 @@ void sd_fetch_close(sd_fetch_t *f)
         cancel(r);
     }
     f->waiting_tail = NULL;
-    curl_multi_cleanup(f->multi);
-    f->multi = NULL;
-    while (f->socks)
-        sock_forget(f, f->socks);
-    uv_close((uv_handle_t *)&f->timer, on_timer_closed);
+    sd_curl_loop_close(f->transfers, on_transfers_closed, f);
 }

@@ -7,66 +7,23 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/curl_loop.h"
 #include "core/log.h"
 #include "db/dynamo_sigv4.h"
 
 #define CONNECT_TIMEOUT_MS 2000L
 
-typedef struct sock_ctx {
-    uv_poll_t poll;
-    curl_socket_t fd;
-    sd_dcurl_t *m;
-    struct sock_ctx *prev, *next;
-} sock_ctx_t;
-
 struct sd_dcurl {
-    uv_loop_t *loop;
-    CURLM *multi;
-    uv_timer_t timer;
-    sd_dcurl_done_fn done;
-    void *done_ctx;
+    sd_curl_loop_t *transfers; /* core/curl_loop: the multi on the loop */
     sd_dcurl_closed_fn closed;
     void *closed_ctx;
-    int running;
-    int handles_open;
-    sock_ctx_t *socks;
     char *url;
     char *host; /* the Host header, signed and sent */
     char *region, *access_key_id, *secret_access_key, *session_token;
 };
 
-static void check_done(sd_dcurl_t *m)
+static void dcurl_free(sd_dcurl_t *m)
 {
-    CURLMsg *msg;
-    int left;
-    while (m->multi && (msg = curl_multi_info_read(m->multi, &left))) {
-        if (msg->msg != CURLMSG_DONE) continue;
-        CURL *easy = msg->easy_handle;
-        CURLcode res = msg->data.result;
-        curl_multi_remove_handle(m->multi, easy);
-        m->running--;
-        m->done(easy, res, m->done_ctx);
-    }
-}
-
-static void on_poll(uv_poll_t *h, int status, int events)
-{
-    sock_ctx_t *sc = h->data;
-    sd_dcurl_t *m = sc->m;
-    int flags = 0, running;
-    if (status < 0) flags = CURL_CSELECT_ERR;
-    if (events & UV_READABLE) flags |= CURL_CSELECT_IN;
-    if (events & UV_WRITABLE) flags |= CURL_CSELECT_OUT;
-    curl_multi_socket_action(m->multi, sc->fd, flags, &running);
-    check_done(m);
-}
-
-/* The multi's memory goes with its last libuv handle. */
-static void handle_released(sd_dcurl_t *m)
-{
-    if (--m->handles_open > 0) return;
-    sd_dcurl_closed_fn closed = m->closed;
-    void *ctx = m->closed_ctx;
     free(m->url);
     free(m->host);
     free(m->region);
@@ -75,80 +32,6 @@ static void handle_released(sd_dcurl_t *m)
     free(m->secret_access_key);
     free(m->session_token);
     free(m);
-    if (closed) closed(ctx);
-}
-
-static void on_sock_closed(uv_handle_t *h)
-{
-    sock_ctx_t *sc = h->data;
-    sd_dcurl_t *m = sc->m;
-    free(sc);
-    handle_released(m);
-}
-
-static void sock_forget(sd_dcurl_t *m, sock_ctx_t *sc)
-{
-    if (sc->prev)
-        sc->prev->next = sc->next;
-    else
-        m->socks = sc->next;
-    if (sc->next) sc->next->prev = sc->prev;
-    uv_poll_stop(&sc->poll);
-    uv_close((uv_handle_t *)&sc->poll, on_sock_closed);
-}
-
-static int on_socket(CURL *e, curl_socket_t s, int action, void *userp, void *socketp)
-{
-    sd_dcurl_t *m = userp;
-    sock_ctx_t *sc = socketp;
-    (void)e;
-    if (action == CURL_POLL_REMOVE) {
-        if (sc) {
-            curl_multi_assign(m->multi, s, NULL);
-            sock_forget(m, sc);
-        }
-        return 0;
-    }
-    if (!sc) {
-        sc = calloc(1, sizeof *sc);
-        if (!sc) return -1;
-        sc->fd = s;
-        sc->m = m;
-        if (uv_poll_init_socket(m->loop, &sc->poll, s) != 0) {
-            free(sc);
-            return -1;
-        }
-        sc->poll.data = sc;
-        m->handles_open++;
-        sc->next = m->socks;
-        if (m->socks) m->socks->prev = sc;
-        m->socks = sc;
-        curl_multi_assign(m->multi, s, sc);
-    }
-    int events = 0;
-    if (action & CURL_POLL_IN) events |= UV_READABLE;
-    if (action & CURL_POLL_OUT) events |= UV_WRITABLE;
-    uv_poll_start(&sc->poll, events, on_poll);
-    return 0;
-}
-
-static void on_curl_timeout(uv_timer_t *t)
-{
-    sd_dcurl_t *m = t->data;
-    int running;
-    curl_multi_socket_action(m->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-    check_done(m);
-}
-
-static int on_timer(CURLM *multi, long timeout_ms, void *userp)
-{
-    sd_dcurl_t *m = userp;
-    (void)multi;
-    if (timeout_ms < 0)
-        uv_timer_stop(&m->timer);
-    else
-        uv_timer_start(&m->timer, on_curl_timeout, (uint64_t)timeout_ms, 0);
-    return 0;
 }
 
 static char *dupf(const char *fmt, const char *a, const char *b)
@@ -184,9 +67,6 @@ sd_dcurl_t *sd_dcurl_new(uv_loop_t *loop, const sd_dcurl_options_t *o, sd_dcurl_
 {
     sd_dcurl_t *m = calloc(1, sizeof *m);
     if (!m) return NULL;
-    m->loop = loop;
-    m->done = done;
-    m->done_ctx = ctx;
     m->url = (o->endpoint && o->endpoint[0]) ? dupf("%s%s", o->endpoint, "/")
                                              : dupf("https://dynamodb.%s.amazonaws.com/%s", o->region, NULL);
     m->host = m->url ? host_of(m->url) : NULL;
@@ -194,43 +74,32 @@ sd_dcurl_t *sd_dcurl_new(uv_loop_t *loop, const sd_dcurl_options_t *o, sd_dcurl_
     m->access_key_id = strdup(o->access_key_id);
     m->secret_access_key = strdup(o->secret_access_key);
     if (o->session_token && o->session_token[0]) m->session_token = strdup(o->session_token);
-    m->multi = curl_multi_init();
-    if (!m->url || !m->host || !m->region || !m->access_key_id || !m->secret_access_key || !m->multi ||
-        (o->session_token && o->session_token[0] && !m->session_token)) {
+    if (!m->url || !m->host || !m->region || !m->access_key_id || !m->secret_access_key ||
+        (o->session_token && o->session_token[0] && !m->session_token) ||
+        !(m->transfers = sd_curl_loop_new(loop, done, ctx))) {
         if (m->url && !m->host)
             sd_log(SD_LOG_ERROR, "the DynamoDB endpoint must be a bare origin (no path)",
                    json_pack("{s:s}", "endpoint", m->url));
-        if (m->multi) curl_multi_cleanup(m->multi);
-        m->handles_open = 1;
-        handle_released(m);
+        dcurl_free(m);
         return NULL;
     }
-    uv_timer_init(loop, &m->timer);
-    m->timer.data = m;
-    m->handles_open = 1;
-    curl_multi_setopt(m->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-    curl_multi_setopt(m->multi, CURLMOPT_SOCKETDATA, m);
-    curl_multi_setopt(m->multi, CURLMOPT_TIMERFUNCTION, on_timer);
-    curl_multi_setopt(m->multi, CURLMOPT_TIMERDATA, m);
-    curl_multi_setopt(m->multi, CURLMOPT_MAXCONNECTS, 256L);
+    curl_multi_setopt(sd_curl_loop_multi(m->transfers), CURLMOPT_MAXCONNECTS, 256L);
     return m;
 }
 
 sd_err_t sd_dcurl_add(sd_dcurl_t *m, CURL *easy)
 {
-    if (curl_multi_add_handle(m->multi, easy) != CURLM_OK) return SD_ERR_INTERNAL;
-    m->running++;
-    return SD_OK;
+    return sd_curl_loop_add(m->transfers, easy);
 }
 
 void sd_dcurl_remove(sd_dcurl_t *m, CURL *easy)
 {
-    if (curl_multi_remove_handle(m->multi, easy) == CURLM_OK) m->running--;
+    sd_curl_loop_remove(m->transfers, easy);
 }
 
 int sd_dcurl_running(const sd_dcurl_t *m)
 {
-    return m->running;
+    return sd_curl_loop_running(m->transfers);
 }
 
 static bool add_header(struct curl_slist **h, const char *line)
@@ -298,9 +167,13 @@ fail:
     return NULL;
 }
 
-static void on_timer_closed(uv_handle_t *h)
+static void on_transfers_closed(void *ctx)
 {
-    handle_released(h->data);
+    sd_dcurl_t *m = ctx;
+    sd_dcurl_closed_fn closed = m->closed;
+    void *closed_ctx = m->closed_ctx;
+    dcurl_free(m);
+    if (closed) closed(closed_ctx);
 }
 
 void sd_dcurl_close(sd_dcurl_t *m, sd_dcurl_closed_fn closed, void *ctx)
@@ -308,9 +181,5 @@ void sd_dcurl_close(sd_dcurl_t *m, sd_dcurl_closed_fn closed, void *ctx)
     if (!m) return;
     m->closed = closed;
     m->closed_ctx = ctx;
-    curl_multi_cleanup(m->multi);
-    m->multi = NULL;
-    while (m->socks)
-        sock_forget(m, m->socks);
-    uv_close((uv_handle_t *)&m->timer, on_timer_closed);
+    sd_curl_loop_close(m->transfers, on_transfers_closed, m);
 }

@@ -1,9 +1,9 @@
 /*
  * dynamo_curl: the HTTP side of db/dynamo. It builds each signed POST of DynamoDB's JSON API (headers signed
- * by db/dynamo_sigv4, exactly those sent) and runs it on libcurl's multi interface driven by a libuv loop:
- * sockets are watched with uv_poll, curl's timer is a uv_timer, and a transfer that ends is handed to the
- * done callback, once, from the loop, after it has left the multi handle. Retries, deadlines and the cap on
- * requests in flight are db/dynamo's.
+ * by db/dynamo_sigv4, exactly those sent) and runs it on libcurl's multi interface driven by the libuv loop
+ * (core/curl_loop): a transfer that ends is handed to the done callback, once, from the loop, after it has
+ * left the multi handle. db/s3 runs its requests here too. Retries, deadlines and the cap on requests in
+ * flight are the callers'.
  */
 #ifndef SD_DB_DYNAMO_CURL_H
 #define SD_DB_DYNAMO_CURL_H
@@ -11,12 +11,13 @@
 #include <curl/curl.h>
 #include <uv.h>
 
+#include "core/curl_loop.h"
 #include "core/errors.h"
 
 typedef struct sd_dcurl sd_dcurl_t;
 
 /* A transfer ended (res is its result); easy is no longer in the multi handle and is the caller's again. */
-typedef void (*sd_dcurl_done_fn)(CURL *easy, CURLcode res, void *ctx);
+typedef sd_curl_loop_done_fn sd_dcurl_done_fn;
 /* Every handle of the multi is closed and its memory freed. */
 typedef void (*sd_dcurl_closed_fn)(void *ctx);
 

@@ -2,41 +2,15 @@
 #include "services/cdn_images.h"
 
 #include <sodium.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/snowflake_id.h"
 #include "repositories/blob_repo.h"
 
 #define VARIANT_MAX_BYTES (32L * 1024 * 1024) /* a 4096 x 4096 variant, with room */
 #define ORIGINAL_MIN_CAP (8L * 1024 * 1024)   /* originals are re-encoded: allow past IMAGE_MAX_BYTES */
-
-/* A formatted string in arena a, or NULL. */
-static char *arena_printf(sd_arena_t *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static char *arena_printf(sd_arena_t *a, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *out = n >= 0 ? sd_arena_alloc(a, (size_t)n + 1) : NULL;
-    if (!out) return NULL;
-    va_start(ap, fmt);
-    vsnprintf(out, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return out;
-}
-
-/* 1..20 digits: a snowflake. */
-static bool snowflake(const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    if (n == 0 || n > 20) return false;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9') return false;
-    return true;
-}
 
 static const char *const image_prefixes[] = {
     [SD_IMAGE_AVATAR] = "avatars",  [SD_IMAGE_BANNER] = "banners",       [SD_IMAGE_ICON] = "icons",
@@ -55,10 +29,10 @@ static bool image_hash_ok(const char *h)
 
 const char *sd_cdn_images_key(sd_arena_t *a, sd_image_kind_t kind, const char *owner_id, const char *hash)
 {
-    if ((unsigned)kind > SD_IMAGE_EMOJI || !snowflake(owner_id)) return NULL;
-    if (kind == SD_IMAGE_EMOJI) return hash ? NULL : arena_printf(a, "emojis/%s", owner_id);
+    if ((unsigned)kind > SD_IMAGE_EMOJI || !sd_snowflake_parse(owner_id)) return NULL;
+    if (kind == SD_IMAGE_EMOJI) return hash ? NULL : sd_arena_printf(a, "emojis/%s", owner_id);
     if (!image_hash_ok(hash)) return NULL;
-    return arena_printf(a, "%s/%s/%s", image_prefixes[kind], owner_id, hash);
+    return sd_arena_printf(a, "%s/%s/%s", image_prefixes[kind], owner_id, hash);
 }
 
 const char *sd_cdn_images_type(const char *format)

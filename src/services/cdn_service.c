@@ -1,44 +1,18 @@
 /* What the CDN serves of attachments (services/cdn_service.h): links, keys, lookups and reads. */
 #include "services/cdn_service.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/cdn_sign.h"
+#include "core/snowflake_id.h"
 #include "repositories/blob_repo.h"
-
-/* A formatted string in arena a, or NULL. */
-static char *arena_printf(sd_arena_t *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static char *arena_printf(sd_arena_t *a, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *out = n >= 0 ? sd_arena_alloc(a, (size_t)n + 1) : NULL;
-    if (!out) return NULL;
-    va_start(ap, fmt);
-    vsnprintf(out, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return out;
-}
 
 bool sd_cdn_service_link_valid(const sd_app_t *app, const char *raw_path, const char *ex, const char *is,
                                const char *hm, time_t now)
 {
     return sd_cdn_verify(app->cfg->cdn_secret, raw_path, ex, is, hm, now);
-}
-
-/* 1..20 digits: a snowflake. */
-static bool snowflake(const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    if (n == 0 || n > 20) return false;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9') return false;
-    return true;
 }
 
 static bool filename_ok(const char *s)
@@ -57,8 +31,9 @@ static bool filename_ok(const char *s)
 const char *sd_cdn_service_attachment_key(sd_arena_t *a, const char *channel_id, const char *attachment_id,
                                           const char *filename)
 {
-    if (!snowflake(channel_id) || !snowflake(attachment_id) || !filename_ok(filename)) return NULL;
-    return arena_printf(a, "attachments/%s/%s/%s", channel_id, attachment_id, filename);
+    if (!sd_snowflake_parse(channel_id) || !sd_snowflake_parse(attachment_id) || !filename_ok(filename))
+        return NULL;
+    return sd_arena_printf(a, "attachments/%s/%s/%s", channel_id, attachment_id, filename);
 }
 
 /* ---- stat ---- */

@@ -21,3 +21,15 @@ Test(arena, aligned_zeroed_and_large)
     cr_assert_str_eq(sd_arena_strdup(a, "x"), "x");
     sd_arena_free(a);
 }
+
+Test(arena, printf_formats_into_the_arena)
+{
+    sd_arena_t *a = sd_arena_new();
+    char *s = sd_arena_printf(a, "%s/%d/%s", "avatars", 42, "hash");
+    cr_assert_str_eq(s, "avatars/42/hash");
+    char long_one[6000];
+    memset(long_one, 'x', sizeof long_one - 1);
+    long_one[sizeof long_one - 1] = '\0';
+    cr_assert_str_eq(sd_arena_printf(a, "%s", long_one), long_one); /* past one chunk */
+    sd_arena_free(a);
+}
