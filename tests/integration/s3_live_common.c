@@ -33,6 +33,10 @@ void on_done(const sd_s3_result_t *r, void *ctx)
     answer_t *a = ctx;
     keep(a, r);
     a->done++;
+    /* The download's handle is gone once done has run (a transfer paused on its last bytes still ends):
+       a resume still armed must not reach it. */
+    if (a->pause_every) uv_timer_stop(&a->resume);
+    a->g = NULL;
 }
 
 void on_head(const sd_s3_result_t *r, void *ctx)
@@ -46,7 +50,7 @@ static void on_resume_timer(uv_timer_t *t)
 {
     answer_t *a = t->data;
     a->paused_now = false;
-    sd_s3_resume(a->g);
+    if (a->g) sd_s3_resume(a->g);
 }
 
 int on_data(const char *data, size_t len, void *ctx)
