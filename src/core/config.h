@@ -65,9 +65,9 @@ typedef struct {
     char trusted_proxies[512]; /* comma-separated addresses whose X-Forwarded-For names the client */
     char web_dir[512];
     /* The object store (db/s3): attachments, avatars, icons, emoji and their resized variants. */
-    char s3_endpoint[512];    /* "http://127.0.0.1:8333"; empty: AWS's regional endpoint */
-    char s3_bucket[64];       /* created by init-db next to the tables */
-    char s3_region[64];       /* empty: AWS_REGION */
+    char s3_endpoint[512];          /* "http://127.0.0.1:8333"; empty: AWS's regional endpoint */
+    char s3_bucket[64];             /* created by init-db next to the tables */
+    char s3_region[64];             /* empty: AWS_REGION */
     char s3_access_key_id[256];     /* the store's own key (an S3-compatible store beside AWS's DynamoDB); */
     char s3_secret_access_key[256]; /* both empty: the AWS credentials above, session token included */
     int s3_virtual_hosted;    /* 1: https://<bucket>.<host>/<key>; 0: path-style <endpoint>/<bucket>/<key> */
