@@ -4,6 +4,7 @@
 
 #include "repositories/message_repo.h"
 #include "services/gjob.h"
+#include "services/message_answer.h"
 #include "services/message_service.h"
 #include "services/permissions.h"
 #include "services/snowflake.h"
@@ -47,7 +48,7 @@ static void on_page(sd_err_t err, json_t *messages, void *ctx)
         json_decref(list);
         list = all;
     }
-    sd_message_service_answer(j, list, false);
+    sd_message_answer(j, list, false);
 }
 
 static void list_step(sd_gjob_t *j)

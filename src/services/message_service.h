@@ -30,9 +30,4 @@ void sd_message_service_delete(sd_app_t *app, const char *user_id, const char *c
 void sd_message_service_bulk_delete(sd_app_t *app, const char *user_id, const char *channel_id, json_t *ids,
                                     sd_outcome_cb cb, void *ctx);
 
-/* Answers job j with stored messages (stolen): authors, mentioned users, referenced messages and the reader's
-   own reactions looked up, as one message (one) or a list. For the services of reactions and
-   pins. */
-void sd_message_service_answer(sd_gjob_t *j, json_t *messages, bool one);
-
 #endif

@@ -9,6 +9,7 @@
 #include "schemas/guild_schema.h"
 #include "schemas/message_schema.h"
 #include "services/gjob.h"
+#include "services/message_answer.h"
 #include "services/message_service.h"
 #include "services/permissions.h"
 #include "services/reaction_emoji.h"
@@ -339,7 +340,7 @@ static void on_pinned_messages(sd_err_t err, json_t *messages, void *ctx)
         if (msg) json_array_append(ordered, msg);
     }
     json_decref(by_id);
-    sd_message_service_answer(j, ordered, false);
+    sd_message_answer(j, ordered, false);
 }
 
 /* The channel's pin rows have come: kept in j->found, their messages are read next, for then. */
@@ -471,7 +472,7 @@ static void on_page_messages(sd_err_t err, json_t *messages, void *ctx)
     json_array_foreach(ids, i, m) json_array_append(page, json_object_get(by_id, json_string_value(m)));
     json_decref(ids);
     json_decref(by_id);
-    sd_message_service_answer(j, page, false);
+    sd_message_answer(j, page, false);
 }
 
 static void on_page_pins(sd_err_t err, json_t *rows, void *ctx)

@@ -9,6 +9,7 @@
 #include "repositories/message_repo.h"
 #include "schemas/message_schema.h"
 #include "services/gjob.h"
+#include "services/message_answer.h"
 #include "services/message_service.h"
 #include "services/unfurl_page.h"
 
@@ -49,7 +50,7 @@ static void on_stored(sd_err_t err, json_t *message, void *ctx)
         return;
     }
     j->event = "MESSAGE_UPDATE"; /* the whole message, as Discord sends it after an unfurl */
-    sd_message_service_answer(j, json_pack("[O]", message), true);
+    sd_message_answer(j, json_pack("[O]", message), true);
 }
 
 static void on_target(sd_err_t err, json_t *message, void *ctx)
