@@ -4,6 +4,7 @@
 import { chromium } from 'playwright-core';
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
+import { current, eventually as pollUntil, step } from './steps.mjs';
 
 const base = process.env.SD_BASE;
 const artifacts = process.env.SD_ARTIFACTS;
@@ -14,30 +15,9 @@ const XSS = '<img src=x onerror=alert(1)>';
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM, args: ['--no-sandbox'] });
 const problems = [];
 const people = [];
-let stepName = '';
-
-async function step(name, fn) {
-  stepName = name;
-  const t0 = Date.now();
-  await fn();
-  console.log(`ok  ${name} (${Date.now() - t0} ms)`);
-}
 
 /** Polls fn until it returns a truthy value. */
-async function eventually(fn, what) {
-  const deadline = Date.now() + TIMEOUT;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${last})`);
-}
+const eventually = (fn, what) => pollUntil(fn, what, TIMEOUT);
 
 async function person(name) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -426,7 +406,7 @@ try {
   assert.deepEqual(problems, [], 'the pages reported problems');
   console.log('all steps passed');
 } catch (err) {
-  console.log(`FAILED at step "${stepName}": ${err.stack || err}`);
+  console.log(`FAILED at step "${current.step}": ${err.stack || err}`);
   if (problems.length) console.log(`problems seen:\n${problems.join('\n')}`);
   console.log(`sockets: ${JSON.stringify(people.map((p) => ({ name: p.name, ...p.sockets, open: p.sockets.open.length })))}`);
   for (const [i, ctx] of browser.contexts().entries())

@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
+import { current, eventually as pollUntil, step } from './steps.mjs';
 
 const base = process.env.SD_BASE;
 const artifacts = process.env.SD_ARTIFACTS;
@@ -51,30 +52,9 @@ const browser = await chromium.launch({ executablePath: process.env.CHROMIUM, ar
 const problems = [];
 let expectedRefusals = 0; // responses of 400 and more a step expects (a file over the limit)
 let refusing = false; // while a refusal is expected, the browser's log of it is not a problem
-let stepName = '';
-
-async function step(name, fn) {
-  stepName = name;
-  const t0 = Date.now();
-  await fn();
-  console.log(`ok  ${name} (${Date.now() - t0} ms)`);
-}
 
 /** Polls fn until it returns a truthy value. */
-async function eventually(fn, what) {
-  const deadline = Date.now() + TIMEOUT;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${last})`);
-}
+const eventually = (fn, what) => pollUntil(fn, what, TIMEOUT);
 
 const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
 const page = await context.newPage();
@@ -394,7 +374,7 @@ try {
   assert.deepEqual(problems, [], 'the page reported problems');
   console.log('all steps passed');
 } catch (err) {
-  console.log(`FAILED at step "${stepName}": ${err.stack || err}`);
+  console.log(`FAILED at step "${current.step}": ${err.stack || err}`);
   if (problems.length) console.log(`problems seen:\n${problems.join('\n')}`);
   await page.screenshot({ path: join(artifacts, 'media-failure.png') }).catch(() => {});
   process.exitCode = 1;
