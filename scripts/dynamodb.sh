@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 PORT=${DYNAMODB_PORT:-8000}
 PIDFILE=.local/dynamodb.pid
 DATA=.local/dynamodb-data
+# shellcheck source=scripts/local_service.sh
+. scripts/local_service.sh
 
 answers() {
   curl -s -o /dev/null -m 2 -X POST "http://127.0.0.1:$PORT/" \
@@ -24,22 +26,11 @@ case "${1:-}" in
     (cd .local/dynamodb && exec nohup java -Djava.library.path=./DynamoDBLocal_lib -jar DynamoDBLocal.jar \
       -sharedDb -dbPath "$root/$DATA" -port "$PORT" > "$root/.local/dynamodb.log" 2>&1 < /dev/null) &
     echo $! > "$PIDFILE"
-    for _ in $(seq 1 100); do
-      if answers; then echo "DynamoDB Local is up on 127.0.0.1:$PORT (data in $DATA)"; exit 0; fi
-      sleep 0.2
-    done
-    echo "DynamoDB Local did not answer; see .local/dynamodb.log" >&2
-    exit 1
+    wait_answering "DynamoDB Local" .local/dynamodb.log 100
     ;;
   stop)
     # SIGTERM, then wait: DynamoDB Local writes out what it has acknowledged only when it stops in order.
-    if [ -f "$PIDFILE" ]; then
-      pid=$(cat "$PIDFILE")
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      rm -f "$PIDFILE"
-      echo "DynamoDB Local stopped"
-    fi
+    stop_service "DynamoDB Local"
     ;;
   *)
     echo "usage: $0 start|stop" >&2; exit 2 ;;

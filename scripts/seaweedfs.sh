@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Starts or stops SeaweedFS (`weed mini`: master, volume, filer and S3 gateway in one process) for development:
 # the S3 API on 127.0.0.1:${S3_PORT:-8333} (the S3_ENDPOINT default), data kept in .local/seaweedfs-data so objects
-# survive restarts. The gateway checks SigV4 against one identity: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
-# (default local / local, as in .env.example). `start` returns once it answers.
+# survive restarts. The gateway checks SigV4 against one identity: S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY, else
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (default local / local, as in .env.example). `start` returns once it answers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${S3_PORT:-8333}
 PIDFILE=.local/seaweedfs.pid
 DATA=.local/seaweedfs-data
 WEED=${WEED:-.local/venv/bin/weed}
+# shellcheck source=scripts/local_service.sh
+. scripts/local_service.sh
 
 answers() {
   # Unsigned, so refused (403) once the gateway checks signatures: any HTTP answer means it is up.
@@ -21,7 +23,7 @@ case "${1:-}" in
     if answers; then echo "SeaweedFS already answers on 127.0.0.1:$PORT"; exit 0; fi
     [ -x "$WEED" ] || { echo "$WEED is missing: run ./task setup" >&2; exit 1; }
     mkdir -p "$DATA"
-    key=${AWS_ACCESS_KEY_ID:-local} secret=${AWS_SECRET_ACCESS_KEY:-local}
+    key=${S3_ACCESS_KEY_ID:-${AWS_ACCESS_KEY_ID:-local}} secret=${S3_SECRET_ACCESS_KEY:-${AWS_SECRET_ACCESS_KEY:-local}}
     umask 077
     printf '{"identities":[{"name":"local","credentials":[{"accessKey":"%s","secretKey":"%s"}],"actions":["Admin","Read","Write","List","Tagging"]}]}\n' \
       "$key" "$secret" > .local/seaweedfs-s3.json
@@ -31,22 +33,10 @@ case "${1:-}" in
       -webdav=false -admin.ui=false -s3.port.iceberg=0 -s3.port.lance=0 \
       > "$root/.local/seaweedfs.log" 2>&1 < /dev/null) &
     echo $! > "$PIDFILE"
-    for _ in $(seq 1 150); do
-      if answers; then echo "SeaweedFS is up on 127.0.0.1:$PORT (data in $DATA)"; exit 0; fi
-      sleep 0.2
-    done
-    echo "SeaweedFS did not answer; see .local/seaweedfs.log" >&2
-    exit 1
+    wait_answering SeaweedFS .local/seaweedfs.log 150
     ;;
   stop)
-    if [ -f "$PIDFILE" ]; then
-      pid=$(cat "$PIDFILE")
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -9 "$pid" 2>/dev/null || true
-      rm -f "$PIDFILE"
-      echo "SeaweedFS stopped"
-    fi
+    stop_service SeaweedFS force
     ;;
   *)
     echo "usage: $0 start|stop" >&2; exit 2 ;;
