@@ -23,12 +23,9 @@ locals {
   provisioned = var.billing_mode == "PROVISIONED"
 }
 
-# One customer-managed key encrypts every table at rest.
-resource "aws_kms_key" "tables" {
-  description             = "SimpleDiscord ${var.environment} DynamoDB tables"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy = jsonencode({
+# The policy of the project's customer-managed keys (tables, media): the account administers them.
+locals {
+  kms_key_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
       Sid       = "AccountAdministers"
@@ -38,6 +35,14 @@ resource "aws_kms_key" "tables" {
       Resource  = "*"
     }]
   })
+}
+
+# One customer-managed key encrypts every table at rest.
+resource "aws_kms_key" "tables" {
+  description             = "SimpleDiscord ${var.environment} DynamoDB tables"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  policy                  = local.kms_key_policy
 }
 
 resource "aws_dynamodb_table" "table" {

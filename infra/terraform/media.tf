@@ -5,16 +5,7 @@ resource "aws_kms_key" "media" {
   description             = "SimpleDiscord ${var.environment} media bucket"
   enable_key_rotation     = true
   deletion_window_in_days = 30
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "AccountAdministers"
-      Effect    = "Allow"
-      Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }
-      Action    = "kms:*"
-      Resource  = "*"
-    }]
-  })
+  policy                  = local.kms_key_policy
 }
 
 resource "aws_s3_bucket" "media" {
