@@ -15,6 +15,8 @@ const result = await esbuild.build({
   format: 'esm',
   target: 'es2022',
   minify: true,
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
   sourcemap: 'linked',
   entryNames: 'assets/[name]-[hash]',
   outdir: dist,

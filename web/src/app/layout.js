@@ -10,7 +10,8 @@ import { createMemberList } from '../members/member-list.js';
 import { createComposer } from '../messages/composer.js';
 import { createMessageList } from '../messages/message-list.js';
 import { createTyping } from '../messages/typing.js';
-import { createConnectionStatus } from './connection-status.js';
+import { ConnectionStatus } from './connection-status.jsx';
+import { island } from '../ui/island.js';
 import { createToast } from './toast.js';
 
 /** ctx: {store, actions} of the session. */
@@ -24,7 +25,7 @@ export function mountLayout(root, ctx) {
       { class: 'app' },
       createRail(ctx),
       createSidebar(ctx),
-      h('main', { class: 'chat' }, createChatHead(ctx), createConnectionStatus(ctx), createMessageList(ctx), createTyping(ctx), createComposer(ctx)),
+      h('main', { class: 'chat' }, createChatHead(ctx), island(ConnectionStatus, { ctx }), createMessageList(ctx), createTyping(ctx), createComposer(ctx)),
       createMemberList(ctx),
       createToast(ctx),
     ),
