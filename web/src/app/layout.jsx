@@ -37,7 +37,8 @@ function useDrawer() {
       opener.current = null;
       return undefined;
     }
-    const onKey = (e) => e.key === 'Escape' && close();
+    // Escape in a dialog opened from the drawer closes the dialog only.
+    const onKey = (e) => e.key === 'Escape' && !document.querySelector('dialog[open]') && close();
     const wide = matchMedia(PHONE);
     const onWide = () => !wide.matches && close();
     document.addEventListener('keydown', onKey);
