@@ -34,6 +34,13 @@ def test_the_first_load_stays_within_its_gzip_budget():
     assert len(js) > 20_000 and b"Mark server as read" in js
 
 
+def test_the_unread_state_of_guilds_and_dms_on_its_own():
+    r = subprocess.run(["node", str(BROWSER / "structure_units.mjs")], cwd=ROOT, capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, f"{r.stdout[-4000:]}\n{r.stderr[-4000:]}"
+    assert "all checks passed" in r.stdout
+
+
 def test_guild_badges_and_the_phone_layout_in_a_real_browser(server):
     """Another user posts: the guild's rail button gets its unread mark and mention badge, reading the channels
     clears them, "Mark as read" acks every unread channel (checked on the server), a DM badges the Home button;
