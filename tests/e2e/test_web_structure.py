@@ -43,7 +43,9 @@ def test_the_unread_state_of_guilds_and_dms_on_its_own():
 
 def test_guild_badges_and_the_phone_layout_in_a_real_browser(server):
     """Another user posts: the guild's rail button gets its unread mark and mention badge, reading the channels
-    clears them, "Mark as read" acks every unread channel (checked on the server), a DM badges the Home button;
+    clears them, "Mark as read" (from the guild's menu on the rail, by mouse and keyboard, and in the guild's head)
+    acks every unread channel (checked on the server), a dialog keeps the focus and shows the server's refusal, a
+    DM badges the Home button;
     at 390x844 the channel and member lists are drawers (opened from the chat head, focus inside, Escape and the
     backdrop close them), the composer is full width and every control is at least 44 px."""
     assert (DIST / "index.html").exists(), "web/dist is missing: `task web:build` runs before the tests"
@@ -55,5 +57,5 @@ def test_guild_badges_and_the_phone_layout_in_a_real_browser(server):
     print(r.stdout)
     assert r.returncode == 0, f"{r.stdout[-6000:]}\n{r.stderr[-6000:]}"
     assert "all steps passed" in r.stdout
-    for name in ("structure-badges.png", "phone-chat.png", "phone-channels.png", "phone-members.png"):
+    for name in ("structure-badges.png", "structure-menu.png", "phone-chat.png", "phone-channels.png", "phone-members.png"):
         assert (ARTIFACTS / name).stat().st_size > 10_000, name

@@ -1,6 +1,7 @@
 // The client's structure in Debian's chromium (playwright-core): per-guild unread and mention badges on the rail
-// that appear as another user posts and clear as the user reads, "mark as read" for a guild (stored on the
-// server), the DM badge on the Home button, the desktop layout above 800 px, and the phone layout at 390x844
+// that appear as another user posts and clear as the user reads, "mark as read" for a guild from its menu on the
+// rail and from its head (stored on the server), a dialog's focus trap and refusal, the DM badge on the Home
+// button, the desktop layout above 800 px, and the phone layout at 390x844
 // (the channel list and the member list as drawers, a full-width composer, touch targets of 44 px). The other
 // user acts through the REST API. Started by test_web_structure.py with SD_BASE, SD_ARTIFACTS and CHROMIUM.
 // Exits non-zero on the first failed step, naming it.
@@ -130,6 +131,37 @@ try {
       }, `the read state of #${c.name} on the server`);
       assert.equal(s.mention_count || 0, 0, `#${c.name}'s mentions`);
     }
+  });
+
+  await step("the guild's menu on the rail marks it read without opening it", async () => {
+    await rail.getByRole('button', { name: 'Direct messages' }).click();
+    await page.getByRole('heading', { name: 'No channel' }).waitFor();
+    await post(general, 'news for the menu');
+    await post(second, `<@${alice.id}> and a mention`);
+    const button = guildButton(`${guildName} (unread), 1 mention`);
+    await button.click({ button: 'right' });
+    const item = page.getByRole('menu', { name: guildName }).getByRole('menuitem', { name: 'Mark as read' });
+    await eventually(() => item.evaluate((el) => el === document.activeElement), 'the focus in the menu');
+    await page.screenshot({ path: join(artifacts, 'structure-menu.png') });
+    await page.keyboard.press('Enter');
+    await guildButton(guildName).waitFor();
+    await page.getByRole('menu').waitFor({ state: 'detached' });
+    assert.equal(await page.getByRole('heading', { name: 'No channel' }).count(), 1, 'the DMs stay open');
+    for (const c of [general, second]) {
+      await eventually(async () => {
+        const x = await readState(c);
+        return x.last_read_message_id === x.last_message_id && !x.mention_count;
+      }, `the read state of #${c.name} on the server`);
+    }
+    // From the keyboard: the context menu key opens it on the focused guild, Escape closes it and the focus
+    // goes back; with nothing unread its item does nothing.
+    await guildButton(guildName).focus();
+    await page.keyboard.press('Shift+F10');
+    await eventually(() => item.evaluate((el) => el === document.activeElement), 'the focus in the menu');
+    assert.equal(await item.getAttribute('aria-disabled'), 'true');
+    await page.keyboard.press('Escape');
+    await page.getByRole('menu').waitFor({ state: 'detached' });
+    assert.ok(await guildButton(guildName).evaluate((el) => el === document.activeElement), 'the focus back on the guild');
   });
 
   await step('a new DM puts a badge on the Home button, reading it clears it', async () => {
