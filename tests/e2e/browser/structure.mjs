@@ -5,6 +5,7 @@
 // (the channel list and the member list as drawers, a full-width composer, touch targets of 44 px). The other
 // user acts through the REST API. Started by test_web_structure.py with SD_BASE, SD_ARTIFACTS and CHROMIUM.
 // Exits non-zero on the first failed step, naming it.
+import { AxeBuilder } from '@axe-core/playwright';
 import { chromium } from 'playwright-core';
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
@@ -16,6 +17,16 @@ const suffix = Math.random().toString(36).slice(2, 8);
 const TIMEOUT = 15000;
 const eventually = (fn, what) => pollUntil(fn, what, TIMEOUT);
 const problems = [];
+
+/** axe-core's serious and critical violations inside the parts named by selectors (the views of this test). */
+async function axe(page, selectors) {
+  let builder = new AxeBuilder({ page });
+  for (const sel of selectors) builder = builder.include(sel);
+  const { violations } = await builder.analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
 
 /** The REST API as user token (null: no token); throws on a refusal. */
 async function call(token, method, path, body) {
@@ -187,6 +198,7 @@ try {
     assert.equal(Math.round(boxes['.members'].x + boxes['.members'].width), 1280);
     assert.equal(await page.getByRole('button', { name: 'Channels', exact: true }).isVisible(), false);
     assert.equal(await page.getByRole('button', { name: 'Member list' }).isVisible(), false);
+    assert.deepEqual(await axe(page, ['.rail', '.sidebar', '.chat-head', '.members']), [], 'axe on the desktop');
   });
   await step('a dialog keeps the focus inside, shows the refusal, and Escape closes it', async () => {
     const opener = rail.getByRole('button', { name: 'Join a server' });
@@ -285,6 +297,7 @@ try {
         .map(([name, r]) => `${name}: ${Math.round(r.width)}x${Math.round(r.height)}`),
     );
     assert.deepEqual(small, [], 'controls under 44 px');
+    assert.deepEqual(await axe(phone, ['#nav-drawer', '.chat-head']), [], 'axe on the phone, the channels drawer open');
     await phone.keyboard.press('Escape');
   });
 

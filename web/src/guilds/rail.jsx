@@ -12,7 +12,7 @@ import { openJoinDialog } from './join-dialog.jsx';
 
 const onKeyDown = arrowKeys('button');
 
-/** The button's name: the label, "(unread)" when it is, then its mentions. */
+/** The button's name (read out instead of its initials or icon): the label, "(unread)" when it is, then its mentions. */
 function named(label, unread, mentions) {
   const marked = unread || mentions ? `${label} (unread)` : label;
   return mentions ? `${marked}, ${mentions} mention${mentions > 1 ? 's' : ''}` : marked;
@@ -22,7 +22,6 @@ function RailButton({ id, label, active, unread, mentions = 0, onClick, onContex
   return (
     <button
       class={`rail-item${active ? ' active' : ''}${unread ? ' unread' : ''}${extra}`}
-      aria-label={named(label, unread, mentions)}
       title={label}
       aria-current={active ? 'page' : undefined}
       data-key={id}
@@ -30,7 +29,10 @@ function RailButton({ id, label, active, unread, mentions = 0, onClick, onContex
       onClick={onClick}
       onContextMenu={onContextMenu}
     >
-      {children}
+      <span class="sr-only">{named(label, unread, mentions)}</span>
+      <span class="rail-icon" aria-hidden="true">
+        {children}
+      </span>
       {mentions ? (
         <span class="badge rail-badge" aria-hidden="true">
           {mentions > 99 ? '99+' : mentions}
