@@ -56,7 +56,6 @@ function Layout({ ctx }) {
   useNotices(store, 'view');
   const { drawer, open, close } = useDrawer();
   const nav = useRef(null);
-  const members = useRef(null);
   useEffect(() => store.on('user', (id) => refreshAvatars(store, id)), [store]);
   // The focus moves into the drawer that opened: on the open channel (or member) if there is one.
   useLayoutEffect(() => {
@@ -84,7 +83,7 @@ function Layout({ ctx }) {
         <Mount make={() => createTyping(ctx)} />
         <Mount make={() => createComposer(ctx)} />
       </main>
-      <div class="members-drawer" ref={members} onClick={picked}>
+      <div class="members-drawer" onClick={picked}>
         <MemberList ctx={ctx} class={drawer === 'members' ? ' open' : ''} />
       </div>
       {drawer ? <button type="button" class="drawer-backdrop" aria-label="Close the drawer" tabindex={-1} onClick={close} /> : null}
