@@ -2,10 +2,10 @@
 // buttons, and its text channels
 // grouped under their categories.
 import { h, replaceChildren } from '../dom.js';
-import { openGuildSettingsDialog } from '../guilds/guild-settings-dialog.js';
 import { openInviteDialog } from '../guilds/invite-dialog.js';
 import { guildIconUrl } from '../media/cdn.js';
 import { canManageGuild, CATEGORY, newer, TEXT } from '../store/model.js';
+import { openGuildSettings } from '../settings/guild/guild-settings.jsx';
 import { channelButton } from './channel-button.js';
 import { openCreateChannelDialog } from './create-channel-dialog.js';
 
@@ -16,7 +16,7 @@ export function renderChannelList(ctx, g, head, list) {
     guildIconUrl(g.guild, 24) ? h('img', { class: 'guild-icon tiny', src: guildIconUrl(g.guild, 24), alt: '' }) : null,
     h('h1', {}, g.guild.name),
     canManageGuild(ctx.store, g.guild.id)
-      ? h('button', { class: 'icon', title: 'Edit server', 'aria-label': 'Edit server', onClick: () => openGuildSettingsDialog(ctx, g.guild.id) }, '✎')
+      ? h('button', { class: 'icon', title: 'Edit server', 'aria-label': 'Edit server', onClick: () => openGuildSettings(ctx, g.guild.id) }, '✎')
       : null,
     h('button', { class: 'small', title: 'Invite people', 'aria-label': 'Invite people', onClick: () => openInviteDialog(ctx) }, 'Invite'),
     h('button', { class: 'icon', title: 'Create channel', 'aria-label': 'Create channel', onClick: () => openCreateChannelDialog(ctx) }, '#+'),
