@@ -35,6 +35,10 @@ export function createGuildSettingsActions({ store, api }) {
     async createRole(guildId, fields = {}) {
       const role = await api.post(`/guilds/${guildId}/roles`, fields);
       putRole(guildId, role);
+      // The others moved up one to make room at the bottom: their positions fresh from the server.
+      const g = store.guilds.get(guildId);
+      const roles = await api.get(`/guilds/${guildId}/roles`).catch(() => null);
+      if (g && Array.isArray(roles)) for (const r of roles) g.roles.set(r.id, r);
       changed(guildId);
       return role;
     },

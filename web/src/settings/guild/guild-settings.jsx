@@ -17,7 +17,10 @@ export function openGuildSettings(ctx, guildId, sectionId) {
     stop();
     render(null, host);
     host.remove();
-    if (opener && opener.isConnected) opener.focus();
+    // The opener may have been drawn anew meanwhile (the guild's head redraws on changes): its successor then.
+    const label = opener?.getAttribute?.('aria-label');
+    const target = opener?.isConnected ? opener : label && document.querySelector(`button[aria-label="${CSS.escape(label)}"]`);
+    target?.focus();
   };
   stop = ctx.store.on('close', close);
   render(<GuildSettings ctx={ctx} guildId={guildId} initial={sectionId} onClose={close} />, host);

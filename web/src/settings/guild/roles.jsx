@@ -29,6 +29,7 @@ export function Roles({ ctx, guildId }) {
     const positions = movable.map((r) => r.position).sort((a, b) => b - a);
     const moves = order.map((r, i) => ({ id: r.id, position: positions[i] })).filter((m) => m.position !== g.roles.get(m.id).position);
     setFocusId(movable[from].id);
+    if (!moves.length) return;
     await list.run(() => actions.moveRoles(guildId, moves));
   }
   const drag = useDragReorder(move);
