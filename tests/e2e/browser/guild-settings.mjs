@@ -346,6 +346,7 @@ try {
     await api(alice, 'PATCH', `/guilds/${guild.id}/roles/${mods.id}`, { permissions: String(MANAGE_ROLES | MANAGE_GUILD | MANAGE_CHANNELS) });
     await api(alice, 'PUT', `/guilds/${guild.id}/members/${bobUser.id}/roles/${mods.id}`);
     low = await api(alice, 'POST', `/guilds/${guild.id}/roles`, { name: 'Low' });
+    await bob.reload(); // the head shows Edit server from the roles the guild arrives with
     await bob.getByRole('button', { name: `Renamed ${suffix}` }).click();
     await bob.getByRole('button', { name: 'Edit server' }).click();
     const bobScreen = bob.getByRole('dialog', { name: /server settings/ });
