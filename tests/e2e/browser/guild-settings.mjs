@@ -7,6 +7,7 @@
 // the REST API. Started by test_web_guild_settings.py with SD_BASE, SD_ARTIFACTS and CHROMIUM; exits non-zero
 // on the first failed step, naming it.
 import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -333,6 +334,16 @@ try {
       const o = (await channelsNow()).general.permission_overwrites.find((x) => x.id === me.id);
       return o && o.type === 1 && BigInt(o.allow) === MANAGE_MESSAGES;
     }, 'the member overwrite');
+  });
+
+  await step('axe finds no serious or critical violation in any section', async () => {
+    for (const name of ['Overview', 'Roles', 'Channels']) {
+      await nav(name).click();
+      await screen().getByRole('heading', { name, level: 1 }).waitFor();
+      const { violations } = await new AxeBuilder({ page: alice }).include('dialog.guild-settings').analyze();
+      const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(bad.map((v) => `${name}: ${v.id} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`), []);
+    }
   });
 
   const bob = await newPage();
