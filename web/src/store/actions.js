@@ -137,6 +137,26 @@ export function createActions({ store, api, gateway, logout }) {
       store.emit('guild', guildId);
     },
 
+    /** Marks every unread channel of a guild read up to its newest message (one ack per channel); a refusal
+     * becomes a toast. */
+    async markGuildRead(guildId) {
+      const channels = M.unreadChannels(store, guildId);
+      const acks = channels.map(async (c) => {
+        const messageId = c.last_message_id;
+        try {
+          await api.post(`/channels/${c.id}/messages/${messageId}/ack`, {});
+          if (!M.newer(c.last_read_message_id, messageId)) {
+            c.last_read_message_id = messageId;
+            c.mention_count = 0;
+          }
+        } catch (err) {
+          fail(err);
+        }
+      });
+      await Promise.all(acks);
+      store.emit('unread');
+    },
+
     setStatus(status) {
       gateway.setStatus(status);
       store.status = status;
