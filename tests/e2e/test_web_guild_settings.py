@@ -22,5 +22,5 @@ def test_guild_settings_in_a_real_browser(server):
     print(r.stdout)
     assert r.returncode == 0, f"{r.stdout[-6000:]}\n{r.stderr[-6000:]}"
     assert "all steps passed" in r.stdout
-    for name in ("overview", "roles", "channels", "refused"):
+    for name in ("overview", "roles", "channels", "refused", "phone"):
         assert (ARTIFACTS / f"guild-settings-{name}.png").stat().st_size > 10_000

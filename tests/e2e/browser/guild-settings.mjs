@@ -393,6 +393,15 @@ try {
     await eventually(() => alice.evaluate(() => document.activeElement?.getAttribute('aria-label') === 'Edit server'), 'focus on Edit server');
     await alice.keyboard.press('Enter');
     await screen().waitFor();
+    // on a phone: the nav across the top, one column, nothing wider than the screen
+    await alice.setViewportSize({ width: 390, height: 844 });
+    await nav('Roles').click();
+    await screen().locator('.gs-roles li[data-row]').first().waitFor();
+    const fits = await alice.evaluate(() => [...document.querySelectorAll('dialog.guild-settings, .gs-main')].every((el) => el.scrollWidth <= el.clientWidth + 1));
+    assert.ok(fits, 'no sideways scrolling on a phone');
+    await shot(alice, 'phone');
+    await alice.setViewportSize({ width: 1400, height: 900 });
+    await nav('Overview').click();
     const del = screen().getByRole('button', { name: 'Delete server' });
     assert.equal(await del.isDisabled(), true, 'not before the name is typed');
     await screen().getByLabel('Type the server’s name to confirm').fill(`Renamed ${suffix}`);
