@@ -1,7 +1,7 @@
 // A guild's side of the sidebar: its icon and name with the mark-as-read (while one of its channels is unread),
 // edit (for its managers), invite and create-channel buttons, and its text channels grouped under their
 // categories.
-import { openGuildSettingsDialog } from '../guilds/guild-settings-dialog.jsx';
+import { openGuildSettings } from '../settings/guild/guild-settings.jsx';
 import { openInviteDialog } from '../guilds/invite-dialog.jsx';
 import { guildIconUrl } from '../media/cdn.js';
 import { canManageGuild, CATEGORY, guildUnread, newer, TEXT } from '../store/model.js';
@@ -20,7 +20,7 @@ export function ChannelListHead({ ctx, g }) {
         </button>
       ) : null}
       {canManageGuild(ctx.store, g.guild.id) ? (
-        <button class="icon" title="Edit server" aria-label="Edit server" onClick={() => openGuildSettingsDialog(ctx, g.guild.id)}>
+        <button class="icon" title="Edit server" aria-label="Edit server" onClick={() => openGuildSettings(ctx, g.guild.id)}>
           ✎
         </button>
       ) : null}

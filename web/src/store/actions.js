@@ -6,6 +6,7 @@ import { describeError } from '../api.js';
 import * as M from './model.js';
 import { createMessageActions } from './message-actions.js';
 import { createUploadActions } from './upload-actions.js';
+import { createGuildSettingsActions } from './guild-settings-actions.js';
 
 /** api: the REST client; gateway: the session's Gateway; logout(): signs out. */
 export function createActions({ store, api, gateway, logout }) {
@@ -164,5 +165,6 @@ export function createActions({ store, api, gateway, logout }) {
     },
   };
   Object.assign(actions, createUploadActions({ store, api, actions }));
+  Object.assign(actions, createGuildSettingsActions({ store, api, actions }));
   return Object.assign(actions, createMessageActions({ store, api, actions }));
 }
