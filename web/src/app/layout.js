@@ -13,6 +13,7 @@ import { createTyping } from '../messages/typing.js';
 import { ConnectionStatus } from './connection-status.jsx';
 import { island } from '../ui/island.js';
 import { createToast } from './toast.js';
+import { Keyboard } from '../keys/keyboard.jsx';
 
 /** ctx: {store, actions} of the session. */
 export function mountLayout(root, ctx) {
@@ -23,6 +24,7 @@ export function mountLayout(root, ctx) {
     h(
       'div',
       { class: 'app' },
+      island(Keyboard, { ctx }),
       createRail(ctx),
       createSidebar(ctx),
       h('main', { class: 'chat' }, createChatHead(ctx), island(ConnectionStatus, { ctx }), createMessageList(ctx), createTyping(ctx), createComposer(ctx)),

@@ -23,7 +23,8 @@ export function channelButton({ store, actions }, c, label) {
       },
       c.guild_id ? null : dmAvatar(store, c),
       h('span', { class: 'channel-name' }, c.guild_id ? `# ${c.name}` : label),
-      mentions ? h('span', { class: 'badge', 'aria-hidden': 'true' }, String(mentions)) : null,
+      // The count is drawn by the stylesheet (from data-count): the button's label already says it.
+      mentions ? h('span', { class: 'badge', 'aria-hidden': 'true', dataset: { count: String(mentions) } }) : null,
     ),
   );
 }

@@ -12,13 +12,14 @@ function railButton(key, label, text, { active, unread, onClick, extra = '' }) {
     'button',
     {
       class: `rail-item${active ? ' active' : ''}${unread ? ' unread' : ''}${extra}`,
-      'aria-label': unread ? `${label} (unread)` : label,
       title: label,
       'aria-current': active ? 'page' : null,
       dataset: { key },
       onClick,
     },
-    text,
+    // The initials or the icon only picture the name, which is the button's (hidden) text.
+    h('span', { class: 'rail-face', 'aria-hidden': 'true' }, text),
+    h('span', { class: 'sr-only' }, unread ? `${label} (unread)` : label),
   );
 }
 

@@ -3,6 +3,7 @@
 // (their chips and the upload's progress in the tray above), the emoji picker, and typing notices sent at most
 // every eight seconds. A message that could not be sent comes back into the box, with its files.
 import { createEmojiPicker } from '../emoji/emoji-picker.js';
+import { editLastMessage } from '../keys/edit-last.js';
 import { h, replaceChildren } from '../dom.js';
 import { displayName, dmName } from '../store/model.js';
 import { currentChannel } from '../store/store.js';
@@ -89,6 +90,7 @@ export function createComposer(ctx) {
   });
 
   input.addEventListener('keydown', (e) => {
+    if (editLastMessage(ctx, e)) return;
     if (e.key === 'Enter' && !e.shiftKey) {
       e.preventDefault();
       send();
