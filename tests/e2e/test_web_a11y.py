@@ -29,6 +29,13 @@ def run(server, script):
     assert "all steps passed" in r.stdout
 
 
+def test_the_keyboard_helpers_on_their_own():
+    """Fuzzy matching, the sidebar's order and Alt+Up/Down's steps through it, the quick switcher's results."""
+    r = subprocess.run(["node", str(BROWSER / "keys_units.mjs")], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, f"{r.stdout[-4000:]}\n{r.stderr[-4000:]}"
+    assert "all checks passed" in r.stdout
+
+
 def test_axe_finds_no_serious_violation_in_any_view(server):
     """Sign-in, register, the main screen, the DMs, every dialog and menu: no serious or critical axe rule fails
     (the failure lists each view's rule ids)."""

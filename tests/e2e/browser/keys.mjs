@@ -190,8 +190,10 @@ try {
     await page.keyboard.press('Enter');
     const picker = page.getByRole('group', { name: 'Pick a reaction' });
     await picker.waitFor();
+    await page.getByRole('button', { name: 'React with 👍' }).focus(); // in the picker
     await page.keyboard.press('Escape');
     await picker.waitFor({ state: 'detached' });
+    await eventually(async () => (await focused()).text === 'React', 'the focus back on the React button');
     await page.getByRole('button', { name: 'Emoji', exact: true }).focus();
     await page.keyboard.press('Enter');
     const panel = page.getByRole('dialog', { name: 'Emoji' });

@@ -8,6 +8,17 @@ import { QuickSwitcher } from './quick-switcher.jsx';
 
 const modalOpen = () => !!document.querySelector('dialog[open]');
 
+/** After Escape closed something inside message id (its edit box, its reaction picker) and the focus went with
+ * it: the focus goes to the message's Edit or React button, else to the message list. */
+function rescueFocus(id) {
+  setTimeout(() => {
+    if (document.activeElement && document.activeElement !== document.body) return;
+    const article = id && document.querySelector(`article[data-id="${CSS.escape(id)}"]`);
+    const to = article?.querySelector('[data-key="edit"]') || article?.querySelector('[data-key="react"]') || document.querySelector('main [role="log"]');
+    to?.focus();
+  });
+}
+
 /** Focuses the message list (the skip link's target). */
 function focusMessages(e) {
   e.preventDefault();
@@ -24,7 +35,10 @@ export function Keyboard({ ctx }) {
     let before = null;
     const snapshot = () => [store.editing, store.reacting, store.replyTo];
     const capture = (e) => {
-      if (e.key === 'Escape') before = snapshot();
+      if (e.key !== 'Escape') return;
+      before = snapshot();
+      const inMessage = e.target.closest?.('article[data-id]');
+      if (inMessage) rescueFocus(inMessage.dataset.id);
     };
     const onKey = (e) => {
       const mod = e.ctrlKey || e.metaKey;
@@ -49,6 +63,7 @@ export function Keyboard({ ctx }) {
         } else if (store.reacting) {
           const m = store.messages.get(store.view.channelId)?.list.find((x) => x.id === store.reacting);
           if (m) actions.toggleReacting(m);
+          rescueFocus(m?.id);
         } else if (store.replyTo) actions.replyTo(null);
       }
     };

@@ -11,7 +11,8 @@ export function Modal({ label, class: cls, onClose, returnTo, children }) {
     dlg.showModal();
     return () => {
       if (dlg.open) dlg.close();
-      const back = returnTo?.current || opener;
+      const wanted = returnTo?.current;
+      const back = wanted && wanted.isConnected && !wanted.disabled ? wanted : opener;
       if (back && back.isConnected) back.focus();
     };
   }, []);
