@@ -81,6 +81,8 @@ try {
       if (f.back) break; // round the whole page, back to the messages
       if (f.body) continue; // past the last control: the next Tab starts again at the top
       seen.push(f.name);
+      if (f.name.includes('#alpha')) await page.screenshot({ path: join(artifacts, 'keys-focus-channel.png') });
+      if (f.name.includes(guildName)) await page.screenshot({ path: join(artifacts, 'keys-focus-rail.png') });
       if (!f.ring || !f.shown) bare.push(f.name);
     }
     assert.deepEqual(bare, [], 'controls without a visible focus ring');
