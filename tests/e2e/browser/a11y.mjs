@@ -23,7 +23,7 @@ const dialogOpen = (name) => page.getByRole('dialog', { name }).waitFor();
 
 /** The main screen as alice, no dialog or menu open, on the guild (or, with dms, the DMs). */
 async function main(p, { dms = false } = {}) {
-  for (let i = 0; i < 4 && (await p.locator('dialog[open], .emoji-panel:not([hidden])').count()); i++) await p.keyboard.press('Escape');
+  for (let i = 0; i < 4 && (await p.locator('dialog[open], .emoji-panel:not([hidden]), [role=menu]').count()); i++) await p.keyboard.press('Escape');
   if (!(await p.getByRole('button', { name: 'Log out' }).count())) await signIn(p, world.alice);
   await p.getByRole('navigation', { name: 'Servers' }).getByRole('button', { name: dms ? /^Direct messages/ : new RegExp(`^${world.guildName}`) }).click();
   await p.locator('article.msg').first().waitFor();
@@ -49,6 +49,7 @@ const VIEWS = [
   { name: 'create-channel', open: async (p) => (await main(p), await p.getByRole('button', { name: 'Create channel' }).click(), dialogOpen(/channel/i)) },
   { name: 'settings', open: async (p) => (await main(p), await p.getByRole('button', { name: 'Settings' }).click(), dialogOpen(/settings/i)) },
   { name: 'edit-server', open: async (p) => (await main(p), await p.getByRole('button', { name: 'Edit server' }).click(), p.locator('dialog[open]').waitFor()) },
+  { name: 'guild-menu', open: async (p) => (await main(p), await p.getByRole('navigation', { name: 'Servers' }).getByRole('button', { name: new RegExp(`^${world.guildName}`) }).click({ button: 'right' }), p.getByRole('menu').waitFor()) },
   { name: 'emoji-picker', open: async (p) => (await main(p), await p.getByRole('button', { name: 'Emoji', exact: true }).click(), p.getByRole('dialog', { name: 'Emoji' }).waitFor()) },
   {
     name: 'reaction-picker',
