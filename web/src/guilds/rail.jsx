@@ -22,7 +22,6 @@ function RailButton({ id, label, active, unread, mentions = 0, onClick, onContex
   return (
     <button
       class={`rail-item${active ? ' active' : ''}${unread ? ' unread' : ''}${extra}`}
-      aria-label={named(label, unread, mentions)}
       title={label}
       aria-current={active ? 'page' : undefined}
       data-key={id}
@@ -30,7 +29,11 @@ function RailButton({ id, label, active, unread, mentions = 0, onClick, onContex
       onClick={onClick}
       onContextMenu={onContextMenu}
     >
-      {children}
+      {/* The initials or the icon only picture the name, which is the button's (hidden) text. */}
+      <span class="rail-face" aria-hidden="true">
+        {children}
+      </span>
+      <span class="sr-only">{named(label, unread, mentions)}</span>
       {mentions ? (
         <span class="badge rail-badge" aria-hidden="true">
           {mentions > 99 ? '99+' : mentions}
