@@ -72,9 +72,11 @@ function CodeBlock({ lang, code }) {
   );
 }
 
+// Adjacent text joined; a line break before a nested list or at the end of a block is the block's own.
 function merged(nodes) {
   const out = [];
-  for (const n of nodes) {
+  for (const [i, n] of nodes.entries()) {
+    if (n.type === 'br' && (i === nodes.length - 1 || nodes[i + 1].type === 'list')) continue;
     const last = out[out.length - 1];
     if (n.type === 'text' && last && last.type === 'text') out[out.length - 1] = { type: 'text', content: last.content + n.content };
     else out.push(n);
