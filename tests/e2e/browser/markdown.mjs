@@ -124,6 +124,16 @@ function foreign(el) {
   return bad;
 }
 
+/** Posts each content to the channel, a few at a time; answers the message ids in order. */
+async function postAll(token, channelId, contents) {
+  const ids = [];
+  for (let i = 0; i < contents.length; i += 8) {
+    const batch = contents.slice(i, i + 8).map((content) => rest(token, 'POST', `/channels/${channelId}/messages`, { content }));
+    ids.push(...(await Promise.all(batch)).map((m) => m.id));
+  }
+  return ids;
+}
+
 const article = (id) => page.locator(`article.msg[data-id="${id}"]`);
 const content = (id) => article(id).locator('.content');
 const composer = () => page.locator('#composer-input');
@@ -184,8 +194,9 @@ try {
   const posted = new Map(); // case name -> message id
 
   await step(`the ${cases.length} markdown fixtures render as expected`, async () => {
-    for (const c of cases) posted.set(c.name, (await rest(token, 'POST', `/channels/${general.id}/messages`, { content: fill(c.input) })).id);
-    await content(posted.get(cases[cases.length - 1].name)).waitFor();
+    const ids = await postAll(token, general.id, cases.map((c) => fill(c.input)));
+    cases.forEach((c, i) => posted.set(c.name, ids[i]));
+    for (const id of ids) await content(id).waitFor();
     const drawn = await page.evaluate(
       ({ ids, fn }) => {
         const normaliseIn = new Function(`return (${fn})`)();
@@ -265,9 +276,8 @@ try {
     await page.getByRole('button', { name: `side-${suffix}` }).first().click();
     await page.getByRole('heading', { name: `# side-${suffix}` }).waitFor();
     const before = await page.evaluate(() => document.querySelectorAll('script, iframe, object, embed, svg, math, style, link, form, base, meta').length);
-    const ids = [];
-    for (const p of payloads) ids.push((await rest(token, 'POST', `/channels/${side.id}/messages`, { content: p })).id);
-    await content(ids[ids.length - 1]).waitFor();
+    const ids = await postAll(token, side.id, payloads);
+    for (const id of ids) await content(id).waitFor();
     const seen = await page.evaluate(
       ({ ids, fn }) => {
         const foreignIn = new Function(`return (${fn})`)();
