@@ -37,5 +37,6 @@ def test_markdown_in_a_real_browser(make_server):
     print(r.stdout)
     assert r.returncode == 0, f"{r.stdout[-8000:]}\n{r.stderr[-8000:]}"
     assert "all steps passed" in r.stdout
-    for name in ("markdown-render.png", "markdown-xss.png", "markdown-completion.png", "markdown-leaving.png"):
+    for name in ("markdown-render.png", "markdown-xss.png", "markdown-completion.png", "markdown-leaving.png",
+                 "markdown-showcase.png"):
         assert (ARTIFACTS / name).stat().st_size > 10_000

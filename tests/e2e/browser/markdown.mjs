@@ -5,6 +5,7 @@
 // relative timestamp moving on, the "You are leaving" question of masked links, and the composer's :shortcode:,
 // @member and #channel completions by keyboard. Started by test_web_markdown.py with SD_BASE, SD_ARTIFACTS and
 // CHROMIUM. Exits non-zero on the first failed step, naming it.
+import AxeBuilder from '@axe-core/playwright';
 import { chromium } from 'playwright-core';
 import { strict as assert } from 'node:assert';
 import { readFile } from 'node:fs/promises';
@@ -222,6 +223,28 @@ try {
     await page.screenshot({ path: join(artifacts, 'markdown-render.png'), fullPage: false });
   });
 
+  await step('a message with everything at once reads well (screenshot) and passes axe', async () => {
+    const text = [
+      '# Release notes',
+      '**Bold**, *italic*, __underline__, ~~strike~~, ||a spoiler||, `inline code`, <@{me}>, <@&{role}>, <#{chan}> and @everyone',
+      '> a quote',
+      '- one',
+      '  - nested',
+      '1. first',
+      '```js',
+      'const answer = 42; // the answer',
+      'console.log(`answer: ${answer}`);',
+      '```',
+      '-# subtext, <t:1700000000:R>, <:{emojiName}:{emoji}> and [a masked link](https://example.com/docs) 🎉',
+    ].join('\n');
+    const id = (await rest(token, 'POST', `/channels/${general.id}/messages`, { content: fill(text) })).id;
+    await content(id).locator('pre code .hljs-keyword').first().waitFor();
+    await article(id).scrollIntoViewIfNeeded();
+    await article(id).screenshot({ path: join(artifacts, 'markdown-showcase.png') });
+    const { violations } = await new AxeBuilder({ page }).include(`article.msg[data-id="${id}"] .content`).analyze();
+    assert.deepEqual(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), []);
+  });
+
   await step('a spoiler is revealed from the keyboard (Enter), and stays revealed', async () => {
     const spoiler = content(posted.get('spoiler')).locator('.md-spoiler');
     assert.equal(await spoiler.getAttribute('aria-label'), 'Spoiler, press to reveal');
@@ -358,7 +381,7 @@ try {
     await composer().press('Enter');
     const m = page.locator('article.msg', { hasText: `@${vars.otherName}` }).last();
     await m.locator('.content .mention', { hasText: `@${vars.otherName}` }).waitFor();
-    await m.locator('.content button.mention.channel', { hasText: `#${side.name}` }).click(); // the channel link opens it
+    await m.locator('.content button.mention.channel-link', { hasText: `#${side.name}` }).click(); // the channel link opens it
     await page.getByRole('heading', { name: `# side-${suffix}` }).waitFor();
   });
 
