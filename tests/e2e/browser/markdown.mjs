@@ -245,6 +245,14 @@ try {
     assert.deepEqual(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), []);
   });
 
+  await step("a mention follows the member's new nickname", async () => {
+    const mention = content(posted.get('mention with !')).locator('.mention');
+    assert.equal(await mention.textContent(), `@${vars.otherName}`);
+    await rest(token, 'PATCH', `/guilds/${guild.id}/members/${other.id}`, { nick: `Renamed ${suffix}` });
+    await eventually(async () => (await mention.textContent()) === `@Renamed ${suffix}`, 'the mention to show the nickname');
+    vars.otherName = `Renamed ${suffix}`;
+  });
+
   await step('a spoiler is revealed from the keyboard (Enter), and stays revealed', async () => {
     const spoiler = content(posted.get('spoiler')).locator('.md-spoiler');
     assert.equal(await spoiler.getAttribute('aria-label'), 'Spoiler, press to reveal');
