@@ -281,6 +281,7 @@ try {
     const dlg = page.getByRole('dialog', { name: 'You are leaving for example.com' });
     await dlg.waitFor();
     assert.match(await dlg.textContent(), /https:\/\/example\.com\/docs/);
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Cancel', 'the focus starts on Cancel');
     await page.screenshot({ path: join(artifacts, 'markdown-leaving.png') });
     await dlg.getByRole('button', { name: 'Cancel' }).click();
     await dlg.waitFor({ state: 'detached' });

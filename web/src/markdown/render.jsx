@@ -4,7 +4,8 @@ import { useState } from 'preact/hooks';
 import { displayName, myRoles } from '../store/model.js';
 import { emojiUrl } from '../media/cdn.js';
 import { highlight, knownLanguage } from './highlight.js';
-import { confirmLeaving, linkUrl, textIsUrl } from './links.js';
+import { confirmLeaving } from './leaving-dialog.jsx';
+import { linkUrl, textIsUrl } from './links.js';
 import { Timestamp } from './timestamp.jsx';
 
 /** The text a subtree reads as (for masked links' text and the jumbo check). */
@@ -50,12 +51,12 @@ function Spoiler({ ctx, id, children }) {
   );
 }
 
-function Link({ href, masked, children }) {
+function Link({ ctx, href, masked, children }) {
   // A masked link always asks first, whichever button or key follows it (a middle click too).
   const ask = (e) => {
     if (!masked || e.button > 1) return;
     e.preventDefault();
-    confirmLeaving(href);
+    confirmLeaving(href, ctx);
   };
   return (
     <a class="md-link" href={href} target="_blank" rel="noopener noreferrer" title={masked ? href : undefined} onClick={ask} onAuxClick={ask}>
@@ -197,7 +198,7 @@ function renderNode(n, env, key) {
       // Not an http(s) link: what was written stays text.
       if (!href) return `[${plainText(n.content)}](${n.target})`;
       return (
-        <Link key={key} href={href} masked={!textIsUrl(plainText(n.content), href)}>
+        <Link key={key} ctx={env.ctx} href={href} masked={!textIsUrl(plainText(n.content), href)}>
           {inner()}
         </Link>
       );
