@@ -228,11 +228,15 @@ try {
     await page.getByLabel('Display name').fill('Ann Renamed');
     await page.getByLabel('Avatar', { exact: true }).setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: png(96, 96, [0, 120, 255]) });
     await page.locator('img[alt="Avatar chosen"]').waitFor();
+    await page.getByLabel('Banner', { exact: true }).setInputFiles({ name: 'banner.png', mimeType: 'image/png', buffer: png(300, 120, [250, 160, 0]) });
+    await page.locator('img[alt="Banner chosen"]').waitFor();
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     const me = await ok(ann.token, 'GET', '/users/@me');
     assert.equal(me.global_name, 'Ann Renamed');
     assert.match(me.avatar, /^[0-9a-f]{32}$/);
+    assert.match(me.banner, /^[0-9a-f]{32}$/);
+    await page.locator(`img.us-banner[src^="/banners/${ann.id}/${me.banner}.png"]`).waitFor();
     await page.screenshot({ path: join(artifacts, 'user-settings-account.png') });
     await watcher.getByRole('button', { name: /^Ann Renamed/ }).first().waitFor();
     await watcher.locator(`img.avatar[src^="/avatars/${ann.id}/${me.avatar}"]`).first().waitFor();
