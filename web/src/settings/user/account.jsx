@@ -1,7 +1,7 @@
 // User settings, My account: username, display name, avatar and banner (pictures sent as data URIs), saved
 // together; the server's refusal (a taken username, a picture refused) shows in place.
 import { useState } from 'preact/hooks';
-import { avatarUrl } from '../../media/cdn.js';
+import { avatarUrl, cdnSize } from '../../media/cdn.js';
 import { useNotices } from '../../ui/hooks.js';
 import { ErrorLine, newId, useAction } from '../guild-people/common.jsx';
 import { PictureField } from './picture.jsx';
@@ -10,7 +10,7 @@ const HASH = /^(a_)?[0-9a-f]{8,64}$/i;
 
 export function bannerUrl(user) {
   const b = user && user.banner;
-  return typeof b === 'string' && HASH.test(b) ? `/banners/${user.id}/${b}.${b.startsWith('a_') ? 'gif' : 'png'}?size=600` : null;
+  return typeof b === 'string' && HASH.test(b) ? `/banners/${user.id}/${b}.${b.startsWith('a_') ? 'gif' : 'png'}?size=${cdnSize(600)}` : null;
 }
 
 export function AccountSection({ ctx }) {
