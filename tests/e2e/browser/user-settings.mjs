@@ -114,12 +114,14 @@ try {
   const page = await open('ann', ann.token);
   const watcher = await open('wes', wes.token);
   const row = (u) => page.locator(`li.gp-row[data-user="${u.id}"]`);
+  const guildScreen = page.getByRole('dialog', { name: `People ${suffix}: server settings` });
 
   await step('the members screen lists the members and finds them by name', async () => {
     await page.getByRole('heading', { name: '# general' }).waitFor(); // the one guild opens by itself
-    await page.getByRole('button', { name: 'Members', exact: true }).click();
-    const screen = page.getByRole('dialog', { name: `People ${suffix}: members` });
-    await screen.waitFor();
+    await page.getByRole('button', { name: 'Edit server' }).click();
+    const screen = guildScreen;
+    await screen.getByRole('navigation').getByRole('button', { name: 'Members', exact: true }).click();
+    await screen.getByRole('heading', { name: 'Members', level: 1 }).waitFor();
     await screen.getByRole('status').filter({ hasText: '6 members' }).waitFor();
     for (const u of [ann, mia, kim, ben, rex, wes]) await row(u).waitFor();
     await page.screenshot({ path: join(artifacts, 'members-list.png') });
@@ -176,7 +178,7 @@ try {
     assert.equal((await rest(ann.token, 'GET', `/guilds/${guild.id}/bans/${ben.id}`)).status, 200);
     await eventually(async () => !(await ok(ann.token, 'GET', `/channels/${general.id}/messages`)).some((m) => m.content === 'ben was here'), "ben's message deleted");
     await ok(ann.token, 'PUT', `/guilds/${guild.id}/bans/${rex.id}`, {}, { 'X-Audit-Log-Reason': encodeURIComponent('spamming links') });
-    await page.getByRole('button', { name: 'Bans', exact: true }).click();
+    await guildScreen.getByRole('navigation').getByRole('button', { name: 'Bans', exact: true }).click();
     const bans = page.getByRole('list', { name: 'Banned users' });
     await bans.locator(`li[data-user="${ben.id}"]`).getByText('No reason given').waitFor();
     await bans.locator(`li[data-user="${rex.id}"]`).getByText('Reason: spamming links').waitFor();
@@ -191,7 +193,7 @@ try {
   });
 
   await step('invites are listed with inviter, uses and expiry; one is created and one revoked', async () => {
-    await page.getByRole('button', { name: 'Invites', exact: true }).click();
+    await guildScreen.getByRole('navigation').getByRole('button', { name: 'Invites', exact: true }).click();
     const line = (code) => page.locator(`tr[data-code="${code}"]`);
     await line(invite.code).waitFor();
     assert.equal((await line(invite.code).locator('td').nth(2).textContent()).trim(), ann.username);
@@ -219,7 +221,7 @@ try {
     expected.push(['DELETE', `/invites/${other}`, 404]);
     await page.getByRole('button', { name: `Revoke invite ${other}` }).click();
     await page.getByRole('alert').filter({ hasText: /Unknown Invite/i }).waitFor();
-    await page.getByRole('button', { name: 'Close members' }).click();
+    await page.getByRole('button', { name: 'Close server settings' }).click();
     await page.getByRole('dialog').waitFor({ state: 'detached' });
   });
 

@@ -9,6 +9,7 @@
 //   dms                 the DM list was loaded
 //   unread              read states or mention counts changed
 //   members (guildId)   a guild's member list changed
+//   roles (guildId)     a guild's roles changed (created, edited, moved or deleted)
 //   bans (guildId)      a guild's bans (store.bans) were loaded or changed
 //   invites (guildId)   a guild's invites (store.invites) were loaded or changed
 //   presence            someone's status changed
