@@ -6,6 +6,8 @@ import pathlib
 import shutil
 import subprocess
 
+import pytest
+
 from conftest import ROOT
 
 DIST = ROOT / "web" / "dist"
@@ -36,6 +38,7 @@ def test_the_keyboard_helpers_on_their_own():
     assert "all checks passed" in r.stdout
 
 
+@pytest.mark.web_ui
 def test_axe_finds_no_serious_violation_in_any_view(server):
     """Sign-in, register, the main screen, the DMs, every dialog and menu: no serious or critical axe rule fails
     (the failure lists each view's rule ids)."""
@@ -44,6 +47,7 @@ def test_axe_finds_no_serious_violation_in_any_view(server):
         assert (ARTIFACTS / name).stat().st_size > 10_000
 
 
+@pytest.mark.web_ui
 def test_every_keyboard_path(server):
     """Ctrl+K and its fuzzy search, Alt+Up/Down and Alt+Shift+Up/Down, Up to edit one's last message, Enter and
     Escape in the edit box, Escape cancelling a reply, Ctrl+/, the skip link and a focus ring on every control

@@ -7,6 +7,8 @@ import os
 import pathlib
 import subprocess
 
+import pytest
+
 from conftest import ROOT
 from test_web import ARTIFACTS, DIST, chromium
 
@@ -22,6 +24,7 @@ def test_the_fixture_files_are_complete():
     assert len(payloads) >= 40 and len(set(payloads)) == len(payloads)
 
 
+@pytest.mark.web_ui
 def test_markdown_in_a_real_browser(make_server):
     """The fixtures drawn as expected, the XSS payloads inert, spoilers by keyboard, a relative time moving on,
     the masked-link question (Cancel and Visit site), :shortcode:, @name and #channel completions; screenshots
