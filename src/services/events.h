@@ -17,6 +17,11 @@
 /* The broker topic that carries dispatches. */
 #define SD_EVENTS_TOPIC "events"
 
+/* An event of the server's own, never dispatched to clients: the tokens of the users named older than
+   d.token_version are retired (a password change, POST /auth/logout), and each process closes their gateway
+   sessions with 4004. */
+#define SD_EVENTS_TOKENS_RETIRED "SD_TOKENS_RETIRED"
+
 /*
  * Publishes event type with data (stolen). guild_id / channel_id may be NULL or ""; users (stolen, may be
  * NULL) limits the audience to those users; perms (0: none beyond VIEW_CHANNEL for a channel's events) are

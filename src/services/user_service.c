@@ -102,6 +102,13 @@ static sd_err_t make_token(job_t *j)
     return sd_token_sign(j->app->cfg->token_secret, &c, j->token, sizeof j->token);
 }
 
+/* Every process closes the gateway sessions of the user's tokens older than the version just written. */
+static void publish_retired(job_t *j)
+{
+    sd_events_publish(j->app, SD_EVENTS_TOKENS_RETIRED, NULL, NULL, json_pack("[s]", j->user.id), 0,
+                      json_pack("{s:I}", "token_version", (json_int_t)j->user.token_version));
+}
+
 /* ---- register ---- */
 
 static void reg_on_created(sd_err_t err, const sd_user_t *user, sd_conflict_t conflict, void *ctx)
@@ -250,6 +257,7 @@ static void upd_on_written(sd_err_t err, const sd_user_t *user, sd_conflict_t co
         return;
     }
     if (!err && j->new_password) err = make_token(j);
+    if (!err && j->hashed) publish_retired(j);
     if (!err) /* the user's own sessions see their account change */
         sd_events_publish(j->app, "USER_UPDATE", NULL, NULL, json_pack("[s]", j->user.id), 0,
                           sd_user_private_json(&j->user));
@@ -338,6 +346,58 @@ sd_err_t sd_user_service_update(sd_app_t *app, const sd_user_t *me, const sd_use
         return started(j, sd_image_fields_save(app, j->images, user_images, 2, me->id, upd_on_images, j));
     }
     return started(j, upd_start(j));
+}
+
+/* ---- retiring every token ---- */
+
+static void retire_write(job_t *j);
+
+static void retire_on_fresh(sd_err_t err, const sd_user_t *user, sd_conflict_t conflict, void *ctx)
+{
+    job_t *j = ctx;
+    if (!err && user->token_version != j->old.token_version) { /* retired meanwhile: done */
+        j->user = *user;
+        job_end(j, SD_OK);
+        return;
+    }
+    if (err) {
+        job_end(j, err);
+        return;
+    }
+    j->old = *user;
+    retire_write(j);
+}
+
+static void retire_on_written(sd_err_t err, const sd_user_t *user, sd_conflict_t conflict, void *ctx)
+{
+    job_t *j = ctx;
+    if (err == SD_ERR_CONFLICT && conflict == SD_CONFLICT_STALE && !j->retried) {
+        /* the account changed meanwhile (a profile edit, or its tokens retired already): read it again */
+        j->retried = true;
+        err = sd_user_repo_get(j->app->db, j->old.id, retire_on_fresh, j);
+        if (err) job_end(j, err);
+        return;
+    }
+    if (!err) publish_retired(j);
+    job_end_because(j, err, conflict, SD_REASON_NONE, NULL);
+}
+
+static void retire_write(job_t *j)
+{
+    j->user = j->old;
+    j->user.token_version = j->old.token_version + 1;
+    sd_err_t err = sd_user_repo_update(j->app->db, &j->old, &j->user, retire_on_written, j);
+    if (err) job_end(j, err);
+}
+
+sd_err_t sd_user_service_retire_tokens(sd_app_t *app, const sd_user_t *me, sd_user_service_cb cb, void *ctx)
+{
+    job_t *j = job_new(app, cb, ctx);
+    if (!j) return SD_ERR_NOMEM;
+    j->old = *me;
+    j->user = *me;
+    j->user.token_version = me->token_version + 1;
+    return started(j, sd_user_repo_update(app->db, &j->old, &j->user, retire_on_written, j));
 }
 
 /* ---- public objects ---- */

@@ -47,6 +47,14 @@ sd_err_t sd_user_service_get(sd_app_t *app, const char *id, sd_user_service_cb c
 sd_err_t sd_user_service_update(sd_app_t *app, const sd_user_t *me, const sd_user_patch_in_t *in,
                                 sd_user_service_cb cb, void *ctx);
 
+/*
+ * Retires every token of the account me (as authenticated) without a password change: its token version is
+ * bumped, so each token signed before is refused from now on, and the gateway sessions opened with one are
+ * closed (4004). Nothing is signed anew (r->token is NULL). A token already retired meanwhile (another
+ * logout or a password change) is SD_OK too: what was asked for holds.
+ */
+sd_err_t sd_user_service_retire_tokens(sd_app_t *app, const sd_user_t *me, sd_user_service_cb cb, void *ctx);
+
 /* Public user objects (Discord shape, new references in a new object keyed by id, borrowed by the callback)
    of the ids (array, stolen); missing users are left out. */
 sd_err_t sd_user_service_public_many(sd_app_t *app, json_t *ids,

@@ -70,8 +70,10 @@ def fill(path, ids):
 def test_every_route_is_served_or_answers_not_yet(world):
     owner, ids, overrides, banned = world
     rows = table()
-    # Reads and writes first, removals last (the longest paths first, so that a thing outlives its parts).
-    rows.sort(key=lambda r: (r[0] == "DELETE", -len(r[1]) if r[0] == "DELETE" else 0))
+    # Reads and writes first, removals last (the longest paths first, so that a thing outlives its parts), and
+    # logging out (which retires the owner's token) after everything.
+    rows.sort(key=lambda r: (r[:2] == ("POST", "/auth/logout"), r[0] == "DELETE",
+                             -len(r[1]) if r[0] == "DELETE" else 0))
     failures = []
     for method, path, state in rows:
         these = dict(ids, **overrides.get((method, path), {}))

@@ -61,3 +61,13 @@ def test_losing_redis_degrades_to_local_delivery_and_recovers(dynamodb, make_ser
     time.sleep(0.2)
     ok(owner.post(f"/channels/{ch['id']}/messages", {"content": "back"}))
     assert remote.expect("MESSAGE_CREATE", match=lambda d: d["content"] == "back")["d"]["content"] == "back"
+
+
+def test_logging_out_on_one_process_closes_the_sessions_on_the_other(dynamodb, make_server, redis):
+    a, b = pair(dynamodb, make_server, redis)
+    me = new_client(a, "me")
+    gw = Gateway(b)
+    gw.identify(me.token)
+    ok(me.post("/auth/logout"), 204)
+    assert gw.close_code() == 4004
+    assert on(b, me).get("/users/@me").status_code == 401

@@ -42,7 +42,9 @@ def test_the_document_describes_every_route_and_nothing_else(server):
 def schemathesis(server, base, token, workdir, config=None, extra=()):
     args = [str(ST)] + (["--config-file", str(config)] if config else []) + [
         "run", server.url("/openapi.json"), "--url", server.url(base), "-H", f"Authorization: {token}",
-        "--max-examples", "25", "--checks", CHECKS, "--request-timeout", "20", "--no-color", *extra]
+        "--max-examples", "25", "--checks", CHECKS, "--request-timeout", "20", "--no-color",
+        # logging out retires the run's token, which would leave the rest of the run to 401s (test_logout.py)
+        "--exclude-path", "/auth/logout", *extra]
     r = subprocess.run(args, capture_output=True, text=True, timeout=900, cwd=workdir)  # its cache goes there
     assert r.returncode == 0, r.stdout[-6000:] + r.stderr[-2000:]
     assert " passed" in r.stdout and "failure" not in r.stdout.split("SUMMARY")[-1], r.stdout[-3000:]

@@ -7,12 +7,15 @@ import os
 import pathlib
 import subprocess
 
+import pytest
+
 from conftest import ROOT
 from test_web import ARTIFACTS, DIST, chromium
 
 SCRIPT = ROOT / "tests" / "e2e" / "browser" / "guild-settings.mjs"
 
 
+@pytest.mark.web_ui
 def test_guild_settings_in_a_real_browser(server):
     assert (DIST / "index.html").exists(), "web/dist is missing: `task web:build` runs before the tests"
     assert pathlib.Path(chromium()).exists(), "chromium is missing: `task setup` installs it"

@@ -1,5 +1,6 @@
 #include <criterion/criterion.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "services/token.h"
@@ -29,6 +30,25 @@ Test(token, round_trip)
     cr_assert_eq(c.expires_at, 2000000000);
     cr_assert_eq(c.version, 3);
     cr_assert_eq(strchr(t, '='), NULL, "url-safe, unpadded");
+}
+
+/* Retiring tokens (a password change, POST /auth/logout) bumps the account's version: the version is part of
+   what is signed, so a token of the old version cannot be made to claim the new one. */
+Test(token, a_retired_version_cannot_be_moved_forward)
+{
+    char old[SD_TOKEN_MAX], fresh[SD_TOKEN_MAX];
+    sign(42, 2000000000, 1, old);
+    sign(42, 2000000000, 2, fresh);
+    cr_assert_str_neq(old, fresh);
+    char *o = strchr(strchr(old, '.') + 1, '.') + 1, *f = strchr(strchr(fresh, '.') + 1, '.') + 1;
+    size_t olen = (size_t)(strchr(o, '.') - o), flen = (size_t)(strchr(f, '.') - f);
+    char forged[SD_TOKEN_MAX];
+    /* the old token with the new token's version part: its signature no longer matches */
+    snprintf(forged, sizeof forged, "%.*s%.*s%s", (int)(o - old), old, (int)flen, f, o + olen);
+    sd_token_claims_t c;
+    cr_assert_eq(sd_token_verify(SECRET, forged, 1900000000, &c), SD_ERR_UNAUTHORIZED);
+    cr_assert_eq(sd_token_verify(SECRET, fresh, 1900000000, &c), SD_OK);
+    cr_assert_eq(c.version, 2);
 }
 
 Test(token, expiry)

@@ -134,6 +134,18 @@ export class Gateway {
     this.retry = setTimeout(() => this.connect(), this.attempts === 1 ? 200 : wait);
   }
 
+  /** The user's new token (the old one was retired): the session starts anew with it at once (IDENTIFY, then
+   * READY and the resync it brings), whether the server has closed the old socket yet or not. */
+  renew(token) {
+    this.token = token;
+    this.sessionId = null;
+    if (this.stopped) return;
+    if (this.ws) return this.drop(4903);
+    clearTimeout(this.retry);
+    this.attempts = 0;
+    this.connect();
+  }
+
   setStatus(status) {
     this.status = status;
     this.send(3, { since: null, activities: [], status, afk: false });

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api/gateway/presence.h"
+#include "services/events.h"
 #include "services/gateway_service.h"
 
 static uint64_t intent_of(const char *t, bool guild)
@@ -124,6 +125,24 @@ static void member_updates(sd_gateway_t *gw, json_t *user)
     }
 }
 
+/* Tokens retired (services/events): a session of a user named that logged in with an older token is closed
+   with 4004, as IDENTIFY with that token would be now, and ends for good (no RESUME into it). */
+static void tokens_retired(sd_gateway_t *gw, const json_t *users, const json_t *d)
+{
+    json_int_t version = json_integer_value(json_object_get(d, "token_version"));
+    sd_gw_session_t *s, *next;
+    for (s = gw->sessions; s; s = next) {
+        next = s->hh.next;
+        if (!named(users, s->user_id) || s->token_version >= version) continue;
+        if (s->link) {
+            sd_gw_close_link(s->link, 4004, "Authentication failed");
+            s->link->s = NULL;
+            s->link = NULL;
+        }
+        sd_gw_session_end(s);
+    }
+}
+
 /* Whether the user of s may see a guild event in channel c (or needing perms), as memoized in verdicts. */
 static bool may_see(json_t *verdicts, const json_t *state, const sd_gw_session_t *s, const char *c,
                     uint64_t perms)
@@ -158,6 +177,10 @@ void sd_gw_deliver(sd_gateway_t *gw, json_t *env)
     const char *p = json_string_value(json_object_get(env, "p"));
     uint64_t perms = p ? strtoull(p, NULL, 10) : 0;
     if (!t || !d) return;
+    if (!strcmp(t, SD_EVENTS_TOKENS_RETIRED)) {
+        tokens_retired(gw, users, d);
+        return;
+    }
     if (!strcmp(t, "PRESENCE_UPDATE")) sd_gw_presence_heard(gw, d); /* for later GUILD_CREATEs */
     uint64_t intent = intent_of(t, g != NULL);
     json_t *state = g ? json_object_get(gw->states, g) : NULL;

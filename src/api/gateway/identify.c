@@ -81,6 +81,7 @@ static void on_identified(const sd_user_result_t *r, void *ctx)
         return;
     }
     snprintf(s->user_id, sizeof s->user_id, "%s", r->user->id);
+    s->token_version = r->user->token_version;
     json_t *user = sd_user_private_json(r->user);
     s->user = user ? json_dumps(user, JSON_COMPACT) : NULL;
     json_decref(user);
@@ -140,6 +141,7 @@ static void on_resume_auth(const sd_user_result_t *r, void *ctx)
         invalid_session(fresh);
         return;
     }
+    old->token_version = r->user->token_version;
     if (old->link) { /* its old socket may not have ended yet (a zombie, or still closing): it ends now */
         old->link->s = NULL;
         sd_gw_close_link(old->link, 4000, "Session resumed elsewhere");

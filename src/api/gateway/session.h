@@ -57,8 +57,9 @@ struct sd_gw_session {
     char id[33];
     char resume_id[33]; /* the session this socket asked to resume */
     char user_id[24];
-    char *user;       /* the user's own object, as JSON text (small; parsed when needed) */
-    char *resume_url; /* the socket's URL as the client reached it */
+    long long token_version; /* of the token it logged in (or last resumed) with */
+    char *user;              /* the user's own object, as JSON text (small; parsed when needed) */
+    char *resume_url;        /* the socket's URL as the client reached it */
     bool identified, pending_auth, dead;
     bool payload_compress; /* IDENTIFY asked for compress: big dispatches go alone as zlib streams, unless
                               the socket has transport compression (Discord disables it then) */

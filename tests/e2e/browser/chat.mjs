@@ -325,6 +325,7 @@ try {
     await bob.page.getByLabel('Display name').fill('Bobby Tables');
     await bob.page.getByRole('button', { name: 'Save' }).click();
     await bob.page.locator('.me-panel').getByText('Bobby Tables').waitFor();
+    await bob.page.getByRole('button', { name: 'Close user settings' }).click();
     await alice.page.getByRole('button', { name: 'Direct messages' }).click();
     await alice.page.getByRole('button', { name: 'Bobby Tables' }).waitFor(); // the DM's name
     await alice.page.getByRole('button', { name: `Guild ${suffix}`, exact: true }).click();

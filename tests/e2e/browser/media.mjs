@@ -306,6 +306,8 @@ try {
     await page.getByLabel('Avatar', { exact: true }).setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: png(128, 128, [0, 0, 255]) });
     await page.locator('img[alt="Avatar chosen"]').waitFor();
     await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await page.getByRole('button', { name: 'Close user settings' }).click();
     await page.getByRole('dialog').waitFor({ state: 'detached' });
     const hash = (await api('GET', '/users/@me')).avatar;
     assert.match(hash, /^[0-9a-f]{32}$/);

@@ -18,6 +18,7 @@ import { focusables } from '../ui/keys.js';
 import { Mount } from '../ui/mount.jsx';
 import { ConnectionStatus } from './connection-status.jsx';
 import { Toast } from './toast.jsx';
+import { Keyboard } from '../keys/keyboard.jsx';
 
 /** Where the layout turns into the phone's: keep in step with app/phone.css. */
 export const PHONE = '(max-width: 800px)';
@@ -72,6 +73,7 @@ function Layout({ ctx }) {
   const cls = `app${noMembers ? ' no-members' : ''}${drawer ? ` drawer-${drawer}` : ''}`;
   return (
     <div class={cls}>
+      <Keyboard ctx={ctx} />
       <div class={`nav-drawer${drawer === 'nav' ? ' open' : ''}`} id="nav-drawer" ref={nav} onClick={picked}>
         <Rail ctx={ctx} />
         <Sidebar ctx={ctx} />

@@ -16,6 +16,7 @@ let token = localStorage.getItem('token');
 const api = createApi({ token: () => token, onUnauthorized: () => logout() });
 let session = null; // {store, gateway} of the signed-in user
 let pendingInvite = inviteFromPath();
+let renewal = null; // a password change under way: the promise of the token that replaces this one
 
 function inviteFromPath() {
   const m = location.pathname.match(/^\/invite\/([A-Za-z0-9_-]+)$/);
@@ -50,6 +51,20 @@ function logout() {
   signIn();
 }
 
+/** The session goes on with the token promised (a password change retires every older one): REST calls and the
+ * gateway use it as soon as it arrives; a 4004 close meanwhile waits for it instead of signing out. */
+function renewToken(promise) {
+  const mine = session;
+  const pending = promise.then((fresh) => {
+    if (session !== mine || !fresh) return;
+    token = fresh;
+    localStorage.setItem('token', fresh);
+    if (mine.gateway) mine.gateway.renew(fresh);
+  });
+  renewal = pending;
+  pending.catch(() => {}).finally(() => renewal === pending && (renewal = null));
+}
+
 async function startApp() {
   const store = createStore();
   session = { store, gateway: null };
@@ -75,10 +90,13 @@ async function startApp() {
       store.connection.state = s;
       store.emit('connection');
     },
-    fatal: (code) => (code === 4004 ? logout() : store.emit('toast', 'The gateway refused this session.')),
+    fatal: (code) => {
+      if (code === 4004 && renewal) return renewal.catch(() => logout()); // the new token reconnects it
+      return code === 4004 ? logout() : store.emit('toast', 'The gateway refused this session.');
+    },
   });
   session.gateway = gateway;
-  ctx.actions = createActions({ store, api, gateway, logout });
+  ctx.actions = createActions({ store, api, gateway, logout, tokens: { renew: renewToken } });
   mountLayout(root, ctx);
   gateway.start();
   ctx.actions.loadDms();

@@ -25,11 +25,8 @@ export function ChannelButton({ ctx, channel: c, label }) {
       >
         {other ? <Avatar user={other} size="tiny" /> : null}
         <span class="channel-name">{c.guild_id ? `# ${c.name}` : label}</span>
-        {mentions ? (
-          <span class="badge" aria-hidden="true">
-            {mentions}
-          </span>
-        ) : null}
+        {/* The count is drawn by the stylesheet (from data-count): the button's label already says it. */}
+        {mentions ? <span class="badge" aria-hidden="true" data-count={String(mentions)} /> : null}
       </button>
     </li>
   );

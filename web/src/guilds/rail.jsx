@@ -12,7 +12,7 @@ import { openJoinDialog } from './join-dialog.jsx';
 
 const onKeyDown = arrowKeys('button');
 
-/** The button's name (read out instead of its initials or icon): the label, "(unread)" when it is, then its mentions. */
+/** The button's name: the label, "(unread)" when it is, then its mentions. */
 function named(label, unread, mentions) {
   const marked = unread || mentions ? `${label} (unread)` : label;
   return mentions ? `${marked}, ${mentions} mention${mentions > 1 ? 's' : ''}` : marked;
@@ -29,10 +29,11 @@ function RailButton({ id, label, active, unread, mentions = 0, onClick, onContex
       onClick={onClick}
       onContextMenu={onContextMenu}
     >
-      <span class="sr-only">{named(label, unread, mentions)}</span>
-      <span class="rail-icon" aria-hidden="true">
+      {/* The initials or the icon only picture the name, which is the button's (hidden) text. */}
+      <span class="rail-face" aria-hidden="true">
         {children}
       </span>
+      <span class="sr-only">{named(label, unread, mentions)}</span>
       {mentions ? (
         <span class="badge rail-badge" aria-hidden="true">
           {mentions > 99 ? '99+' : mentions}

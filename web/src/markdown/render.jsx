@@ -4,7 +4,8 @@ import { useState } from 'preact/hooks';
 import { displayName, myRoles } from '../store/model.js';
 import { emojiUrl } from '../media/cdn.js';
 import { highlight, knownLanguage } from './highlight.js';
-import { confirmLeaving, linkUrl, textIsUrl } from './links.js';
+import { confirmLeaving } from './leaving-dialog.jsx';
+import { linkUrl, textIsUrl } from './links.js';
 import { Timestamp } from './timestamp.jsx';
 
 /** The text a subtree reads as (for masked links' text and the jumbo check). */
@@ -50,14 +51,15 @@ function Spoiler({ ctx, id, children }) {
   );
 }
 
-function Link({ href, masked, children }) {
-  const onClick = (e) => {
-    if (!masked || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey) return;
+function Link({ ctx, href, masked, children }) {
+  // A masked link always asks first, whichever button or key follows it (a middle click too).
+  const ask = (e) => {
+    if (!masked || e.button > 1) return;
     e.preventDefault();
-    confirmLeaving(href);
+    confirmLeaving(href, ctx);
   };
   return (
-    <a class="md-link" href={href} target="_blank" rel="noopener noreferrer" title={masked ? href : undefined} onClick={onClick}>
+    <a class="md-link" href={href} target="_blank" rel="noopener noreferrer" title={masked ? href : undefined} onClick={ask} onAuxClick={ask}>
       {children}
     </a>
   );
@@ -72,9 +74,13 @@ function CodeBlock({ lang, code }) {
   );
 }
 
+// Adjacent text joined; a line break before a nested list, after a code block or at the end of a block is the
+// block's own.
 function merged(nodes) {
   const out = [];
-  for (const n of nodes) {
+  for (const [i, n] of nodes.entries()) {
+    const prev = out[out.length - 1];
+    if (n.type === 'br' && (i === nodes.length - 1 || nodes[i + 1].type === 'list' || (prev && prev.type === 'codeBlock'))) continue;
     const last = out[out.length - 1];
     if (n.type === 'text' && last && last.type === 'text') out[out.length - 1] = { type: 'text', content: last.content + n.content };
     else out.push(n);
@@ -111,9 +117,9 @@ function mentionOfRole(env, id) {
 function mentionOfChannel(env, id) {
   const { store, actions } = env.ctx;
   const c = store.channels.get(id);
-  if (!c || !c.guild_id) return <span class="mention channel">#unknown</span>;
+  if (!c || !c.guild_id) return <span class="mention channel-link">#unknown</span>;
   return (
-    <button type="button" class="mention channel" onClick={() => actions.select(c.guild_id, c.id)}>
+    <button type="button" class="mention channel-link" onClick={() => actions.select(c.guild_id, c.id)}>
       {'#' + c.name}
     </button>
   );
@@ -192,7 +198,7 @@ function renderNode(n, env, key) {
       // Not an http(s) link: what was written stays text.
       if (!href) return `[${plainText(n.content)}](${n.target})`;
       return (
-        <Link key={key} href={href} masked={!textIsUrl(plainText(n.content), href)}>
+        <Link key={key} ctx={env.ctx} href={href} masked={!textIsUrl(plainText(n.content), href)}>
           {inner()}
         </Link>
       );

@@ -1,6 +1,7 @@
 // <t:unix:style> timestamps in each of Discord's styles, in the reader's locale and time zone; the full date is
 // the title, and relative ones (R) move on by themselves.
-import { useEffect, useReducer } from 'preact/hooks';
+import { useEffect, useReducer, useRef } from 'preact/hooks';
+import { leftPage } from './gone.js';
 
 const STYLES = {
   t: { timeStyle: 'short' },
@@ -39,17 +40,20 @@ export function formatTimestamp(date, style) {
 export function Timestamp({ seconds, style }) {
   const date = timestampDate(seconds);
   const [, tick] = useReducer((n) => n + 1, 0);
+  const ref = useRef(null);
   const relative = style === 'R' && date;
   useEffect(() => {
     if (!relative) return undefined;
     // Every second while it counts seconds, then every half minute.
     const near = Math.abs(date.getTime() - Date.now()) < 90_000;
-    const timer = setInterval(tick, near ? 1000 : 30_000);
+    const gone = leftPage(ref);
+    gone(); // notes that it is in the page now
+    const timer = setInterval(() => (gone() ? clearInterval(timer) : tick()), near ? 1000 : 30_000);
     return () => clearInterval(timer);
   });
   if (!date) return `<t:${seconds}${style ? ':' + style : ''}>`;
   return (
-    <time class="md-timestamp" dateTime={date.toISOString()} title={new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'medium' }).format(date)}>
+    <time ref={ref} class="md-timestamp" dateTime={date.toISOString()} title={new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'medium' }).format(date)}>
       {formatTimestamp(date, style || 'f')}
     </time>
   );

@@ -13,7 +13,8 @@ const TOKEN = /(?:^|\s)([:@#])([\p{L}\p{N}_.-]*)$/u;
 const MAX = 10;
 
 function ranked(list, q, name) {
-  const starts = list.filter((x) => name(x).toLowerCase().startsWith(q));
+  // Names starting with the text first, the shortest of them first (:smi offers :smile: before :smiley:).
+  const starts = list.filter((x) => name(x).toLowerCase().startsWith(q)).sort((a, b) => name(a).length - name(b).length);
   const inside = list.filter((x) => !name(x).toLowerCase().startsWith(q) && name(x).toLowerCase().includes(q));
   return [...starts, ...inside].slice(0, MAX);
 }
@@ -123,7 +124,9 @@ export function Completions({ ctx, input }) {
             pick(item);
           }}
         >
-          {item.img ? <img class="emoji inline" src={item.img} alt="" /> : item.glyph ? <span class="completion-glyph">{item.glyph}</span> : null}
+          {item.img ? <img class="emoji inline" src={item.img} alt="" /> : item.glyph ? <span class="completion-glyph" aria-hidden="true">
+              {item.glyph}
+            </span> : null}
           <span class="completion-label">{item.label}</span>
           {item.hint ? <span class="completion-hint">{item.hint}</span> : null}
         </li>

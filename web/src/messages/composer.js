@@ -4,6 +4,7 @@
 // every eight seconds. A message that could not be sent comes back into the box, with its files. Completions
 // (completions.jsx) offer emoji for :shortcode:, members for @name and channels for #name.
 import { createEmojiPicker } from '../emoji/emoji-picker.js';
+import { editLastMessage } from '../keys/edit-last.js';
 import { h, replaceChildren } from '../dom.js';
 import { displayName, dmName } from '../store/model.js';
 import { currentChannel } from '../store/store.js';
@@ -101,6 +102,7 @@ export function createComposer(ctx) {
   });
 
   input.addEventListener('keydown', (e) => {
+    if (editLastMessage(ctx, e)) return;
     if (e.key === 'Enter' && !e.shiftKey) {
       e.preventDefault();
       send();

@@ -11,7 +11,7 @@ document.addEventListener('visibilitychange', () => current && current.atBottom(
 
 export function createMessageList(ctx) {
   const { store, actions } = ctx;
-  const list = h('div', { class: 'messages', role: 'log', 'aria-label': 'Messages', tabindex: 0 });
+  const list = h('div', { id: 'messages', class: 'messages', role: 'log', 'aria-label': 'Messages', tabindex: 0 });
   const atBottom = () => list.scrollHeight - list.scrollTop - list.clientHeight < 40;
   const hint = (text) => replaceChildren(list, h('p', { class: 'hint' }, text));
   const mounted = { atBottom, ackLatest: () => actions.ackLatest() };

@@ -3,13 +3,15 @@
 // into the store and emits the notices; errors become a toast, except where a dialog shows them itself (those
 // actions throw). Message actions come from message-actions.js.
 import { describeError } from '../api.js';
+import { createAccountActions } from './account-actions.js';
+import { createPeopleActions } from './people-actions.js';
 import * as M from './model.js';
 import { createMessageActions } from './message-actions.js';
 import { createUploadActions } from './upload-actions.js';
 import { createGuildSettingsActions } from './guild-settings-actions.js';
 
-/** api: the REST client; gateway: the session's Gateway; logout(): signs out. */
-export function createActions({ store, api, gateway, logout }) {
+/** api: the REST client; gateway: the session's Gateway; logout(): signs out; tokens: see account-actions.js. */
+export function createActions({ store, api, gateway, logout, tokens }) {
   const notify = (text) => store.emit('toast', text);
   const fail = (err) => notify(describeError(err));
 
@@ -164,6 +166,7 @@ export function createActions({ store, api, gateway, logout }) {
       store.emit('presence');
     },
   };
+  Object.assign(actions, createPeopleActions({ store, api }), createAccountActions({ store, api, tokens, logout }));
   Object.assign(actions, createUploadActions({ store, api, actions }));
   Object.assign(actions, createGuildSettingsActions({ store, api, actions }));
   return Object.assign(actions, createMessageActions({ store, api, actions }));

@@ -10,6 +10,8 @@
 //   unread              read states or mention counts changed
 //   members (guildId)   a guild's member list changed
 //   roles (guildId)     a guild's roles changed (created, edited, moved or deleted)
+//   bans (guildId)      a guild's bans (store.bans) were loaded or changed
+//   invites (guildId)   a guild's invites (store.invites) were loaded or changed
 //   presence            someone's status changed
 //   me                  the signed-in user changed
 //   user (id)           a user's profile (name, avatar) changed
@@ -39,6 +41,8 @@ export function createStore() {
     drafts: new Map(), // channel id -> [{key, file, preview}] files attached in its composer
     upload: null, // {channelId, loaded, total, names, abort} of the message with files being sent
     revealed: new Set(), // ids of the spoilers shown
+    bans: new Map(), // guild id -> [{user, reason}] as last loaded (guild settings)
+    invites: new Map(), // guild id -> [invite] as last loaded (guild settings)
     loadingOlder: false,
     status: 'online', // the status the user chose
     connection: { state: 'connecting', readyBefore: false },

@@ -59,6 +59,25 @@ static void post_login(sd_request_t *req, void *app)
     json_decref(body);
 }
 
+static void on_logged_out(const sd_user_result_t *r, void *ctx)
+{
+    sd_request_t *req = ctx;
+    if (r->err)
+        fail(req, r);
+    else
+        sd_http_respond(req, 204, "application/json", "", 0);
+}
+
+/* POST /auth/logout: Discord's retires the token it is called with. Tokens here are checked without any
+   state but the account's token version, so the one way to retire this token is to retire every token of
+   the account: each device is signed out and its gateway sessions closed (4004). Its body (Discord's
+   {provider, voip_provider}) is not read. */
+static void post_logout(sd_request_t *req, void *app)
+{
+    sd_err_t err = sd_user_service_retire_tokens(app, sd_deps_user(req), on_logged_out, req);
+    if (err) sd_deps_fail(req, err);
+}
+
 sd_err_t sd_auth_endpoints_register(sd_router_t *r, const char *prefix)
 {
     char path[128];
@@ -66,5 +85,7 @@ sd_err_t sd_auth_endpoints_register(sd_router_t *r, const char *prefix)
     snprintf(path, sizeof path, "%s/auth/register", prefix);
     if ((err = sd_router_add(r, "POST", path, post_register, 0))) return err;
     snprintf(path, sizeof path, "%s/auth/login", prefix);
-    return sd_router_add(r, "POST", path, post_login, 0);
+    if ((err = sd_router_add(r, "POST", path, post_login, 0))) return err;
+    snprintf(path, sizeof path, "%s/auth/logout", prefix);
+    return sd_router_add(r, "POST", path, post_logout, SD_API_AUTH);
 }

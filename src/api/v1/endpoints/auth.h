@@ -1,4 +1,5 @@
-/* auth endpoints: POST /auth/register and POST /auth/login. */
+/* auth endpoints: POST /auth/register, POST /auth/login and POST /auth/logout (retires every token of the
+   account). */
 #ifndef SD_API_V1_ENDPOINTS_AUTH_H
 #define SD_API_V1_ENDPOINTS_AUTH_H
 

@@ -23,7 +23,6 @@ static const planned_t planned[] = {
     {"DELETE", "/channels/{channel_id}/recipients/{user_id}", "Group DM management"},
     {"PUT", "/channels/{channel_id}/recipients/{user_id}", "Group DM management"},
     {"POST", "/users/{user_id}/channels", "Group DM management"},
-    {"POST", "/auth/logout", "Logging out"},
     {"GET", "/channels/{channel_id}/webhooks", "Webhooks"},
     {"POST", "/channels/{channel_id}/webhooks", "Webhooks"},
     {"GET", "/guilds/{guild_id}/webhooks", "Webhooks"},

@@ -4,9 +4,11 @@
 import { Overview } from './overview.jsx';
 import { Roles } from './roles.jsx';
 import { Channels } from './channels.jsx';
+import { PEOPLE_SECTIONS } from '../guild-people/sections.js';
 
 export const SECTIONS = [
   { id: 'overview', label: 'Overview', Component: Overview },
   { id: 'roles', label: 'Roles', Component: Roles },
   { id: 'channels', label: 'Channels', Component: Channels },
+  ...PEOPLE_SECTIONS,
 ];
