@@ -13,11 +13,13 @@ import { createTyping } from '../messages/typing.js';
 import { ConnectionStatus } from './connection-status.jsx';
 import { island } from '../ui/island.js';
 import { createToast } from './toast.js';
+import { startNotify } from '../notify/notifier.js';
 
 /** ctx: {store, actions} of the session. */
 export function mountLayout(root, ctx) {
   // Avatars already drawn (on older messages too) follow a changed one.
   ctx.store.on('user', (id) => refreshAvatars(ctx.store, id));
+  startNotify(ctx);
   replaceChildren(
     root,
     h(

@@ -8,6 +8,7 @@ import { guildIconUrl } from '../media/cdn.js';
 import { canManageGuild, CATEGORY, newer, TEXT } from '../store/model.js';
 import { channelButton } from './channel-button.js';
 import { openCreateChannelDialog } from './create-channel-dialog.js';
+import { notifyButtonProps } from '../notify/notify-dialog.jsx';
 
 /** Draws guild g into the sidebar's head and list. */
 export function renderChannelList(ctx, g, head, list) {
@@ -19,6 +20,7 @@ export function renderChannelList(ctx, g, head, list) {
       ? h('button', { class: 'icon', title: 'Edit server', 'aria-label': 'Edit server', onClick: () => openGuildSettingsDialog(ctx, g.guild.id) }, '✎')
       : null,
     h('button', { class: 'small', title: 'Invite people', 'aria-label': 'Invite people', onClick: () => openInviteDialog(ctx) }, 'Invite'),
+    h('button', notifyButtonProps(ctx, { guildId: g.guild.id }, 'Server notification settings'), '🔔'),
     h('button', { class: 'icon', title: 'Create channel', 'aria-label': 'Create channel', onClick: () => openCreateChannelDialog(ctx) }, '#+'),
   );
   const all = [...g.channels.values()].sort((a, b) => a.position - b.position || (newer(a.id, b.id) ? 1 : -1));

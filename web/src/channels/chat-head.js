@@ -2,8 +2,10 @@
 import { h, replaceChildren } from '../dom.js';
 import { dmName } from '../store/model.js';
 import { currentChannel } from '../store/store.js';
+import { notifyButtonProps } from '../notify/notify-dialog.jsx';
 
-export function createChatHead({ store }) {
+export function createChatHead(ctx) {
+  const { store } = ctx;
   const el = h('header', { class: 'chat-head' });
   const render = () => {
     const c = currentChannel(store);
@@ -11,6 +13,7 @@ export function createChatHead({ store }) {
       el,
       c ? h('h2', {}, c.guild_id ? `# ${c.name}` : dmName(store, c)) : h('h2', {}, 'No channel'),
       c && c.topic ? h('p', { class: 'topic' }, c.topic) : null,
+      c ? h('button', notifyButtonProps(ctx, { channel: c }, 'Channel notification settings'), '🔔') : null,
     );
   };
   store.on(['view', 'open'], render);

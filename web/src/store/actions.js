@@ -6,6 +6,7 @@ import { describeError } from '../api.js';
 import * as M from './model.js';
 import { createMessageActions } from './message-actions.js';
 import { createUploadActions } from './upload-actions.js';
+import { createNotifyActions } from '../notify/notify-actions.js';
 
 /** api: the REST client; gateway: the session's Gateway; logout(): signs out. */
 export function createActions({ store, api, gateway, logout }) {
@@ -144,5 +145,6 @@ export function createActions({ store, api, gateway, logout }) {
     },
   };
   Object.assign(actions, createUploadActions({ store, api, actions }));
+  Object.assign(actions, createNotifyActions({ store, api }));
   return Object.assign(actions, createMessageActions({ store, api, actions }));
 }
