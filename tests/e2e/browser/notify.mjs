@@ -143,6 +143,9 @@ try {
     assert.equal(s.message_notifications, 1);
     assert.equal(s.mute_config.selected_time_window, 28800);
     assert.ok(Date.parse(s.mute_config.end_time) > Date.now() + 7 * 3600 * 1000, s.mute_config.end_time);
+    // a muted server shows no unread marks, only its mentions
+    await page.getByRole('button', { name: `Bells ${suffix}`, exact: true }).waitFor();
+    await page.getByRole('button', { name: /^#general, muted, 1 mention$/ }).waitFor();
   });
 
   await step('a muted server notifies no more, while its mentions still count in the badge', async () => {

@@ -3,19 +3,21 @@
 import { avatar } from '../content.js';
 import { h } from '../dom.js';
 import { isUnread } from '../store/model.js';
+import { channelMuted } from '../notify/settings.js';
 
 export function channelButton({ store, actions }, c, label) {
-  const unread = isUnread(c);
+  const muted = channelMuted(store, c); // shows its mentions only
+  const unread = !muted && isUnread(c);
   const active = store.view.channelId === c.id;
   const mentions = c.mention_count || 0;
-  const parts = [label, unread ? 'unread' : null, mentions ? `${mentions} mention${mentions > 1 ? 's' : ''}` : null];
+  const parts = [label, muted ? 'muted' : null, unread ? 'unread' : null, mentions ? `${mentions} mention${mentions > 1 ? 's' : ''}` : null];
   return h(
     'li',
     {},
     h(
       'button',
       {
-        class: `channel${active ? ' active' : ''}${unread ? ' unread' : ''}`,
+        class: `channel${active ? ' active' : ''}${unread ? ' unread' : ''}${muted ? ' notify-muted' : ''}`,
         'aria-current': active ? 'page' : null,
         'aria-label': parts.filter(Boolean).join(', '),
         dataset: { key: c.id },

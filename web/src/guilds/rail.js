@@ -6,6 +6,7 @@ import { guildIconUrl } from '../media/cdn.js';
 import { isUnread, TEXT } from '../store/model.js';
 import { openCreateGuildDialog } from './create-guild-dialog.js';
 import { openJoinDialog } from './join-dialog.js';
+import { channelMuted, guildMuted } from '../notify/settings.js';
 
 function railButton(key, label, text, { active, unread, onClick, extra = '' }) {
   return h(
@@ -36,11 +37,11 @@ export function createRail(ctx) {
     const guilds = [...store.guilds.values()].map((g) =>
       railButton(g.guild.id, g.guild.name, guildIcon(g.guild), {
         active: store.view.guildId === g.guild.id,
-        unread: [...g.channels.values()].some((c) => c.type === TEXT && isUnread(c)),
+        unread: !guildMuted(store, g.guild.id) && [...g.channels.values()].some((c) => c.type === TEXT && isUnread(c) && !channelMuted(store, c)),
         onClick: () => actions.select(g.guild.id),
       }),
     );
-    const dmUnread = [...store.channels.values()].some((c) => !c.guild_id && isUnread(c));
+    const dmUnread = [...store.channels.values()].some((c) => !c.guild_id && isUnread(c) && !channelMuted(store, c));
     replaceChildren(
       el,
       railButton('@me', 'Direct messages', '✉', { active: store.view.guildId === null, unread: dmUnread, onClick: () => actions.select(null) }),

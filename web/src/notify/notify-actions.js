@@ -12,6 +12,7 @@ export function createNotifyActions({ store, api }) {
       const s = await api.patch(`/users/@me/guilds/${guildId || '@me'}/settings`, changes);
       putSettings(store, s);
       store.emit('guildSettings');
+      store.emit('unread'); // a mute hides unread marks
       return s;
     },
 

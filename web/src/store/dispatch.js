@@ -99,6 +99,7 @@ export function applyDispatch({ store, actions }, t, d) {
     case 'USER_GUILD_SETTINGS_UPDATE':
       putSettings(store, d);
       store.emit('guildSettings');
+      store.emit('unread');
       break;
     case 'USER_UPDATE':
       M.rememberUser(store, d);
