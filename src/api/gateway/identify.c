@@ -13,6 +13,20 @@
 #include "services/guild_settings_service.h"
 #include "services/user_service.h"
 
+/* READY's user_guild_settings version: the newest of its entries'. */
+static json_int_t settings_version(const json_t *entries)
+{
+    json_int_t v = 0;
+    size_t i;
+    json_t *e;
+    json_array_foreach(entries, i, e)
+    {
+        json_int_t n = json_integer_value(json_object_get(e, "version"));
+        if (n > v) v = n;
+    }
+    return v;
+}
+
 static void send_ready(sd_gw_session_t *s, json_t *guild_ids, json_t *settings)
 {
     json_t *guilds = json_array();
@@ -23,13 +37,13 @@ static void send_ready(sd_gw_session_t *s, json_t *guild_ids, json_t *settings)
     json_t *private_user = json_loads(s->user, 0, NULL);
     sd_gw_dispatch_json(
         s, "READY",
-        json_pack("{s:i, s:o, s:o, s:s, s:s, s:s, s:{s:s, s:i}, s:[], s:[], s:{}, s:{s:O, s:b, s:i}, s:[],"
+        json_pack("{s:i, s:o, s:o, s:s, s:s, s:s, s:{s:s, s:i}, s:[], s:[], s:{}, s:{s:O, s:b, s:I}, s:[],"
                   " s:[i, i]}",
                   "v", 10, "user", private_user, "guilds", guilds, "session_id", s->id, "resume_gateway_url",
                   s->resume_url, "session_type", "normal", "application", "id", s->user_id, "flags", 0,
                   "private_channels", "relationships", "user_settings", "user_guild_settings", "entries",
-                  settings, "partial", 0, "version", (int)json_array_size(settings), "presences", "shard", 0,
-                  1));
+                  settings, "partial", 0, "version", (json_int_t)settings_version(settings), "presences",
+                  "shard", 0, 1));
     json_array_foreach(guild_ids, i, id) sd_gw_guild_join(s, json_string_value(id));
 }
 
