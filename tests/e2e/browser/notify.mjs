@@ -131,7 +131,7 @@ try {
   await step('the server can be muted from its menu, saved on the server', async () => {
     await page.getByRole('button', { name: new RegExp(`^Bells ${suffix}`) }).click();
     await page.getByRole('button', { name: /^#quiet/ }).click();
-    await page.getByRole('button', { name: 'Server notification settings' }).click();
+    await page.getByRole('button', { name: 'Server notifications' }).click();
     const dlg = page.getByRole('dialog', { name: `Notification settings: Bells ${suffix}` });
     await dlg.getByLabel('Mute this server').selectOption({ label: 'For 8 hours' });
     await dlg.getByRole('radio', { name: 'Only @mentions' }).check();
@@ -160,7 +160,7 @@ try {
   await step('a DM muted from the chat head stops its notifications and badge', async () => {
     await page.getByRole('button', { name: 'Direct messages' }).click();
     await page.getByRole('heading', { name: bob.name }).waitFor();
-    await page.getByRole('button', { name: 'Channel notification settings' }).click();
+    await page.getByRole('button', { name: 'Channel notifications' }).click();
     const dlg = page.getByRole('dialog', { name: `Notification settings: ${bob.name}` });
     await dlg.getByLabel('Mute this conversation').selectOption({ label: 'Until I turn it back on' });
     await dlg.getByRole('button', { name: 'Save' }).click();

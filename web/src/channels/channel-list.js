@@ -20,7 +20,7 @@ export function renderChannelList(ctx, g, head, list) {
       ? h('button', { class: 'icon', title: 'Edit server', 'aria-label': 'Edit server', onClick: () => openGuildSettingsDialog(ctx, g.guild.id) }, '✎')
       : null,
     h('button', { class: 'small', title: 'Invite people', 'aria-label': 'Invite people', onClick: () => openInviteDialog(ctx) }, 'Invite'),
-    h('button', notifyButtonProps(ctx, { guildId: g.guild.id }, 'Server notification settings'), '🔔'),
+    h('button', notifyButtonProps(ctx, { guildId: g.guild.id }, 'Server notifications'), '🔔'),
     h('button', { class: 'icon', title: 'Create channel', 'aria-label': 'Create channel', onClick: () => openCreateChannelDialog(ctx) }, '#+'),
   );
   const all = [...g.channels.values()].sort((a, b) => a.position - b.position || (newer(a.id, b.id) ? 1 : -1));

@@ -13,7 +13,7 @@ export function createChatHead(ctx) {
       el,
       c ? h('h2', {}, c.guild_id ? `# ${c.name}` : dmName(store, c)) : h('h2', {}, 'No channel'),
       c && c.topic ? h('p', { class: 'topic' }, c.topic) : null,
-      c ? h('button', notifyButtonProps(ctx, { channel: c }, 'Channel notification settings'), '🔔') : null,
+      c ? h('button', notifyButtonProps(ctx, { channel: c }, 'Channel notifications'), '🔔') : null,
     );
   };
   store.on(['view', 'open'], render);
