@@ -144,7 +144,7 @@ try {
     assert.equal(s.mute_config.selected_time_window, 28800);
     assert.ok(Date.parse(s.mute_config.end_time) > Date.now() + 7 * 3600 * 1000, s.mute_config.end_time);
     // a muted server shows no unread marks, only its mentions
-    await page.getByRole('button', { name: `Bells ${suffix}`, exact: true }).waitFor();
+    await eventually(async () => !(await page.locator(`.rail-item[data-key="${guild.id}"]`).getAttribute('class')).includes('unread'), 'no unread mark on the rail');
     await page.getByRole('button', { name: /^#general, muted, 1 mention$/ }).waitFor();
   });
 

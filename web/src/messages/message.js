@@ -1,7 +1,9 @@
 // One message: what it replies to, author and time, the text (or the edit box), attachments, embeds,
 // reactions and the reaction picker, and the Reply, React, Edit and Delete buttons.
-import { avatar, formatTime, renderContent } from '../content.js';
+import { avatar, formatTime } from '../content.js';
 import { h } from '../dom.js';
+import { MessageContent } from '../markdown/message-content.jsx';
+import { island } from '../ui/island.js';
 import { displayName, mentionsMe } from '../store/model.js';
 import { attachmentsEl } from './attachments.js';
 import { editBox } from './edit-box.js';
@@ -35,7 +37,7 @@ export function messageEl(ctx, m, list) {
       h('time', { datetime: m.timestamp }, formatTime(m.timestamp)),
       m.edited_timestamp ? h('span', { class: 'edited' }, '(edited)') : null,
     ),
-    store.editing === m.id ? editBox(ctx, m) : m.content ? h('div', { class: 'content' }, renderContent(store, m.content, gid)) : null,
+    store.editing === m.id ? editBox(ctx, m) : m.content ? island(MessageContent, { ctx, message: m }) : null,
     attachmentsEl(ctx, m),
     embedsEl(ctx, m, gid),
     reactions(ctx, m),

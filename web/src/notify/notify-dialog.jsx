@@ -127,7 +127,11 @@ export function openNotifyDialog(ctx, { guildId = null, channel = null }) {
   return dlg;
 }
 
-/** The button that opens it, for the heads still built with h(): onClick only. */
-export function notifyButtonProps(ctx, target, label) {
-  return { class: 'icon notify-open', title: label, 'aria-label': label, onClick: () => openNotifyDialog(ctx, target) };
+/** The bell that opens it for target ({guildId} or {channel}). */
+export function NotifyButton({ ctx, target, label }) {
+  return (
+    <button type="button" class="icon notify-open" title={label} aria-label={label} onClick={() => openNotifyDialog(ctx, target)}>
+      🔔
+    </button>
+  );
 }
