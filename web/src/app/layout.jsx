@@ -19,6 +19,7 @@ import { Mount } from '../ui/mount.jsx';
 import { ConnectionStatus } from './connection-status.jsx';
 import { Toast } from './toast.jsx';
 import { Keyboard } from '../keys/keyboard.jsx';
+import { startNotify } from '../notify/notifier.js';
 
 /** Where the layout turns into the phone's: keep in step with app/phone.css. */
 export const PHONE = '(max-width: 800px)';
@@ -98,5 +99,6 @@ function Layout({ ctx }) {
 /** Draws the main screen of the session ctx ({store, actions}) into root; it goes when the session closes. */
 export function mountLayout(root, ctx) {
   render(<Layout ctx={ctx} />, root);
+  startNotify(ctx);
   ctx.store.on('close', () => render(null, root));
 }

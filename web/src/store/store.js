@@ -23,6 +23,8 @@
 //   draft (channelId)   the files attached in a channel's composer changed
 //   upload              the upload under way (store.upload) started, moved on or ended
 //   emojis (guildId)    a guild's custom emoji changed
+//   created (m)         a message arrived from the gateway (any channel; notifications look at it)
+//   guildSettings       one's notification settings (store.guildSettings, notify/settings.js) changed
 //   connection          the gateway's state changed
 //   toast (text)        something to tell the user
 //   close               the session ended (signed out)
