@@ -5,6 +5,8 @@ import pathlib
 import shutil
 import subprocess
 
+import pytest
+
 from conftest import ROOT
 
 DIST = ROOT / "web" / "dist"
@@ -15,6 +17,7 @@ def chromium():
     return os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
+@pytest.mark.web_ui
 def test_notifications_title_badge_and_mutes_in_a_real_browser(server):
     assert (DIST / "index.html").exists(), "web/dist is missing: `task web:build` runs before the tests"
     assert pathlib.Path(chromium()).exists(), "chromium is missing: `task setup` installs it"
