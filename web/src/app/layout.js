@@ -8,8 +8,8 @@ import { h, replaceChildren } from '../dom.js';
 import { createRail } from '../guilds/rail.js';
 import { createMemberList } from '../members/member-list.js';
 import { createComposer } from '../messages/composer.js';
-import { createMessageList } from '../messages/message-list.js';
-import { createTyping } from '../messages/typing.js';
+import { MessageList } from '../messages/message-list.jsx';
+import { Typing } from '../messages/typing.jsx';
 import { ConnectionStatus } from './connection-status.jsx';
 import { island } from '../ui/island.js';
 import { createToast } from './toast.js';
@@ -25,7 +25,7 @@ export function mountLayout(root, ctx) {
       { class: 'app' },
       createRail(ctx),
       createSidebar(ctx),
-      h('main', { class: 'chat' }, createChatHead(ctx), island(ConnectionStatus, { ctx }), createMessageList(ctx), createTyping(ctx), createComposer(ctx)),
+      h('main', { class: 'chat' }, createChatHead(ctx), island(ConnectionStatus, { ctx }), island(MessageList, { ctx }), island(Typing, { ctx }), createComposer(ctx)),
       createMemberList(ctx),
       createToast(ctx),
     ),

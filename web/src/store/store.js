@@ -7,7 +7,7 @@
 //   guild (id)          a guild, its channels or its members changed
 //   channel (channel)   a channel was created, changed or deleted
 //   dms                 the DM list was loaded
-//   unread              read states or mention counts changed
+//   unread              read states, mention counts or the open channel's unread marker changed
 //   members (guildId)   a guild's member list changed
 //   presence            someone's status changed
 //   me                  the signed-in user changed
@@ -38,6 +38,7 @@ export function createStore() {
     drafts: new Map(), // channel id -> [{key, file, preview}] files attached in its composer
     upload: null, // {channelId, loaded, total, names, abort} of the message with files being sent
     revealed: new Set(), // ids of the spoilers shown
+    unreadMarker: null, // {channelId, lastRead}: the open channel's read state when it was opened (the "New messages" divider)
     loadingOlder: false,
     status: 'online', // the status the user chose
     connection: { state: 'connecting', readyBefore: false },
