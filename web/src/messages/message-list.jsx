@@ -114,6 +114,8 @@ export function MessageList({ ctx }) {
     }
     capture();
     updateAbove();
+    // Scrolled up to the top of what is loaded (where a scroll may no longer move, so no scroll event comes).
+    if (!st.stick && el.scrollTop < OLDER_AT && st.shown.start === 0 && st.shown.list.length) older();
   }
 
   function updateAbove() {
