@@ -107,7 +107,7 @@ export function createApi({ token, onUnauthorized }) {
     get: (path) => request('GET', path),
     post: (path, body) => request('POST', path, body === undefined ? {} : body),
     patch: (path, body) => request('PATCH', path, body),
-    put: (path) => request('PUT', path),
+    put: (path, body) => request('PUT', path, body),
     del: (path) => request('DELETE', path),
   };
 }

@@ -1,5 +1,5 @@
-// Forms shared by the sign-in screen and the dialogs: a labelled input, and a modal dialog whose form shows
-// the server's refusal in place.
+// Labelled inputs and modal dialogs for the parts still built with h() from dom.js (components use
+// ui/dialog.jsx, which has the same with a focus trap), and nextId() for both.
 import { describeError } from './api.js';
 import { h } from './dom.js';
 

@@ -329,7 +329,9 @@ try {
     await page.getByRole('button', { name: 'Edit server' }).click();
     await page.getByLabel('Server icon', { exact: true }).setInputFiles({ name: 'icon.png', mimeType: 'image/png', buffer: png(96, 96, [250, 200, 0]) });
     await page.locator('img[alt="Server icon chosen"]').waitFor();
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('status').getByText('Saved.').waitFor();
+    await page.getByRole('button', { name: 'Close server settings' }).click();
     await page.getByRole('dialog').waitFor({ state: 'detached' });
     const icon = await loaded(page.getByRole('button', { name: `Media ${suffix}`, exact: true }).locator(`img[src^="/icons/${guild.id}/"]`));
     const hash = (await api('GET', `/guilds/${guild.id}`)).icon;

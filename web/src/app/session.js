@@ -1,15 +1,15 @@
 // Signing in and out: the token (kept in localStorage), the sign-in screen, and one session per sign-in: its
 // store, the actions on it, the gateway that feeds it, and the screen drawn from it.
 import { createApi, describeError } from '../api.js';
-import { showAuth } from '../auth/auth-screen.js';
-import { h, replaceChildren } from '../dom.js';
+import { h as vnode, render } from 'preact';
+import { AuthScreen } from '../auth/auth-screen.jsx';
 import { Gateway } from '../gateway.js';
-import { openJoinDialog } from '../guilds/join-dialog.js';
+import { openJoinDialog } from '../guilds/join-dialog.jsx';
 import { createActions } from '../store/actions.js';
 import { applyDispatch } from '../store/dispatch.js';
 import { rememberUser } from '../store/model.js';
 import { createStore } from '../store/store.js';
-import { mountLayout } from './layout.js';
+import { mountLayout } from './layout.jsx';
 
 const root = document.getElementById('app');
 let token = localStorage.getItem('token');
@@ -29,12 +29,14 @@ export function start() {
 }
 
 function signIn(mode = 'login') {
-  showAuth(root, mode, async (login, body) => {
+  const submit = async (login, body) => {
     const answer = await api.post(login ? '/auth/login' : '/auth/register', body);
     token = answer.token;
     localStorage.setItem('token', token);
     startApp();
-  });
+  };
+  // A fresh key: signing in again starts from an empty form.
+  render(vnode(AuthScreen, { mode, submit, key: Date.now() }), root);
 }
 
 function logout() {
@@ -55,7 +57,7 @@ async function startApp() {
     store.me = await api.get('/users/@me');
   } catch (err) {
     if (err.status === 401) return; // logout() has shown the sign-in screen
-    replaceChildren(root, h('main', { class: 'auth' }, h('p', { role: 'alert' }, describeError(err))));
+    render(vnode('main', { class: 'auth' }, vnode('p', { role: 'alert' }, describeError(err))), root);
     return;
   }
   if (!session || session.store !== store) return;

@@ -1,18 +1,30 @@
 // The composer: the message box for the open channel (Enter sends, Shift+Enter a new line), the reply bar
 // (Escape or Cancel drops the reply), files attached by the button, by paste or by dropping them on the box
 // (their chips and the upload's progress in the tray above), the emoji picker, and typing notices sent at most
-// every eight seconds. A message that could not be sent comes back into the box, with its files.
+// every eight seconds. A message that could not be sent comes back into the box, with its files. Completions
+// (completions.jsx) offer emoji for :shortcode:, members for @name and channels for #name.
 import { createEmojiPicker } from '../emoji/emoji-picker.js';
 import { h, replaceChildren } from '../dom.js';
 import { displayName, dmName } from '../store/model.js';
 import { currentChannel } from '../store/store.js';
 import { createAttachTray } from './attach-tray.js';
+import { Completions } from './completions.jsx';
+import { island } from '../ui/island.js';
 
 export function createComposer(ctx) {
   const { store, actions } = ctx;
   const form = h('form', { class: 'composer' });
   const replyBar = h('div', { class: 'reply-bar' });
-  const input = h('textarea', { id: 'composer-input', rows: 1, maxlength: 2000, autocomplete: 'off' });
+  const input = h('textarea', {
+    id: 'composer-input',
+    rows: 1,
+    maxlength: 2000,
+    autocomplete: 'off',
+    role: 'combobox',
+    'aria-autocomplete': 'list',
+    'aria-controls': 'composer-completions',
+    'aria-expanded': 'false',
+  });
   const label = h('label', { for: 'composer-input', class: 'sr-only' }, 'Message');
   const files = h('input', { type: 'file', multiple: true, class: 'sr-only', tabindex: -1, 'aria-label': 'Attach files' });
   const attach = h('button', { type: 'button', class: 'icon attach', 'aria-label': 'Attach files', title: 'Attach files' }, '📎');
@@ -110,6 +122,7 @@ export function createComposer(ctx) {
   form.append(
     replyBar,
     createAttachTray(ctx),
+    island(Completions, { ctx, input }),
     h('div', { class: 'compose-row' }, attach, files, label, input, createEmojiPicker(ctx, insert), h('button', { type: 'submit', class: 'primary' }, 'Send')),
   );
 

@@ -3,16 +3,17 @@
 // picker, and the Reply, React, Edit and Delete buttons.
 import { Component } from 'preact';
 import { formatTime } from '../content.js';
+import { MessageContent } from '../markdown/message-content.jsx';
 import { displayName, mentionsMe } from '../store/model.js';
 import { Attachments } from './attachments.jsx';
 import { EditBox } from './edit-box.jsx';
 import { Embeds } from './embeds.jsx';
 import { ReactionPicker, Reactions } from './reactions.jsx';
-import { Avatar, PlainContent } from './text.jsx';
+import { Avatar } from './text.jsx';
 
-/** The message's text: the one place that chooses how content is drawn. */
-function Content({ ctx, message, guildId }) {
-  return <PlainContent store={ctx.store} text={message.content} guildId={guildId} />;
+/** The message's text (its .content element): the one place that chooses how content is drawn. */
+function Content({ ctx, message }) {
+  return <MessageContent ctx={ctx} message={message} />;
 }
 
 function ReplyRef({ store, m, gid }) {
@@ -68,9 +69,7 @@ function MessageView({ ctx, m, head }) {
       {editing ? (
         <EditBox ctx={ctx} m={m} />
       ) : m.content ? (
-        <div class="content">
-          <Content ctx={ctx} message={m} guildId={gid} />
-        </div>
+        <Content ctx={ctx} message={m} />
       ) : null}
       {!head && !editing ? <Edited m={m} /> : null}
       <Attachments ctx={ctx} m={m} />

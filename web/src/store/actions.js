@@ -6,6 +6,7 @@ import { describeError } from '../api.js';
 import * as M from './model.js';
 import { createMessageActions } from './message-actions.js';
 import { createUploadActions } from './upload-actions.js';
+import { createGuildSettingsActions } from './guild-settings-actions.js';
 
 /** api: the REST client; gateway: the session's Gateway; logout(): signs out. */
 export function createActions({ store, api, gateway, logout }) {
@@ -136,6 +137,26 @@ export function createActions({ store, api, gateway, logout }) {
       store.emit('guild', guildId);
     },
 
+    /** Marks every unread channel of a guild read up to its newest message (one ack per channel); a refusal
+     * becomes a toast. */
+    async markGuildRead(guildId) {
+      const channels = M.unreadChannels(store, guildId);
+      const acks = channels.map(async (c) => {
+        const messageId = c.last_message_id;
+        try {
+          await api.post(`/channels/${c.id}/messages/${messageId}/ack`, {});
+          if (!M.newer(c.last_read_message_id, messageId)) {
+            c.last_read_message_id = messageId;
+            c.mention_count = 0;
+          }
+        } catch (err) {
+          fail(err);
+        }
+      });
+      await Promise.all(acks);
+      store.emit('unread');
+    },
+
     setStatus(status) {
       gateway.setStatus(status);
       store.status = status;
@@ -144,5 +165,6 @@ export function createActions({ store, api, gateway, logout }) {
     },
   };
   Object.assign(actions, createUploadActions({ store, api, actions }));
+  Object.assign(actions, createGuildSettingsActions({ store, api, actions }));
   return Object.assign(actions, createMessageActions({ store, api, actions }));
 }

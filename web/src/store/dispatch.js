@@ -58,9 +58,11 @@ export function applyDispatch({ store, actions }, t, d) {
     case 'GUILD_ROLE_CREATE':
     case 'GUILD_ROLE_UPDATE':
       if (g) g.roles.set(d.role.id, d.role);
+      store.emit('roles', d.guild_id);
       break;
     case 'GUILD_ROLE_DELETE':
       if (g) g.roles.delete(d.role_id);
+      store.emit('roles', d.guild_id);
       break;
     case 'MESSAGE_CREATE':
       actions.messageCreated(d);

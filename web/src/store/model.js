@@ -148,6 +148,37 @@ export function isUnread(channel) {
   return !!channel && newer(channel.last_message_id, channel.last_read_message_id);
 }
 
+/** The guild's text channels that have a message newer than the user's read state. */
+export function unreadChannels(store, guildId) {
+  const g = store.guilds.get(guildId);
+  return g ? [...g.channels.values()].filter((c) => c.type === TEXT && isUnread(c)) : [];
+}
+
+/** Is guild guildId unread: one of its text channels (those the user sees: the ones the server sent) has a
+ * message newer than its read state? */
+export function guildUnread(store, guildId) {
+  return unreadChannels(store, guildId).length > 0;
+}
+
+/** The guild's mention badge: the sum of its channels' mention counts. */
+export function guildMentions(store, guildId) {
+  const g = store.guilds.get(guildId);
+  let n = 0;
+  for (const c of g ? g.channels.values() : []) n += c.mention_count || 0;
+  return n;
+}
+
+/** The DMs' side of the rail: is one unread, and how many messages wait in them (each counts, as a mention). */
+export function dmUnread(store) {
+  return [...store.channels.values()].some((c) => !c.guild_id && isUnread(c));
+}
+
+export function dmMentions(store) {
+  let n = 0;
+  for (const c of store.channels.values()) if (!c.guild_id) n += c.mention_count || 0;
+  return n;
+}
+
 export function myRoles(store, guildId) {
   const member = store.me && store.guilds.get(guildId)?.members.get(store.me.id);
   return new Set(member ? member.roles : []);

@@ -9,6 +9,7 @@
 //   dms                 the DM list was loaded
 //   unread              read states, mention counts or the open channel's unread marker changed
 //   members (guildId)   a guild's member list changed
+//   roles (guildId)     a guild's roles changed (created, edited, moved or deleted)
 //   presence            someone's status changed
 //   me                  the signed-in user changed
 //   user (id)           a user's profile (name, avatar) changed
