@@ -173,7 +173,7 @@ export function MessageList({ ctx }) {
         }
       }
     }
-    if (el.scrollTop < OLDER_AT && start === 0) older();
+    if (!st.stick && el.scrollTop < OLDER_AT && start === 0) older(); // at the bottom of a short list: no page yet
     if (st.stick) actions.ackLatest();
     updateAbove();
   }

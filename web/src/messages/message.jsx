@@ -5,11 +5,11 @@ import { Component } from 'preact';
 import { formatTime } from '../content.js';
 import { MessageContent } from '../markdown/message-content.jsx';
 import { displayName, mentionsMe } from '../store/model.js';
+import { Avatar } from '../ui/avatar.jsx';
 import { Attachments } from './attachments.jsx';
 import { EditBox } from './edit-box.jsx';
 import { Embeds } from './embeds.jsx';
 import { ReactionPicker, Reactions } from './reactions.jsx';
-import { Avatar } from './text.jsx';
 
 /** The message's text (its .content element): the one place that chooses how content is drawn. */
 function Content({ ctx, message }) {

@@ -1,35 +1,16 @@
 // Message text as components: mentions (<@id>, <@&role>, <#channel>, @everyone, @here) become highlighted names
 // and custom emoji (<:name:id>, <a:name:id>) their images; the rest stays plain text (Preact adds text as text
-// nodes). Also the avatar and custom emoji images the message views share.
-import { avatarUrl, emojiUrl } from '../media/cdn.js';
+// nodes), for embeds' text; and the custom emoji images of reactions.
+import { emojiUrl } from '../media/cdn.js';
 import { displayName } from '../store/model.js';
 
 const TOKENS = /<@!?(\d+)>|<@&(\d+)>|<#(\d+)>|<(a?):(\w{2,32}):(\d{1,20})>|@everyone|@here/g;
-const AVATAR_PX = { tiny: 24, small: 32, large: 80 };
 
 /** A custom emoji as an image named :name: (its text when the id is not one). */
 export function CustomEmoji({ id, name, animated, size = 'inline' }) {
   const src = emojiUrl(id, animated, size === 'big' ? 48 : 22);
   if (!src) return `:${name}:`;
   return <img class={`emoji ${size}`} src={src} alt={`:${name}:`} title={`:${name}:`} draggable="false" />;
-}
-
-/** The user's avatar (their default one from the CDN without one); decorative, the name is beside it. */
-export function Avatar({ user, size = 'small' }) {
-  const px = AVATAR_PX[size] || 32;
-  return (
-    <img
-      class={`avatar ${size}`}
-      src={avatarUrl(user, px)}
-      alt=""
-      width={px}
-      height={px}
-      referrerpolicy="no-referrer"
-      draggable="false"
-      data-user={user && user.id ? user.id : undefined}
-      data-px={user && user.id ? px : undefined}
-    />
-  );
 }
 
 /** text with its mentions and custom emoji drawn (what content.js's renderContent draws, as components). */
