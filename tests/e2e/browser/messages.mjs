@@ -21,7 +21,32 @@ const eventually = (fn, what, timeout = TIMEOUT) => pollUntil(fn, what, timeout)
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM, args: ['--no-sandbox'] });
 const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+// A channel's history made by the test (window.__history, set later) is answered by the page's own fetch:
+// newest first, before an id, at most limit, as the server answers.
+await context.addInitScript(() => {
+  const real = window.fetch.bind(window);
+  window.fetch = async (input, init) => {
+    const h = window.__history;
+    const url = new URL(String(input), location.href);
+    if (!h || url.pathname !== `/api/v10/channels/${h.channelId}/messages` || (init && init.method && init.method !== 'GET')) return real(input, init);
+    const limit = Number(url.searchParams.get('limit') || 50);
+    const before = url.searchParams.get('before');
+    let end = h.list.length;
+    if (before) {
+      end = h.list.findIndex((m) => BigInt(m.id) >= BigInt(before));
+      if (end < 0) end = h.list.length;
+      h.pages++;
+      if (!h.held) {
+        h.held = true;
+        await new Promise((r) => setTimeout(r, 600));
+      }
+    }
+    const json = h.list.slice(Math.max(0, end - limit), end).reverse();
+    return new Response(JSON.stringify(json), { status: 200, headers: { 'Content-Type': 'application/json' } });
+  };
+});
 const page = await context.newPage();
+const pagesAsked = () => page.evaluate(() => window.__history.pages);
 page.setDefaultTimeout(TIMEOUT);
 const problems = [];
 page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
@@ -234,27 +259,9 @@ try {
   await step(`a channel of ${BIG} messages: fewer than 200 in the page, all pages back to the first`, async () => {
     const big = await newChannel('big');
     history = syntheticHistory(big, BIG);
-    let pages = 0;
-    let held = false;
-    // The channel's history is answered by the test, page by page, as the server answers (newest first, before
-    // an id, at most limit); the first older page is held back a moment so the test sees the view before and
-    // after it lands.
-    await page.route(
-      (url) => url.pathname === `/api/v10/channels/${big.id}/messages`,
-      async (route) => {
-        const url = new URL(route.request().url());
-        const limit = Number(url.searchParams.get('limit') || 50);
-        const before = url.searchParams.get('before');
-        const end = before ? history.findIndex((m) => BigInt(m.id) >= BigInt(before)) : history.length;
-        const json = history.slice(Math.max(0, (end < 0 ? history.length : end) - limit), end < 0 ? history.length : end).reverse();
-        if (before) pages++;
-        if (before && !held) {
-          held = true;
-          await new Promise((r) => setTimeout(r, 600));
-        }
-        await route.fulfill({ json });
-      },
-    );
+    // The channel's history is answered inside the page (see the page's fetch above), page by page as the server
+    // answers; the first older page is held back a moment so the test sees the view before and after it lands.
+    await page.evaluate(([channelId, json]) => (window.__history = { channelId, list: JSON.parse(json), pages: 0, held: false }), [big.id, JSON.stringify(history)]);
     await openChannel('big');
     await exactly(history.at(-1).content).waitFor();
     assert.ok(await atBottom(), 'opens at the bottom');
@@ -267,7 +274,7 @@ try {
       const a = [...document.querySelectorAll('.messages article.msg')].find((el) => el.getBoundingClientRect().bottom > box.top + 1);
       return { id: a.dataset.id, y: a.getBoundingClientRect().top };
     });
-    await eventually(async () => pages >= 1 && (await list().evaluate((el) => el.scrollTop > 0)), 'the older page shown');
+    await eventually(async () => (await pagesAsked()) >= 1 && (await list().evaluate((el) => el.scrollTop > 0)), 'the older page shown');
     const after = await page.locator(`article[data-id="${top.id}"]`).evaluate((a) => a.getBoundingClientRect().top);
     assert.ok(Math.abs(after - top.y) < 2, `the message at the top stayed where it was (${top.y} -> ${after})`);
     // Scrolled to the top again and again (inside the page, as fast as a person flicking the wheel) until the
@@ -287,6 +294,7 @@ try {
     most = climb.most;
     await page.getByText('This is the beginning of the conversation.').waitFor({ state: 'visible' });
     most = Math.max(most, await articles().count());
+    const pages = await pagesAsked();
     console.log(`    scrolled to the first of ${BIG} messages in ${Date.now() - t1} ms (${pages} older pages, at most ${most} messages in the page)`);
     assert.ok(most < 200, `at most ${most} messages in the page`);
     const first = await articles().evaluateAll((els) => els.slice(0, 3).map((a) => a.querySelector('.content').textContent));
@@ -296,12 +304,15 @@ try {
   });
 
   await step('scrolling down through the whole channel keeps the page small; at the bottom new messages stay in view', async () => {
-    let most = 0;
-    for (let i = 0; i < 40; i++) {
-      await list().evaluate((el, f) => (el.scrollTop = (el.scrollHeight - el.clientHeight) * f), (i + 1) / 40);
-      await page.waitForTimeout(25);
-      most = Math.max(most, await articles().count());
-    }
+    const most = await list().evaluate(async (el) => {
+      let n = 0;
+      for (let i = 1; i <= 40; i++) {
+        el.scrollTop = (el.scrollHeight - el.clientHeight) * (i / 40);
+        await new Promise((r) => setTimeout(r, 30));
+        n = Math.max(n, el.querySelectorAll('article.msg').length);
+      }
+      return n;
+    });
     await eventually(async () => {
       await list().evaluate((el) => (el.scrollTop = el.scrollHeight));
       return (await exactly(`big ${String(BIG).padStart(5, '0')}`).count()) === 1 && atBottom();
