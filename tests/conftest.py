@@ -395,6 +395,13 @@ LONG_SESSION_TEST = "test_a_session_stays_open_for_ten_minutes"
 LONG_SESSION_SECONDS = float(os.environ.get("SD_LONG_SESSION_SECONDS", "600"))
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "web_ui: a browser test of the web client's own behaviour (markdown, screens, keyboard, layout), whose "
+        "server side other tests cover; the sanitizer run leaves these out (`-m 'not web_ui'`)")
+
+
 def pytest_collection_modifyitems(session, config, items):
     config.long_session_wanted = any(item.name == LONG_SESSION_TEST for item in items)
 

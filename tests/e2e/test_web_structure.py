@@ -7,6 +7,8 @@ import pathlib
 import re
 import subprocess
 
+import pytest
+
 from conftest import ROOT
 from test_web import ARTIFACTS, DIST, chromium
 
@@ -41,6 +43,7 @@ def test_the_unread_state_of_guilds_and_dms_on_its_own():
     assert "all checks passed" in r.stdout
 
 
+@pytest.mark.web_ui
 def test_guild_badges_and_the_phone_layout_in_a_real_browser(server):
     """Another user posts: the guild's rail button gets its unread mark and mention badge, reading the channels
     clears them, "Mark as read" (from the guild's menu on the rail, by mouse and keyboard, and in the guild's head)

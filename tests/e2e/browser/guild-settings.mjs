@@ -7,6 +7,7 @@
 // the REST API. Started by test_web_guild_settings.py with SD_BASE, SD_ARTIFACTS and CHROMIUM; exits non-zero
 // on the first failed step, naming it.
 import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -335,6 +336,16 @@ try {
     }, 'the member overwrite');
   });
 
+  await step('axe finds no serious or critical violation in any section', async () => {
+    for (const name of ['Overview', 'Roles', 'Channels']) {
+      await nav(name).click();
+      await screen().getByRole('heading', { name, level: 1 }).waitFor();
+      const { violations } = await new AxeBuilder({ page: alice }).include('dialog.guild-settings').analyze();
+      const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(bad.map((v) => `${name}: ${v.id} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`), []);
+    }
+  });
+
   const bob = await newPage();
   let low;
   await step('a moderator sees a role above theirs locked, and the server refuses a permission they lack', async () => {
@@ -346,6 +357,7 @@ try {
     await api(alice, 'PATCH', `/guilds/${guild.id}/roles/${mods.id}`, { permissions: String(MANAGE_ROLES | MANAGE_GUILD | MANAGE_CHANNELS) });
     await api(alice, 'PUT', `/guilds/${guild.id}/members/${bobUser.id}/roles/${mods.id}`);
     low = await api(alice, 'POST', `/guilds/${guild.id}/roles`, { name: 'Low' });
+    await bob.reload(); // the head shows Edit server from the roles the guild arrives with
     await bob.getByRole('button', { name: `Renamed ${suffix}` }).click();
     await bob.getByRole('button', { name: 'Edit server' }).click();
     const bobScreen = bob.getByRole('dialog', { name: /server settings/ });
@@ -381,6 +393,15 @@ try {
     await eventually(() => alice.evaluate(() => document.activeElement?.getAttribute('aria-label') === 'Edit server'), 'focus on Edit server');
     await alice.keyboard.press('Enter');
     await screen().waitFor();
+    // on a phone: the nav across the top, one column, nothing wider than the screen
+    await alice.setViewportSize({ width: 390, height: 844 });
+    await nav('Roles').click();
+    await screen().locator('.gs-roles li[data-row]').first().waitFor();
+    const fits = await alice.evaluate(() => [...document.querySelectorAll('dialog.guild-settings, .gs-main')].every((el) => el.scrollWidth <= el.clientWidth + 1));
+    assert.ok(fits, 'no sideways scrolling on a phone');
+    await shot(alice, 'phone');
+    await alice.setViewportSize({ width: 1400, height: 900 });
+    await nav('Overview').click();
     const del = screen().getByRole('button', { name: 'Delete server' });
     assert.equal(await del.isDisabled(), true, 'not before the name is typed');
     await screen().getByLabel('Type the server’s name to confirm').fill(`Renamed ${suffix}`);

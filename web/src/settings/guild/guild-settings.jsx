@@ -41,7 +41,8 @@ export function GuildSettings({ ctx, guildId, initial, onClose }) {
     if (!g) onClose();
   }, [g]);
   if (!g) return null;
-  const section = SECTIONS.find((s) => s.id === current) || SECTIONS[0];
+  const shown = SECTIONS.filter((s) => !s.visible || s.visible(store, guildId));
+  const section = shown.find((s) => s.id === current) || shown[0];
   const Section = section.Component;
   return (
     <dialog
@@ -56,7 +57,7 @@ export function GuildSettings({ ctx, guildId, initial, onClose }) {
       <nav class="gs-nav" aria-label="Server settings">
         <p class="gs-nav-title">{g.guild.name}</p>
         <ul>
-          {SECTIONS.map((s) => (
+          {shown.map((s) => (
             <li key={s.id}>
               <button type="button" class={s.id === section.id ? 'active' : ''} aria-current={s.id === section.id ? 'page' : undefined} onClick={() => setCurrent(s.id)}>
                 {s.label}

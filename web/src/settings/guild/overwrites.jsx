@@ -179,8 +179,8 @@ function OverwriteEditor({ ctx, channel, overwrite, name, isNew, manage, onGone,
           </div>
         ))}
       </fieldset>
-      <ErrorLine text={act.error} />
       <div class="gs-buttons gs-sticky">
+        <ErrorLine text={act.error} />
         <span class="gs-saved" role="status">
           {dirty ? 'Unsaved changes' : status}
         </span>

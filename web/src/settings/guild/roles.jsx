@@ -217,8 +217,8 @@ function RoleEditor({ ctx, guildId, role, onDeleted }) {
           ))}
         </div>
       </fieldset>
-      <ErrorLine text={act.error} />
       <div class="gs-buttons gs-sticky">
+        <ErrorLine text={act.error} />
         <span class="gs-saved" role="status">
           {dirty ? 'Unsaved changes' : saved}
         </span>
