@@ -7,6 +7,8 @@ import os
 import pathlib
 import subprocess
 
+import pytest
+
 from conftest import ROOT
 from test_web import ARTIFACTS, DIST, chromium
 
@@ -20,6 +22,7 @@ def test_the_message_layout_rules_on_their_own():
     assert "all checks passed" in r.stdout
 
 
+@pytest.mark.web_ui
 def test_the_message_list_in_a_real_browser(server):
     assert (DIST / "index.html").exists(), "web/dist is missing: `task web:build` runs before the tests"
     assert pathlib.Path(chromium()).exists(), "chromium is missing: `task setup` installs it"
