@@ -315,7 +315,7 @@ try {
     });
     await eventually(async () => {
       await list().evaluate((el) => (el.scrollTop = el.scrollHeight));
-      return (await exactly(`big ${String(BIG).padStart(5, '0')}`).count()) === 1 && atBottom();
+      return (await exactly(`big ${String(BIG).padStart(5, '0')}`).count()) === 1 && (await atBottom());
     }, 'the bottom');
     assert.ok(most < 200, `at most ${most} messages in the page`);
     await post(channels.big, 'a new one at the bottom'); // a real one, through the server and the gateway
