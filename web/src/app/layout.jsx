@@ -11,8 +11,8 @@ import { refreshAvatars } from '../content.js';
 import { Rail } from '../guilds/rail.jsx';
 import { MemberList } from '../members/member-list.jsx';
 import { createComposer } from '../messages/composer.js';
-import { createMessageList } from '../messages/message-list.js';
-import { createTyping } from '../messages/typing.js';
+import { MessageList } from '../messages/message-list.jsx';
+import { Typing } from '../messages/typing.jsx';
 import { useNotices } from '../ui/hooks.js';
 import { focusables } from '../ui/keys.js';
 import { Mount } from '../ui/mount.jsx';
@@ -83,8 +83,8 @@ function Layout({ ctx }) {
       <main class="chat" inert={drawer ? true : undefined}>
         <ChatHead ctx={ctx} drawer={drawer} openDrawer={open} />
         <ConnectionStatus ctx={ctx} />
-        <Mount make={() => createMessageList(ctx)} />
-        <Mount make={() => createTyping(ctx)} />
+        <MessageList ctx={ctx} />
+        <Typing ctx={ctx} />
         <Mount make={() => createComposer(ctx)} />
       </main>
       <div class="members-drawer" ref={members} onClick={picked}>
