@@ -73,6 +73,12 @@ def test_read_states(server):
     assert ok(reader.get(f"/channels/{ch['id']}"))["last_read_message_id"] == m3["id"], "an ack never goes back"
     assert ok(owner.get(f"/channels/{ch['id']}"))["mention_count"] == 0, "read states are per user"
     assert reader.post(f"/channels/{ch['id']}/messages/1234567890123456789/ack").status_code == 404
+    m4 = send(owner, ch["id"], "soon gone")
+    assert owner.delete(f"/channels/{ch['id']}/messages/{m4['id']}").status_code == 204
+    assert ok(reader.get(f"/channels/{ch['id']}"))["last_message_id"] == m4["id"]
+    assert ok(reader.post(f"/channels/{ch['id']}/messages/{m4['id']}/ack")) == {"token": None}, \
+        "the channel's last message id is acked even when that message was deleted"
+    assert ok(reader.get(f"/channels/{ch['id']}"))["last_read_message_id"] == m4["id"]
     a, b = new_client(server, "a"), new_client(server, "b")
     dm = ok(a.post("/users/@me/channels", {"recipient_id": b.id}))
     send(a, dm["id"], "one")

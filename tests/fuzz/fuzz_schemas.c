@@ -8,6 +8,7 @@
 #include "schemas/embed_schema.h"
 #include "schemas/emoji_schema.h"
 #include "schemas/guild_schema.h"
+#include "schemas/guild_settings_schema.h"
 #include "schemas/message_schema.h"
 #include "schemas/user_schema.h"
 
@@ -36,11 +37,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     json_t *(*const plain[])(const json_t *, json_t **) = {
         sd_positions_in_parse, sd_member_in_parse,      sd_overwrite_in_parse, sd_invite_in_parse,
-        sd_ban_in_parse,       sd_bulk_delete_in_parse, sd_dm_in_parse};
+        sd_ban_in_parse,       sd_bulk_delete_in_parse, sd_dm_in_parse,        sd_guild_settings_in_parse};
     for (size_t i = 0; i < sizeof plain / sizeof *plain; i++) {
         v = plain[i](body, &errors);
         drop(v, errors);
     }
+    /* the user guild settings are also merged and shown, as the service does with what it stored */
+    if ((v = sd_guild_settings_in_parse(body, &errors))) {
+        json_t *item = sd_guild_settings_merge(body, v, "1", "2");
+        drop(sd_guild_settings_json(item), item);
+    }
+    drop(v, errors);
     sd_register_in_t reg;
     sd_login_in_t login;
     sd_user_patch_in_t patch;

@@ -10,9 +10,24 @@
 #include "core/ratelimit.h"
 #include "schemas/user_schema.h"
 #include "services/gateway_service.h"
+#include "services/guild_settings_service.h"
 #include "services/user_service.h"
 
-static void send_ready(sd_gw_session_t *s, json_t *guild_ids)
+/* READY's user_guild_settings version: the newest of its entries'. */
+static json_int_t settings_version(const json_t *entries)
+{
+    json_int_t v = 0;
+    size_t i;
+    json_t *e;
+    json_array_foreach(entries, i, e)
+    {
+        json_int_t n = json_integer_value(json_object_get(e, "version"));
+        if (n > v) v = n;
+    }
+    return v;
+}
+
+static void send_ready(sd_gw_session_t *s, json_t *guild_ids, json_t *settings)
 {
     json_t *guilds = json_array();
     size_t i;
@@ -22,10 +37,13 @@ static void send_ready(sd_gw_session_t *s, json_t *guild_ids)
     json_t *private_user = json_loads(s->user, 0, NULL);
     sd_gw_dispatch_json(
         s, "READY",
-        json_pack("{s:i, s:o, s:o, s:s, s:s, s:s, s:{s:s, s:i}, s:[], s:[], s:{}, s:[], s:[i, i]}", "v", 10,
-                  "user", private_user, "guilds", guilds, "session_id", s->id, "resume_gateway_url",
+        json_pack("{s:i, s:o, s:o, s:s, s:s, s:s, s:{s:s, s:i}, s:[], s:[], s:{}, s:{s:O, s:b, s:I}, s:[],"
+                  " s:[i, i]}",
+                  "v", 10, "user", private_user, "guilds", guilds, "session_id", s->id, "resume_gateway_url",
                   s->resume_url, "session_type", "normal", "application", "id", s->user_id, "flags", 0,
-                  "private_channels", "relationships", "user_settings", "presences", "shard", 0, 1));
+                  "private_channels", "relationships", "user_settings", "user_guild_settings", "entries",
+                  settings, "partial", 0, "version", (json_int_t)settings_version(settings), "presences",
+                  "shard", 0, 1));
     json_array_foreach(guild_ids, i, id) sd_gw_guild_join(s, json_string_value(id));
 }
 
@@ -38,19 +56,44 @@ static bool still_wanted(sd_gw_session_t *s)
     return false;
 }
 
-static void on_guild_ids(sd_err_t err, json_t *ids, void *ctx)
+/* The guild ids, kept while the user's guild settings load (the session is kept alive by pending_auth). */
+typedef struct {
+    sd_gw_session_t *s;
+    json_t *guild_ids;
+} ready_t;
+
+static void on_guild_settings(sd_err_t err, json_t *entries, void *ctx)
 {
-    sd_gw_session_t *s = ctx;
-    if (!still_wanted(s)) return;
+    ready_t *r = ctx;
+    sd_gw_session_t *s = r->s;
+    json_t *ids = r->guild_ids;
+    free(r);
+    if (!still_wanted(s)) goto out;
     s->pending_auth = false;
     if (err) {
         sd_gw_close_link(s->link, 4000, "Unknown error");
-        return;
+        goto out;
     }
     s->identified = true;
     sd_gw_presence_session_up(s);
     HASH_ADD_STR(s->gw->sessions, id, s);
-    send_ready(s, ids);
+    send_ready(s, ids, entries);
+out:
+    json_decref(ids);
+}
+
+static void on_guild_ids(sd_err_t err, json_t *ids, void *ctx)
+{
+    sd_gw_session_t *s = ctx;
+    if (!still_wanted(s)) return;
+    ready_t *r = err ? NULL : malloc(sizeof *r);
+    if (r) *r = (ready_t){s, json_deep_copy(ids)};
+    if (!r || sd_guild_settings_service_list(s->gw->app, s->user_id, on_guild_settings, r) != SD_OK) {
+        if (r) json_decref(r->guild_ids);
+        free(r);
+        s->pending_auth = false;
+        sd_gw_close_link(s->link, 4000, "Unknown error");
+    }
 }
 
 /* IDENTIFYs are limited per user, across processes: a client that logs in in a loop is turned away. */

@@ -11,6 +11,7 @@
 #include "api/v1/endpoints/auth.h"
 #include "api/v1/endpoints/channels.h"
 #include "api/v1/endpoints/dms.h"
+#include "api/v1/endpoints/guild_settings.h"
 #include "api/v1/endpoints/emojis.h"
 #include "api/v1/endpoints/guilds.h"
 #include "api/v1/endpoints/invites.h"
@@ -48,6 +49,7 @@ sd_router_t *sd_api_router_new(void)
         if (!err) err = sd_messages_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_attachments_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_dms_endpoints_register(r, prefixes[i]);
+        if (!err) err = sd_guild_settings_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_gateway_endpoints_register(r, prefixes[i]);
         if (!err) err = sd_planned_endpoints_register(r, prefixes[i]);
     }

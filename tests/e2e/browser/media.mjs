@@ -314,11 +314,14 @@ try {
     const panel = await loaded(page.locator(`.me-panel img.avatar[src^="/avatars/${me.id}/"]`));
     assert.equal(panel.src, `/avatars/${me.id}/${hash}.png?size=32`);
     assert.deepEqual(panel.natural, [32, 32], 'the CDN resized it to the size asked');
+    // Sent as a reply, which starts a group of its own (the messages before it are grouped, without avatars).
+    await message('hello before the avatar').first().hover();
+    await message('hello before the avatar').first().getByRole('button', { name: 'Reply', exact: true }).click();
     await composer().fill('hello with an avatar');
     await composer().press('Enter');
     const onMessage = await loaded(message('hello with an avatar').locator(`img.avatar[src^="/avatars/"]`));
     assert.equal(onMessage.src, panel.src);
-    const older = await loaded(message('hello before the avatar').locator(`img.avatar[src^="/avatars/"]`));
+    const older = await loaded(message('hello before the avatar').first().locator(`img.avatar[src^="/avatars/"]`));
     assert.equal(older.src, panel.src, 'an older message follows the new avatar');
     const member = await loaded(page.getByRole('button', { name: new RegExp(`^media_${suffix}`) }).locator(`img.avatar[src^="/avatars/"]`));
     assert.equal(member.src, panel.src);

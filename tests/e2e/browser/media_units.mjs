@@ -4,8 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { avatarUrl, cdnSize, defaultAvatarUrl, emojiUrl, fitBox, formatSize, guildIconUrl, safeUrl } from '../../../web/src/media/cdn.js';
 import { emojiMarkup } from '../../../web/src/emoji/emoji-picker.js';
-import { reactionParam } from '../../../web/src/messages/reactions.js';
-import { attachmentKind } from '../../../web/src/messages/attachments.js';
+import { attachmentKind, reactionParam } from '../../../web/src/messages/helpers.js';
 import { ApiError } from '../../../web/src/api.js';
 
 const checks = {

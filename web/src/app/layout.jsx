@@ -11,14 +11,15 @@ import { refreshAvatars } from '../content.js';
 import { Rail } from '../guilds/rail.jsx';
 import { MemberList } from '../members/member-list.jsx';
 import { createComposer } from '../messages/composer.js';
-import { createMessageList } from '../messages/message-list.js';
-import { createTyping } from '../messages/typing.js';
+import { MessageList } from '../messages/message-list.jsx';
+import { Typing } from '../messages/typing.jsx';
 import { useNotices } from '../ui/hooks.js';
 import { focusables } from '../ui/keys.js';
 import { Mount } from '../ui/mount.jsx';
 import { ConnectionStatus } from './connection-status.jsx';
 import { Toast } from './toast.jsx';
 import { Keyboard } from '../keys/keyboard.jsx';
+import { startNotify } from '../notify/notifier.js';
 
 /** Where the layout turns into the phone's: keep in step with app/phone.css. */
 export const PHONE = '(max-width: 800px)';
@@ -81,8 +82,8 @@ function Layout({ ctx }) {
       <main class="chat" inert={drawer ? true : undefined}>
         <ChatHead ctx={ctx} drawer={drawer} openDrawer={open} />
         <ConnectionStatus ctx={ctx} />
-        <Mount make={() => createMessageList(ctx)} />
-        <Mount make={() => createTyping(ctx)} />
+        <MessageList ctx={ctx} />
+        <Typing ctx={ctx} />
         <Mount make={() => createComposer(ctx)} />
       </main>
       <div class="members-drawer" onClick={picked}>
@@ -97,5 +98,6 @@ function Layout({ ctx }) {
 /** Draws the main screen of the session ctx ({store, actions}) into root; it goes when the session closes. */
 export function mountLayout(root, ctx) {
   render(<Layout ctx={ctx} />, root);
+  startNotify(ctx);
   ctx.store.on('close', () => render(null, root));
 }

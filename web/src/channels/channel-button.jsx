@@ -2,13 +2,15 @@
 // (a DM's shows the other person's avatar).
 import { isUnread } from '../store/model.js';
 import { Avatar } from '../ui/avatar.jsx';
+import { channelMuted } from '../notify/settings.js';
 
 export function ChannelButton({ ctx, channel: c, label }) {
   const { store, actions } = ctx;
-  const unread = isUnread(c);
+  const muted = channelMuted(store, c); // shows its mentions only
+  const unread = !muted && isUnread(c);
   const active = store.view.channelId === c.id;
   const mentions = c.mention_count || 0;
-  const parts = [label, unread ? 'unread' : null, mentions ? `${mentions} mention${mentions > 1 ? 's' : ''}` : null];
+  const parts = [label, muted ? 'muted' : null, unread ? 'unread' : null, mentions ? `${mentions} mention${mentions > 1 ? 's' : ''}` : null];
   let other = null;
   if (!c.guild_id) {
     const them = (c.recipients || []).find((u) => u.id !== store.me.id);
@@ -17,7 +19,7 @@ export function ChannelButton({ ctx, channel: c, label }) {
   return (
     <li>
       <button
-        class={`channel${active ? ' active' : ''}${unread ? ' unread' : ''}`}
+        class={`channel${active ? ' active' : ''}${unread ? ' unread' : ''}${muted ? ' notify-muted' : ''}`}
         aria-current={active ? 'page' : undefined}
         aria-label={parts.filter(Boolean).join(', ')}
         data-key={c.id}

@@ -7,6 +7,7 @@ import { guildIconUrl } from '../media/cdn.js';
 import { canManageGuild, CATEGORY, guildUnread, newer, TEXT } from '../store/model.js';
 import { ChannelButton } from './channel-button.jsx';
 import { openCreateChannelDialog } from './create-channel-dialog.jsx';
+import { NotifyButton } from '../notify/notify-dialog.jsx';
 
 export function ChannelListHead({ ctx, g }) {
   const icon = guildIconUrl(g.guild, 24);
@@ -27,6 +28,7 @@ export function ChannelListHead({ ctx, g }) {
       <button class="small" title="Invite people" aria-label="Invite people" onClick={() => openInviteDialog(ctx)}>
         Invite
       </button>
+      <NotifyButton ctx={ctx} target={{ guildId: g.guild.id }} label="Server notifications" />
       <button class="icon" title="Create channel" aria-label="Create channel" onClick={() => openCreateChannelDialog(ctx)}>
         #+
       </button>

@@ -3,6 +3,7 @@
 import { dmName } from '../store/model.js';
 import { currentChannel } from '../store/store.js';
 import { useNotices } from '../ui/hooks.js';
+import { NotifyButton } from '../notify/notify-dialog.jsx';
 
 export function ChatHead({ ctx, drawer, openDrawer }) {
   const { store } = ctx;
@@ -24,6 +25,7 @@ export function ChatHead({ ctx, drawer, openDrawer }) {
         <h2>{c ? (c.guild_id ? `# ${c.name}` : dmName(store, c)) : 'No channel'}</h2>
         {c && c.topic ? <p class="topic">{c.topic}</p> : null}
       </div>
+      {c ? <NotifyButton ctx={ctx} target={{ channel: c }} label="Channel notifications" /> : null}
       {store.view.guildId !== null ? (
         <button
           type="button"

@@ -9,6 +9,8 @@ import { useNotices } from '../ui/hooks.js';
 import { arrowKeys } from '../ui/keys.js';
 import { openCreateGuildDialog } from './create-guild-dialog.jsx';
 import { openJoinDialog } from './join-dialog.jsx';
+import { guildMuted } from '../notify/settings.js';
+import { openNotifyDialog } from '../notify/notify-dialog.jsx';
 
 const onKeyDown = arrowKeys('button');
 
@@ -77,6 +79,9 @@ function GuildMenu({ ctx, menu, onClose }) {
       <button type="button" role="menuitem" aria-disabled={unread ? undefined : 'true'} onClick={markRead}>
         Mark as read
       </button>
+      <button type="button" role="menuitem" onClick={() => (onClose(false), openNotifyDialog(ctx, { guildId: menu.guildId }))}>
+        Notification settings
+      </button>
     </div>
   );
 }
@@ -113,7 +118,7 @@ export function Rail({ ctx }) {
           id={g.guild.id}
           label={g.guild.name}
           active={store.view.guildId === g.guild.id}
-          unread={guildUnread(store, g.guild.id)}
+          unread={!guildMuted(store, g.guild.id) && guildUnread(store, g.guild.id)}
           mentions={guildMentions(store, g.guild.id)}
           onClick={() => actions.select(g.guild.id)}
           onContextMenu={openMenu(g.guild.id)}

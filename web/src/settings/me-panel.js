@@ -2,12 +2,15 @@
 import { avatar } from '../content.js';
 import { h, replaceChildren } from '../dom.js';
 import { openSettingsDialog } from './settings-dialog.js';
+import { island } from '../ui/island.js';
+import { NotifyBell } from '../notify/notify-bell.jsx';
 
 const STATUSES = { online: 'Online', idle: 'Idle', dnd: 'Do not disturb', invisible: 'Invisible' };
 
 export function createMePanel(ctx) {
   const { store, actions } = ctx;
   const el = h('div', { class: 'me-panel' });
+  const bell = island(NotifyBell, { ctx }, 'span');
   const render = () => {
     const choice = h(
       'select',
@@ -19,6 +22,7 @@ export function createMePanel(ctx) {
       avatar(store.me),
       h('div', { class: 'me-name' }, h('strong', {}, store.me.global_name || store.me.username), h('span', {}, store.me.username)),
       choice,
+      bell,
       h('button', { class: 'icon', title: 'Settings', 'aria-label': 'Settings', onClick: () => openSettingsDialog(ctx) }, '⚙'),
       h('button', { class: 'icon', title: 'Log out', 'aria-label': 'Log out', onClick: () => actions.logout() }, '⎋'),
     );

@@ -9,6 +9,7 @@ import * as M from './model.js';
 import { createMessageActions } from './message-actions.js';
 import { createUploadActions } from './upload-actions.js';
 import { createGuildSettingsActions } from './guild-settings-actions.js';
+import { createNotifyActions } from '../notify/notify-actions.js';
 
 /** api: the REST client; gateway: the session's Gateway; logout(): signs out; tokens: see account-actions.js. */
 export function createActions({ store, api, gateway, logout, tokens }) {
@@ -169,5 +170,6 @@ export function createActions({ store, api, gateway, logout, tokens }) {
   Object.assign(actions, createPeopleActions({ store, api }), createAccountActions({ store, api, tokens, logout }));
   Object.assign(actions, createUploadActions({ store, api, actions }));
   Object.assign(actions, createGuildSettingsActions({ store, api, actions }));
+  Object.assign(actions, createNotifyActions({ store, api }));
   return Object.assign(actions, createMessageActions({ store, api, actions }));
 }

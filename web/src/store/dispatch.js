@@ -1,5 +1,6 @@
 // Gateway events into the store: each DISPATCH changes the data and emits the notices the views draw from.
 import * as M from './model.js';
+import { putSettings, setAllSettings } from '../notify/settings.js';
 
 export function applyDispatch({ store, actions }, t, d) {
   const view = store.view;
@@ -7,7 +8,9 @@ export function applyDispatch({ store, actions }, t, d) {
   switch (t) {
     case 'READY':
       M.rememberUser(store, d.user);
+      setAllSettings(store, d.user_guild_settings && d.user_guild_settings.entries);
       store.emit('me');
+      store.emit('guildSettings');
       break;
     case 'GUILD_CREATE':
       M.addGuild(store, d);
@@ -66,6 +69,7 @@ export function applyDispatch({ store, actions }, t, d) {
       break;
     case 'MESSAGE_CREATE':
       actions.messageCreated(d);
+      store.emit('created', d);
       break;
     case 'MESSAGE_UPDATE':
       actions.messageUpdated(d);
@@ -93,6 +97,11 @@ export function applyDispatch({ store, actions }, t, d) {
     case 'PRESENCE_UPDATE':
       M.setPresence(store, d.user.id, d.status);
       store.emit('presence');
+      break;
+    case 'USER_GUILD_SETTINGS_UPDATE':
+      putSettings(store, d);
+      store.emit('guildSettings');
+      store.emit('unread');
       break;
     case 'USER_UPDATE':
       M.rememberUser(store, d);

@@ -45,15 +45,15 @@ export function createMessageActions({ store, api, actions }) {
       M.addMessages(store, channelId, page, { complete: page.length < 50 });
     },
 
-    /** The page before the oldest loaded one; true if one was added. */
+    /** The page (of 100) before the oldest loaded one; true if one was added. */
     async loadOlder(channelId) {
       const entry = channelId && store.messages.get(channelId);
       if (!entry || entry.complete || store.loadingOlder) return false;
       store.loadingOlder = true;
       try {
         const oldest = entry.list[0];
-        const page = await api.get(`/channels/${channelId}/messages?limit=50${oldest ? `&before=${oldest.id}` : ''}`);
-        M.addMessages(store, channelId, page, { complete: page.length < 50 });
+        const page = await api.get(`/channels/${channelId}/messages?limit=100${oldest ? `&before=${oldest.id}` : ''}`);
+        M.addMessages(store, channelId, page, { complete: page.length < 100 });
         return true;
       } catch (err) {
         actions.fail(err);
@@ -142,6 +142,22 @@ export function createMessageActions({ store, api, actions }) {
         api.post(`/channels/${c.id}/messages/${messageId}/ack`, {}).catch(() => {});
       }, 400);
       acks.set(c.id, { timer, messageId });
+      store.emit('unread');
+    },
+
+    /** Remembers channelId's read state as it is now (before the channel is seen): the "New messages" divider
+     * stays above the first message after it until the channel is marked read or another one opens. */
+    keepReadState(channelId) {
+      const c = store.channels.get(channelId);
+      store.unreadMarker = c ? { channelId, lastRead: c.last_read_message_id } : null;
+      store.emit('unread');
+    },
+
+    /** Mark as read: the open channel read up to its newest message, and its divider gone. */
+    markRead() {
+      const c = currentChannel(store);
+      if (c && c.last_message_id) self.ack(c, c.last_message_id);
+      store.unreadMarker = null;
       store.emit('unread');
     },
 

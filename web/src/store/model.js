@@ -206,6 +206,14 @@ export function addMessages(store, channelId, page, { complete } = {}) {
     entry = { list: [], complete: false };
     store.messages.set(channelId, entry);
   }
+  // An older page (all of it before what is loaded, as scrolling up brings) goes in front without a sort.
+  const sorted = page.slice().sort((a, b) => (newer(a.id, b.id) ? 1 : -1));
+  if (sorted.length && entry.list.length && newer(entry.list[0].id, sorted.at(-1).id)) {
+    for (const m of sorted) rememberUser(store, m.author);
+    entry.list = sorted.concat(entry.list);
+    if (complete) entry.complete = true;
+    return entry;
+  }
   const byId = new Map(entry.list.map((m) => [m.id, m]));
   for (const m of page) {
     rememberUser(store, m.author);

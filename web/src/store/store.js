@@ -7,7 +7,7 @@
 //   guild (id)          a guild, its channels or its members changed
 //   channel (channel)   a channel was created, changed or deleted
 //   dms                 the DM list was loaded
-//   unread              read states or mention counts changed
+//   unread              read states, mention counts or the open channel's unread marker changed
 //   members (guildId)   a guild's member list changed
 //   roles (guildId)     a guild's roles changed (created, edited, moved or deleted)
 //   bans (guildId)      a guild's bans (store.bans) were loaded or changed
@@ -23,6 +23,8 @@
 //   draft (channelId)   the files attached in a channel's composer changed
 //   upload              the upload under way (store.upload) started, moved on or ended
 //   emojis (guildId)    a guild's custom emoji changed
+//   created (m)         a message arrived from the gateway (any channel; notifications look at it)
+//   guildSettings       one's notification settings (store.guildSettings, notify/settings.js) changed
 //   connection          the gateway's state changed
 //   toast (text)        something to tell the user
 //   close               the session ended (signed out)
@@ -43,6 +45,7 @@ export function createStore() {
     revealed: new Set(), // ids of the spoilers shown
     bans: new Map(), // guild id -> [{user, reason}] as last loaded (guild settings)
     invites: new Map(), // guild id -> [invite] as last loaded (guild settings)
+    unreadMarker: null, // {channelId, lastRead}: the open channel's read state when it was opened (the "New messages" divider)
     loadingOlder: false,
     status: 'online', // the status the user chose
     connection: { state: 'connecting', readyBefore: false },
