@@ -12,13 +12,21 @@ export function editLastMessage({ store, actions }, e) {
   if (!m) return false;
   e.preventDefault();
   actions.startEdit(m);
-  const box = document.querySelector(`article[data-id="${CSS.escape(m.id)}"] textarea`);
-  if (!box) return true;
-  box.focus();
-  box.setSelectionRange(box.value.length, box.value.length);
-  box.scrollIntoView({ block: 'nearest' });
-  box.addEventListener('keydown', (k) => {
-    if ((k.key === 'Enter' && !k.shiftKey) || k.key === 'Escape') setTimeout(() => input.isConnected && input.focus());
-  });
+  // The message list draws the edit box on its next render: it is looked for over the next few frames.
+  let frames = 0;
+  const take = () => {
+    const box = document.querySelector(`article[data-id="${CSS.escape(m.id)}"] textarea`);
+    if (!box) {
+      if (++frames < 30 && store.editing === m.id) requestAnimationFrame(take);
+      return;
+    }
+    box.focus();
+    box.setSelectionRange(box.value.length, box.value.length);
+    box.scrollIntoView({ block: 'nearest' });
+    box.addEventListener('keydown', (k) => {
+      if ((k.key === 'Enter' && !k.shiftKey) || k.key === 'Escape') setTimeout(() => input.isConnected && input.focus());
+    });
+  };
+  take();
   return true;
 }

@@ -2,7 +2,7 @@
 // first), @na members (and @everyone, @here), #ge the guild's text channels. Up and Down move, Tab or Enter
 // pick (inserting the emoji, <@id> or <#id>), Escape closes; a click picks too. The box is a combobox whose
 // listbox this is.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { SHORTCODES } from '../emoji/shortcodes.js';
 import { emojiMarkup } from '../emoji/emoji-picker.js';
 import { emojiUrl } from '../media/cdn.js';
@@ -89,7 +89,8 @@ export function Completions({ ctx, input }) {
     input.focus();
   };
 
-  useEffect(() => {
+  // A layout effect: the box's keys and its aria-expanded follow the list as soon as it is drawn or gone.
+  useLayoutEffect(() => {
     // Captured before the composer's own keys (Enter sends, Escape drops the reply) while the list is open.
     const keys = (e) => {
       if (!open) return;

@@ -196,7 +196,10 @@ export function MessageList({ ctx }) {
   }
 
   function onKeyDown(e) {
-    if (e.key === 'Escape' && !e.target.closest('textarea, input')) {
+    // Escape first cancels what can be cancelled (an edit, the reaction picker, a reply: keys/keyboard.jsx);
+    // with nothing to cancel, it marks the channel read.
+    const cancellable = store.editing || store.reacting || store.replyTo;
+    if (e.key === 'Escape' && !cancellable && !e.target.closest('textarea, input')) {
       e.preventDefault();
       actions.markRead();
     }
