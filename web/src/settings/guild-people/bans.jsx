@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { avatarUrl } from '../../media/cdn.js';
 import { useNotices } from '../../ui/hooks.js';
-import { Avatar, ErrorLine, newId, useAction } from './common.jsx';
+import { Avatar, ErrorLine, newId, useAction } from '../common.jsx';
 import { can, P } from './perms.js';
 
 export function BansSection({ ctx, guildId }) {

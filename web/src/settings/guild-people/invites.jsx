@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { TEXT } from '../../store/model.js';
 import { useNotices } from '../../ui/hooks.js';
-import { ErrorLine, newId, useAction, when } from './common.jsx';
+import { ErrorLine, newId, useAction, when } from '../common.jsx';
 import { can, P } from './perms.js';
 
 const AGES = [

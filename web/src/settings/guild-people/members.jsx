@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { avatarUrl } from '../../media/cdn.js';
 import { displayName } from '../../store/model.js';
 import { useNotices } from '../../ui/hooks.js';
-import { Avatar, ErrorLine, newId, useAction, when } from './common.jsx';
+import { Avatar, ErrorLine, newId, useAction, when } from '../common.jsx';
 import { assignableRoles, can, P } from './perms.js';
 
 const TIMEOUTS = [

@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { CATEGORY, newer } from '../../store/model.js';
 import { useNotices } from '../../ui/hooks.js';
-import { ErrorLine, newId, useAction } from './common.jsx';
+import { ErrorLine, newId, useAction } from '../common.jsx';
 import { can, MANAGE_CHANNELS } from './permissions.js';
 import { keySlot, moved, useDragReorder } from './reorder.js';
 import { Overwrites } from './overwrites.jsx';
@@ -176,7 +176,7 @@ function ChannelEditor({ ctx, guildId, channel, rows, manage }) {
     setName(channel.name);
     setTopic(channel.topic || '');
     setSlow(channel.rate_limit_per_user || 0);
-  }, [channel]);
+  }, [channel.name, channel.topic, channel.rate_limit_per_user]); // what is shown changed, not just the object
 
   const body = {};
   if (name.trim() !== channel.name) body.name = name.trim();

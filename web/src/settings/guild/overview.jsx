@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { guildIconUrl } from '../../media/cdn.js';
 import { imageField } from '../image-field.js';
-import { ErrorLine, newId, useAction } from './common.jsx';
+import { ErrorLine, newId, useAction } from '../common.jsx';
 import { can, isOwner, MANAGE_GUILD } from './permissions.js';
 
 export function Overview({ ctx, guildId, close }) {

@@ -2,7 +2,7 @@
 // neutral (as the roles say) or denied; added, changed (PUT /channels/{id}/permissions/{overwrite_id}) and
 // removed (DELETE there).
 import { useEffect, useState } from 'preact/hooks';
-import { ErrorLine, newId, useAction } from './common.jsx';
+import { ErrorLine, newId, useAction } from '../common.jsx';
 import { bits, can, MANAGE_ROLES, PERMISSION_GROUPS, rolesByPosition } from './permissions.js';
 
 const ROLE = 0;

@@ -4,7 +4,7 @@
 // A role at or above one's own highest is shown but not editable, with the reason.
 import { useEffect, useState } from 'preact/hooks';
 import { useNotices } from '../../ui/hooks.js';
-import { ErrorLine, newId, useAction } from './common.jsx';
+import { ErrorLine, newId, useAction } from '../common.jsx';
 import { bits, PERMISSION_GROUPS, rolesByPosition, whyNotEditable, can, MANAGE_ROLES } from './permissions.js';
 import { keySlot, moved, useDragReorder } from './reorder.js';
 
@@ -148,14 +148,16 @@ function RoleEditor({ ctx, guildId, role, onDeleted }) {
     setPerms(bits(role.permissions));
     act.setError('');
   }
-  // The role changed (saved here, or by someone else): the form shows it as it is now.
+  // The role changed (saved here, or by someone else): the form shows it as it is now. Only a change of what is
+  // shown counts: the same role arriving again (its create or update event, a fresh list) keeps what is typed.
+  const shown = [role.name, role.color || 0, !!role.hoist, !!role.mentionable, role.permissions].join('\u0000');
   useEffect(() => {
     setName(role.name);
     setColor(role.color || 0);
     setHoist(!!role.hoist);
     setMentionable(!!role.mentionable);
     setPerms(bits(role.permissions));
-  }, [role]);
+  }, [shown]);
   const toggle = (value, on) => setPerms((p) => (on ? p | value : p & ~value));
 
   return (

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { avatarUrl, cdnSize } from '../../media/cdn.js';
 import { useNotices } from '../../ui/hooks.js';
-import { ErrorLine, newId, useAction } from '../guild-people/common.jsx';
+import { ErrorLine, newId, useAction } from '../common.jsx';
 import { PictureField } from './picture.jsx';
 
 const HASH = /^(a_)?[0-9a-f]{8,64}$/i;

@@ -1,7 +1,7 @@
 // User settings, Password: the current password and the new one (twice). The server answers a fresh token and
 // retires every other: this session goes on with the new one, other devices are signed out.
 import { useState } from 'preact/hooks';
-import { ErrorLine, newId, useAction } from '../guild-people/common.jsx';
+import { ErrorLine, newId, useAction } from '../common.jsx';
 
 export function PasswordSection({ ctx }) {
   const { actions } = ctx;

@@ -2,7 +2,7 @@
 // box that removes it. onChange(value): a data URI for a new picture, null to remove it, undefined to keep it.
 import { useState } from 'preact/hooks';
 import { readDataUri } from '../../media/cdn.js';
-import { newId } from '../guild-people/common.jsx';
+import { newId } from '../common.jsx';
 
 const TYPES = 'image/png,image/jpeg,image/gif,image/webp';
 

@@ -1,7 +1,7 @@
 // User settings, Log out: signing out on this device (the token is forgotten here), or everywhere (the server
 // retires every token of the account: each device is signed out and its live connection closed).
 import { useState } from 'preact/hooks';
-import { ErrorLine, useAction } from '../guild-people/common.jsx';
+import { ErrorLine, useAction } from '../common.jsx';
 
 export function SessionsSection({ ctx }) {
   const { actions } = ctx;

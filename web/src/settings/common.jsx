@@ -1,9 +1,10 @@
-// Pieces the Members, Bans and Invites sections share: running an action with the server's refusal shown in
-// place, the line that shows it, and fresh ids for labels.
+// Pieces the settings screens share (the guild's sections, its Members, Bans and Invites, the user's own): running
+// an action with the server's refusal shown in place, the line that shows it, fresh ids for labels, avatars and
+// dates.
 import { useState } from 'preact/hooks';
-import { describeError } from '../../api.js';
+import { describeError } from '../api.js';
 
-/** {run(fn), error, busy}: run awaits fn, shows its refusal as error and answers whether it worked. */
+/** {run(fn), error, busy, setError}: run awaits fn, shows its refusal as error and answers whether it worked. */
 export function useAction() {
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
@@ -34,7 +35,7 @@ export function ErrorLine({ text }) {
 let uid = 0;
 /** A fresh element id (keep it with useState so it stays the component's). */
 export function newId(prefix) {
-  return `gp-${prefix}-${++uid}`;
+  return `set-${prefix}-${++uid}`;
 }
 
 /** The user's avatar (decorative: the name is beside it). */
