@@ -7,10 +7,10 @@
 // the REST API. Started by test_web_guild_settings.py with SD_BASE, SD_ARTIFACTS and CHROMIUM; exits non-zero
 // on the first failed step, naming it.
 import { chromium } from 'playwright-core';
+import { png } from './people.mjs';
 import AxeBuilder from '@axe-core/playwright';
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
 import { current, eventually as pollUntil, step } from './steps.mjs';
 
 const base = process.env.SD_BASE;
@@ -26,34 +26,6 @@ const MANAGE_ROLES = bit(28);
 const MANAGE_GUILD = bit(5);
 const MANAGE_CHANNELS = bit(4);
 
-/** A real PNG of width x height pixels of one colour. */
-function png(width, height, [r, g, b]) {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf) => {
-    let c = 0xffffffff;
-    for (const byte of buf) c = crcTable[(c ^ byte) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (kind, data) => {
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    out.write(kind, 4, 'latin1');
-    data.copy(out, 8);
-    out.writeUInt32BE(crc(out.subarray(4, 8 + data.length)), 8 + data.length);
-    return out;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => [r, g, b]).flat())]);
-  const raw = Buffer.concat(Array.from({ length: height }, () => row));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM, args: ['--no-sandbox'] });
 const problems = [];

@@ -5,9 +5,9 @@
 // second browser. Each action is checked through the REST API. Started by test_web_user_settings.py with
 // SD_BASE, SD_ARTIFACTS and CHROMIUM. Exits non-zero on the first failed step, naming it.
 import { chromium } from 'playwright-core';
+import { png } from './people.mjs';
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
 import { current, eventually as pollUntil, step } from './steps.mjs';
 
 const base = process.env.SD_BASE;
@@ -19,34 +19,6 @@ const NEW_PASSWORD = 'a brand new passphrase';
 
 const eventually = (fn, what) => pollUntil(fn, what, TIMEOUT);
 
-/** A PNG of one colour (for the avatar). */
-function png(width, height, [r, g, b]) {
-  const table = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf) => {
-    let c = 0xffffffff;
-    for (const byte of buf) c = table[(c ^ byte) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (kind, data) => {
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    out.write(kind, 4, 'latin1');
-    data.copy(out, 8);
-    out.writeUInt32BE(crc(out.subarray(4, 8 + data.length)), 8 + data.length);
-    return out;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => [r, g, b]).flat())]);
-  const raw = Buffer.concat(Array.from({ length: height }, () => row));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
 
 /** A REST call as token; answers {status, body}. */
 async function rest(token, method, path, body, headers = {}) {
